@@ -1,0 +1,190 @@
+"""Load a MachineProgram and run it: the public face of the emulator.
+
+>>> machine = load(program)          # walks every key through the tables once
+>>> result = machine.run(10_000)     # ticks; split into chunks if recording fills up
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import EmulatorError
+from .kernel import COUNTERS, run_ticks
+from .program import TYPE_BITS, MachineProgram
+from .results import RunResult
+from .routing import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, walk_keys
+
+__all__ = ["load", "Emulation"]
+
+_C_MAX = COUNTERS.index("max_cycles_per_tick")
+
+
+def load(program: MachineProgram, check_routes: bool = True) -> "Emulation":
+    """Lay the program out in memory and resolve routing through the tables."""
+    return Emulation(program, check_routes=check_routes)
+
+
+class Emulation:
+    """A loaded machine: dynamic state plus the per-key routing cache."""
+
+    def __init__(self, program: MachineProgram, check_routes: bool = True):
+        self.program = p = program
+        n_chips = p.width * p.height
+        self.core_at = np.full((n_chips, 32), -1, dtype=np.int32)
+        for c in range(p.n_cores):
+            chip, proc = int(p.core_chip[c]), int(p.core_p[c])
+            if not 0 <= proc < 32:
+                raise EmulatorError(f"core {c}: processor number {proc} is outside 0..31")
+            if self.core_at[chip, proc] >= 0:
+                raise EmulatorError(f"cores {self.core_at[chip, proc]} and {c} are both placed "
+                                    f"on chip {chip} processor {proc}")
+            self.core_at[chip, proc] = c
+        sizes = np.diff(p.neuron_lo)
+        core_of = np.repeat(np.arange(p.n_cores), sizes)
+        local = np.arange(p.n_neurons) - p.neuron_lo[core_of]
+        self.key_of = (p.core_key[core_of].astype(np.int64) | local).astype(np.uint32)
+        self.core_of = core_of
+        sending = p.core_sends[core_of]
+        keys = self.key_of[sending]
+        chips = p.core_chip[core_of[sending]].astype(np.int64)
+        t = p.tables
+        d_lo, d_hi, dest, e_lo, e_hi, ev = walk_keys(
+            keys, chips, t["key"], t["mask"], t["route"], p.table_lo, p.link_to, self.core_at)
+        n = p.n_neurons
+        self.dest_lo = np.zeros(n, np.int64)
+        self.dest_hi = np.zeros(n, np.int64)
+        self.dest_lo[sending], self.dest_hi[sending] = d_lo, d_hi
+        self.dest = dest
+        self.ev_lo = np.zeros(n, np.int64)
+        self.ev_hi = np.zeros(n, np.int64)
+        self.ev_lo[sending], self.ev_hi[sending] = e_lo, e_hi
+        self.ev = ev
+        if check_routes:
+            self._check_routes(sending)
+        ring_size = np.where(np.diff(p.ring_lo) > 0,
+                             1 << (p.delay_bits.astype(np.int64) + TYPE_BITS + p.idx_bits), 0)
+        if np.any(np.diff(p.ring_lo) != ring_size):
+            bad = int(np.argmax(np.diff(p.ring_lo) != ring_size))
+            raise EmulatorError(f"core {bad}: ring buffer of {np.diff(p.ring_lo)[bad]} entries, "
+                                f"expected {ring_size[bad]}")
+        self._ring_dtype = np.uint16 if p.arithmetic == "fixed" else np.float64
+        self.rec_spk_neurons = np.flatnonzero(p.rec_spikes)
+        self.rec_spk_pos = np.full(n, -1, np.int64)
+        self.rec_spk_pos[self.rec_spk_neurons] = np.arange(len(self.rec_spk_neurons))
+        self.state_neuron, self.state_column = np.nonzero(p.rec_state)
+        self.rec_col = np.full(p.state0.shape, -1, np.int64)
+        self.rec_col[self.state_neuron, self.state_column] = np.arange(len(self.state_neuron))
+        self.reset()
+
+    def _check_routes(self, sending):
+        """Each sending core must reach exactly its intended cores, and no others."""
+        p = self.program
+        for c in np.flatnonzero(p.core_sends):
+            want = np.unique(p.dest_core[p.dest_lo[c]:p.dest_lo[c + 1]])
+            for g in (p.neuron_lo[c], p.neuron_lo[c + 1] - 1):
+                if g < p.neuron_lo[c]:
+                    continue
+                got = self.dest[self.dest_lo[g]:self.dest_hi[g]]
+                if not np.array_equal(np.unique(got), want):
+                    raise EmulatorError(
+                        f"routing: key {int(self.key_of[g]):#010x} of core {c} reaches cores "
+                        f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
+                        f"do not implement the intended multicast tree")
+        # every key of a block has the same route unless a table is wrong; check all of them
+        for c in np.flatnonzero(p.core_sends):
+            lo, hi = p.neuron_lo[c], p.neuron_lo[c + 1]
+            if hi - lo > 1:
+                ref = self.dest[self.dest_lo[lo]:self.dest_hi[lo]]
+                for g in range(lo + 1, hi):
+                    if self.dest_lo[g] != self.dest_lo[lo]:
+                        got = self.dest[self.dest_lo[g]:self.dest_hi[g]]
+                        if not np.array_equal(got, ref):
+                            raise EmulatorError(
+                                f"routing: key {int(self.key_of[g]):#010x} of core {c} reaches "
+                                f"{got.tolist()}, other keys of the core reach {ref.tolist()}")
+
+    @property
+    def t(self) -> int:
+        """Ticks run since load or the last reset."""
+        return self._t
+
+    def reset(self):
+        """Back to the initial state: t = 0, initial values, empty ring buffers."""
+        p = self.program
+        self.state = p.state0.copy()
+        self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
+        self.ssa_ptr = p.ssa_lo[:-1].copy()
+        self.rng = p.rng0.copy()
+        self._t = 0
+
+    def adopt_state(self, other: "Emulation"):
+        """Take over the dynamic state of an emulation of the same layout (after a
+        parameter change between runs)."""
+        if other.state.shape != self.state.shape or other.ring.shape != self.ring.shape:
+            raise EmulatorError("adopt_state: the two programs have different layouts")
+        self.state = other.state.astype(self.state.dtype)
+        self.ring = other.ring.astype(self.ring.dtype)
+        self.rng = other.rng.copy()
+        self._t = other._t
+        p = self.program
+        # sources continue from the current time with their (possibly new) events
+        for c in range(p.n_cores):
+            lo, hi = p.ssa_lo[c], p.ssa_lo[c + 1]
+            self.ssa_ptr[c] = lo + np.searchsorted(p.ssa_tick[lo:hi], self._t + 1)
+
+    def run(self, n_ticks: int) -> RunResult:
+        """Run ``n_ticks`` ticks, in chunks no longer than the recording buffers."""
+        if n_ticks < 0:
+            raise EmulatorError(f"run: n_ticks={n_ticks} must be >= 0")
+        p = self.program
+        n_chips = p.width * p.height
+        counters = np.zeros((p.n_cores, len(COUNTERS)), np.int64)
+        packets = np.zeros(p.n_neurons, np.int64)
+        spike_buf = np.empty(max(p.n_neurons, 1), np.int64)
+        budget = int(p.dt * 1e-3 * 200e6)
+        spk_t, spk_n, samples = [], [], []
+        n_words = (len(self.rec_spk_neurons) + 31) // 32
+        t0 = self._t
+        done = 0
+        while done < n_ticks:
+            chunk = min(n_ticks - done, int(p.max_record_ticks))
+            spike_rec = np.zeros((chunk, n_words), np.uint32)
+            state_rec = np.zeros((chunk, len(self.state_neuron)), self.state.dtype)
+            a = self._t
+            run_ticks(a, a + chunk, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
+                      p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
+                      p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
+                      p.syn, p.syn_wf, p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
+                      p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
+                      self.dest_lo, self.dest_hi, self.dest,
+                      self.rec_spk_pos, spike_rec, self.rec_col, state_rec,
+                      packets, counters, spike_buf)
+            # host extraction of this chunk: bits -> (tick, neuron)
+            if n_words:
+                bits = np.unpackbits(spike_rec.view(np.uint8), axis=1, bitorder="little")
+                r, pos = np.nonzero(bits[:, :len(self.rec_spk_neurons)])
+                spk_t.append(r.astype(np.int64) + a)
+                spk_n.append(self.rec_spk_neurons[pos])
+            samples.append(state_rec)
+            self._t += chunk
+            done += chunk
+        # exact link/router counts: packets per key x usage per key
+        counts = np.zeros(n_chips * EV_PER_CHIP, np.int64)
+        senders = np.flatnonzero(packets)
+        if len(senders):
+            lens = self.ev_hi[senders] - self.ev_lo[senders]
+            idx = np.repeat(self.ev_lo[senders], lens) + (
+                np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens))
+            np.add.at(counts, self.ev[idx], np.repeat(packets[senders], lens))
+        counts = counts.reshape(n_chips, EV_PER_CHIP)
+        return RunResult(
+            t0=t0, t1=self._t,
+            spike_ticks=np.concatenate(spk_t) if spk_t else np.zeros(0, np.int64),
+            spike_neurons=np.concatenate(spk_n) if spk_n else np.zeros(0, np.int64),
+            state_samples=np.concatenate(samples) if samples else np.zeros((0, len(self.state_neuron))),
+            state_neuron=self.state_neuron, state_column=self.state_column,
+            counters=counters, link_packets=counts[:, :6].copy(),
+            router_packets=counts[:, EV_ROUTER].copy(), default_routed=counts[:, EV_DEFAULT].copy(),
+            dropped=counts[:, EV_DROP].copy(), packets_sent=packets)
+
+

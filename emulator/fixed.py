@@ -1,0 +1,142 @@
+"""Fixed-point arithmetic (DESIGN.md section 4) with a float64 twin.
+
+Every helper here is an ordinary Python function implementing the fixed-point
+rule on Python integers (the reference), and an ``@overload`` that numba uses
+inside jitted code: for integer arguments it compiles the same fixed-point rule
+with explicit 64-bit widening, for float arguments the plain float operation.
+One tick loop therefore runs both arithmetics.
+
+Formats: REAL is s16.15 in int32, UFRACT is u0.32 in uint32, ring-buffer
+weights are u16 with a per-synapse-type left shift into REAL.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+__all__ = [
+    "REAL_FRAC_BITS", "REAL_ONE", "REAL_MIN", "REAL_MAX", "UFRACT_ONE", "UFRACT_MAX",
+    "U16_MAX", "to_real", "to_ufract", "from_real", "from_ufract",
+    "mul_real", "mul_ufract", "sat_real", "ring_to_real", "sat_add_u16",
+]
+
+REAL_FRAC_BITS = 15
+REAL_ONE = 1 << REAL_FRAC_BITS
+REAL_MIN = -(1 << 31)
+REAL_MAX = (1 << 31) - 1
+UFRACT_ONE = 1 << 32
+UFRACT_MAX = (1 << 32) - 1
+U16_MAX = 0xFFFF
+
+
+# --- host-side conversions (numpy, vectorised) ------------------------------
+def to_real(x, name="value"):
+    """Float array -> REAL (int32), rounding to nearest; out of range is an error."""
+    scaled = np.rint(np.asarray(x, dtype=np.float64) * REAL_ONE)
+    if scaled.size and (scaled.min() < REAL_MIN or scaled.max() > REAL_MAX):
+        bad = np.asarray(x, dtype=np.float64).ravel()[
+            np.argmax((scaled.ravel() < REAL_MIN) | (scaled.ravel() > REAL_MAX))]
+        raise OverflowError(
+            f"{name} = {bad!r} does not fit the s16.15 fixed-point range "
+            f"[{REAL_MIN / REAL_ONE}, {REAL_MAX / REAL_ONE}]; rescale the parameter"
+        )
+    return scaled.astype(np.int32)
+
+
+def to_ufract(x, name="value"):
+    """Float array in [0, 1] -> UFRACT (uint32); 1.0 saturates to the largest value."""
+    xf = np.asarray(x, dtype=np.float64)
+    if xf.size and (xf.min() < 0.0 or xf.max() > 1.0):
+        raise OverflowError(f"{name} = {xf.min()}..{xf.max()} is outside the u0.32 range [0, 1]")
+    return np.minimum(np.rint(xf * UFRACT_ONE), UFRACT_MAX).astype(np.uint32)
+
+
+def from_real(x):
+    return np.asarray(x, dtype=np.float64) / REAL_ONE
+
+
+def from_ufract(x):
+    return np.asarray(x, dtype=np.float64) / UFRACT_ONE
+
+
+# --- arithmetic: Python reference + numba overloads --------------------------
+def sat_real(x):
+    """Clamp an integer to the int32 (REAL) range."""
+    return min(max(int(x), REAL_MIN), REAL_MAX)
+
+
+def mul_real(a, b):
+    """REAL x REAL -> REAL: ``(int64(a) * int64(b)) >> 15`` (floor), saturated."""
+    return sat_real((int(a) * int(b)) >> REAL_FRAC_BITS)
+
+
+def mul_ufract(a, u):
+    """REAL x UFRACT -> REAL: ``(int64(a) * int64(u)) >> 32`` (floor)."""
+    return (int(a) * int(u)) >> 32
+
+
+def ring_to_real(r, shift):
+    """u16 ring-buffer value -> REAL: ``r << shift`` (shift in [0, 15])."""
+    return int(r) << int(shift)
+
+
+def sat_add_u16(a, b):
+    """u16 + u16 saturating at 0xFFFF."""
+    return min(int(a) + int(b), U16_MAX)
+
+
+def _is_int(t):
+    return isinstance(t, types.Integer)
+
+
+@overload(sat_real)
+def _sat_real(x):
+    if _is_int(x):
+        def impl(x):
+            v = np.int64(x)
+            if v > REAL_MAX:
+                return np.int64(REAL_MAX)
+            if v < REAL_MIN:
+                return np.int64(REAL_MIN)
+            return v
+        return impl
+    return lambda x: x
+
+
+@overload(mul_real)
+def _mul_real(a, b):
+    if _is_int(a) and _is_int(b):
+        def impl(a, b):
+            return sat_real((np.int64(a) * np.int64(b)) >> np.int64(REAL_FRAC_BITS))
+        return impl
+    return lambda a, b: a * b
+
+
+@overload(mul_ufract)
+def _mul_ufract(a, u):
+    if _is_int(a) and _is_int(u):
+        def impl(a, u):
+            return (np.int64(a) * np.int64(u)) >> np.int64(32)
+        return impl
+    return lambda a, u: a * u
+
+
+@overload(ring_to_real)
+def _ring_to_real(r, shift):
+    if _is_int(r):
+        def impl(r, shift):
+            return np.int64(r) << np.int64(shift)
+        return impl
+    return lambda r, shift: r
+
+
+@overload(sat_add_u16)
+def _sat_add_u16(a, b):
+    if _is_int(a) and _is_int(b):
+        def impl(a, b):
+            s = np.int64(a) + np.int64(b)
+            return s if s < U16_MAX else np.int64(U16_MAX)
+        return impl
+    return lambda a, b: a + b

@@ -1,0 +1,196 @@
+"""MachineProgram: everything the emulated machine is loaded with (the second contract).
+
+A plain frozen dataclass of numpy arrays, built by ``mapping`` (or by hand in a
+test). Cores are numbered ``0..n_cores-1``; neurons of all cores share one
+global index space, core ``c`` owning ``[neuron_lo[c], neuron_lo[c+1])``.
+Variable-length per-core data is stored flat with ``*_lo`` offset arrays
+(half-open ranges). ``arithmetic`` decides the dtypes: "fixed" uses the
+integer formats of DESIGN.md section 4, "float" float64 everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .errors import ProgramError
+from .routing_entry import ROUTE_ENTRY
+
+__all__ = ["MachineProgram", "KIND_LIF", "KIND_SPIKE_ARRAY", "KIND_POISSON", "KIND_NAMES",
+           "TYPE_BITS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "ARITHMETICS"]
+
+KIND_LIF, KIND_SPIKE_ARRAY, KIND_POISSON = 0, 1, 2
+KIND_NAMES = {KIND_LIF: "IF_curr_exp", KIND_SPIKE_ARRAY: "SpikeSourceArray",
+              KIND_POISSON: "SpikeSourcePoisson"}
+ARITHMETICS = ("fixed", "float")
+
+# synaptic word: weight:16 | delay:D | type:TYPE_BITS | index:N, with D and N per core
+# and D + TYPE_BITS + N <= 16 (the low half-word addresses the ring buffer)
+TYPE_BITS = 1
+RING_ADDRESS_BITS = 16
+MAX_IDX_BITS = RING_ADDRESS_BITS - TYPE_BITS - 1
+
+
+@dataclass(frozen=True, eq=False)
+class MachineProgram:
+    """Per-core images and per-chip routing tables of one emulated machine.
+
+    Attributes (n = neurons, C = cores, K = chip slots ``width * height``)
+    ----------
+    dt : float
+        Timestep in ms.
+    arithmetic : {"fixed", "float"}
+    width, height : int
+        Chip grid; ``chip_id = y * width + x``.
+    link_to : (K, 6) int32
+        chip_id at the far end of each link, -1 where there is none.
+    tables : ROUTE_ENTRY array; table_lo : (K + 1,) int64
+        Routing table of chip k is ``tables[table_lo[k]:table_lo[k + 1]]``.
+    core_chip, core_p, core_kind : (C,) int32
+        Chip, processor number (1..17) and kind (KIND_*) of each core.
+    core_key, core_mask : (C,) uint32; core_sends : (C,) bool
+        Key block of each core (neuron i sends ``core_key | i``), and whether it sends.
+    neuron_lo : (C + 1,) int64
+    params : (n, P) int64 or float64; state0 : (n, S) int32 or float64
+        Model parameters and initial state (column meaning per model).
+    ring_lo : (C + 1,) int64; idx_bits, delay_bits : (C,) int32; shift : (C, 2) int32
+        Ring buffers (``2 ** (delay_bits + TYPE_BITS + idx_bits)`` entries per core,
+        delays up to ``2 ** delay_bits - 1`` ticks) and the weight shift per synapse type.
+    mpt_lo : (C + 1,) int64; mpt_key, mpt_mask : uint32; mpt_row_lo : int64;
+    mpt_stride, mpt_n : int32
+        Master population tables, sorted by key within each core.
+    syn : uint32; syn_wf : float64
+        Synaptic rows: ``[count, word, word, ...]`` with stride ``mpt_stride``;
+        ``syn_wf`` holds the float weights at the same positions (float arithmetic only).
+    ssa_lo : (C + 1,) int64; ssa_tick : int64; ssa_idx : int32
+        Spike-source-array events per core, sorted by tick: neuron ``ssa_idx`` sends
+        at the end of tick ``ssa_tick - 1`` (its spike time is ``ssa_tick * dt``).
+    poisson_thresh : (n,) uint32; poisson_start, poisson_end : (n,) int64;
+    rng0 : (n, 4) uint32
+        Poisson sources: a spike when a KISS draw is below ``poisson_thresh`` in
+        ticks ``[poisson_start, poisson_end)``; per-neuron generator state.
+    rec_spikes : (n,) bool; rec_state : (n, S) bool
+        What to record.
+    dest_lo : (C + 1,) int64; dest_core : int32
+        The cores each sending core is meant to reach (checked against the tables).
+    max_record_ticks : int
+        Ticks the recording buffers hold; longer runs are split into chunks.
+    """
+
+    dt: float
+    arithmetic: str
+    width: int
+    height: int
+    link_to: np.ndarray
+    tables: np.ndarray
+    table_lo: np.ndarray
+    core_chip: np.ndarray
+    core_p: np.ndarray
+    core_kind: np.ndarray
+    core_key: np.ndarray
+    core_mask: np.ndarray
+    core_sends: np.ndarray
+    neuron_lo: np.ndarray
+    params: np.ndarray
+    state0: np.ndarray
+    ring_lo: np.ndarray
+    idx_bits: np.ndarray
+    delay_bits: np.ndarray
+    shift: np.ndarray
+    mpt_lo: np.ndarray
+    mpt_key: np.ndarray
+    mpt_mask: np.ndarray
+    mpt_row_lo: np.ndarray
+    mpt_stride: np.ndarray
+    mpt_n: np.ndarray
+    syn: np.ndarray
+    syn_wf: np.ndarray
+    ssa_lo: np.ndarray
+    ssa_tick: np.ndarray
+    ssa_idx: np.ndarray
+    poisson_thresh: np.ndarray
+    poisson_start: np.ndarray
+    poisson_end: np.ndarray
+    rng0: np.ndarray
+    rec_spikes: np.ndarray
+    rec_state: np.ndarray
+    dest_lo: np.ndarray
+    dest_core: np.ndarray
+    max_record_ticks: int = 1 << 62
+
+    def __post_init__(self):
+        if self.arithmetic not in ARITHMETICS:
+            raise ProgramError(f"MachineProgram.arithmetic={self.arithmetic!r}; use one of {ARITHMETICS}")
+        if self.max_record_ticks < 1:
+            raise ProgramError(f"MachineProgram.max_record_ticks={self.max_record_ticks} must be >= 1")
+        if not self.dt > 0:
+            raise ProgramError(f"MachineProgram.dt={self.dt} ms must be positive")
+        fixed = self.arithmetic == "fixed"
+        want = {
+            "link_to": np.int32, "table_lo": np.int64, "core_chip": np.int32,
+            "core_p": np.int32, "core_kind": np.int32, "core_key": np.uint32,
+            "core_mask": np.uint32, "core_sends": np.bool_, "neuron_lo": np.int64,
+            "params": np.int64 if fixed else np.float64,
+            "state0": np.int32 if fixed else np.float64,
+            "ring_lo": np.int64, "idx_bits": np.int32, "delay_bits": np.int32, "shift": np.int32,
+            "mpt_lo": np.int64, "mpt_key": np.uint32, "mpt_mask": np.uint32,
+            "mpt_row_lo": np.int64, "mpt_stride": np.int32, "mpt_n": np.int32,
+            "syn": np.uint32, "syn_wf": np.float64, "ssa_lo": np.int64,
+            "ssa_tick": np.int64, "ssa_idx": np.int32, "poisson_thresh": np.uint32,
+            "poisson_start": np.int64, "poisson_end": np.int64, "rng0": np.uint32,
+            "rec_spikes": np.bool_, "rec_state": np.bool_, "dest_lo": np.int64,
+            "dest_core": np.int32,
+        }
+        for name, dtype in want.items():
+            arr = getattr(self, name)
+            if not isinstance(arr, np.ndarray) or arr.dtype != dtype:
+                got = getattr(arr, "dtype", type(arr).__name__)
+                raise ProgramError(f"MachineProgram.{name} must be a numpy array of {np.dtype(dtype)}, got {got}")
+        if self.tables.dtype != ROUTE_ENTRY:
+            raise ProgramError("MachineProgram.tables must have dtype ROUTE_ENTRY")
+        n_chips = self.width * self.height
+        n_cores = len(self.core_chip)
+        n = int(self.neuron_lo[-1]) if len(self.neuron_lo) else 0
+        checks = [
+            ("link_to", self.link_to.shape == (n_chips, 6)),
+            ("table_lo", self.table_lo.shape == (n_chips + 1,) and self.table_lo[-1] == len(self.tables)),
+            ("neuron_lo", self.neuron_lo.shape == (n_cores + 1,) and np.all(np.diff(self.neuron_lo) >= 0)),
+            ("params", self.params.ndim == 2 and self.params.shape[0] == n),
+            ("state0", self.state0.ndim == 2 and self.state0.shape[0] == n),
+            ("rec_state", self.rec_state.shape == self.state0.shape),
+            ("rec_spikes", self.rec_spikes.shape == (n,)),
+            ("ring_lo", self.ring_lo.shape == (n_cores + 1,)),
+            ("shift", self.shift.shape == (n_cores, 2)),
+            ("mpt_lo", self.mpt_lo.shape == (n_cores + 1,) and self.mpt_lo[-1] == len(self.mpt_key)),
+            ("syn_wf", fixed or self.syn_wf.shape == self.syn.shape),
+            ("ssa_lo", self.ssa_lo.shape == (n_cores + 1,) and self.ssa_lo[-1] == len(self.ssa_tick)),
+            ("rng0", self.rng0.shape == (n, 4)),
+            ("dest_lo", self.dest_lo.shape == (n_cores + 1,) and self.dest_lo[-1] == len(self.dest_core)),
+            ("core_chip", bool(np.all((self.core_chip >= 0) & (self.core_chip < n_chips)))),
+            ("idx_bits", bool(np.all((self.idx_bits >= 0) & (self.idx_bits <= MAX_IDX_BITS)))),
+            ("delay_bits", self.delay_bits.shape == (n_cores,) and bool(np.all(
+                (self.delay_bits >= 1)
+                & (self.delay_bits + TYPE_BITS + self.idx_bits <= RING_ADDRESS_BITS)))),
+        ]
+        for name, ok in checks:
+            if not ok:
+                raise ProgramError(f"MachineProgram.{name} has an inconsistent shape or value")
+        for c in range(n_cores):
+            size = 1 << int(self.idx_bits[c])
+            if self.neuron_lo[c + 1] - self.neuron_lo[c] > size:
+                raise ProgramError(
+                    f"core {c} holds {self.neuron_lo[c + 1] - self.neuron_lo[c]} neurons but "
+                    f"idx_bits={self.idx_bits[c]} addresses only {size}")
+
+    @property
+    def n_cores(self) -> int:
+        return len(self.core_chip)
+
+    @property
+    def n_neurons(self) -> int:
+        return int(self.neuron_lo[-1])
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self)
+                   if isinstance(getattr(self, f.name), np.ndarray))

@@ -1,0 +1,149 @@
+"""Load-time routing: walk every sending key hop by hop through the chips' tables.
+
+The walk uses only the routing tables, the links and the hardware's default
+routing, exactly as the routers would for each packet. Its result is cached per
+key (destination cores, and the links/routers a packet of that key uses), so
+that the tick loop pays one lookup per packet while per-link and per-router
+packet counts stay exact (packets per key x usage per key).
+"""
+
+import numba
+import numpy as np
+
+__all__ = ["walk_keys", "EV_ROUTER", "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
+
+# usage events per chip: 0..5 = packet left by link l, then:
+EV_ROUTER, EV_DEFAULT, EV_DROP = 6, 7, 8
+EV_PER_CHIP = 9
+
+
+@numba.njit(cache=True)
+def _lookup(key, chip, t_key, t_mask, t_route, table_lo):
+    for e in range(table_lo[chip], table_lo[chip + 1]):
+        if (key & t_mask[e]) == t_key[e]:
+            return np.int64(t_route[e])
+    return np.int64(-1)
+
+
+@numba.njit(cache=True)
+def _walk_one(key, src_chip, t_key, t_mask, t_route, table_lo, link_to, core_at,
+              max_hops, dest_buf, ev_buf, stack_chip, stack_in):
+    n_dest = 0
+    n_ev = 0
+    top = 0
+    stack_chip[0] = src_chip
+    stack_in[0] = -1
+    top = 1
+    hops = 0
+    while top > 0:
+        top -= 1
+        chip = stack_chip[top]
+        in_link = stack_in[top]
+        hops += 1
+        if hops > max_hops:  # a routing loop: the hardware would drop the aged packet
+            ev_buf[n_ev] = chip * 9 + 8
+            n_ev += 1
+            break
+        ev_buf[n_ev] = chip * 9 + 6
+        n_ev += 1
+        route = _lookup(key, chip, t_key, t_mask, t_route, table_lo)
+        if route < 0:
+            if in_link < 0:  # sent locally and matches nothing: dropped
+                ev_buf[n_ev] = chip * 9 + 8
+                n_ev += 1
+                continue
+            route = np.int64(1) << ((in_link + 3) % 6)
+            ev_buf[n_ev] = chip * 9 + 7
+            n_ev += 1
+        for link in range(6):
+            if (route >> link) & 1:
+                nb = link_to[chip, link]
+                if nb < 0:  # no chip or a dead link there
+                    ev_buf[n_ev] = chip * 9 + 8
+                    n_ev += 1
+                else:
+                    ev_buf[n_ev] = chip * 9 + link
+                    n_ev += 1
+                    stack_chip[top] = nb
+                    stack_in[top] = (link + 3) % 6
+                    top += 1
+        cores = route >> 6
+        p = 0
+        while cores:
+            if cores & 1:
+                c = core_at[chip, p]
+                if c < 0:  # no application on that core
+                    ev_buf[n_ev] = chip * 9 + 8
+                    n_ev += 1
+                else:
+                    dest_buf[n_dest] = c
+                    n_dest += 1
+            cores >>= 1
+            p += 1
+        if n_ev + 64 > len(ev_buf) or top + 8 > len(stack_chip):
+            ev_buf[n_ev] = chip * 9 + 8
+            n_ev += 1
+            break
+    return n_dest, n_ev
+
+
+@numba.njit(cache=True)
+def _same(a, alo, ahi, b, blo, n):
+    if ahi - alo != n:
+        return False
+    for i in range(n):
+        if a[alo + i] != b[blo + i]:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
+def walk_keys(keys, src_chips, t_key, t_mask, t_route, table_lo, link_to, core_at):
+    """Walk each key from its source chip.
+
+    Returns ``(dest_lo, dest_hi, dest, ev_lo, ev_hi, ev)``: key k reaches cores
+    ``dest[dest_lo[k]:dest_hi[k]]`` (sorted) and causes usage events
+    ``ev[ev_lo[k]:ev_hi[k]]`` (``chip * 9 + event``). Consecutive keys with the
+    same result share one range.
+    """
+    n_keys = len(keys)
+    n_chips = link_to.shape[0]
+    max_hops = 4 * n_chips + 16
+    dest_buf = np.empty(core_at.size + 1, np.int32)
+    ev_buf = np.empty(32 * max_hops + 64, np.int64)
+    stack_chip = np.empty(8 * max_hops + 16, np.int64)
+    stack_in = np.empty(8 * max_hops + 16, np.int64)
+    dest = np.empty(max(16, n_keys), np.int32)
+    ev = np.empty(max(16, n_keys), np.int64)
+    dest_lo = np.zeros(n_keys, np.int64)
+    dest_hi = np.zeros(n_keys, np.int64)
+    ev_lo = np.zeros(n_keys, np.int64)
+    ev_hi = np.zeros(n_keys, np.int64)
+    nd = 0
+    ne = 0
+    for k in range(n_keys):
+        a, b = _walk_one(np.int64(keys[k]), src_chips[k], t_key, t_mask, t_route, table_lo,
+                         link_to, core_at, max_hops, dest_buf, ev_buf, stack_chip, stack_in)
+        dsort = np.sort(dest_buf[:a])
+        esort = np.sort(ev_buf[:b])
+        if k > 0 and _same(dest, dest_lo[k - 1], dest_hi[k - 1], dsort, 0, a):
+            dest_lo[k] = dest_lo[k - 1]
+            dest_hi[k] = dest_hi[k - 1]
+        else:
+            while nd + a > len(dest):
+                dest = np.concatenate((dest, np.empty(len(dest), np.int32)))
+            dest[nd:nd + a] = dsort
+            dest_lo[k] = nd
+            nd += a
+            dest_hi[k] = nd
+        if k > 0 and _same(ev, ev_lo[k - 1], ev_hi[k - 1], esort, 0, b):
+            ev_lo[k] = ev_lo[k - 1]
+            ev_hi[k] = ev_hi[k - 1]
+        else:
+            while ne + b > len(ev):
+                ev = np.concatenate((ev, np.empty(len(ev), np.int64)))
+            ev[ne:ne + b] = esort
+            ev_lo[k] = ne
+            ne += b
+            ev_hi[k] = ne
+    return dest_lo, dest_hi, dest[:nd].copy(), ev_lo, ev_hi, ev[:ne].copy()

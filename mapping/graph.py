@@ -1,0 +1,146 @@
+"""NetworkGraph: the network as the mapping sees it (the first contract).
+
+Populations and projections as numpy arrays, in PyNN's units (mV, nA, nF, ms,
+Hz) and sign conventions (inhibitory current weights are negative). Anyone can
+build one by hand; the PyNN front end builds it from a script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import MappingError
+
+__all__ = ["PopulationSpec", "ProjectionSpec", "NetworkGraph", "MODELS", "RECEPTORS"]
+
+# model name -> (parameters it needs, recordable state variables)
+MODELS = {
+    "IF_curr_exp": (("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I",
+                     "i_offset", "v_reset", "v_thresh"), ("v", "isyn_exc", "isyn_inh")),
+    "SpikeSourceArray": ((), ()),
+    "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
+}
+RECEPTORS = ("excitatory", "inhibitory")
+
+
+@dataclass(frozen=True, eq=False)
+class PopulationSpec:
+    """One population.
+
+    Parameters
+    ----------
+    label : str
+    model : str
+        A key of ``MODELS``.
+    size : int
+    params : dict name -> (size,) float64
+    initial : dict name -> (size,) float64
+        Initial values of state variables (``v``, ``isyn_exc``, ``isyn_inh``).
+    record : dict variable -> (size,) bool
+        ``"spikes"`` and/or state variables.
+    spike_lo, spike_times : arrays or None
+        SpikeSourceArray only: neuron i's spike times (ms) are
+        ``spike_times[spike_lo[i]:spike_lo[i+1]]``.
+    max_per_core : int or None
+        Largest slice on one core (None: the model's default).
+    """
+
+    label: str
+    model: str
+    size: int
+    params: dict = field(default_factory=dict)
+    initial: dict = field(default_factory=dict)
+    record: dict = field(default_factory=dict)
+    spike_lo: np.ndarray | None = None
+    spike_times: np.ndarray | None = None
+    max_per_core: int | None = None
+
+    def __post_init__(self):
+        where = f"population {self.label!r}"
+        if self.model not in MODELS:
+            raise MappingError(f"{where}: cell type {self.model!r} is not supported by neurochip; "
+                               f"supported: {sorted(MODELS)}")
+        if self.size < 1:
+            raise MappingError(f"{where}: size {self.size} must be at least 1")
+        needed, recordable = MODELS[self.model]
+        for name in needed:
+            if name not in self.params:
+                raise MappingError(f"{where}: parameter {name!r} is missing")
+        for name, value in list(self.params.items()) + list(self.initial.items()):
+            if np.shape(value) != (self.size,):
+                raise MappingError(f"{where}: {name} has shape {np.shape(value)}, "
+                                   f"expected ({self.size},)")
+            if not np.all(np.isfinite(value)):
+                raise MappingError(f"{where}: {name} contains a non-finite value")
+        for var, mask in self.record.items():
+            if var != "spikes" and var not in recordable:
+                raise MappingError(f"{where}: cannot record {var!r}; recordable: "
+                                   f"{['spikes', *recordable]}")
+            if np.shape(mask) != (self.size,):
+                raise MappingError(f"{where}: record[{var!r}] must be a ({self.size},) bool mask")
+        if self.model == "SpikeSourceArray":
+            if self.spike_lo is None or self.spike_times is None or len(self.spike_lo) != self.size + 1:
+                raise MappingError(f"{where}: a SpikeSourceArray needs spike_lo ({self.size + 1},) "
+                                   f"and spike_times")
+        if self.max_per_core is not None and self.max_per_core < 1:
+            raise MappingError(f"{where}: max_per_core={self.max_per_core} must be >= 1")
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectionSpec:
+    """Connections ``pre_idx[k] -> post_idx[k]`` between two populations."""
+
+    label: str
+    pre: int
+    post: int
+    receptor: str
+    pre_idx: np.ndarray
+    post_idx: np.ndarray
+    weight: np.ndarray
+    delay: np.ndarray
+
+    def __post_init__(self):
+        if self.receptor not in RECEPTORS:
+            raise MappingError(f"projection {self.label!r}: receptor_type {self.receptor!r} is not "
+                               f"supported; use one of {RECEPTORS}")
+        n = len(self.pre_idx)
+        for name in ("post_idx", "weight", "delay"):
+            if len(getattr(self, name)) != n:
+                raise MappingError(f"projection {self.label!r}: {name} has "
+                                   f"{len(getattr(self, name))} entries, pre_idx has {n}")
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkGraph:
+    """A whole network: ``dt`` in ms, populations, projections, the global seed."""
+
+    dt: float
+    populations: tuple
+    projections: tuple = ()
+    seed: int = 0
+
+    def __post_init__(self):
+        if not self.dt > 0:
+            raise MappingError(f"NetworkGraph: timestep dt={self.dt} ms must be positive")
+        for prj in self.projections:
+            for end, idx in (("pre", prj.pre), ("post", prj.post)):
+                if not 0 <= idx < len(self.populations):
+                    raise MappingError(f"projection {prj.label!r}: {end} population {idx} "
+                                       f"does not exist")
+            pre = self.populations[prj.pre]
+            post = self.populations[prj.post]
+            if len(prj.pre_idx) and (prj.pre_idx.min() < 0 or prj.pre_idx.max() >= pre.size):
+                raise MappingError(f"projection {prj.label!r}: presynaptic index out of range "
+                                   f"[0, {pre.size})")
+            if len(prj.post_idx) and (prj.post_idx.min() < 0 or prj.post_idx.max() >= post.size):
+                raise MappingError(f"projection {prj.label!r}: postsynaptic index out of range "
+                                   f"[0, {post.size})")
+            if not MODELS[post.model][1]:
+                raise MappingError(f"projection {prj.label!r}: the target population "
+                                   f"{post.label!r} is a {post.model}, which has no synapses")
+
+    @property
+    def n_neurons(self) -> int:
+        return sum(p.size for p in self.populations)

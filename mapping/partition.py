@@ -1,0 +1,90 @@
+"""Partition: cut each population into slices that fit one core.
+
+A slice of a neuron model must fit the core's DTCM (parameters, state, ring
+buffers, master population table); its ring buffer must also be addressable
+by the 16-bit low half of a synaptic word (delay bits + type bit + index bits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from emulator.lif import PARAMS as LIF_PARAMS, STATE as LIF_STATE
+from emulator.program import RING_ADDRESS_BITS, TYPE_BITS
+
+from .errors import ResourceError
+from .graph import NetworkGraph
+
+__all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "bits_for"]
+
+DEFAULT_MAX_PER_CORE = {"IF_curr_exp": 256, "SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024}
+MPT_ENTRY_BYTES = 16
+DTCM_RESERVED = 8 * 1024  # stack, globals, the rest of the runtime
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Neurons ``[lo, hi)`` of population ``pop`` on one core."""
+
+    pop: int
+    lo: int
+    hi: int
+
+    @property
+    def n(self) -> int:
+        return self.hi - self.lo
+
+
+def bits_for(n: int) -> int:
+    """Bits needed to address ``n`` items (0 for a single item)."""
+    return max(int(n) - 1, 0).bit_length()
+
+
+def delay_ticks(prj, dt: float) -> np.ndarray:
+    """Delays of a projection in ticks, rounded to nearest."""
+    return np.rint(np.asarray(prj.delay, dtype=np.float64) / dt).astype(np.int64)
+
+
+def _dtcm_bytes(n: int, delay_bits: int, n_sources: int) -> int:
+    per_neuron = 4 * (len(LIF_PARAMS) + len(LIF_STATE))
+    ring = 2 * (1 << (delay_bits + TYPE_BITS + bits_for(n)))
+    return DTCM_RESERVED + n * per_neuron + ring + n_sources * MPT_ENTRY_BYTES
+
+
+def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = None) -> list:
+    """Slices of every population, population by population, in index order.
+
+    Parameters
+    ----------
+    graph : NetworkGraph
+    dtcm_bytes : int
+        DTCM per core.
+    max_per_core : dict, optional
+        Model name -> largest slice; a population's own ``max_per_core`` wins.
+    """
+    limits = dict(DEFAULT_MAX_PER_CORE)
+    limits.update(max_per_core or {})
+    max_delay = np.zeros(len(graph.populations), np.int64)
+    for prj in graph.projections:
+        if len(prj.delay):
+            max_delay[prj.post] = max(max_delay[prj.post], int(delay_ticks(prj, graph.dt).max()))
+    n_src_slices = sum(-(-p.size // (p.max_per_core or limits[p.model])) for p in graph.populations)
+    slices = []
+    for i, pop in enumerate(graph.populations):
+        n = min(pop.max_per_core or limits[pop.model], pop.size)
+        if pop.model == "IF_curr_exp":
+            d_bits = max(int(max_delay[i]), 1).bit_length()
+            while n > 1 and (d_bits + TYPE_BITS + bits_for(n) > RING_ADDRESS_BITS
+                             or _dtcm_bytes(n, d_bits, n_src_slices) > dtcm_bytes):
+                n = 1 << (bits_for(n) - 1)
+            if (d_bits + TYPE_BITS + bits_for(n) > RING_ADDRESS_BITS
+                    or _dtcm_bytes(n, d_bits, n_src_slices) > dtcm_bytes):
+                raise ResourceError(
+                    f"population {pop.label!r}: even one neuron per core does not fit: a delay "
+                    f"of {max_delay[i]} ticks needs a ring buffer of "
+                    f"{2 ** (d_bits + TYPE_BITS)} slots and the DTCM of {dtcm_bytes} bytes; "
+                    f"use shorter delays or a larger timestep")
+        slices.extend(Slice(i, lo, min(lo + n, pop.size)) for lo in range(0, pop.size, n))
+    return slices

@@ -1,0 +1,273 @@
+"""map_network: NetworkGraph -> MachineProgram, stage by stage.
+
+partition -> synaptic layout -> place -> keys -> route -> tables -> compress
+-> encode. Each stage is a pure function in its own module; this one only
+wires them together and keeps what the reports need.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from emulator import lif
+from emulator.program import (KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS,
+                              MachineProgram)
+from emulator.routing_entry import ROUTE_ENTRY
+
+from .compress import compress_tables
+from .errors import ResourceError
+from .graph import NetworkGraph
+from .machine import MachineSpec, smallest_machine
+from .keys import allocate_keys
+from .neurons import lif_rows, poisson_arrays, spike_array_events
+from .partition import bits_for, delay_ticks, partition
+from .place import PLACERS
+from .route import route
+from .synapses import layout_synapses, weight_shifts
+from .tables import build_tables
+
+__all__ = ["map_network", "Mapping", "QuantisationWarning", "STATE_COLUMNS"]
+
+KINDS = {"IF_curr_exp": KIND_LIF, "SpikeSourceArray": KIND_SPIKE_ARRAY,
+         "SpikeSourcePoisson": KIND_POISSON}
+STATE_COLUMNS = {"v": lif.S_V, "isyn_exc": lif.S_ISYN_E, "isyn_inh": lif.S_ISYN_I}
+REC_RESERVE = 0.5  # share of a chip's free SDRAM given to recording buffers
+
+
+class QuantisationWarning(UserWarning):
+    """A parameter or weight changes noticeably when put into fixed point."""
+
+
+@dataclass(eq=False)
+class Mapping:
+    """The result of mapping: the program plus what reports and extraction need."""
+
+    graph: NetworkGraph
+    machine: MachineSpec
+    program: MachineProgram
+    slices: list
+    placements: np.ndarray
+    key_base: np.ndarray
+    key_mask: np.ndarray
+    tables_before: dict
+    tables_after: dict
+    pop_neuron_lo: np.ndarray
+    shifts: np.ndarray
+    notes: list = field(default_factory=list)
+    times: dict = field(default_factory=dict)
+
+    def neuron_ids(self, pop: int) -> np.ndarray:
+        """Global neuron indices of population ``pop``, in population order."""
+        return self.pop_neuron_lo[pop] + np.arange(self.graph.populations[pop].size)
+
+    def summary(self) -> dict:
+        before = {c: len(t) for c, t in self.tables_before.items()}
+        after = {c: len(t) for c, t in self.tables_after.items()}
+        worst = max(after, key=after.get) if after else None
+        chips = {tuple(p[:2]) for p in self.placements}
+        return {
+            "machine": self.machine.name, "chips_used": len(chips),
+            "chips_available": self.machine.n_chips, "cores": len(self.slices),
+            "neurons": int(self.program.n_neurons),
+            "max_neurons_per_core": max((s.n for s in self.slices), default=0),
+            "routing_entries_before": int(sum(before.values())),
+            "routing_entries_after": int(sum(after.values())),
+            "worst_chip": worst, "worst_chip_entries": after.get(worst, 0),
+            "router_limit": self.machine.router_entries,
+            "synaptic_words": int(len(self.program.syn)),
+        }
+
+
+def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
+                placer: str = "sequential", arithmetic: str = "fixed",
+                max_per_core: dict | None = None) -> Mapping:
+    """Map ``graph`` onto ``machine`` (default: the smallest preset that fits)."""
+    times = {}
+    t0 = time.perf_counter()
+    notes = []
+
+    def warn(msg):
+        notes.append(msg)
+        warnings.warn(msg, QuantisationWarning, stacklevel=3)
+
+    dtcm = machine.dtcm_bytes if machine is not None else MachineSpec(1, 1).dtcm_bytes
+    slices = partition(graph, dtcm, max_per_core)
+    n = len(slices)
+    models = [graph.populations[s.pop].model for s in slices]
+    idx_bits = np.array([bits_for(s.n) for s in slices], np.int32)
+    max_delay = np.ones(len(graph.populations), np.int64)
+    for prj in graph.projections:
+        if len(prj.delay):
+            max_delay[prj.post] = max(max_delay[prj.post], int(delay_ticks(prj, graph.dt).max()))
+    delay_bits = np.array([max(int(max_delay[s.pop]).bit_length(), 1) for s in slices], np.int32)
+    shifts = weight_shifts(graph)
+    layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts)
+    if layout.quantised_to_zero:
+        warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
+             f"format and will have no effect")
+    times["partition"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    if machine is None:
+        machine = smallest_machine(n)
+    sdram_need = layout.core_words(n) * 4
+    try:
+        placements = PLACERS[placer](slices, machine, sdram_need)
+    except KeyError:
+        raise ValueError(f"placer {placer!r} is unknown; choose one of {sorted(PLACERS)}") from None
+    senders = np.zeros(n, bool)
+    senders[layout.g_src] = True
+    key_base, key_mask = allocate_keys(slices, senders)
+    times["place"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    chip_of = [(int(x), int(y)) for x, y, _ in placements]
+    requests = []
+    dest_lists = [[] for _ in range(n)]
+    for src in np.flatnonzero(senders):
+        cores = np.unique(layout.g_core[layout.g_src == src])
+        dest_lists[src] = cores.tolist()
+        targets = [(int(placements[c, 0]), int(placements[c, 1]), int(placements[c, 2]))
+                   for c in cores]
+        requests.append((int(key_base[src]), int(key_mask[src]), chip_of[src], targets))
+    trees = route(machine, requests)
+    tables_before = build_tables(machine, trees)
+    sizes = np.array([s.n for s in slices])
+    keys = (np.repeat(key_base[senders].astype(np.int64), sizes[senders])
+            + _ranges(sizes[senders])).astype(np.uint32)
+    tables_after = compress_tables(machine, tables_before, keys)
+    times["route"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    program = _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
+                      idx_bits, delay_bits, shifts, layout, tables_after, dest_lists,
+                      arithmetic, warn)
+    times["encode"] = time.perf_counter() - t3
+    pop_lo = np.zeros(len(graph.populations), np.int64)
+    for i, s in reversed(list(enumerate(slices))):
+        if s.lo == 0:
+            pop_lo[s.pop] = program.neuron_lo[i]
+    return Mapping(graph, machine, program, slices, placements, key_base, key_mask,
+                   tables_before, tables_after, pop_lo, shifts, notes, times)
+
+
+def _ranges(sizes):
+    """Concatenated ``arange(s)`` for each s in sizes."""
+    total = int(np.sum(sizes))
+    starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.arange(total) - starts
+
+
+def _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
+            idx_bits, delay_bits, shifts, layout, tables, dest_lists, arithmetic, warn):
+    fixed_point = arithmetic == "fixed"
+    n = len(slices)
+    sizes = np.array([s.n for s in slices], np.int64)
+    neuron_lo = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    total = int(neuron_lo[-1])
+    pdt, sdt = (np.int64, np.int32) if fixed_point else (np.float64, np.float64)
+    params = np.zeros((total, len(lif.PARAMS)), pdt)
+    state0 = np.zeros((total, len(lif.STATE)), sdt)
+    rec_spikes = np.zeros(total, bool)
+    rec_state = np.zeros((total, len(lif.STATE)), bool)
+    thresh = np.zeros(total, np.uint32)
+    p_start = np.zeros(total, np.int64)
+    p_end = np.zeros(total, np.int64)
+    rng0 = np.zeros((total, 4), np.uint32)
+    ssa_ticks, ssa_idx, ssa_count = [], [], np.zeros(n, np.int64)
+    pop_rows = {}
+    for i, s in enumerate(slices):
+        pop = graph.populations[s.pop]
+        a, b = neuron_lo[i], neuron_lo[i + 1]
+        if pop.model == "IF_curr_exp":
+            if s.pop not in pop_rows:
+                pop_rows[s.pop] = lif_rows(pop, graph.dt, fixed_point, warn)
+            params[a:b], state0[a:b] = (r[s.lo:s.hi] for r in pop_rows[s.pop])
+        elif pop.model == "SpikeSourcePoisson":
+            if s.pop not in pop_rows:
+                pop_rows[s.pop] = poisson_arrays(pop, s.pop, graph.dt, graph.seed)
+            thresh[a:b], p_start[a:b], p_end[a:b], rng0[a:b] = (
+                r[s.lo:s.hi] for r in pop_rows[s.pop])
+        else:
+            ticks, idx = spike_array_events(pop, s.lo, s.hi, graph.dt, warn)
+            ssa_ticks.append(ticks)
+            ssa_idx.append(idx)
+            ssa_count[i] = len(ticks)
+        for var, mask in pop.record.items():
+            if var == "spikes":
+                rec_spikes[a:b] = mask[s.lo:s.hi]
+            else:
+                rec_state[a:b, STATE_COLUMNS[var]] = mask[s.lo:s.hi]
+    is_lif = np.array([m == "IF_curr_exp" for m in models])
+    ring_size = np.where(is_lif, 1 << (delay_bits.astype(np.int64) + TYPE_BITS + idx_bits), 0)
+    # master population tables: groups of each core, sorted by source key
+    order = np.lexsort((key_base[layout.g_src], layout.g_core))
+    g_core = layout.g_core[order]
+    mpt_lo = np.searchsorted(g_core, np.arange(n + 1)).astype(np.int64)
+    src = layout.g_src[order]
+    # tables, chip by chip
+    n_chips = machine.width * machine.height
+    counts = np.zeros(n_chips, np.int64)
+    parts = []
+    for chip in sorted(tables, key=lambda c: machine.chip_id(*c)):
+        counts[machine.chip_id(*chip)] = len(tables[chip])
+        parts.append(tables[chip])
+    all_tables = np.concatenate(parts) if parts else np.zeros(0, ROUTE_ENTRY)
+    dest_count = np.array([len(d) for d in dest_lists], np.int64)
+    core_chip = np.array([machine.chip_id(int(x), int(y)) for x, y, _ in placements], np.int32)
+    max_ticks = _record_budget(machine, core_chip, layout.core_words(n) * 4, rec_spikes,
+                               rec_state, neuron_lo)
+    _check_dtcm(graph, slices, machine, ring_size, np.diff(mpt_lo))
+    return MachineProgram(
+        dt=float(graph.dt), arithmetic=arithmetic, width=machine.width, height=machine.height,
+        link_to=machine.link_table(), tables=all_tables.astype(ROUTE_ENTRY),
+        table_lo=np.r_[0, np.cumsum(counts)].astype(np.int64),
+        core_chip=core_chip, core_p=placements[:, 2].astype(np.int32),
+        core_kind=np.array([KINDS[m] for m in models], np.int32),
+        core_key=key_base.astype(np.uint32), core_mask=key_mask.astype(np.uint32),
+        core_sends=senders.copy(), neuron_lo=neuron_lo, params=params, state0=state0,
+        ring_lo=np.r_[0, np.cumsum(ring_size)].astype(np.int64), idx_bits=idx_bits,
+        delay_bits=delay_bits, shift=shifts[[s.pop for s in slices]].astype(np.int32).reshape(n, 2),
+        mpt_lo=mpt_lo, mpt_key=key_base[src].astype(np.uint32),
+        mpt_mask=key_mask[src].astype(np.uint32), mpt_row_lo=layout.g_lo[order].astype(np.int64),
+        mpt_stride=layout.g_stride[order].astype(np.int32),
+        mpt_n=layout.g_rows[order].astype(np.int32), syn=layout.syn,
+        syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,
+        ssa_lo=np.r_[0, np.cumsum(ssa_count)].astype(np.int64),
+        ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
+        ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
+        poisson_thresh=thresh, poisson_start=p_start, poisson_end=p_end, rng0=rng0,
+        rec_spikes=rec_spikes, rec_state=rec_state,
+        dest_lo=np.r_[0, np.cumsum(dest_count)].astype(np.int64),
+        dest_core=np.array([c for d in dest_lists for c in d], np.int32),
+        max_record_ticks=max_ticks)
+
+
+def _check_dtcm(graph, slices, machine, ring_size, mpt_entries):
+    from .partition import DTCM_RESERVED, MPT_ENTRY_BYTES
+    per_neuron = 4 * (len(lif.PARAMS) + len(lif.STATE))
+    for i, s in enumerate(slices):
+        need = DTCM_RESERVED + s.n * per_neuron + 2 * ring_size[i] + MPT_ENTRY_BYTES * mpt_entries[i]
+        if need > machine.dtcm_bytes:
+            raise ResourceError(
+                f"population {graph.populations[s.pop].label!r}, neurons {s.lo}..{s.hi - 1}: the "
+                f"core needs {need} bytes of DTCM, more than {machine.dtcm_bytes}; set fewer "
+                f"neurons per core (sim.set_number_of_neurons_per_core)")
+
+
+def _record_budget(machine, core_chip, syn_bytes, rec_spikes, rec_state, neuron_lo):
+    """Ticks of recording each chip's SDRAM holds after the synaptic matrices."""
+    spk = np.add.reduceat(rec_spikes.astype(np.int64), neuron_lo[:-1]) if len(rec_spikes) else 0
+    st = np.add.reduceat(rec_state.sum(axis=1), neuron_lo[:-1]) if len(rec_spikes) else 0
+    per_tick = 4 * ((spk + 31) // 32) + 4 * st
+    per_chip = np.bincount(core_chip, per_tick, minlength=machine.width * machine.height)
+    used = np.bincount(core_chip, syn_bytes, minlength=machine.width * machine.height)
+    free = (machine.sdram_bytes - used) * REC_RESERVE
+    with np.errstate(divide="ignore"):
+        ticks = np.where(per_chip > 0, free // np.maximum(per_chip, 1), np.inf)
+    best = ticks.min(initial=np.inf)
+    return int(min(best, 1 << 62)) if np.isfinite(best) else 1 << 62

@@ -1,0 +1,116 @@
+"""Reports of a Mapping: placement, per-core resources, routing tables, key space,
+link loads after a run; as text, JSON and a PNG picture of the chip grid."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from .machine import LINK_DELTAS
+from .tables import format_table
+
+__all__ = ["write_reports", "placement_rows"]
+
+
+def placement_rows(mapping) -> list:
+    """One dict per core: where it is and what it holds."""
+    prog = mapping.program
+    rows = []
+    words = np.zeros(prog.n_cores, np.int64)
+    for c in range(prog.n_cores):
+        lo, hi = prog.mpt_lo[c], prog.mpt_lo[c + 1]
+        words[c] = int((prog.mpt_stride[lo:hi].astype(np.int64) * prog.mpt_n[lo:hi]).sum())
+    for c, s in enumerate(mapping.slices):
+        x, y, p = (int(v) for v in mapping.placements[c])
+        rows.append({
+            "core": c, "x": x, "y": y, "p": p,
+            "population": mapping.graph.populations[s.pop].label, "lo": s.lo, "hi": s.hi,
+            "key": f"{int(mapping.key_base[c]):#010x}" if prog.core_sends[c] else None,
+            "mask": f"{int(mapping.key_mask[c]):#010x}" if prog.core_sends[c] else None,
+            "master_table_entries": int(prog.mpt_lo[c + 1] - prog.mpt_lo[c]),
+            "synaptic_bytes": int(words[c] * 4),
+            "ring_buffer_bytes": int(2 * (prog.ring_lo[c + 1] - prog.ring_lo[c])),
+            "delay_bits": int(prog.delay_bits[c]), "weight_shift": prog.shift[c].tolist(),
+        })
+    return rows
+
+
+def write_reports(mapping, folder: str, result=None) -> list:
+    """Write ``placement.txt``, ``routing_tables.txt``, ``mapping.json`` and
+    ``chips.png`` into ``folder``; returns the paths written."""
+    rows = placement_rows(mapping)
+    paths = []
+    p = os.path.join(folder, "placement.txt")
+    with open(p, "w") as f:
+        f.write(f"machine: {mapping.machine.name} ({mapping.machine.n_chips} chips)\n")
+        f.write(f"{'core':>5} {'x':>3} {'y':>3} {'p':>3}  {'population':<20} {'neurons':<13} "
+                f"{'key':<11} {'mpt':>4} {'syn bytes':>10}\n")
+        for r in rows:
+            f.write(f"{r['core']:>5} {r['x']:>3} {r['y']:>3} {r['p']:>3}  {r['population'][:20]:<20} "
+                    f"{r['lo']:>5}..{r['hi'] - 1:<6} {r['key'] or '-':<11} "
+                    f"{r['master_table_entries']:>4} {r['synaptic_bytes']:>10}\n")
+    paths.append(p)
+    p = os.path.join(folder, "routing_tables.txt")
+    with open(p, "w") as f:
+        for chip in sorted(mapping.tables_before):
+            before, after = mapping.tables_before[chip], mapping.tables_after[chip]
+            f.write(f"chip {chip}: {len(before)} entries, {len(after)} after compression\n")
+            f.write(format_table(after) + "\n\n")
+    paths.append(p)
+    data = {"summary": {k: (list(v) if isinstance(v, tuple) else v)
+                        for k, v in mapping.summary().items()},
+            "cores": rows, "notes": list(mapping.notes),
+            "tables": {f"{x},{y}": {"before": len(mapping.tables_before[(x, y)]),
+                                    "after": len(mapping.tables_after[(x, y)])}
+                       for x, y in mapping.tables_before}}
+    if result is not None:
+        data["provenance"] = result.provenance()
+        data["link_packets"] = {f"{c % mapping.machine.width},{c // mapping.machine.width}":
+                                result.link_packets[c].tolist()
+                                for c in np.flatnonzero(result.link_packets.sum(axis=1))}
+    p = os.path.join(folder, "mapping.json")
+    with open(p, "w") as f:
+        json.dump(data, f, indent=1)
+    paths.append(p)
+    p = os.path.join(folder, "chips.png")
+    _plot_chips(mapping, rows, result, p)
+    paths.append(p)
+    return paths
+
+
+def _plot_chips(mapping, rows, result, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    m = mapping.machine
+    used = np.zeros(m.width * m.height, np.int64)
+    for r in rows:
+        used[m.chip_id(r["x"], r["y"])] += 1
+    fig, ax = plt.subplots(figsize=(1 + 0.9 * m.width, 1 + 0.8 * m.height))
+    if result is not None:
+        load = result.link_packets
+        top = max(int(load.max(initial=0)), 1)
+        for c in np.flatnonzero(load.sum(axis=1)):
+            x, y = c % m.width, c // m.width
+            for link in range(6):
+                if load[c, link]:
+                    dx, dy = LINK_DELTAS[link]
+                    ax.plot([x, x + 0.45 * dx], [y, y + 0.45 * dy],
+                            color="tab:red", lw=0.5 + 4 * load[c, link] / top, alpha=0.7)
+    for x, y in m.live_chips:
+        n = used[m.chip_id(x, y)]
+        ax.scatter([x], [y], s=500, c=[[1 - 0.8 * n / m.app_cores_per_chip] * 3], edgecolors="k")
+        entries = len(mapping.tables_after.get((x, y), ()))
+        ax.annotate(f"{n}c\n{entries}e", (x, y), ha="center", va="center", fontsize=6,
+                    color="white" if n > m.app_cores_per_chip / 2 else "black")
+    ax.set_title(f"{m.name}: cores used (c) and routing entries (e)"
+                 + (", link load in red" if result is not None else ""), fontsize=8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_aspect("equal")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

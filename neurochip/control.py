@@ -1,0 +1,84 @@
+"""setup/run/reset/end and friends for neurochip."""
+
+from __future__ import annotations
+
+from pyNN import common
+from pyNN.common.control import DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
+from pyNN.recording import get_io
+
+from . import simulator
+from .errors import NeurochipError
+
+__all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
+           "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
+           "num_processes", "rank", "set_number_of_neurons_per_core"]
+
+_OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay")
+# accepted for compatibility with other backends; they do not change the emulation
+_IGNORED = ("threads", "t_flush", "spike_precision", "verbosity", "recording_precision",
+            "rank", "num_processes", "time_scale_factor", "n_chips_required", "n_boards_required",
+            "model_binary_folder", "database_socket_addresses", "graph_label", "use_cvode",
+            "rtol", "atol", "default_maxstep", "allow_offgrid_spikes", "recording_format",
+            "split_synapse_types", "min_delay_auto")
+
+
+def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params):
+    """Start a new simulation.
+
+    neurochip's own arguments: ``arithmetic`` ("fixed", the machine's arithmetic,
+    or "float", the float64 reference through the same loop), ``machine``
+    ("spinn3", "spinn5", "WxH" torus, a MachineSpec, or None: the smallest that
+    fits), ``placer`` ("sequential"), ``seed`` (global seed of the on-core
+    random generators).
+    """
+    unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
+    if unknown:
+        raise NeurochipError(f"setup(): unknown argument(s) {sorted(unknown)}; neurochip accepts "
+                             f"{sorted(_OWN)} besides PyNN's own")
+    common.setup(timestep, min_delay, **extra_params)
+    st = simulator.state
+    arithmetic = extra_params.get("arithmetic", "fixed")
+    if arithmetic not in ("fixed", "float"):
+        raise NeurochipError(f"setup(arithmetic={arithmetic!r}): use 'fixed' (the machine) or "
+                             f"'float' (the float64 reference)")
+    if timestep <= 0:
+        raise NeurochipError(f"setup(timestep={timestep}): the timestep must be positive")
+    st.dt = float(timestep)
+    st.min_delay = st.dt if min_delay == "auto" else float(min_delay)
+    max_delay = extra_params.get("max_delay", "auto")
+    st.max_delay = 15 * st.dt if max_delay == "auto" else float(max_delay)
+    st.arithmetic = arithmetic
+    st.machine = extra_params.get("machine")
+    st.placer = extra_params.get("placer", "sequential")
+    st.seed = int(extra_params.get("seed", extra_params.get("rng_seed", 0)))
+    st.neurons_per_core = {}
+    st.clear()
+    st.machine_spec()  # validate the machine argument now
+    return rank()
+
+
+def end(compatible_output=True):
+    """Write any data requested with ``write_on_end`` and release the machine."""
+    st = simulator.state
+    for population, variables, filename in st.write_on_end:
+        io = get_io(filename)
+        population.write_data(io, variables)
+    st.write_on_end = []
+    st.emulation = None
+
+
+def set_number_of_neurons_per_core(celltype, n):
+    """At most ``n`` neurons of ``celltype`` on one core (as in sPyNNaker)."""
+    name = celltype if isinstance(celltype, str) else celltype.__name__
+    if int(n) < 1:
+        raise NeurochipError(f"set_number_of_neurons_per_core({name}, {n}): n must be >= 1")
+    simulator.state.neurons_per_core[name] = int(n)
+    simulator.state.mark_dirty()
+
+
+run, run_until = common.build_run(simulator)
+run_for = run
+reset = common.build_reset(simulator)
+initialize = common.initialize
+get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
+    common.build_state_queries(simulator)

@@ -1,0 +1,162 @@
+"""Population, PopulationView and Assembly for neurochip.
+
+Parameters and initial values live here as numpy arrays (PyNN units); any
+change marks the network dirty so that the next run maps it again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pyNN import common, errors
+from pyNN.parameters import ParameterSpace, Sequence, simplify
+from pyNN.standardmodels import StandardCellType
+
+from mapping.graph import PopulationSpec
+
+from . import simulator
+from .errors import NeurochipError
+from .recording import Recorder
+
+__all__ = ["Population", "PopulationView", "Assembly"]
+
+SUPPORTED = ("IF_curr_exp", "SpikeSourceArray", "SpikeSourcePoisson")
+
+
+class Assembly(common.Assembly):
+    _simulator = simulator
+
+
+class _ParameterAccess:
+    """Parameter get/set shared by Population and PopulationView via ``_pmask``."""
+
+    def _get_parameters(self, *names):
+        if isinstance(self.celltype, StandardCellType):
+            if any(name in self.celltype.computed_parameters() for name in names):
+                native_names = self.celltype.get_native_names()
+            else:
+                native_names = self.celltype.get_native_names(*names)
+        else:
+            native_names = names
+        root = self._root
+        values = {}
+        for name in native_names:
+            value = root._parameters[name][self._pmask]
+            values[name] = simplify(value)
+        ps = ParameterSpace(values, shape=(self.size,))
+        if isinstance(self.celltype, StandardCellType):
+            ps = self.celltype.reverse_translate(ps)
+        return ps
+
+    def _set_parameters(self, parameter_space):
+        root = self._root
+        parameter_space.shape = (root.size,)
+        mask = np.zeros(root.size, bool)
+        mask[self._pmask] = True
+        parameter_space.evaluate(mask=mask, simplify=False)
+        for name, value in parameter_space.items():
+            try:
+                root._parameters[name][self._pmask] = value
+            except ValueError:
+                raise errors.InvalidParameterValueError(
+                    f"{name} should not be of type {type(value)}") from None
+        simulator.state.mark_dirty()
+
+    def _set_initial_value_array(self, variable, initial_values):
+        root = self._root
+        values = np.broadcast_to(initial_values.evaluate(simplify=False), (self.size,))
+        default = root.celltype.default_initial_values.get(variable, 0.0)
+        arr = root._initial.setdefault(variable, np.full(root.size, default, float))
+        arr[self._pmask] = values
+        simulator.state.mark_dirty()
+
+
+class PopulationView(_ParameterAccess, common.PopulationView):
+    _assembly_class = Assembly
+    _simulator = simulator
+
+    @property
+    def _root(self):
+        return self.grandparent
+
+    @property
+    def _pmask(self):
+        return self.index_in_grandparent(np.arange(self.size))
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+
+class Population(_ParameterAccess, common.Population):
+    __doc__ = common.Population.__doc__
+    _simulator = simulator
+    _recorder_class = Recorder
+    _assembly_class = Assembly
+
+    @property
+    def _root(self):
+        return self
+
+    @property
+    def _pmask(self):
+        return slice(None)
+
+    def _create_cells(self):
+        if self.celltype.__class__.__name__ not in SUPPORTED:
+            raise NeurochipError(
+                f"Population {self.label!r}: cell type {self.celltype.__class__.__name__} is not "
+                f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
+        first = simulator.state.id_counter
+        self.all_cells = np.array([simulator.ID(i) for i in range(first, first + self.size)],
+                                  dtype=simulator.ID)
+        self._mask_local = np.ones(self.size, bool)
+        for cell in self.all_cells:
+            cell.parent = self
+        simulator.state.id_counter += self.size
+        ps = self.celltype.native_parameters
+        ps.shape = (self.size,)
+        ps.evaluate(simplify=False)
+        self._parameters = {name: np.array(value) for name, value in ps.items()}
+        self._initial = {}
+        simulator.state.populations.append(self)
+        simulator.state.mark_dirty()
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+    def _record_mask(self, variable):
+        mask = np.zeros(self.size, bool)
+        ids = [int(i) for i in self.recorder.recorded.get(_var(variable), ())]
+        if ids:
+            mask[np.asarray(ids) - int(self.first_id)] = True
+        return mask
+
+    def _spec(self, index) -> PopulationSpec:
+        """This population as the mapping sees it."""
+        model = self.celltype.__class__.__name__
+        params, spike_lo, spike_times = {}, None, None
+        if model == "SpikeSourceArray":
+            seqs = self._parameters["spike_times"]
+            times = [np.asarray(s.value if isinstance(s, Sequence) else s, float).ravel()
+                     for s in seqs]
+            spike_lo = np.r_[0, np.cumsum([len(t) for t in times])].astype(np.int64)
+            spike_times = np.concatenate(times) if times else np.zeros(0)
+        else:
+            params = {k: np.asarray(v, float) for k, v in self._parameters.items()}
+        initial = {}
+        for name in ("v", "isyn_exc", "isyn_inh"):
+            if name in self.celltype.default_initial_values:
+                default = self.celltype.default_initial_values[name]
+                initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))
+        record = {v: self._record_mask(v) for v in self.celltype.recordable}
+        record = {v: m for v, m in record.items() if m.any()}
+        return PopulationSpec(
+            label=self.label, model=model, size=self.size, params=params,
+            initial={k: np.asarray(v, float) for k, v in initial.items()}, record=record,
+            spike_lo=spike_lo, spike_times=spike_times,
+            max_per_core=simulator.state.neurons_per_core.get(model))
+
+
+def _var(name):
+    from pyNN.recording import Variable
+    return Variable(location=None, name=name, label=None)

@@ -1,0 +1,203 @@
+"""Projection for neurochip: connections held as numpy arrays, never as objects."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pyNN import common, errors
+from pyNN.space import Space
+
+from mapping.graph import ProjectionSpec
+
+from . import simulator
+from .errors import NeurochipError
+from .standardmodels import StaticSynapse
+
+__all__ = ["Projection", "Connection"]
+
+
+class Connection(common.Connection):
+    """One connection, a view onto the projection's arrays."""
+
+    def __init__(self, projection, index):
+        self.projection = projection
+        self.index = index
+
+    @property
+    def presynaptic_index(self):
+        return int(self.projection._pre[self.index])
+
+    @property
+    def postsynaptic_index(self):
+        return int(self.projection._post[self.index])
+
+    def _get(self, name):
+        return float(self.projection._attr(name)[self.index])
+
+    def _set(self, name, value):
+        self.projection._attr(name)[self.index] = value
+        simulator.state.mark_dirty()
+
+    weight = property(lambda self: self._get("weight"), lambda self, v: self._set("weight", v))
+    delay = property(lambda self: self._get("delay"), lambda self, v: self._set("delay", v))
+
+    def as_tuple(self, *names):
+        return tuple(getattr(self, name) for name in names)
+
+
+class Projection(common.Projection):
+    __doc__ = common.Projection.__doc__
+    _simulator = simulator
+    _static_synapse_class = StaticSynapse
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector,
+                 synapse_type=None, source=None, receptor_type=None, space=Space(), label=None):
+        common.Projection.__init__(self, presynaptic_population, postsynaptic_population,
+                                   connector, synapse_type, source, receptor_type, space, label)
+        if type(self.synapse_type).__name__ != "StaticSynapse":
+            raise NeurochipError(
+                f"Projection {self.label!r}: synapse type {type(self.synapse_type).__name__} is "
+                f"not supported by neurochip yet; use StaticSynapse")
+        for end in (self.pre, self.post):
+            if isinstance(end, common.Assembly):
+                raise NeurochipError(f"Projection {self.label!r}: Assemblies as pre/post are not "
+                                     f"supported yet; make one Projection per Population")
+        self._chunks = {"pre": [], "post": [], "weight": [], "delay": []}
+        self._arrays = None
+        connector.connect(self)
+        self._check_signs()
+        simulator.state.projections.append(self)
+        simulator.state.mark_dirty()
+
+    # --- storage ---------------------------------------------------------------
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index,
+                            location_selector=None, **connection_parameters):
+        if location_selector is not None:
+            raise NeurochipError("neurochip has no multicompartment neurons")
+        pre = np.asarray(presynaptic_indices, np.int64).ravel()
+        n = len(pre)
+        self._chunks["pre"].append(pre)
+        self._chunks["post"].append(np.broadcast_to(np.int64(postsynaptic_index), (n,)))
+        for name in ("weight", "delay"):
+            value = connection_parameters.get(name, 0.0)
+            self._chunks[name].append(np.broadcast_to(np.asarray(value, float), (n,)).ravel())
+        self._arrays = None
+
+    def _all(self):
+        if self._arrays is None:
+            c = self._chunks
+            if c["pre"] and len(c["pre"]) > 1:
+                self._arrays = {k: np.concatenate(v) for k, v in c.items()}
+            elif c["pre"]:
+                self._arrays = {k: np.array(v[0]) for k, v in c.items()}
+            else:
+                self._arrays = {k: np.zeros(0, np.int64 if k in ("pre", "post") else float)
+                                for k in c}
+            self._chunks = {k: [v] for k, v in self._arrays.items()}
+        return self._arrays
+
+    @property
+    def _pre(self):
+        return self._all()["pre"]
+
+    @property
+    def _post(self):
+        return self._all()["post"]
+
+    def _attr(self, name):
+        if name not in ("weight", "delay"):
+            raise NeurochipError(f"Projection {self.label!r} has no attribute {name!r}")
+        return self._all()[name]
+
+    def _check_signs(self):
+        w = self._attr("weight")
+        if not len(w):
+            return
+        if self.receptor_type == "excitatory" and w.min() < 0:
+            raise errors.ConnectionError(
+                f"Projection {self.label!r}: excitatory weights must be >= 0, got "
+                f"{w.min():g} nA; use receptor_type='inhibitory' for inhibition")
+        if (self.receptor_type == "inhibitory" and not self.post.conductance_based
+                and w.max() > 0):
+            raise errors.ConnectionError(
+                f"Projection {self.label!r}: weights onto the inhibitory receptor of the "
+                f"current-based {self.post.celltype.__class__.__name__} must be <= 0 (PyNN's "
+                f"sign convention), got {w.max():g} nA")
+
+    def __len__(self):
+        return len(self._pre)
+
+    def __getitem__(self, i):
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(f"connection {i} of {len(self)}")
+        return Connection(self, i)
+
+    @property
+    def connections(self):
+        return (Connection(self, i) for i in range(len(self)))
+
+    # --- attributes ------------------------------------------------------------
+    def _values(self, name):
+        if name == "presynaptic_index":
+            return self._pre
+        if name == "postsynaptic_index":
+            return self._post
+        if name == "delay":  # delays run rounded to the timestep
+            dt = simulator.state.dt
+            return np.rint(self._attr("delay") / dt) * dt
+        return self._attr(name)
+
+    def _get_attributes_as_list(self, names):
+        cols = [self._values(name) for name in names]
+        return list(zip(*(c.tolist() for c in cols)))
+
+    def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
+        op = {"sum": np.add, "min": np.minimum, "max": np.maximum}.get(multiple_synapses)
+        out = []
+        for name in names:
+            name = name[:-1] if name in ("weights", "delays") else name
+            values = np.full((self.pre.size, self.post.size), np.nan)
+            v = self._values(name)
+            if op is not None:
+                seen = np.zeros_like(values, bool)
+                seen[self._pre, self._post] = True
+                values[seen] = 0.0 if op is np.add else (np.inf if op is np.minimum else -np.inf)
+                op.at(values, (self._pre, self._post), v)
+            elif multiple_synapses == "first":
+                values[self._pre[::-1], self._post[::-1]] = v[::-1]
+            else:  # "last"
+                values[self._pre, self._post] = v
+            out.append(values)
+        return out
+
+    def _set_attributes(self, parameter_space):
+        parameter_space.evaluate(simplify=True)
+        pre, post = self._pre, self._post
+        for name, value in parameter_space.items():
+            if name not in ("weight", "delay"):
+                raise NeurochipError(f"Projection {self.label!r}: cannot set {name!r}")
+            arr = np.asarray(value, float)
+            self._attr(name)[:] = arr if arr.ndim == 0 else arr[pre, post]
+        self._check_signs()
+        simulator.state.mark_dirty()
+
+    def _set_initial_value_array(self, variable, initial_value):
+        raise NeurochipError("StaticSynapse has no state variables to initialise")
+
+    def _specs(self, index):
+        """This projection as the mapping sees it: one ProjectionSpec."""
+        pre_pop, pre_idx = _resolve(self.pre, self._pre)
+        post_pop, post_idx = _resolve(self.post, self._post)
+        yield ProjectionSpec(
+            label=self.label, pre=index[id(pre_pop)], post=index[id(post_pop)],
+            receptor=self.receptor_type, pre_idx=pre_idx, post_idx=post_idx,
+            weight=self._attr("weight"), delay=self._attr("delay"))
+
+
+def _resolve(side, idx):
+    """(root population, indices in it) for a Population or PopulationView."""
+    if isinstance(side, common.PopulationView):
+        return side.grandparent, np.asarray(side.index_in_grandparent(idx), np.int64)
+    return side, idx

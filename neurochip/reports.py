@@ -1,0 +1,46 @@
+"""Mapping summaries, reports and provenance of the current network."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from mapping.reports import write_reports
+
+from . import simulator
+from .errors import NeurochipError
+
+__all__ = ["mapping_summary", "mapping_report", "provenance"]
+
+
+def _mapping():
+    st = simulator.state
+    if st.mapping is None or st.dirty:
+        st._prepare()
+    return st.mapping
+
+
+def mapping_summary() -> dict:
+    """Chips, cores, neurons per core, routing entries before/after compression, worst chip."""
+    return _mapping().summary()
+
+
+def mapping_report(folder: str) -> list:
+    """Write placement, per-core resources, routing tables and key space reports
+    (text, JSON and a PNG of the chip grid) into ``folder``; returns the paths."""
+    os.makedirs(folder, exist_ok=True)
+    last = simulator.state.results[-1][1] if simulator.state.results else None
+    return write_reports(_mapping(), folder, last)
+
+
+def provenance() -> dict:
+    """Provenance of all runs of the current segment, as the hardware reports it."""
+    st = simulator.state
+    if not st.results:
+        raise NeurochipError("provenance(): nothing has run yet in this segment; call run() first")
+    totals = {}
+    for _, res in st.results:
+        for k, v in res.provenance().items():
+            totals[k] = max(totals.get(k, 0), v) if k == "max_cycles_per_tick" else totals.get(k, 0) + v
+    totals["cycle_budget_per_tick"] = int(st.dt * 1e-3 * 200e6)
+    return json.loads(json.dumps(totals))

@@ -1,0 +1,135 @@
+"""Simulator state of the neurochip backend (PyNN's ``simulator`` module).
+
+Holds the network as PyNN objects, and turns it into a NetworkGraph, a
+Mapping and a loaded Emulation when a run needs them. Any change to the
+network marks it dirty; the next run maps it again and carries the dynamic
+state over when the layout is unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pyNN import common
+
+from emulator import load
+from mapping.graph import NetworkGraph
+from mapping.machine import spinn3, spinn5, torus
+from mapping.pipeline import map_network
+
+from .errors import NeurochipError
+
+name = "neurochip"
+
+MACHINES = {"spinn3": spinn3, "spinn5": spinn5}
+
+
+class ID(int, common.IDMixin):
+    def __init__(self, n):
+        int.__init__(n)
+        common.IDMixin.__init__(self)
+
+
+class State(common.control.BaseState):
+    def __init__(self):
+        super().__init__()
+        self.mpi_rank = 0
+        self.num_processes = 1
+        self.dt = 0.1
+        self.min_delay = 0.1
+        self.max_delay = 1.5
+        self.arithmetic = "fixed"
+        self.machine = None
+        self.placer = "sequential"
+        self.seed = 0
+        self.neurons_per_core = {}
+        self.segment_counter = -1
+        self.clear()
+
+    # --- network bookkeeping ---------------------------------------------------
+    def clear(self):
+        self.recorders = set()
+        self.populations = []
+        self.projections = []
+        self.id_counter = 0
+        self.segment_counter = -1
+        self.mapping = None
+        self.emulation = None
+        self.dirty = True
+        self.reset()
+
+    def reset(self):
+        """Time back to 0, a new segment; the network stays."""
+        self.running = False
+        self.t_ticks = 0
+        self.t_start = 0
+        self.segment_counter += 1
+        self.results = []  # (mapping, RunResult) of the current segment
+        if self.emulation is not None and not self.dirty:
+            self.emulation.reset()
+        else:
+            self.emulation = None
+
+    def mark_dirty(self):
+        self.dirty = True
+
+    @property
+    def t(self):
+        return self.t_ticks * self.dt
+
+    # --- running ---------------------------------------------------------------
+    def run(self, simtime):
+        self.run_until(self.t + simtime)
+
+    def run_until(self, tstop):
+        n_ticks = int(round(tstop / self.dt)) - self.t_ticks
+        if n_ticks < 0:
+            raise ValueError(f"run_until({tstop}): time is in the past (now {self.t} ms)")
+        self._prepare()
+        self.running = True
+        if n_ticks:
+            result = self.emulation.run(n_ticks)
+            self.results.append((self.mapping, result))
+            self.t_ticks = self.emulation.t
+
+    def build_graph(self) -> NetworkGraph:
+        pops = tuple(p._spec(i) for i, p in enumerate(self.populations))
+        index = {id(p): i for i, p in enumerate(self.populations)}
+        prjs = tuple(spec for prj in self.projections for spec in prj._specs(index))
+        return NetworkGraph(dt=self.dt, populations=pops, projections=prjs, seed=self.seed)
+
+    def machine_spec(self):
+        m = self.machine
+        if m is None or not isinstance(m, str):
+            return m
+        if m in MACHINES:
+            return MACHINES[m]()
+        try:
+            w, h = (int(v) for v in m.lower().split("x"))
+            return torus(w, h)
+        except ValueError:
+            raise NeurochipError(f"setup(machine={m!r}): use 'spinn3', 'spinn5', 'WxH' (a "
+                                 f"torus), a mapping.MachineSpec, or None (smallest that fits)") from None
+
+    def _prepare(self):
+        if not self.dirty and self.emulation is not None:
+            return
+        if not self.populations:
+            raise NeurochipError("run(): the network has no populations; create some first")
+        graph = self.build_graph()
+        mapping = map_network(graph, self.machine_spec(), placer=self.placer,
+                              arithmetic=self.arithmetic, max_per_core=self.neurons_per_core)
+        emulation = load(mapping.program)
+        if self.emulation is not None and self.t_ticks > 0:
+            old = self.emulation
+            if (old.state.shape == emulation.state.shape and old.ring.shape == emulation.ring.shape
+                    and np.array_equal(old.program.neuron_lo, emulation.program.neuron_lo)):
+                emulation.adopt_state(old)
+            else:
+                raise NeurochipError(
+                    "the network's structure changed after a run (the cores are laid out "
+                    "differently now); call sim.reset() before changing it")
+        self.mapping, self.emulation, self.dirty = mapping, emulation, False
+
+
+state = State()

@@ -1,0 +1,39 @@
+"""Standard cell and synapse types supported by neurochip.
+
+Native names are PyNN's own names (identity translations): the mapping
+package takes PyNN units directly and does its own fixed-point encoding.
+"""
+
+from pyNN.standardmodels import build_translations, cells, synapses
+
+from .simulator import state
+
+__all__ = ["IF_curr_exp", "SpikeSourceArray", "SpikeSourcePoisson", "StaticSynapse"]
+
+
+def _identity(celltype):
+    return build_translations(*[(name, name) for name in celltype.default_parameters])
+
+
+class IF_curr_exp(cells.IF_curr_exp):
+    __doc__ = cells.IF_curr_exp.__doc__
+    translations = _identity(cells.IF_curr_exp)
+    recordable = ["spikes", "v", "isyn_exc", "isyn_inh"]
+
+
+class SpikeSourceArray(cells.SpikeSourceArray):
+    __doc__ = cells.SpikeSourceArray.__doc__
+    translations = _identity(cells.SpikeSourceArray)
+
+
+class SpikeSourcePoisson(cells.SpikeSourcePoisson):
+    __doc__ = cells.SpikeSourcePoisson.__doc__
+    translations = _identity(cells.SpikeSourcePoisson)
+
+
+class StaticSynapse(synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"))
+
+    def _get_minimum_delay(self):
+        return state.dt if state.min_delay == "auto" else state.min_delay
