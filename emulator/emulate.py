@@ -19,7 +19,7 @@ __all__ = ["load", "Emulation"]
 _C_MAX = COUNTERS.index("max_cycles_per_tick")
 
 
-def load(program: MachineProgram, check_routes: bool = True) -> "Emulation":
+def load(program: MachineProgram, check_routes: bool = True) -> Emulation:
     """Lay the program out in memory and resolve routing through the tables."""
     return Emulation(program, check_routes=check_routes)
 
@@ -117,7 +117,7 @@ class Emulation:
         self.rng = p.rng0.copy()
         self._t = 0
 
-    def adopt_state(self, other: "Emulation"):
+    def adopt_state(self, other: Emulation):
         """Take over the dynamic state of an emulation of the same layout (after a
         parameter change between runs)."""
         if other.state.shape != self.state.shape or other.ring.shape != self.ring.shape:

@@ -33,13 +33,14 @@ U16_MAX = 0xFFFF
 
 # --- host-side conversions (numpy, vectorised) ------------------------------
 def to_real(x, name="value"):
-    """Float array -> REAL (int32), rounding to nearest; out of range is an error."""
-    scaled = np.rint(np.asarray(x, dtype=np.float64) * REAL_ONE)
-    if scaled.size and (scaled.min() < REAL_MIN or scaled.max() > REAL_MAX):
-        bad = np.asarray(x, dtype=np.float64).ravel()[
-            np.argmax((scaled.ravel() < REAL_MIN) | (scaled.ravel() > REAL_MAX))]
+    """Float array -> REAL (int32), rounding to nearest; out of range (or NaN) is an error."""
+    xf = np.asarray(x, dtype=np.float64)
+    scaled = np.rint(xf * REAL_ONE)
+    bad = ~((scaled >= REAL_MIN) & (scaled <= REAL_MAX))  # NaN compares False: bad
+    if bad.any():
+        value = float(xf.ravel()[np.argmax(bad.ravel())])
         raise OverflowError(
-            f"{name} = {bad!r} does not fit the s16.15 fixed-point range "
+            f"{name} = {value!r} does not fit the s16.15 fixed-point range "
             f"[{REAL_MIN / REAL_ONE}, {REAL_MAX / REAL_ONE}]; rescale the parameter"
         )
     return scaled.astype(np.int32)
@@ -48,8 +49,10 @@ def to_real(x, name="value"):
 def to_ufract(x, name="value"):
     """Float array in [0, 1] -> UFRACT (uint32); 1.0 saturates to the largest value."""
     xf = np.asarray(x, dtype=np.float64)
-    if xf.size and (xf.min() < 0.0 or xf.max() > 1.0):
-        raise OverflowError(f"{name} = {xf.min()}..{xf.max()} is outside the u0.32 range [0, 1]")
+    bad = ~((xf >= 0.0) & (xf <= 1.0))  # NaN compares False: bad
+    if bad.any():
+        value = float(xf.ravel()[np.argmax(bad.ravel())])
+        raise OverflowError(f"{name} = {value!r} is outside the u0.32 range [0, 1]")
     return np.minimum(np.rint(xf * UFRACT_ONE), UFRACT_MAX).astype(np.uint32)
 
 

@@ -146,7 +146,8 @@ class MachineProgram:
             arr = getattr(self, name)
             if not isinstance(arr, np.ndarray) or arr.dtype != dtype:
                 got = getattr(arr, "dtype", type(arr).__name__)
-                raise ProgramError(f"MachineProgram.{name} must be a numpy array of {np.dtype(dtype)}, got {got}")
+                raise ProgramError(
+                    f"MachineProgram.{name} must be a numpy array of {np.dtype(dtype)}, got {got}")
         if self.tables.dtype != ROUTE_ENTRY:
             raise ProgramError("MachineProgram.tables must have dtype ROUTE_ENTRY")
         n_chips = self.width * self.height

@@ -56,7 +56,7 @@ class RunResult:
         """Machine-wide totals, as the hardware's provenance reports them."""
         out = {name: int(self.counters[:, i].sum()) for i, name in enumerate(COUNTERS)
                if name != "max_cycles_per_tick"}
-        out["max_cycles_per_tick"] = int(self.counters[:, COUNTERS.index("max_cycles_per_tick")].max(initial=0))
+        out["max_cycles_per_tick"] = int(self.counter("max_cycles_per_tick").max(initial=0))
         out["cores_overrunning"] = int((self.counter("overrun_ticks") > 0).sum())
         out["dropped_packets"] = int(self.dropped.sum())
         out["default_routed_packets"] = int(self.default_routed.sum())

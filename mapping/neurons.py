@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator import fixed
-from emulator import lif
+from emulator import fixed, lif
 from emulator.rng import seed_kiss
 
 from .errors import MappingError

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emulator.lif import PARAMS as LIF_PARAMS, STATE as LIF_STATE
+from emulator.lif import PARAMS as LIF_PARAMS
+from emulator.lif import STATE as LIF_STATE
 from emulator.program import RING_ADDRESS_BITS, TYPE_BITS
 
 from .errors import ResourceError

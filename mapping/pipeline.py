@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from emulator import lif
-from emulator.program import (KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS,
-                              MachineProgram)
+from emulator.program import KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
 from emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
 from .errors import ResourceError
 from .graph import NetworkGraph
-from .machine import MachineSpec, smallest_machine
 from .keys import allocate_keys
+from .machine import MachineSpec, smallest_machine
 from .neurons import lif_rows, poisson_arrays, spike_array_events
 from .partition import bits_for, delay_ticks, partition
 from .place import PLACERS

@@ -14,7 +14,7 @@ import numpy as np
 from emulator.program import TYPE_BITS
 
 from .errors import MappingError
-from .partition import bits_for, delay_ticks
+from .partition import delay_ticks
 
 __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "RECEPTOR_TYPE"]
 

@@ -11,9 +11,15 @@ multicast tables, encoded in fixed point and run by a numba emulator.
 
 from pyNN import errors, random, space  # noqa: F401
 from pyNN.connectors import (  # noqa: F401
-    AllToAllConnector, FixedNumberPostConnector, FixedNumberPreConnector,
-    FixedProbabilityConnector, FixedTotalNumberConnector, FromFileConnector, FromListConnector,
-    OneToOneConnector)
+    AllToAllConnector,
+    FixedNumberPostConnector,
+    FixedNumberPreConnector,
+    FixedProbabilityConnector,
+    FixedTotalNumberConnector,
+    FromFileConnector,
+    FromListConnector,
+    OneToOneConnector,
+)
 from pyNN.network import Network  # noqa: F401
 from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution  # noqa: F401
 from pyNN.recording import *  # noqa: F401,F403
@@ -22,14 +28,26 @@ from pyNN.standardmodels import StandardCellType
 
 from . import simulator  # noqa: F401
 from .control import (  # noqa: F401
-    end, get_current_time, get_max_delay, get_min_delay, get_time_step, initialize,
-    num_processes, rank, reset, run, run_for, run_until, set_number_of_neurons_per_core, setup)
+    end,
+    get_current_time,
+    get_max_delay,
+    get_min_delay,
+    get_time_step,
+    initialize,
+    num_processes,
+    rank,
+    reset,
+    run,
+    run_for,
+    run_until,
+    set_number_of_neurons_per_core,
+    setup,
+)
 from .populations import Assembly, Population, PopulationView  # noqa: F401
 from .procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
 from .projections import Projection  # noqa: F401
 from .reports import mapping_report, mapping_summary, provenance  # noqa: F401
-from .standardmodels import (  # noqa: F401
-    IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson, StaticSynapse)
+from .standardmodels import IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson, StaticSynapse  # noqa: F401
 
 
 def list_standard_models():

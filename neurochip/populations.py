@@ -7,7 +7,6 @@ change marks the network dirty so that the next run maps it again.
 from __future__ import annotations
 
 import numpy as np
-
 from pyNN import common, errors
 from pyNN.parameters import ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from pyNN import common, errors
 from pyNN.space import Space
 
@@ -51,9 +50,10 @@ class Projection(common.Projection):
     _static_synapse_class = StaticSynapse
 
     def __init__(self, presynaptic_population, postsynaptic_population, connector,
-                 synapse_type=None, source=None, receptor_type=None, space=Space(), label=None):
+                 synapse_type=None, source=None, receptor_type=None, space=None, label=None):
         common.Projection.__init__(self, presynaptic_population, postsynaptic_population,
-                                   connector, synapse_type, source, receptor_type, space, label)
+                                   connector, synapse_type, source, receptor_type,
+                                   space if space is not None else Space(), label)
         if type(self.synapse_type).__name__ != "StaticSynapse":
             raise NeurochipError(
                 f"Projection {self.label!r}: synapse type {type(self.synapse_type).__name__} is "

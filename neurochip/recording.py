@@ -7,7 +7,6 @@ fixed-point samples; here they become population order, PyNN units and signs.
 from __future__ import annotations
 
 import numpy as np
-
 from pyNN import recording
 
 from emulator.fixed import from_real

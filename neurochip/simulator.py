@@ -9,7 +9,6 @@ state over when the layout is unchanged.
 from __future__ import annotations
 
 import numpy as np
-
 from pyNN import common
 
 from emulator import load

@@ -9,9 +9,16 @@ import sys
 
 import neurochip
 from neurochip import *  # noqa: F401,F403
-from neurochip import (control, populations, procedural_api, projections,  # noqa: F401
-                       recording, simulator, standardmodels)
-from neurochip import list_standard_models  # noqa: F401
+from neurochip import (  # noqa: F401
+    control,
+    list_standard_models,  # noqa: F401
+    populations,
+    procedural_api,
+    projections,
+    recording,
+    simulator,
+    standardmodels,
+)
 
 for _name in ("control", "populations", "procedural_api", "projections", "recording",
               "simulator", "standardmodels", "reports", "errors"):
