@@ -20,6 +20,7 @@ parser.add_argument("--duration", type=float, default=1000.0, help="ms")
 parser.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
 parser.add_argument("--plot", default="cuba.png", help="raster plot file ('' for none)")
 parser.add_argument("--seed", type=int, default=4242)
+parser.add_argument("--json", default="", help="also write the figures to this JSON file")
 args = parser.parse_args()
 
 dt = 0.1
@@ -68,8 +69,9 @@ if hasattr(sim, "mapping_summary"):
           f"entries {s['routing_entries_before']} -> {s['routing_entries_after']} after "
           f"compression; worst chip {s['worst_chip']} with {s['worst_chip_entries']} of "
           f"{s['router_limit']}")
-    times = sim.simulator.state.mapping.times
-    print("stages: " + ", ".join(f"{k} {v:.3f} s" for k, v in times.items()))
+    st = sim.simulator.state
+    print("stages: " + ", ".join(f"{k} {v:.3f} s" for k, v in st.timings.items())
+          + " (map = " + ", ".join(f"{k} {v:.3f}" for k, v in st.mapping.times.items()) + ")")
     prov = sim.provenance()
     print(f"provenance: {prov['synaptic_events']} synaptic events, {prov['dropped_packets']} "
           f"dropped packets, {prov['ring_saturations']} ring saturations, "
@@ -82,6 +84,16 @@ for label, seg in data.items():
 print(f"rates: excitatory {rates['excitatory']:.2f} Hz, inhibitory {rates['inhibitory']:.2f} Hz")
 print(f"time: build {t_build:.2f} s, run (map + load + emulate) {t_run:.2f} s, "
       f"extract {t_extract:.2f} s")
+
+if args.json:
+    import json
+    out = {"simulator": sim.__name__, "n": args.n, "synapses": n_syn, "build": t_build,
+           "run": t_run, "extract": t_extract, "rates": rates}
+    if hasattr(sim, "mapping_summary"):
+        out.update(stages=sim.simulator.state.timings, mapping=sim.mapping_summary(),
+                   provenance=sim.provenance())
+    with open(args.json, "w") as f:
+        json.dump(out, f, indent=1, default=str)
 
 if args.plot:
     import matplotlib

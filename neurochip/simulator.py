@@ -8,6 +8,8 @@ state over when the layout is unchanged.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from pyNN import common
 
@@ -55,6 +57,7 @@ class State(common.control.BaseState):
         self.mapping = None
         self.emulation = None
         self.dirty = True
+        self.timings = {}
         self.reset()
 
     def reset(self):
@@ -88,6 +91,7 @@ class State(common.control.BaseState):
         self.running = True
         if n_ticks:
             result = self.emulation.run(n_ticks)
+            self.timings.update(self.emulation.timings)
             self.results.append((self.mapping, result))
             self.t_ticks = self.emulation.t
 
@@ -115,10 +119,14 @@ class State(common.control.BaseState):
             return
         if not self.populations:
             raise NeurochipError("run(): the network has no populations; create some first")
+        t0 = time.perf_counter()
         graph = self.build_graph()
+        t1 = time.perf_counter()
         mapping = map_network(graph, self.machine_spec(), placer=self.placer,
                               arithmetic=self.arithmetic, max_per_core=self.neurons_per_core)
+        t2 = time.perf_counter()
         emulation = load(mapping.program)
+        self.timings.update(graph=t1 - t0, map=t2 - t1, load=time.perf_counter() - t2)
         if self.emulation is not None and self.t_ticks > 0:
             old = self.emulation
             if (old.state.shape == emulation.state.shape and old.ring.shape == emulation.ring.shape

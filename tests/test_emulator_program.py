@@ -1,0 +1,91 @@
+"""The MachineProgram contract and the emulator's provenance, on programs changed by hand."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from emulator import ProgramError, load
+from mapping.graph import NetworkGraph, PopulationSpec, ProjectionSpec
+from mapping.machine import spinn3
+from mapping.pipeline import map_network
+
+LIF = dict(v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=1.0, tau_syn_E=5.0, tau_syn_I=5.0,
+           i_offset=0.0, v_reset=-65.0, v_thresh=-50.0)
+
+
+def converging(n_src=3, times=(5.0, 10.0, 15.0), arithmetic="fixed", record_v=False):
+    """n_src sources, all spiking at `times`, each with one synapse onto one neuron."""
+    k = len(times)
+    src = PopulationSpec(label="src", model="SpikeSourceArray", size=n_src,
+                         spike_lo=np.arange(0, k * n_src + 1, k),
+                         spike_times=np.tile(np.asarray(times, float), n_src))
+    tgt = PopulationSpec(label="tgt", model="IF_curr_exp", size=1,
+                         params={n: np.full(1, v) for n, v in LIF.items()},
+                         record={"v": np.ones(1, bool), "spikes": np.ones(1, bool)} if record_v else {})
+    prj = ProjectionSpec(label="in", pre=0, post=1, receptor="excitatory",
+                         pre_idx=np.arange(n_src), post_idx=np.zeros(n_src, np.int64),
+                         weight=np.full(n_src, 0.5), delay=np.full(n_src, 1.0))
+    graph = NetworkGraph(dt=1.0, populations=(src, tgt), projections=(prj,))
+    return map_network(graph, spinn3(), arithmetic=arithmetic)
+
+
+def test_ring_buffer_saturation_is_counted():
+    m = converging()
+    prog = m.program
+    words = prog.syn.copy()
+    is_word = np.zeros(len(words), bool)
+    for e in range(len(prog.mpt_key)):
+        for r in range(prog.mpt_n[e]):
+            row = prog.mpt_row_lo[e] + r * prog.mpt_stride[e]
+            is_word[row + 1: row + 1 + words[row]] = True
+    words[is_word] |= np.uint32(0xFFFF0000)  # heaviest weight: two of them overflow a slot
+    res = load(dataclasses.replace(prog, syn=words)).run(30)
+    # three packets per spike time land in one slot: the 2nd and 3rd saturate
+    assert res.counter("ring_saturations").sum() == 2 * 3
+    assert res.counter("synaptic_events").sum() == 3 * 3
+    clean = load(prog).run(30)
+    assert clean.counter("ring_saturations").sum() == 0
+
+
+def test_failed_master_table_search_is_counted():
+    m = converging()
+    prog = m.program
+    wrong = prog.mpt_key.copy() ^ np.uint32(1 << 30)  # no entry matches the real keys
+    res = load(dataclasses.replace(prog, mpt_key=wrong), check_routes=True).run(30)
+    assert res.counter("failed_mpt_searches").sum() == 9
+    assert res.counter("synaptic_events").sum() == 0
+    assert res.counter("packets_received").sum() == 9
+
+
+@pytest.mark.parametrize("arithmetic", ["fixed", "float"])
+def test_runs_split_into_chunks_lose_nothing(arithmetic):
+    m = converging(times=(5.0, 6.0, 7.0, 8.0, 30.0), arithmetic=arithmetic, record_v=True)
+    whole = load(m.program).run(60)
+    chunked = load(dataclasses.replace(m.program, max_record_ticks=7)).run(60)
+    assert np.array_equal(whole.state_samples, chunked.state_samples)
+    assert np.array_equal(whole.spike_ticks, chunked.spike_ticks)
+    assert len(whole.spike_ticks) > 0
+    assert whole.state_samples.shape[0] == 60
+
+
+def test_program_validation_names_the_field():
+    prog = converging().program
+    with pytest.raises(ProgramError, match="syn must be a numpy array of uint32"):
+        dataclasses.replace(prog, syn=prog.syn.astype(np.int64))
+    with pytest.raises(ProgramError, match="arithmetic"):
+        dataclasses.replace(prog, arithmetic="double")
+    with pytest.raises(ProgramError, match="delay_bits"):
+        dataclasses.replace(prog, delay_bits=prog.delay_bits + 16)
+
+
+def test_weights_are_quantised_per_population_with_a_shift():
+    assert int(converging(n_src=3).program.shift[1, 0]) == 0  # 1.5 nA * 2**15 < 2**16
+    m = converging(n_src=5)
+    prog = m.program
+    shift = int(prog.shift[1, 0])
+    row = prog.mpt_row_lo[0]
+    w = int(prog.syn[row + 1]) >> 16
+    # 5 x 0.5 nA can arrive in one slot: 2.5 nA * 2**15 > 2**16, so one bit of shift
+    assert shift == 1
+    assert w == round(0.5 * 2 ** (15 - shift))
