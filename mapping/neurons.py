@@ -84,7 +84,10 @@ def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:
     a, b = pop.spike_lo[lo], pop.spike_lo[hi]
     times = np.asarray(pop.spike_times[a:b], np.float64)
     idx = np.repeat(np.arange(hi - lo), np.diff(pop.spike_lo[lo:hi + 1]))
-    ticks = np.rint(times / dt).astype(np.int64)
+    # NEST's spike_generator rule: a time within half a microsecond of a step is
+    # that step, any other time moves to the end of the step that contains it
+    near = np.rint(times / dt)
+    ticks = np.where(np.abs(times - near * dt) < 5e-4, near, np.ceil(times / dt)).astype(np.int64)
     early = ticks < 1
     if np.any(early):
         warn(f"population {pop.label!r}: {int(early.sum())} spike time(s) before one timestep "

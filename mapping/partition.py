@@ -15,10 +15,11 @@ from emulator.lif import PARAMS as LIF_PARAMS
 from emulator.lif import STATE as LIF_STATE
 from emulator.program import RING_ADDRESS_BITS, TYPE_BITS
 
-from .errors import ResourceError
+from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 
-__all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "bits_for"]
+__all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "bits_for",
+           "max_delay_ticks"]
 
 DEFAULT_MAX_PER_CORE = {"IF_curr_exp": 256, "SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024}
 MPT_ENTRY_BYTES = 16
@@ -54,6 +55,32 @@ def _dtcm_bytes(n: int, delay_bits: int, n_sources: int) -> int:
     return DTCM_RESERVED + n * per_neuron + ring + n_sources * MPT_ENTRY_BYTES
 
 
+def max_delay_ticks(dtcm_bytes: int, n_sources: int = 0) -> int:
+    """The longest delay (in timesteps) a core can hold: with one neuron per core, the
+    ring buffer's delay bits are limited by the synaptic word and by the DTCM."""
+    d = RING_ADDRESS_BITS - TYPE_BITS
+    while d > 1 and _dtcm_bytes(1, d, n_sources) > dtcm_bytes:
+        d -= 1
+    return (1 << d) - 1
+
+
+def _check_delays(graph, dtcm_bytes, n_sources):
+    limit = max_delay_ticks(dtcm_bytes, n_sources)
+    for prj in graph.projections:
+        if not len(prj.delay):
+            continue
+        d = delay_ticks(prj, graph.dt)
+        bad = (d < 1) | (d > limit)
+        if np.any(bad):
+            k = int(np.argmax(bad))
+            raise MappingError(
+                f"projection {prj.label!r}: delay {prj.delay[k]:g} ms is {d[k]} timesteps of "
+                f"{graph.dt:g} ms; supported delays are 1..{limit} timesteps ({graph.dt:g}.."
+                f"{limit * graph.dt:g} ms; delays longer than {2 ** 7 - 1} timesteps cost "
+                f"neurons per core); use a delay in that range or a larger timestep "
+                f"(delay-extension cores are not implemented)")
+
+
 def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = None) -> list:
     """Slices of every population, population by population, in index order.
 
@@ -72,6 +99,7 @@ def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = 
         if len(prj.delay):
             max_delay[prj.post] = max(max_delay[prj.post], int(delay_ticks(prj, graph.dt).max()))
     n_src_slices = sum(-(-p.size // (p.max_per_core or limits[p.model])) for p in graph.populations)
+    _check_delays(graph, dtcm_bytes, n_src_slices)
     slices = []
     for i, pop in enumerate(graph.populations):
         n = min(pop.max_per_core or limits[pop.model], pop.size)

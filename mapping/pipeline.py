@@ -113,6 +113,19 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     t1 = time.perf_counter()
     if machine is None:
         machine = smallest_machine(n)
+    if n > machine.n_app_cores:
+        per_pop = {}
+        for s in slices:
+            per_pop[s.pop] = per_pop.get(s.pop, 0) + 1
+        big = sorted(per_pop.items(), key=lambda kv: -kv[1])[:3]
+        detail = ", ".join(f"{graph.populations[p].label!r} {c} cores "
+                           f"({graph.populations[p].size} neurons)" for p, c in big)
+        raise ResourceError(
+            f"the network needs {n} application cores but {machine.name} has "
+            f"{machine.n_app_cores} application cores ({machine.n_chips} chips x "
+            f"{machine.app_cores_per_chip}); "
+            f"largest: {detail}; use a larger machine (setup(machine='spinn5') or 'WxH'), more "
+            f"neurons per core (set_number_of_neurons_per_core), or a smaller network")
     sdram_need = layout.core_words(n) * 4
     try:
         placements = PLACERS[placer](slices, machine, sdram_need)

@@ -6,6 +6,9 @@ from pyNN import common
 from pyNN.common.control import DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
 from pyNN.recording import get_io
 
+from mapping.machine import DTCM_BYTES
+from mapping.partition import max_delay_ticks
+
 from . import simulator
 from .errors import NeurochipError
 
@@ -46,7 +49,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     st.dt = float(timestep)
     st.min_delay = st.dt if min_delay == "auto" else float(min_delay)
     max_delay = extra_params.get("max_delay", "auto")
-    st.max_delay = 15 * st.dt if max_delay == "auto" else float(max_delay)
+    # the hardware limit: a one-neuron core's ring buffer (shorter is cheaper)
+    st.max_delay = max_delay_ticks(DTCM_BYTES) * st.dt if max_delay == "auto" else float(max_delay)
     st.arithmetic = arithmetic
     st.machine = extra_params.get("machine")
     st.placer = extra_params.get("placer", "sequential")

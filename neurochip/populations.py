@@ -115,7 +115,7 @@ class Population(_ParameterAccess, common.Population):
         ps = self.celltype.native_parameters
         ps.shape = (self.size,)
         ps.evaluate(simplify=False)
-        self._parameters = {name: np.array(value) for name, value in ps.items()}
+        self._parameters = {name: _per_neuron(value, self.size) for name, value in ps.items()}
         self._initial = {}
         simulator.state.populations.append(self)
         simulator.state.mark_dirty()
@@ -154,6 +154,17 @@ class Population(_ParameterAccess, common.Population):
             initial={k: np.asarray(v, float) for k, v in initial.items()}, record=record,
             spike_lo=spike_lo, spike_times=spike_times,
             max_per_core=simulator.state.neurons_per_core.get(model))
+
+
+def _per_neuron(value, size):
+    """A parameter as a writable (size,) array (Sequences kept as objects)."""
+    arr = np.asarray(value)
+    if arr.shape == (size,):
+        return arr.copy()
+    out = np.empty(size, dtype=object if arr.dtype == object else float)
+    for i in range(size):
+        out[i] = arr.item() if arr.ndim == 0 else arr[i]
+    return out
 
 
 def _var(name):

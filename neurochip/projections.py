@@ -64,8 +64,14 @@ class Projection(common.Projection):
                                      f"supported yet; make one Projection per Population")
         self._chunks = {"pre": [], "post": [], "weight": [], "delay": []}
         self._arrays = None
-        connector.connect(self)
-        self._check_signs()
+        try:
+            connector.connect(self)
+        except errors.ConnectionError as e:  # PyNN's own sign check: say which projection
+            weight = self.synapse_type.parameter_space["weight"].base_value
+            raise errors.ConnectionError(
+                f"Projection {self.label!r} ({self.pre.label} -> {self.post.label}, "
+                f"receptor_type={self.receptor_type!r}, weight={weight!r}): {e}") from None
+        self._check_signs(self._attr("weight"))
         simulator.state.projections.append(self)
         simulator.state.mark_dirty()
 
@@ -109,8 +115,7 @@ class Projection(common.Projection):
             raise NeurochipError(f"Projection {self.label!r} has no attribute {name!r}")
         return self._all()[name]
 
-    def _check_signs(self):
-        w = self._attr("weight")
+    def _check_signs(self, w):
         if not len(w):
             return
         if self.receptor_type == "excitatory" and w.min() < 0:
@@ -175,12 +180,16 @@ class Projection(common.Projection):
     def _set_attributes(self, parameter_space):
         parameter_space.evaluate(simplify=True)
         pre, post = self._pre, self._post
+        new = {}
         for name, value in parameter_space.items():
             if name not in ("weight", "delay"):
                 raise NeurochipError(f"Projection {self.label!r}: cannot set {name!r}")
             arr = np.asarray(value, float)
-            self._attr(name)[:] = arr if arr.ndim == 0 else arr[pre, post]
-        self._check_signs()
+            new[name] = np.broadcast_to(arr if arr.ndim == 0 else arr[pre, post], pre.shape)
+        if "weight" in new:  # validate before anything changes
+            self._check_signs(new["weight"])
+        for name, values in new.items():
+            self._attr(name)[:] = values
         simulator.state.mark_dirty()
 
     def _set_initial_value_array(self, variable, initial_value):

@@ -84,8 +84,11 @@ class Recorder(recording.Recorder):
             where[res.state_neuron[sel]] = np.flatnonzero(sel)
             cols = where[mapping.pop_neuron_lo[pop] + local]
             first = max(k0 - 1 - res.t0, 0)
-            data = _to_float(mapping, res.state_samples[first:, np.maximum(cols, 0)])
-            data[:, cols < 0] = np.nan
+            if res.state_samples.shape[1] == 0:  # nothing recorded in that run
+                data = np.full((res.t1 - res.t0 - first, len(cols)), np.nan)
+            else:
+                data = _to_float(mapping, res.state_samples[first:, np.maximum(cols, 0)])
+                data[:, cols < 0] = np.nan
             rows.append(data)
         if not rows:
             return np.zeros((0, len(local))), None

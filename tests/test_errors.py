@@ -2,11 +2,11 @@
 
 import re
 
+import pyNN.neurochip as sim
 import pytest
 from pyNN import errors as pynn_errors
 from pyNN.standardmodels import cells
 
-import pyNN.neurochip as sim
 from mapping.errors import MappingError, ResourceError
 from neurochip.errors import NeurochipError
 
@@ -39,8 +39,6 @@ def test_population_too_large_for_spinn3():
     assert "70" in msg  # what the network needs (69 LIF slices + 1 source)
 
 
-@pytest.mark.xfail(strict=True, reason="place_sequential's ResourceError does not name the population "
-                                       "that overflows the machine (only 'N slices')")
 def test_population_too_large_names_the_population():
     with pytest.raises(ResourceError, match="huge"):
         _too_big_for_spinn3()
@@ -55,14 +53,6 @@ def _long_delay(delay):
     sim.run(1.0)
 
 
-def test_delay_beyond_maximum_is_an_error():
-    with pytest.raises(MappingError, match="post"):
-        _long_delay(1e4)
-
-
-@pytest.mark.xfail(strict=True, reason="a too-long delay fails in mapping/partition.py with a DTCM "
-                                       "ResourceError naming the target population and the delay in "
-                                       "ticks, not the projection, the delay in ms or the supported range")
 def test_delay_beyond_maximum_names_projection_value_and_range():
     with pytest.raises(MappingError) as info:
         _long_delay(1e4)
@@ -92,9 +82,6 @@ def test_wrong_sign_weight_is_a_connection_error(receptor, weight):
         _signed(receptor, weight)
 
 
-@pytest.mark.xfail(strict=True, reason="PyNN's generic check_weights fires before neurochip's "
-                                       "_check_signs: 'Weights must be positive (negative) for ... "
-                                       "synapses', without the projection label or the value")
 @pytest.mark.parametrize("receptor, weight", [("excitatory", -0.5), ("inhibitory", 0.5)])
 def test_wrong_sign_weight_names_the_projection(receptor, weight):
     with pytest.raises(pynn_errors.ConnectionError, match=r"'signed'.*0\.5"):
@@ -117,8 +104,6 @@ def test_wrong_sign_set_names_the_projection():
         prj.set(weight=-1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="Projection._set_attributes writes the new weights before "
-                                       "_check_signs raises: a rejected set() leaves them in place")
 def test_rejected_set_leaves_weights_unchanged():
     prj = _signed("excitatory", 0.5, label="exc")
     with pytest.raises(pynn_errors.ConnectionError):

@@ -58,29 +58,11 @@ def ref_sat_u16(a, b):
 
 
 # --- njit wrappers: the numba overloads ----------------------------------------
-@numba.njit
-def nb_mul_real(a, b):
-    return mul_real(a, b)
-
-
-@numba.njit
-def nb_mul_ufract(a, u):
-    return mul_ufract(a, u)
-
-
-@numba.njit
-def nb_sat_real(x):
-    return sat_real(x)
-
-
-@numba.njit
-def nb_ring_to_real(r, shift):
-    return ring_to_real(r, shift)
-
-
-@numba.njit
-def nb_sat_add_u16(a, b):
-    return sat_add_u16(a, b)
+nb_mul_real = numba.njit(lambda a, b: mul_real(a, b))
+nb_mul_ufract = numba.njit(lambda a, u: mul_ufract(a, u))
+nb_sat_real = numba.njit(lambda x: sat_real(x))
+nb_ring_to_real = numba.njit(lambda r, shift: ring_to_real(r, shift))
+nb_sat_add_u16 = numba.njit(lambda a, b: sat_add_u16(a, b))
 
 
 def test_reference_formulas_have_floor_semantics():
@@ -138,11 +120,8 @@ def test_sat_real(x):
 def test_sat_real_edges(x):
     assert sat_real(x) == ref_clamp(x)
     assert int(nb_sat_real(np.int64(x))) == ref_clamp(x)
-
-
-@pytest.mark.parametrize("x", [REAL_MIN, -1, 0, REAL_MAX])
-def test_sat_real_int32_argument(x):
-    assert int(nb_sat_real(np.int32(x))) == x
+    if REAL_MIN <= x <= REAL_MAX:
+        assert int(nb_sat_real(np.int32(x))) == x
 
 
 @SOME
@@ -155,17 +134,12 @@ def test_ring_to_real(r, shift):
 
 
 @SOME
-@given(U16, U16)
+@given(st.one_of(U16, st.sampled_from([0, 1, 0xFFFE, 0xFFFF])), st.one_of(U16, st.sampled_from([0, 0xFFFF])))
 def test_sat_add_u16(a, b):
     want = ref_sat_u16(a, b)
     assert sat_add_u16(a, b) == want
     assert int(nb_sat_add_u16(np.uint16(a), np.uint16(b))) == want
     assert int(nb_sat_add_u16(np.uint32(a), np.int64(b))) == want
-
-
-@pytest.mark.parametrize("a, b", [(0xFFFF, 0), (0xFFFE, 1), (0xFFFF, 1), (0xFFFF, 0xFFFF), (0, 0)])
-def test_sat_add_u16_edges(a, b):
-    assert int(nb_sat_add_u16(np.uint16(a), np.uint16(b))) == ref_sat_u16(a, b)
 
 
 # --- float twins ---------------------------------------------------------------
@@ -185,7 +159,7 @@ def test_float_twins_are_plain_float_ops(a, b, shift):
 def test_float_twins_return_floats():
     assert isinstance(nb_mul_real(0.5, 0.25), float)
     assert nb_mul_real(0.5, 0.25) == 0.125  # the int rule would give 0
-    assert nb_sat_add_u16(65535.0, 10.0) == 65545.0
+    assert nb_sat_add_u16(65535.0, 10.0) == 65545.0  # no saturation in float
 
 
 # --- host conversions ----------------------------------------------------------
@@ -214,6 +188,9 @@ def test_to_real_range_ends_and_arrays():
     assert int(to_real(REAL_MAX / 2 ** 15)) == REAL_MAX
     assert int(to_real(-65536.0)) == REAL_MIN
     np.testing.assert_array_equal(to_real([1.0, -0.5, 1e-9]), np.array([32768, -16384, 0], np.int32))
+    x = np.array([-65536.0, -1.25, 0.0, LSB, 3.0, 65535.0])
+    np.testing.assert_array_equal(fixed.from_real(to_real(x)), x)
+    assert fixed.from_ufract(to_ufract(0.25)) == 0.25
 
 
 @pytest.mark.parametrize("x, text", [(65536.0, "65536.0"), (-65537.5, "-65537.5"), (1e9, "1000000000.0"),
@@ -247,12 +224,6 @@ def test_to_ufract_rounds_to_nearest(x):
 def test_to_ufract_out_of_range(x, text):
     with pytest.raises(OverflowError, match=r"decay_e = .*" + text.replace(".", r"\.")):
         to_ufract([0.5, x], "decay_e")
-
-
-def test_from_real_inverts_to_real():
-    x = np.array([-65536.0, -1.25, 0.0, LSB, 3.0, 65535.0])
-    np.testing.assert_array_equal(fixed.from_real(to_real(x)), x)
-    assert fixed.from_ufract(to_ufract(0.25)) == 0.25
 
 
 # --- KISS99 ---------------------------------------------------------------------
