@@ -14,8 +14,8 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from .fixed import ring_to_real
-from .lif import lif_step
+from .fixed import ring_to_real, sat_real
+from .lif import S_ISYN_E, S_ISYN_I, lif_step
 from .program import KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from .rng import kiss_next
 
@@ -127,11 +127,22 @@ def run_ticks(t0, t1, cycle_budget,
                 if pos >= 0:
                     spike_rec[r, pos >> 5] |= np.uint32(1) << np.uint32(pos & 31)
             if kind == KIND_LIF:
+                # synaptic currents are recorded as the next tick will use them: decayed,
+                # plus the input already waiting in the next ring slot (as NEST records)
+                nb = idx_bits[c]
+                nxt = ring_lo[c] + (((t + 1) & ((1 << delay_bits[c]) - 1)) << (TYPE_BITS + nb))
                 for g in range(lo, hi):
                     for s in range(rec_col.shape[1]):
                         col = rec_col[g, s]
                         if col >= 0:
-                            state_rec[r, col] = state[g, s]
+                            if s == S_ISYN_E:
+                                state_rec[r, col] = sat_real(
+                                    state[g, s] + ring_to_real(ring[nxt + g - lo], shift[c, 0]))
+                            elif s == S_ISYN_I:
+                                state_rec[r, col] = sat_real(state[g, s] + ring_to_real(
+                                    ring[nxt + (1 << nb) + g - lo], shift[c, 1]))
+                            else:
+                                state_rec[r, col] = state[g, s]
             if not core_sends[c]:
                 n_spk = sent0
         # deliver this tick's packets (stamp t+1) through the routed destinations

@@ -18,7 +18,8 @@ __all__ = ["PopulationSpec", "ProjectionSpec", "NetworkGraph", "MODELS", "RECEPT
 # model name -> (parameters it needs, recordable state variables)
 MODELS = {
     "IF_curr_exp": (("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I",
-                     "i_offset", "v_reset", "v_thresh"), ("v", "isyn_exc", "isyn_inh")),
+                     "i_offset", "v_reset", "v_thresh"),
+                    ("v", "isyn_exc", "isyn_inh", "gsyn_exc", "gsyn_inh")),
     "SpikeSourceArray": ((), ()),
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
 }

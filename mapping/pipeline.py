@@ -33,7 +33,8 @@ __all__ = ["map_network", "Mapping", "QuantisationWarning", "STATE_COLUMNS"]
 
 KINDS = {"IF_curr_exp": KIND_LIF, "SpikeSourceArray": KIND_SPIKE_ARRAY,
          "SpikeSourcePoisson": KIND_POISSON}
-STATE_COLUMNS = {"v": lif.S_V, "isyn_exc": lif.S_ISYN_E, "isyn_inh": lif.S_ISYN_I}
+STATE_COLUMNS = {"v": lif.S_V, "isyn_exc": lif.S_ISYN_E, "isyn_inh": lif.S_ISYN_I,
+                 "gsyn_exc": lif.S_ISYN_E, "gsyn_inh": lif.S_ISYN_I}
 REC_RESERVE = 0.5  # share of a chip's free SDRAM given to recording buffers
 
 
@@ -213,7 +214,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             if var == "spikes":
                 rec_spikes[a:b] = mask[s.lo:s.hi]
             else:
-                rec_state[a:b, STATE_COLUMNS[var]] = mask[s.lo:s.hi]
+                rec_state[a:b, STATE_COLUMNS[var]] |= mask[s.lo:s.hi]
     is_lif = np.array([m == "IF_curr_exp" for m in models])
     ring_size = np.where(is_lif, 1 << (delay_bits.astype(np.int64) + TYPE_BITS + idx_bits), 0)
     # master population tables: groups of each core, sorted by source key

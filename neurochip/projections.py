@@ -9,6 +9,7 @@ from pyNN.space import Space
 from mapping.graph import ProjectionSpec
 
 from . import simulator
+from .connectors import fast_connect
 from .errors import NeurochipError
 from .standardmodels import StaticSynapse
 
@@ -65,7 +66,8 @@ class Projection(common.Projection):
         self._chunks = {"pre": [], "post": [], "weight": [], "delay": []}
         self._arrays = None
         try:
-            connector.connect(self)
+            if not fast_connect(self, connector):
+                connector.connect(self)
         except errors.ConnectionError as e:  # PyNN's own sign check: say which projection
             weight = self.synapse_type.parameter_space["weight"].base_value
             raise errors.ConnectionError(
@@ -87,6 +89,15 @@ class Projection(common.Projection):
         for name in ("weight", "delay"):
             value = connection_parameters.get(name, 0.0)
             self._chunks[name].append(np.broadcast_to(np.asarray(value, float), (n,)).ravel())
+        self._arrays = None
+
+    def _store(self, pre, post, weight, delay):
+        """Add connections given as whole arrays."""
+        n = len(pre)
+        self._chunks["pre"].append(pre)
+        self._chunks["post"].append(post)
+        self._chunks["weight"].append(np.broadcast_to(weight, (n,)).astype(float))
+        self._chunks["delay"].append(np.broadcast_to(delay, (n,)).astype(float))
         self._arrays = None
 
     def _all(self):

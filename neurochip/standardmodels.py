@@ -16,9 +16,14 @@ def _identity(celltype):
 
 
 class IF_curr_exp(cells.IF_curr_exp):
-    __doc__ = cells.IF_curr_exp.__doc__
+    __doc__ = cells.IF_curr_exp.__doc__ + """
+    neurochip also records the synaptic currents: ``isyn_exc`` and ``isyn_inh`` (nA,
+    inhibitory negative, as PyNN's weights), and, as sPyNNaker scripts ask for them,
+    ``gsyn_exc``/``gsyn_inh``: the same currents as positive magnitudes (nA).
+    """
     translations = _identity(cells.IF_curr_exp)
-    recordable = ["spikes", "v", "isyn_exc", "isyn_inh"]
+    recordable = ["spikes", "v", "isyn_exc", "isyn_inh", "gsyn_exc", "gsyn_inh"]
+    units = {**cells.IF_curr_exp.units, "gsyn_exc": "nA", "gsyn_inh": "nA"}
 
 
 class SpikeSourceArray(cells.SpikeSourceArray):

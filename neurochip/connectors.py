@@ -1,0 +1,227 @@
+"""Vectorised connection generation for PyNN's common connectors.
+
+PyNN's generic path calls ``Projection._convergent_connect`` once per target
+neuron. For the connectors below the whole connection list is generated in
+numpy at once (in chunks where a dense matrix would be large); anything else
+(distance expressions, native RNGs, random in-degrees) falls back to PyNN's
+path, which still stores connections as arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pyNN import connectors as pc
+from pyNN import errors
+from pyNN.random import NumpyRNG, RandomDistribution
+
+__all__ = ["fast_connect"]
+
+CHUNK = 1 << 22  # random draws per chunk
+
+
+def fast_connect(projection, connector) -> bool:
+    """Connect ``projection`` with a vectorised ``connector``; False if not handled."""
+    gen = _GENERATORS.get(type(connector))
+    if gen is None:
+        return False
+    rng = getattr(connector, "rng", None)
+    if rng is not None and not isinstance(rng, NumpyRNG):
+        return False
+    params = _parameter_maps(projection)
+    if params is None:
+        return False
+    pairs = gen(projection, connector)
+    if pairs is None:
+        return False
+    pre, post, given = pairs
+    values = {}
+    for name in ("weight", "delay"):
+        if name in given:
+            values[name] = np.asarray(given[name], float)
+        else:
+            values[name] = _evaluate(params[name], pre, post)
+    projection._store(pre.astype(np.int64), post.astype(np.int64), values["weight"], values["delay"])
+    return True
+
+
+def _parameter_maps(projection):
+    ps = projection.synapse_type.native_parameters
+    ps.shape = (projection.pre.size, projection.post.size)
+    maps = {}
+    for name in ("weight", "delay"):
+        m = ps[name]
+        if m.is_homogeneous:
+            maps[name] = float(m.evaluate(simplify=True))
+        elif m.operations:
+            return None
+        elif isinstance(m.base_value, RandomDistribution):
+            if not isinstance(m.base_value.rng, NumpyRNG):
+                return None
+            maps[name] = m.base_value
+        elif isinstance(m.base_value, np.ndarray) and m.base_value.shape == ps.shape:
+            maps[name] = m.base_value
+        else:  # callables, distance and index expressions
+            return None
+    return maps
+
+
+def _evaluate(value, pre, post):
+    if isinstance(value, float):
+        return np.full(len(pre), value)
+    if isinstance(value, RandomDistribution):
+        return np.asarray(value.next(len(pre)), float).reshape(len(pre)) if len(pre) else np.zeros(0)
+    return np.asarray(value[pre, post], float)
+
+
+def _no_self(projection, connector):
+    return (not connector.allow_self_connections) and projection.pre == projection.post
+
+
+def _all_to_all(projection, connector):
+    n_pre, n_post = projection.pre.size, projection.post.size
+    post = np.repeat(np.arange(n_post), n_pre)
+    pre = np.tile(np.arange(n_pre), n_post)
+    if _no_self(projection, connector):
+        keep = pre != post
+        pre, post = pre[keep], post[keep]
+    return pre, post, {}
+
+
+def _one_to_one(projection, connector):
+    if projection.pre.size != projection.post.size:
+        raise errors.ConnectionError(
+            f"OneToOneConnector: pre ({projection.pre.size}) and post ({projection.post.size}) "
+            f"must have the same size")
+    idx = np.arange(projection.pre.size)
+    return idx, idx.copy(), {}
+
+
+def _fixed_probability(projection, connector):
+    """Independent Bernoulli trials over all pairs, by geometric skips (no dense matrix)."""
+    n_pre, n_post = projection.pre.size, projection.post.size
+    p = connector.p_connect
+    total = n_pre * n_post
+    if p <= 0 or total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), {}
+    if p >= 1:
+        return _all_to_all(projection, connector)
+    rs = connector.rng.rng
+    chunks, pos = [], -1
+    while True:
+        n = int(min(max(1.2 * (total - pos) * p + 100, 100), CHUNK))
+        gaps = rs.geometric(p, n)
+        flat = pos + np.cumsum(gaps)
+        inside = flat < total
+        chunks.append(flat[inside])
+        if not inside.all():
+            break
+        pos = int(flat[-1])
+    flat = np.concatenate(chunks)
+    post, pre = np.divmod(flat, n_pre)  # post-major order, as PyNN connects
+    if _no_self(projection, connector):
+        keep = pre != post
+        pre, post = pre[keep], post[keep]
+    return pre, post, {}
+
+
+def _sample(rs, n_rows, size, k, replace, exclude_diag):
+    """k indices in [0, size) for each of n_rows rows (excluding index == row if asked)."""
+    pool = size - 1 if exclude_diag else size
+    if not replace and k > pool:
+        raise errors.ConnectionError(
+            f"cannot choose {k} distinct partners out of {pool} without replacement")
+    out = np.empty((n_rows, k), np.int64)
+    step = max(1, CHUNK // max(pool if not replace else k, 1))
+    for a in range(0, n_rows, step):
+        b = min(n_rows, a + step)
+        if replace:
+            idx = rs.randint(0, pool, size=(b - a, k))
+        else:
+            idx = np.argsort(rs.random_sample((b - a, pool)), axis=1)[:, :k]
+        if exclude_diag:
+            idx = idx + (idx >= np.arange(a, b)[:, None])
+        out[a:b] = idx
+    return out
+
+
+def _fixed_number_pre(projection, connector):
+    if not isinstance(connector.n, (int, np.integer)):
+        return None
+    n_pre, n_post = projection.pre.size, projection.post.size
+    idx = _sample(connector.rng.rng, n_post, n_pre, int(connector.n), connector.with_replacement,
+                  _no_self(projection, connector))
+    return idx.ravel(), np.repeat(np.arange(n_post), int(connector.n)), {}
+
+
+def _fixed_number_post(projection, connector):
+    if not isinstance(connector.n, (int, np.integer)):
+        return None
+    n_pre, n_post = projection.pre.size, projection.post.size
+    idx = _sample(connector.rng.rng, n_pre, n_post, int(connector.n), connector.with_replacement,
+                  _no_self(projection, connector))
+    pre = np.repeat(np.arange(n_pre), int(connector.n))
+    post = idx.ravel()
+    order = np.lexsort((pre, post))
+    return pre[order], post[order], {}
+
+
+def _fixed_total_number(projection, connector):
+    if (not isinstance(connector.n, (int, np.integer))
+            or connector.allow_self_connections not in (True, False)):  # e.g. "NoMutual"
+        return None
+    n_pre, n_post = projection.pre.size, projection.post.size
+    no_self = _no_self(projection, connector)
+    total = n_pre * n_post
+    n = int(connector.n)
+    rs = connector.rng.rng
+    flat = np.zeros(0, np.int64)
+    while len(flat) < n:
+        draw = rs.randint(0, total, size=2 * (n - len(flat)) + 16)
+        if no_self:
+            draw = draw[draw // n_pre != draw % n_pre]
+        if connector.with_replacement:
+            flat = np.concatenate((flat, draw))[:n]
+        else:
+            _, first = np.unique(np.concatenate((flat, draw)), return_index=True)
+            merged = np.concatenate((flat, draw))[np.sort(first)]
+            flat = merged[:n]
+            if len(flat) < n and len(merged) >= total - (n_pre if no_self else 0):
+                raise errors.ConnectionError(
+                    f"FixedTotalNumberConnector: {n} distinct connections asked, only "
+                    f"{len(merged)} pairs exist")
+    post, pre = np.divmod(np.sort(flat), n_pre)
+    return pre, post, {}
+
+
+def _from_list(projection, connector):
+    conn = np.asarray(connector.conn_list, float)
+    if conn.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), {}
+    pre = conn[:, 0].astype(np.int64)
+    post = conn[:, 1].astype(np.int64)
+    if pre.min() < 0 or pre.max() >= projection.pre.size:
+        raise errors.ConnectionError(
+            f"FromListConnector: source index {int(pre.max())} out of range [0, {projection.pre.size})")
+    if post.min() < 0 or post.max() >= projection.post.size:
+        raise errors.ConnectionError(
+            f"FromListConnector: target index {int(post.max())} out of range [0, {projection.post.size})")
+    names = projection.synapse_type.get_parameter_names()
+    given = {}
+    for col, name in enumerate(connector.column_names, 2):
+        if name not in names:
+            raise ValueError(f"{name} is not a valid parameter for "
+                             f"{projection.synapse_type.__class__.__name__}")
+        given[name] = conn[:, col]
+    order = np.argsort(post, kind="stable")  # PyNN connects target by target
+    return pre[order], post[order], {k: v[order] for k, v in given.items()}
+
+
+_GENERATORS = {
+    pc.AllToAllConnector: _all_to_all,
+    pc.OneToOneConnector: _one_to_one,
+    pc.FixedProbabilityConnector: _fixed_probability,
+    pc.FixedNumberPreConnector: _fixed_number_pre,
+    pc.FixedNumberPostConnector: _fixed_number_post,
+    pc.FixedTotalNumberConnector: _fixed_total_number,
+    pc.FromListConnector: _from_list,
+}

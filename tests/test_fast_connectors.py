@@ -1,0 +1,106 @@
+"""The vectorised connectors give what PyNN's generic per-target path gives."""
+
+import numpy as np
+import pyNN.neurochip as sim
+import pytest
+from pyNN.random import NumpyRNG, RandomDistribution
+
+import neurochip.projections
+
+
+def _build(connector_factory, n_pre=60, n_post=50, same=False, weight=0.1, fast=True,
+           monkeypatch=None):
+    if not fast:
+        monkeypatch.setattr(neurochip.projections, "fast_connect", lambda prj, conn: False)
+    sim.setup(timestep=0.1)
+    a = sim.Population(n_pre, sim.IF_curr_exp())
+    b = a if same else sim.Population(n_post, sim.IF_curr_exp())
+    prj = sim.Projection(a, b, connector_factory(), sim.StaticSynapse(weight=weight, delay=0.5))
+    out = np.array(prj.get(["weight", "delay"], format="list"))
+    sim.end()
+    if not fast:
+        monkeypatch.undo()
+    return out
+
+
+DETERMINISTIC = {
+    "all_to_all": lambda: sim.AllToAllConnector(),
+    "all_to_all_no_self": lambda: sim.AllToAllConnector(allow_self_connections=False),
+    "from_list": lambda: sim.FromListConnector([(0, 1, 0.2, 0.3), (5, 1, 0.4, 1.0), (3, 0, 0.1, 0.2)],
+                                               column_names=["weight", "delay"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DETERMINISTIC))
+@pytest.mark.parametrize("same", [False, True])
+def test_deterministic_connectors_match_pynn(name, same, monkeypatch):
+    fast = _build(DETERMINISTIC[name], same=same, n_post=60)
+    slow = _build(DETERMINISTIC[name], same=same, n_post=60, fast=False, monkeypatch=monkeypatch)
+    assert len(fast) > 0
+    assert sorted(map(tuple, fast)) == sorted(map(tuple, slow))
+
+
+def test_one_to_one_matches_pynn_and_handles_size_one():
+    out = _build(lambda: sim.OneToOneConnector(), n_pre=7, n_post=7)
+    assert np.array_equal(out[:, 0], out[:, 1]) and len(out) == 7
+    # PyNN 0.13's generic path fails here with numpy 2 (nonzero on a 0-d array)
+    assert len(_build(lambda: sim.OneToOneConnector(), n_pre=1, n_post=1)) == 1
+
+
+def _degrees(out, n, column):
+    return np.bincount(out[:, column].astype(int), minlength=n)
+
+
+@pytest.mark.parametrize("same", [False, True])
+def test_fixed_probability_statistics(same):
+    p = 0.1
+    out = _build(lambda: sim.FixedProbabilityConnector(p, allow_self_connections=not same,
+                                                       rng=NumpyRNG(1)),
+                 n_pre=500, n_post=400, same=same)
+    n_pre = 500
+    pool = n_pre - 1 if same else n_pre
+    indeg = _degrees(out, 500 if same else 400, 1)
+    # binomial in-degrees: mean p*pool, variance p(1-p)*pool
+    assert abs(indeg.mean() - p * pool) < 4 * np.sqrt(p * (1 - p) * pool / len(indeg))
+    assert abs(indeg.var() / (p * (1 - p) * pool) - 1) < 0.25
+    pairs = set(map(tuple, out[:, :2].astype(int)))
+    assert len(pairs) == len(out)  # no duplicates
+    if same:
+        assert not np.any(out[:, 0] == out[:, 1])
+
+
+def test_fixed_probability_is_reproducible_and_seed_dependent():
+    def run(seed):
+        return _build(lambda: sim.FixedProbabilityConnector(0.05, rng=NumpyRNG(seed)), 200, 200)
+    assert np.array_equal(run(3), run(3))
+    assert not np.array_equal(run(3), run(4))
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_fixed_number_pre_and_post(replace):
+    out = _build(lambda: sim.FixedNumberPreConnector(7, with_replacement=replace,
+                                                     allow_self_connections=False, rng=NumpyRNG(2)),
+                 n_pre=30, same=True)
+    assert np.all(_degrees(out, 30, 1) == 7)
+    assert not np.any(out[:, 0] == out[:, 1])
+    if not replace:
+        for j in range(30):
+            pres = out[out[:, 1] == j, 0]
+            assert len(set(pres)) == 7
+    out = _build(lambda: sim.FixedNumberPostConnector(5, with_replacement=replace, rng=NumpyRNG(2)),
+                 n_pre=20, n_post=40)
+    assert np.all(_degrees(out, 20, 0) == 5)
+
+
+def test_fixed_total_number_without_replacement_is_distinct():
+    out = _build(lambda: sim.FixedTotalNumberConnector(300, with_replacement=False, rng=NumpyRNG(5)),
+                 n_pre=20, n_post=20)
+    assert len(out) == 300
+    assert len(set(map(tuple, out[:, :2].astype(int)))) == 300
+
+
+def test_random_weights_are_drawn_per_connection():
+    out = _build(lambda: sim.AllToAllConnector(), n_pre=10, n_post=10,
+                 weight=RandomDistribution("uniform", low=0.1, high=0.2, rng=NumpyRNG(9)))
+    w = out[:, 2]
+    assert np.all((w >= 0.1) & (w <= 0.2)) and len(np.unique(w)) == 100
