@@ -267,8 +267,10 @@ def check_equivalent(original: np.ndarray, compressed: np.ndarray, keys, chip=No
         )
 
 
-def compress_tables(machine: MachineSpec, tables: dict, keys, target=None) -> dict:
-    """Compress every table larger than ``target`` and check each result.
+def compress_tables(machine: MachineSpec, tables: dict, keys, target=None,
+                    always: bool = False) -> dict:
+    """Compress every table larger than ``target`` (every table if ``always``) and
+    check each result.
 
     Parameters
     ----------
@@ -279,6 +281,9 @@ def compress_tables(machine: MachineSpec, tables: dict, keys, target=None) -> di
         Every routing key in use in the machine.
     target : int, optional
         Entries allowed per chip; default ``machine.router_entries``.
+    always : bool
+        Minimise tables that already fit too (smaller tables route faster on
+        the hardware and show what compression gains).
 
     Returns
     -------
@@ -289,7 +294,7 @@ def compress_tables(machine: MachineSpec, tables: dict, keys, target=None) -> di
     keys = np.unique(np.asarray(keys, dtype=np.uint32).reshape(-1))
     out = {}
     for chip, table in tables.items():
-        if len(table) > target:
+        if len(table) > target or (always and len(table) > 1):
             small = compress(table, keys, target, chip=chip)
             check_equivalent(table, small, keys, chip=chip)
             out[chip] = small

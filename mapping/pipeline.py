@@ -18,7 +18,7 @@ from emulator.program import KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
-from .errors import ResourceError
+from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
@@ -128,10 +128,11 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
             f"largest: {detail}; use a larger machine (setup(machine='spinn5') or 'WxH'), more "
             f"neurons per core (set_number_of_neurons_per_core), or a smaller network")
     sdram_need = layout.core_words(n) * 4
-    try:
-        placements = PLACERS[placer](slices, machine, sdram_need)
-    except KeyError:
-        raise ValueError(f"placer {placer!r} is unknown; choose one of {sorted(PLACERS)}") from None
+    if placer not in PLACERS:
+        raise MappingError(f"placer {placer!r} is unknown; choose one of {sorted(PLACERS)}")
+    traffic = dict(zip(zip(layout.g_src.tolist(), layout.g_core.tolist()),
+                       layout.g_synapses.tolist()))
+    placements = PLACERS[placer](slices, machine, sdram_need, traffic)
     senders = np.zeros(n, bool)
     senders[layout.g_src] = True
     key_base, key_mask = allocate_keys(slices, senders)
@@ -152,7 +153,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     sizes = np.array([s.n for s in slices])
     keys = (np.repeat(key_base[senders].astype(np.int64), sizes[senders])
             + _ranges(sizes[senders])).astype(np.uint32)
-    tables_after = compress_tables(machine, tables_before, keys)
+    tables_after = compress_tables(machine, tables_before, keys, always=True)
     times["route"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()

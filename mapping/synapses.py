@@ -57,7 +57,7 @@ class SynapseLayout:
     """Synaptic data of all target cores, before keys are known.
 
     ``groups``: one per (target core, source slice) pair, with ``g_core``,
-    ``g_src``, ``g_lo`` (first word), ``g_stride``, ``g_rows``.
+    ``g_src``, ``g_lo`` (first word), ``g_stride``, ``g_rows`` and ``g_synapses``.
     """
 
     g_core: np.ndarray
@@ -65,6 +65,7 @@ class SynapseLayout:
     g_lo: np.ndarray
     g_stride: np.ndarray
     g_rows: np.ndarray
+    g_synapses: np.ndarray
     syn: np.ndarray
     syn_wf: np.ndarray
     quantised_to_zero: int
@@ -120,7 +121,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
             cols[k].append(v)
     if not cols["tc"]:
         e = np.zeros(0, np.int64)
-        return SynapseLayout(e, e, e, e, e, np.zeros(0, np.uint32), np.zeros(0), 0)
+        return SynapseLayout(e, e, e, e, e, e, np.zeros(0, np.uint32), np.zeros(0), 0)
     tc, ss, li, word, wf = (np.concatenate(cols[k]) for k in cols)
     n_sl = len(slices)
     order = np.lexsort((li, ss, tc))
@@ -148,4 +149,5 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
     addr = np.repeat(row_lo, r_count) + 1 + rank
     syn[addr] = word
     syn_wf[addr] = wf
-    return SynapseLayout(g_core, g_src, g_lo, g_stride, g_rows, syn, syn_wf, zeros)
+    g_synapses = np.bincount(g_of, minlength=len(ukey)).astype(np.int64)
+    return SynapseLayout(g_core, g_src, g_lo, g_stride, g_rows, g_synapses, syn, syn_wf, zeros)

@@ -31,7 +31,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     neurochip's own arguments: ``arithmetic`` ("fixed", the machine's arithmetic,
     or "float", the float64 reference through the same loop), ``machine``
     ("spinn3", "spinn5", "WxH" torus, a MachineSpec, or None: the smallest that
-    fits), ``placer`` ("sequential"), ``seed`` (global seed of the on-core
+    fits), ``placer`` ("sequential" or "traffic"), ``seed`` (global seed of the on-core
     random generators).
     """
     unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
