@@ -98,6 +98,23 @@ def _same(a, alo, ahi, b, blo, n):
 
 
 @numba.njit(cache=True)
+def _append(store, used, lo, hi, k, values):
+    """Give key k the range of ``values`` in ``store``, sharing key k-1's range when
+    equal; returns the (possibly grown) store and its used length."""
+    n = len(values)
+    if k > 0 and _same(store, lo[k - 1], hi[k - 1], values, 0, n):
+        lo[k] = lo[k - 1]
+        hi[k] = hi[k - 1]
+        return store, used
+    while used + n > len(store):
+        store = np.concatenate((store, np.empty(len(store), store.dtype)))
+    store[used:used + n] = values
+    lo[k] = used
+    hi[k] = used + n
+    return store, used + n
+
+
+@numba.njit(cache=True)
 def walk_keys(keys, src_chips, t_key, t_mask, t_route, table_lo, link_to, core_at):
     """Walk each key from its source chip.
 
@@ -124,26 +141,6 @@ def walk_keys(keys, src_chips, t_key, t_mask, t_route, table_lo, link_to, core_a
     for k in range(n_keys):
         a, b = _walk_one(np.int64(keys[k]), src_chips[k], t_key, t_mask, t_route, table_lo,
                          link_to, core_at, max_hops, dest_buf, ev_buf, stack_chip, stack_in)
-        dsort = np.sort(dest_buf[:a])
-        esort = np.sort(ev_buf[:b])
-        if k > 0 and _same(dest, dest_lo[k - 1], dest_hi[k - 1], dsort, 0, a):
-            dest_lo[k] = dest_lo[k - 1]
-            dest_hi[k] = dest_hi[k - 1]
-        else:
-            while nd + a > len(dest):
-                dest = np.concatenate((dest, np.empty(len(dest), np.int32)))
-            dest[nd:nd + a] = dsort
-            dest_lo[k] = nd
-            nd += a
-            dest_hi[k] = nd
-        if k > 0 and _same(ev, ev_lo[k - 1], ev_hi[k - 1], esort, 0, b):
-            ev_lo[k] = ev_lo[k - 1]
-            ev_hi[k] = ev_hi[k - 1]
-        else:
-            while ne + b > len(ev):
-                ev = np.concatenate((ev, np.empty(len(ev), np.int64)))
-            ev[ne:ne + b] = esort
-            ev_lo[k] = ne
-            ne += b
-            ev_hi[k] = ne
+        dest, nd = _append(dest, nd, dest_lo, dest_hi, k, np.sort(dest_buf[:a]))
+        ev, ne = _append(ev, ne, ev_lo, ev_hi, k, np.sort(ev_buf[:b]))
     return dest_lo, dest_hi, dest[:nd].copy(), ev_lo, ev_hi, ev[:ne].copy()

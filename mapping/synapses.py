@@ -76,7 +76,9 @@ class SynapseLayout:
 
 
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayout:
-    """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core)."""
+    """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core); the
+    delays have been checked by :func:`mapping.partition.partition`, which also chose
+    ``delay_bits`` to hold the longest delay into each population."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):
@@ -104,15 +106,6 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
         ss = pop_first[prj.pre] + prj.pre_idx // pop_width[prj.pre]
         li = prj.pre_idx % pop_width[prj.pre]
         pl = prj.post_idx % pop_width[prj.post]
-        dmax = (1 << delay_bits[tc].astype(np.int64)) - 1
-        bad = (d < 1) | (d > dmax)
-        if np.any(bad):
-            k = int(np.argmax(bad))
-            raise MappingError(
-                f"projection {prj.label!r}: delay {prj.delay[k]:g} ms is {d[k]} timesteps of "
-                f"{graph.dt:g} ms; supported delays are 1..{int(dmax[k])} timesteps "
-                f"({graph.dt:g}..{int(dmax[k]) * graph.dt:g} ms) on this core; use a delay in "
-                f"that range (delay-extension cores are not implemented)")
         q = np.rint(np.abs(w) * 2.0 ** (15 - shifts[prj.post, t])).astype(np.int64)
         zeros += int(np.count_nonzero((q == 0) & (w != 0)))
         nb = idx_bits[tc].astype(np.int64)
