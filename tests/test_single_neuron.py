@@ -65,11 +65,8 @@ def test_v_trace_matches_exact_solution_before_first_spike(case):
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixed_and_float_v_traces_agree(case):
-    sf, v_float = _run("float", case, 100.0)
-    sx, v_fixed = _run("fixed", case, 100.0)
-    # same spikes, or within one step of each other
-    assert len(sf) == len(sx)
-    assert np.all(np.abs(sf - sx) <= case[-1] + 1e-9)
-    same = np.abs(v_float - v_fixed) < 0.05
-    # where the traces differ, it is only around spike steps that moved by one step
-    assert same.mean() > 0.98, np.max(np.abs(v_float - v_fixed))
+    sf, v_float = _run("float", case, 200.0)
+    sx, v_fixed = _run("fixed", case, 200.0)
+    # measured: identical spike times and at most 0.0024 mV apart over 200 ms
+    assert np.array_equal(sf, sx)
+    assert np.max(np.abs(v_float - v_fixed)) < 0.01
