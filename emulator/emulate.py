@@ -12,6 +12,7 @@ import numpy as np
 
 from .errors import EmulatorError
 from .kernel import COUNTERS, run_ticks
+from .models import input_columns
 from .program import TYPE_BITS, MachineProgram
 from .results import RunResult
 from .routing import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, walk_keys
@@ -76,6 +77,7 @@ class Emulation:
         self.state_neuron, self.state_column = np.nonzero(p.rec_state)
         self.rec_col = np.full(p.state0.shape, -1, np.int64)
         self.rec_col[self.state_neuron, self.state_column] = np.arange(len(self.state_neuron))
+        self.input_col = input_columns()
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = False
         self.reset()
@@ -105,8 +107,8 @@ class Emulation:
                   p.syn, p.syn_wf, p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
                   p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
                   self.dest_lo, self.dest_hi, self.dest,
-                  self.rec_spk_pos, spike_rec, self.rec_col, state_rec,
-                  packets, counters, spike_buf)
+                  self.rec_spk_pos, spike_rec, self.rec_col, state_rec, self.input_col,
+                  self.i_inj, packets, counters, spike_buf)
 
     @property
     def t(self) -> int:
@@ -117,6 +119,7 @@ class Emulation:
         """Back to the initial state: t = 0, initial values, empty ring buffers."""
         p = self.program
         self.state = p.state0.copy()
+        self.i_inj = np.zeros(p.n_neurons, self.state.dtype)
         self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
         self.ssa_ptr = p.ssa_lo[:-1].copy()
         self.rng = p.rng0.copy()

@@ -15,8 +15,8 @@ from numba import types
 from numba.extending import overload
 
 from .fixed import ring_to_real, sat_real
-from .lif import S_ISYN_E, S_ISYN_I, lif_step
-from .program import KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
+from .models import if_cond_exp, if_curr_exp
+from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from .rng import kiss_next
 
 __all__ = ["run_ticks", "ring_add", "COUNTERS", "CYCLES"]
@@ -71,7 +71,7 @@ def run_ticks(t0, t1, cycle_budget,
               ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
               poisson_thresh, poisson_start, poisson_end, rng,
               key_dest_lo, key_dest_hi, key_dest,
-              rec_spk_pos, spike_rec, rec_col, state_rec,
+              rec_spk_pos, spike_rec, rec_col, state_rec, input_col, i_inj,
               packets_per_key, counters, spike_buf):
     n_cores = len(core_kind)
     float_syn = len(syn_wf) > 0
@@ -84,27 +84,7 @@ def run_ticks(t0, t1, cycle_budget,
             lo = neuron_lo[c]
             hi = neuron_lo[c + 1]
             sent0 = n_spk
-            if kind == KIND_LIF:
-                nb = idx_bits[c]
-                dmask = (1 << delay_bits[c]) - 1
-                slot = ring_lo[c] + ((t & dmask) << (TYPE_BITS + nb))
-                inh = 1 << nb
-                sh_e = shift[c, 0]
-                sh_i = shift[c, 1]
-                for i in range(hi - lo):
-                    g = lo + i
-                    re = ring[slot + i]
-                    ri = ring[slot + inh + i]
-                    ring[slot + i] = 0
-                    ring[slot + inh + i] = 0
-                    spiked, sat = lif_step(params[g], state[g],
-                                           ring_to_real(re, sh_e), ring_to_real(ri, sh_i))
-                    counters[c, C_REAL_SAT] += sat
-                    if spiked:
-                        spike_buf[n_spk] = g
-                        n_spk += 1
-                cyc[c] += CYCLES_NEURON * (hi - lo)
-            elif kind == KIND_SPIKE_ARRAY:
+            if kind == KIND_SPIKE_ARRAY:
                 p = ssa_ptr[c]
                 while p < ssa_lo[c + 1] and ssa_tick[p] <= t + 1:
                     if ssa_tick[p] == t + 1:
@@ -120,25 +100,49 @@ def run_ticks(t0, t1, cycle_budget,
                             spike_buf[n_spk] = g
                             n_spk += 1
                 cyc[c] += CYCLES_SOURCE * (hi - lo)
+            else:  # a neuron model: the same ring-buffer transfer for all of them
+                nb = idx_bits[c]
+                dmask = (1 << delay_bits[c]) - 1
+                slot = ring_lo[c] + ((t & dmask) << (TYPE_BITS + nb))
+                inh = 1 << nb
+                sh_e = shift[c, 0]
+                sh_i = shift[c, 1]
+                for i in range(hi - lo):
+                    g = lo + i
+                    in_e = ring_to_real(ring[slot + i], sh_e)
+                    in_i = ring_to_real(ring[slot + inh + i], sh_i)
+                    ring[slot + i] = 0
+                    ring[slot + inh + i] = 0
+                    if kind == if_curr_exp.KIND:
+                        spiked, sat = if_curr_exp.step(params[g], state[g], in_e, in_i, i_inj[g])
+                    else:
+                        spiked, sat = if_cond_exp.step(params[g], state[g], in_e, in_i, i_inj[g])
+                    counters[c, C_REAL_SAT] += sat
+                    if spiked:
+                        spike_buf[n_spk] = g
+                        n_spk += 1
+                cyc[c] += CYCLES_NEURON * (hi - lo)
             counters[c, C_SPIKES] += n_spk - sent0
             # recording (after the update: sample r is the state at (t+1)*dt)
             for k in range(sent0, n_spk):
                 pos = rec_spk_pos[spike_buf[k]]
                 if pos >= 0:
                     spike_rec[r, pos >> 5] |= np.uint32(1) << np.uint32(pos & 31)
-            if kind == KIND_LIF:
-                # synaptic currents are recorded as the next tick will use them: decayed,
-                # plus the input already waiting in the next ring slot (as NEST records)
+            if kind != KIND_SPIKE_ARRAY and kind != KIND_POISSON:
+                # synaptic state is recorded as the next tick will use it: decayed, plus
+                # the input already waiting in the next ring slot (as NEST records it)
                 nb = idx_bits[c]
                 nxt = ring_lo[c] + (((t + 1) & ((1 << delay_bits[c]) - 1)) << (TYPE_BITS + nb))
+                col_e = input_col[kind, 0]
+                col_i = input_col[kind, 1]
                 for g in range(lo, hi):
                     for s in range(rec_col.shape[1]):
                         col = rec_col[g, s]
                         if col >= 0:
-                            if s == S_ISYN_E:
+                            if s == col_e:
                                 state_rec[r, col] = sat_real(
                                     state[g, s] + ring_to_real(ring[nxt + g - lo], shift[c, 0]))
-                            elif s == S_ISYN_I:
+                            elif s == col_i:
                                 state_rec[r, col] = sat_real(state[g, s] + ring_to_real(
                                     ring[nxt + (1 << nb) + g - lo], shift[c, 1]))
                             else:

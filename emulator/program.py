@@ -17,12 +17,11 @@ import numpy as np
 from .errors import ProgramError
 from .routing_entry import ROUTE_ENTRY
 
-__all__ = ["MachineProgram", "KIND_LIF", "KIND_SPIKE_ARRAY", "KIND_POISSON", "KIND_NAMES",
-           "TYPE_BITS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "ARITHMETICS"]
+__all__ = ["MachineProgram", "KIND_SPIKE_ARRAY", "KIND_POISSON", "TYPE_BITS",
+           "RING_ADDRESS_BITS", "MAX_IDX_BITS", "ARITHMETICS"]
 
-KIND_LIF, KIND_SPIKE_ARRAY, KIND_POISSON = 0, 1, 2
-KIND_NAMES = {KIND_LIF: "IF_curr_exp", KIND_SPIKE_ARRAY: "SpikeSourceArray",
-              KIND_POISSON: "SpikeSourcePoisson"}
+# core kinds: the two spike sources here, neuron models in emulator.models (KIND each)
+KIND_SPIKE_ARRAY, KIND_POISSON = 1, 2
 ARITHMETICS = ("fixed", "float")
 
 # synaptic word: weight:16 | delay:D | type:TYPE_BITS | index:N, with D and N per core

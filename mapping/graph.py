@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from emulator import models as neuron_models
+
 from .errors import MappingError
 
 __all__ = ["PopulationSpec", "ProjectionSpec", "NetworkGraph", "MODELS", "RECEPTORS"]
 
 # model name -> (parameters it needs, recordable state variables)
+_LIF = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
+        "v_reset", "v_thresh")
 MODELS = {
-    "IF_curr_exp": (("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I",
-                     "i_offset", "v_reset", "v_thresh"),
-                    ("v", "isyn_exc", "isyn_inh", "gsyn_exc", "gsyn_inh")),
+    "IF_curr_exp": (_LIF, tuple(neuron_models.if_curr_exp.RECORD)),
+    "IF_cond_exp": (_LIF + ("e_rev_E", "e_rev_I"), tuple(neuron_models.if_cond_exp.RECORD)),
     "SpikeSourceArray": ((), ()),
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
 }

@@ -8,75 +8,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator import fixed, lif
+from emulator import fixed, models
 from emulator.rng import seed_kiss
 
 from .errors import MappingError
+from .neuron_constants import CONSTANTS
 
-__all__ = ["lif_rows", "spike_array_events", "poisson_arrays", "lif_propagators", "NEVER"]
+__all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "NEVER"]
 
 NEVER = np.int64(1) << 62
 
 
-def lif_propagators(p: dict, dt: float) -> dict:
-    """Float64 per-neuron constants of the exact IF_curr_exp update (NEST's propagators)."""
-    tau_m, cm = p["tau_m"], p["cm"]
-    for name in ("tau_m", "cm", "tau_syn_E", "tau_syn_I"):
-        if np.any(p[name] <= 0):
-            raise MappingError(f"{name} must be positive, got {np.min(p[name]):g}")
-    if np.any(p["tau_refrac"] < 0):
-        raise MappingError(f"tau_refrac must be >= 0, got {np.min(p['tau_refrac']):g}")
-    p22 = np.exp(-dt / tau_m)
-    out = {"v_inf": p["v_rest"] + tau_m / cm * p["i_offset"], "p22": p22,
-           "v_thresh": p["v_thresh"], "v_reset": p["v_reset"],
-           "refrac_ticks": np.rint(p["tau_refrac"] / dt)}
-    for syn, tau_s in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
-        decay = np.exp(-dt / tau_s)
-        near = np.abs(tau_s - tau_m) < 1e-9 * tau_m
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p21 = tau_m * tau_s / (cm * (tau_s - tau_m)) * (decay - p22)
-        out["p21" + syn] = np.where(near, dt / cm * p22, p21)
-        out["decay_" + syn] = decay
-    return out
-
-
-def lif_rows(pop, dt: float, fixed_point: bool, warn) -> tuple:
-    """``(params, state0)`` of a population: ``(size, P)`` and ``(size, S)`` arrays."""
+def neuron_rows(pop, dt: float, fixed_point: bool, warn) -> tuple:
+    """``(params, state0)`` of a neuron population: ``(size, P)`` and ``(size, S)`` arrays
+    in the model's column order, quantised to the model's formats in fixed point."""
+    model = models.BY_NAME[pop.model]
+    init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in pop.initial.items()}
+    init.setdefault("v", np.asarray(pop.params.get("v_rest", np.full(pop.size, -65.0)), float))
     try:
-        prop = lif_propagators(pop.params, dt)
+        consts, state0 = CONSTANTS[pop.model](pop.params, init, dt)
     except MappingError as e:
         raise MappingError(f"population {pop.label!r}: {e}") from None
-    names = [name for name, _ in lif.PARAMS]
-    init = {"v": pop.initial.get("v", pop.params["v_rest"]),
-            "isyn_exc": pop.initial.get("isyn_exc", np.zeros(pop.size)),
-            "isyn_inh": -pop.initial.get("isyn_inh", np.zeros(pop.size)),
-            "refrac": np.zeros(pop.size)}
-    if not fixed_point:
-        params = np.stack([prop[n] for n in names], axis=1).astype(np.float64)
-        state = np.stack([init[n] for n, _ in lif.STATE], axis=1).astype(np.float64)
-        return params, state
-    params = np.zeros((pop.size, len(names)), np.int64)
-    for j, (name, fmt) in enumerate(lif.PARAMS):
-        where = f"population {pop.label!r}: {name}"
-        if fmt == "REAL":
-            params[:, j] = fixed.to_real(prop[name], where)
-        elif fmt == "UFRACT":
-            params[:, j] = fixed.to_ufract(prop[name], where)
-            if name.startswith("decay") and np.any(params[:, j] == fixed.UFRACT_MAX):
-                warn(f"population {pop.label!r}: {name} = exp(-dt/tau) rounds to 1.0 in u0.32; "
-                     f"the synaptic current will not decay (time constant too long for dt={dt})")
-        else:
-            params[:, j] = prop[name].astype(np.int64)
-    for name in ("p21e", "p21i"):
-        j = names.index(name)
-        if np.any((params[:, j] == 0) & (prop[name] != 0)):
-            warn(f"population {pop.label!r}: {name} = {prop[name].max():g} mV/nA rounds to 0 in "
-                 f"s16.15: synaptic input will have no effect; use a smaller cm or larger dt")
-    state = np.zeros((pop.size, len(lif.STATE)), np.int32)
-    for j, (name, fmt) in enumerate(lif.STATE):
-        state[:, j] = fixed.to_real(init[name], f"population {pop.label!r}: initial {name}") \
-            if fmt == "REAL" else init[name].astype(np.int32)
-    return params, state
+    return (_quantise(consts, model.PARAMS, pop, fixed_point, warn, np.int64),
+            _quantise(state0, model.STATE, pop, fixed_point, warn, np.int32, "initial "))
+
+
+def _quantise(values, table, pop, fixed_point, warn, int_dtype, what=""):
+    out = np.zeros((pop.size, len(table)), int_dtype if fixed_point else np.float64)
+    for j, (name, fmt) in enumerate(table):
+        v = np.broadcast_to(np.asarray(values[name], np.float64), (pop.size,))
+        where = f"population {pop.label!r}: {what}{name}"
+        if not fixed_point or fmt == "int":
+            out[:, j] = v
+        elif fmt == "REAL":
+            out[:, j] = fixed.to_real(v, where)
+            if np.any((out[:, j] == 0) & (v != 0)):
+                warn(f"{where} = {v[v != 0][0]:g} rounds to 0 in s16.15 (resolution "
+                     f"{1 / fixed.REAL_ONE:g}): it will have no effect")
+        else:  # UFRACT
+            out[:, j] = fixed.to_ufract(v, where)
+            if name.startswith("decay") and np.any(out[:, j] == fixed.UFRACT_MAX):
+                warn(f"{where} = exp(-dt/tau) rounds to 1.0 in u0.32: it will not decay "
+                     f"(the time constant is too long for the timestep)")
+    return out
 
 
 def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emulator.lif import PARAMS as LIF_PARAMS
-from emulator.lif import STATE as LIF_STATE
+from emulator import models
 from emulator.program import RING_ADDRESS_BITS, TYPE_BITS
 
 from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 
 __all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "bits_for",
-           "max_delay_ticks"]
+           "max_delay_ticks", "neuron_dtcm_bytes"]
 
-DEFAULT_MAX_PER_CORE = {"IF_curr_exp": 256, "SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024}
+DEFAULT_MAX_PER_CORE = {"SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024,
+                        **{m.NAME: 256 for m in models.NEURON_MODELS}}
 MPT_ENTRY_BYTES = 16
 DTCM_RESERVED = 8 * 1024  # stack, globals, the rest of the runtime
 
@@ -49,10 +49,16 @@ def delay_ticks(prj, dt: float) -> np.ndarray:
     return np.rint(np.asarray(prj.delay, dtype=np.float64) / dt).astype(np.int64)
 
 
-def _dtcm_bytes(n: int, delay_bits: int, n_sources: int) -> int:
-    per_neuron = 4 * (len(LIF_PARAMS) + len(LIF_STATE))
-    ring = 2 * (1 << (delay_bits + TYPE_BITS + bits_for(n)))
-    return DTCM_RESERVED + n * per_neuron + ring + n_sources * MPT_ENTRY_BYTES
+def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -> int:
+    """DTCM of a core holding ``n`` neurons of ``model`` (parameters and state as words,
+    the injected current, u16 ring buffers, master population table)."""
+    m = models.BY_NAME[model]
+    per_neuron = 4 * (len(m.PARAMS) + len(m.STATE) + 1)
+    return DTCM_RESERVED + n * per_neuron + 2 * ring_entries + mpt_entries * MPT_ENTRY_BYTES
+
+
+def _dtcm_bytes(n: int, delay_bits: int, n_sources: int, model: str = "IF_curr_exp") -> int:
+    return neuron_dtcm_bytes(model, n, 1 << (delay_bits + TYPE_BITS + bits_for(n)), n_sources)
 
 
 def max_delay_ticks(dtcm_bytes: int, n_sources: int = 0) -> int:
@@ -103,13 +109,13 @@ def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = 
     slices = []
     for i, pop in enumerate(graph.populations):
         n = min(pop.max_per_core or limits[pop.model], pop.size)
-        if pop.model == "IF_curr_exp":
+        if pop.model in models.BY_NAME:
             d_bits = max(int(max_delay[i]), 1).bit_length()
             while n > 1 and (d_bits + TYPE_BITS + bits_for(n) > RING_ADDRESS_BITS
-                             or _dtcm_bytes(n, d_bits, n_src_slices) > dtcm_bytes):
+                             or _dtcm_bytes(n, d_bits, n_src_slices, pop.model) > dtcm_bytes):
                 n = 1 << (bits_for(n) - 1)
             if (d_bits + TYPE_BITS + bits_for(n) > RING_ADDRESS_BITS
-                    or _dtcm_bytes(n, d_bits, n_src_slices) > dtcm_bytes):
+                    or _dtcm_bytes(n, d_bits, n_src_slices, pop.model) > dtcm_bytes):
                 raise ResourceError(
                     f"population {pop.label!r}: even one neuron per core does not fit: a delay "
                     f"of {max_delay[i]} ticks needs a ring buffer of "

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emulator import lif
-from emulator.program import KIND_LIF, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
+from emulator import models as neuron_models
+from emulator.program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
 from emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
@@ -22,19 +22,17 @@ from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
-from .neurons import lif_rows, poisson_arrays, spike_array_events
-from .partition import bits_for, delay_ticks, partition
+from .neurons import neuron_rows, poisson_arrays, spike_array_events
+from .partition import bits_for, delay_ticks, neuron_dtcm_bytes, partition
 from .place import PLACERS
 from .route import route
 from .synapses import layout_synapses, weight_shifts
 from .tables import build_tables
 
-__all__ = ["map_network", "Mapping", "QuantisationWarning", "STATE_COLUMNS"]
+__all__ = ["map_network", "Mapping", "QuantisationWarning"]
 
-KINDS = {"IF_curr_exp": KIND_LIF, "SpikeSourceArray": KIND_SPIKE_ARRAY,
-         "SpikeSourcePoisson": KIND_POISSON}
-STATE_COLUMNS = {"v": lif.S_V, "isyn_exc": lif.S_ISYN_E, "isyn_inh": lif.S_ISYN_I,
-                 "gsyn_exc": lif.S_ISYN_E, "gsyn_inh": lif.S_ISYN_I}
+KINDS = {"SpikeSourceArray": KIND_SPIKE_ARRAY, "SpikeSourcePoisson": KIND_POISSON,
+         **{m.NAME: m.KIND for m in neuron_models.NEURON_MODELS}}
 REC_RESERVE = 0.5  # share of a chip's free SDRAM given to recording buffers
 
 
@@ -184,10 +182,10 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     neuron_lo = np.r_[0, np.cumsum(sizes)].astype(np.int64)
     total = int(neuron_lo[-1])
     pdt, sdt = (np.int64, np.int32) if fixed_point else (np.float64, np.float64)
-    params = np.zeros((total, len(lif.PARAMS)), pdt)
-    state0 = np.zeros((total, len(lif.STATE)), sdt)
+    params = np.zeros((total, neuron_models.N_PARAMS), pdt)
+    state0 = np.zeros((total, neuron_models.N_STATE), sdt)
     rec_spikes = np.zeros(total, bool)
-    rec_state = np.zeros((total, len(lif.STATE)), bool)
+    rec_state = np.zeros((total, neuron_models.N_STATE), bool)
     thresh = np.zeros(total, np.uint32)
     p_start = np.zeros(total, np.int64)
     p_end = np.zeros(total, np.int64)
@@ -197,10 +195,12 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     for i, s in enumerate(slices):
         pop = graph.populations[s.pop]
         a, b = neuron_lo[i], neuron_lo[i + 1]
-        if pop.model == "IF_curr_exp":
+        if pop.model in neuron_models.BY_NAME:
             if s.pop not in pop_rows:
-                pop_rows[s.pop] = lif_rows(pop, graph.dt, fixed_point, warn)
-            params[a:b], state0[a:b] = (r[s.lo:s.hi] for r in pop_rows[s.pop])
+                pop_rows[s.pop] = neuron_rows(pop, graph.dt, fixed_point, warn)
+            prow, srow = pop_rows[s.pop]
+            params[a:b, :prow.shape[1]] = prow[s.lo:s.hi]
+            state0[a:b, :srow.shape[1]] = srow[s.lo:s.hi]
         elif pop.model == "SpikeSourcePoisson":
             if s.pop not in pop_rows:
                 pop_rows[s.pop] = poisson_arrays(pop, s.pop, graph.dt, graph.seed)
@@ -215,9 +215,10 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             if var == "spikes":
                 rec_spikes[a:b] = mask[s.lo:s.hi]
             else:
-                rec_state[a:b, STATE_COLUMNS[var]] |= mask[s.lo:s.hi]
-    is_lif = np.array([m == "IF_curr_exp" for m in models])
-    ring_size = np.where(is_lif, 1 << (delay_bits.astype(np.int64) + TYPE_BITS + idx_bits), 0)
+                col = neuron_models.BY_NAME[pop.model].RECORD[var][0]
+                rec_state[a:b, col] |= mask[s.lo:s.hi]
+    is_neuron = np.array([m in neuron_models.BY_NAME for m in models])
+    ring_size = np.where(is_neuron, 1 << (delay_bits.astype(np.int64) + TYPE_BITS + idx_bits), 0)
     # master population tables: groups of each core, sorted by source key
     order = np.lexsort((key_base[layout.g_src], layout.g_core))
     g_core = layout.g_core[order]
@@ -262,10 +263,11 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
 
 
 def _check_dtcm(graph, slices, machine, ring_size, mpt_entries):
-    from .partition import DTCM_RESERVED, MPT_ENTRY_BYTES
-    per_neuron = 4 * (len(lif.PARAMS) + len(lif.STATE))
     for i, s in enumerate(slices):
-        need = DTCM_RESERVED + s.n * per_neuron + 2 * ring_size[i] + MPT_ENTRY_BYTES * mpt_entries[i]
+        if graph.populations[s.pop].model not in neuron_models.BY_NAME:
+            continue  # sources: a few words per neuron, events stream from SDRAM
+        need = neuron_dtcm_bytes(graph.populations[s.pop].model, s.n, ring_size[i],
+                                 mpt_entries[i])
         if need > machine.dtcm_bytes:
             raise ResourceError(
                 f"population {graph.populations[s.pop].label!r}, neurons {s.lo}..{s.hi - 1}: the "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emulator import models as neuron_models
 from emulator.program import TYPE_BITS
 
 from .errors import MappingError
@@ -20,6 +21,12 @@ __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "RECEPTOR_TYPE"]
 
 RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
 U16_MAX = 0xFFFF
+
+
+def _ring_weights(graph, prj) -> np.ndarray:
+    """Weight magnitudes of a projection in the target model's ring units (e.g. nS)."""
+    model = neuron_models.BY_NAME[graph.populations[prj.post].model]
+    return np.abs(np.asarray(prj.weight, np.float64)) * model.WEIGHT_SCALE
 
 
 def weight_shifts(graph) -> np.ndarray:
@@ -36,18 +43,21 @@ def weight_shifts(graph) -> np.ndarray:
             total = np.zeros(pop.size)
             for prj in graph.projections:
                 if prj.post == pop_i and RECEPTOR_TYPE[prj.receptor] == t and len(prj.weight):
-                    total += np.bincount(prj.post_idx, np.abs(prj.weight), minlength=pop.size)
+                    total += np.bincount(prj.post_idx, _ring_weights(graph, prj),
+                                         minlength=pop.size)
             bound[pop_i, t] = total.max(initial=0.0)
     for (pop_i, t), b in np.ndenumerate(bound):
         s = 0
         while s < 15 and np.rint(b * 2.0 ** (15 - s)) > U16_MAX:
             s += 1
         if np.rint(b * 2.0 ** (15 - s)) > U16_MAX:
+            pop = graph.populations[pop_i]
+            unit = "nS" if neuron_models.BY_NAME[pop.model].CONDUCTANCE else "nA"
             raise MappingError(
-                f"population {graph.populations[pop_i].label!r}: one neuron can receive a total "
-                f"{('excitatory', 'inhibitory')[t]} weight of {b:g} nA in one timestep, more than "
-                f"the {U16_MAX * 2.0 ** (s - 15):g} nA a ring-buffer slot can hold; scale the "
-                f"weights down")
+                f"population {pop.label!r}: one neuron can receive a total "
+                f"{('excitatory', 'inhibitory')[t]} weight of {b:g} {unit} in one timestep, more "
+                f"than the {U16_MAX * 2.0 ** (s - 15):g} {unit} a ring-buffer slot can hold; "
+                f"scale the weights down")
         shifts[pop_i, t] = s
     return shifts
 
@@ -93,11 +103,12 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
         t = RECEPTOR_TYPE[prj.receptor]
         post = graph.populations[prj.post]
         w = np.asarray(prj.weight, np.float64)
-        if t == 0 and np.any(w < 0):
+        conductance = neuron_models.BY_NAME[post.model].CONDUCTANCE
+        if (t == 0 or conductance) and np.any(w < 0):
             raise MappingError(
-                f"projection {prj.label!r}: excitatory weights must be >= 0, got {w.min():g} nA; "
-                f"use receptor_type='inhibitory' for negative weights")
-        if t == 1 and np.any(w > 0):
+                f"projection {prj.label!r}: weights onto {post.model}'s {prj.receptor} synapses "
+                f"must be >= 0, got {w.min():g}; use receptor_type='inhibitory' for inhibition")
+        if t == 1 and not conductance and np.any(w > 0):
             raise MappingError(
                 f"projection {prj.label!r}: inhibitory weights onto the current-based "
                 f"{post.model} must be <= 0 (PyNN's sign convention), got {w.max():g} nA")
@@ -106,11 +117,12 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
         ss = pop_first[prj.pre] + prj.pre_idx // pop_width[prj.pre]
         li = prj.pre_idx % pop_width[prj.pre]
         pl = prj.post_idx % pop_width[prj.post]
-        q = np.rint(np.abs(w) * 2.0 ** (15 - shifts[prj.post, t])).astype(np.int64)
+        w_ring = _ring_weights(graph, prj)
+        q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, t])).astype(np.int64)
         zeros += int(np.count_nonzero((q == 0) & (w != 0)))
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (TYPE_BITS + nb)) | (t << nb) | pl
-        for k, v in zip(cols, (tc, ss, li, word, np.abs(w))):
+        for k, v in zip(cols, (tc, ss, li, word, w_ring)):
             cols[k].append(v)
     if not cols["tc"]:
         e = np.zeros(0, np.int64)

@@ -11,15 +11,16 @@ from pyNN import common, errors
 from pyNN.parameters import ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 
+from emulator import models
 from mapping.graph import PopulationSpec
 
-from . import simulator
+from . import simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
-SUPPORTED = ("IF_curr_exp", "SpikeSourceArray", "SpikeSourcePoisson")
+SUPPORTED = (*models.BY_NAME, "SpikeSourceArray", "SpikeSourcePoisson")
 
 
 class Assembly(common.Assembly):
@@ -101,10 +102,15 @@ class Population(_ParameterAccess, common.Population):
         return slice(None)
 
     def _create_cells(self):
-        if self.celltype.__class__.__name__ not in SUPPORTED:
+        name = self.celltype.__class__.__name__
+        if name not in SUPPORTED:
             raise NeurochipError(
-                f"Population {self.label!r}: cell type {self.celltype.__class__.__name__} is not "
+                f"Population {self.label!r}: cell type {name} is not "
                 f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
+        if self.celltype.__class__.__module__ != standardmodels.__name__:
+            raise NeurochipError(
+                f"Population {self.label!r}: the cell type {name} comes from "
+                f"{self.celltype.__class__.__module__}, not from pyNN.neurochip; use sim.{name}")
         first = simulator.state.id_counter
         self.all_cells = np.array([simulator.ID(i) for i in range(first, first + self.size)],
                                   dtype=simulator.ID)
@@ -143,7 +149,7 @@ class Population(_ParameterAccess, common.Population):
         else:
             params = {k: np.asarray(v, float) for k, v in self._parameters.items()}
         initial = {}
-        for name in ("v", "isyn_exc", "isyn_inh"):
+        for name in ("v", "isyn_exc", "isyn_inh", "gsyn_exc", "gsyn_inh"):
             if name in self.celltype.default_initial_values:
                 default = self.celltype.default_initial_values[name]
                 initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))

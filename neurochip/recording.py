@@ -9,14 +9,12 @@ from __future__ import annotations
 import numpy as np
 from pyNN import recording
 
+from emulator import models
 from emulator.fixed import from_real
-from mapping.pipeline import STATE_COLUMNS
 
 from . import simulator
 
 __all__ = ["Recorder"]
-
-NEGATED = {"isyn_inh"}  # kept as a magnitude on the core; PyNN reports it negative
 
 
 class Recorder(recording.Recorder):
@@ -66,11 +64,10 @@ class Recorder(recording.Recorder):
     def _get_all_signals(self, variable, ids, clear=False):
         st = simulator.state
         name = variable.name
-        col = STATE_COLUMNS[name]
+        col, factor = models.BY_NAME[self.population.celltype.__class__.__name__].RECORD[name]
         pop = _index_of(self.population)
         local = np.asarray([int(i) for i in ids], np.int64) - int(self.population.first_id)
         k0 = self._first_tick()
-        sign = -1.0 if name in NEGATED else 1.0
         rows = []
         if k0 == 0:
             mapping = st.results[0][0] if st.results else st.mapping
@@ -92,7 +89,7 @@ class Recorder(recording.Recorder):
             rows.append(data)
         if not rows:
             return np.zeros((0, len(local))), None
-        return sign * np.concatenate(rows), None
+        return factor * np.concatenate(rows), None
 
     def _local_count(self, variable, filter_ids=None):
         ids = sorted(self.filter_recorded(variable, filter_ids))

@@ -8,7 +8,8 @@ from pyNN.standardmodels import build_translations, cells, synapses
 
 from .simulator import state
 
-__all__ = ["IF_curr_exp", "SpikeSourceArray", "SpikeSourcePoisson", "StaticSynapse"]
+__all__ = ["IF_curr_exp", "IF_cond_exp", "SpikeSourceArray", "SpikeSourcePoisson",
+           "StaticSynapse"]
 
 
 def _identity(celltype):
@@ -24,6 +25,14 @@ class IF_curr_exp(cells.IF_curr_exp):
     translations = _identity(cells.IF_curr_exp)
     recordable = ["spikes", "v", "isyn_exc", "isyn_inh", "gsyn_exc", "gsyn_inh"]
     units = {**cells.IF_curr_exp.units, "gsyn_exc": "nA", "gsyn_inh": "nA"}
+
+
+class IF_cond_exp(cells.IF_cond_exp):
+    __doc__ = cells.IF_cond_exp.__doc__ + """
+    On the machine: conductances in nS (s16.15), the voltage advanced by midpoint
+    (RK2) sub-steps of at most 0.1 ms with exactly decaying conductances.
+    """
+    translations = _identity(cells.IF_cond_exp)
 
 
 class SpikeSourceArray(cells.SpikeSourceArray):

@@ -122,9 +122,16 @@ def test_weight_too_large_for_ring_buffer():
 # --- cell types and parameters -----------------------------------------------------------
 def test_unsupported_cell_type():
     sim.setup(timestep=0.1)
-    with pytest.raises(NeurochipError, match=r"'cond'.*IF_cond_exp.*supported: .*IF_curr_exp") as info:
-        sim.Population(1, cells.IF_cond_exp(), label="cond")
+    with pytest.raises(NeurochipError,
+                       match=r"'hw'.*IF_facets_hardware1.*supported: .*IF_curr_exp") as info:
+        sim.Population(1, cells.IF_facets_hardware1(), label="hw")
     assert "SpikeSourcePoisson" in str(info.value)
+
+
+def test_cell_type_from_another_backend():
+    sim.setup(timestep=0.1)
+    with pytest.raises(NeurochipError, match=r"'cond'.*IF_cond_exp.*use sim\.IF_cond_exp"):
+        sim.Population(1, cells.IF_cond_exp(), label="cond")
 
 
 def test_parameter_outside_fixed_point_range():

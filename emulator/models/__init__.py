@@ -1,0 +1,29 @@
+"""Neuron models, one module each.
+
+A model module defines ``NAME`` (the PyNN cell type), ``KIND`` (its number on
+the machine), ``PARAMS``/``STATE`` (column name and fixed-point format),
+``RECORD`` (PyNN variable -> state column and unit factor), ``INPUT`` (the state
+columns ring-buffer input adds to, for recording), ``CONDUCTANCE``,
+``WEIGHT_SCALE`` (ring units per PyNN weight unit) and a jitted
+``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``.
+"""
+
+import numpy as np
+
+from . import if_cond_exp, if_curr_exp
+
+__all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "N_PARAMS", "N_STATE", "input_columns"]
+
+NEURON_MODELS = (if_curr_exp, if_cond_exp)
+BY_NAME = {m.NAME: m for m in NEURON_MODELS}
+BY_KIND = {m.KIND: m for m in NEURON_MODELS}
+N_PARAMS = max(len(m.PARAMS) for m in NEURON_MODELS)
+N_STATE = max(len(m.STATE) for m in NEURON_MODELS)
+
+
+def input_columns() -> np.ndarray:
+    """``(max kind + 1, 2)`` int64: per kind, the state columns that take ring input."""
+    out = np.full((max(BY_KIND) + 1, 2), -1, np.int64)
+    for kind, m in BY_KIND.items():
+        out[kind] = m.INPUT
+    return out

@@ -1,0 +1,80 @@
+"""IF_cond_exp: leaky integrate-and-fire with exponentially decaying conductances.
+
+Units on the core: mV, nS (conductances and weights, 1000 x PyNN's uS), pA for
+currents (nS x mV). Per tick, in the reference order:
+
+1. ``g_syn += ring slot << shift`` (nS) for each synapse type (done by the caller);
+2. not refractory: ``n_sub`` midpoint (RK2) steps of
+   ``C dV/dt = g_L (E_L - V) + g_e (E_e - V) + g_i (E_i - V) + I``, each using the
+   conductances at the start and at the middle of the sub-step (they decay
+   exactly); refractory: count down and hold V (clamped at V_reset, as NEST does);
+3. ``V >= V_thresh``: spike, ``V = V_reset``, timer = refractory ticks;
+4. conductances decay over the tick (exactly, sub-step by sub-step).
+
+The voltage equation is nonlinear only through the product g*V; RK2 with
+exactly decaying conductances has a local error of order (h/tau_eff)**3, and
+``n_sub`` is chosen on the host so that each sub-step is at most 0.1 ms.
+"""
+
+import numba
+
+from ..fixed import mul_real, mul_ufract, sat_real
+
+NAME = "IF_cond_exp"
+KIND = 3
+CONDUCTANCE = True
+WEIGHT_SCALE = 1000.0  # uS -> nS
+
+PARAMS = (("e_leak", "REAL"), ("e_exc", "REAL"), ("e_inh", "REAL"), ("g_leak", "REAL"),
+          ("k_full", "UFRACT"), ("k_half", "UFRACT"), ("decay_e_half", "UFRACT"),
+          ("decay_i_half", "UFRACT"), ("decay_e_sub", "UFRACT"), ("decay_i_sub", "UFRACT"),
+          ("i_offset", "REAL"), ("v_thresh", "REAL"), ("v_reset", "REAL"),
+          ("refrac_ticks", "int"), ("n_sub", "int"))
+STATE = (("v", "REAL"), ("gsyn_exc", "REAL"), ("gsyn_inh", "REAL"), ("refrac", "int"))
+(P_EL, P_EE, P_EI, P_GL, P_K, P_KH, P_DEH, P_DIH, P_DES, P_DIS, P_IOFF, P_VTH, P_VRESET,
+ P_REFRAC, P_NSUB) = range(len(PARAMS))
+S_V, S_GE, S_GI, S_REFRAC = range(len(STATE))
+RECORD = {"v": (S_V, 1.0), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3)}
+INPUT = (S_GE, S_GI)
+
+
+@numba.njit(cache=True, inline="always")
+def _current(p, v, ge, gi, i_ext):
+    """Membrane current in pA (REAL) at voltage v with conductances ge, gi (nS)."""
+    return sat_real(mul_real(p[P_GL], p[P_EL] - v) + mul_real(ge, p[P_EE] - v)
+                    + mul_real(gi, p[P_EI] - v) + i_ext)
+
+
+@numba.njit(cache=True, inline="always")
+def step(p, s, in_e, in_i, i_inj):
+    """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
+    sat = 0
+    ge = sat_real(s[S_GE] + in_e)
+    gi = sat_real(s[S_GI] + in_i)
+    if ge != s[S_GE] + in_e or gi != s[S_GI] + in_i:
+        sat += 1
+    # injected current: nA -> pA
+    i_ext = sat_real(p[P_IOFF] + i_inj * 1000)
+    spiked = False
+    v = s[S_V]
+    refractory = s[S_REFRAC] > 0
+    for _ in range(int(p[P_NSUB])):
+        ge_mid = mul_ufract(ge, p[P_DEH])
+        gi_mid = mul_ufract(gi, p[P_DIH])
+        if not refractory:
+            k1 = _current(p, v, ge, gi, i_ext)
+            v_mid = sat_real(v + mul_ufract(k1, p[P_KH]))
+            k2 = _current(p, v_mid, ge_mid, gi_mid, i_ext)
+            v = sat_real(v + mul_ufract(k2, p[P_K]))
+        ge = mul_ufract(ge, p[P_DES])
+        gi = mul_ufract(gi, p[P_DIS])
+    if refractory:
+        s[S_REFRAC] -= 1
+    elif v >= p[P_VTH]:
+        spiked = True
+        v = p[P_VRESET]
+        s[S_REFRAC] = p[P_REFRAC]
+    s[S_V] = v
+    s[S_GE] = ge
+    s[S_GI] = gi
+    return spiked, sat

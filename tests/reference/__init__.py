@@ -1,0 +1,1 @@
+"""Slow, obviously correct reference solutions (scipy ODE integration) for tests."""
