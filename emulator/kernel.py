@@ -15,7 +15,7 @@ from numba import types
 from numba.extending import overload
 
 from .fixed import ring_to_real, sat_real
-from .models import if_cond_exp, if_curr_exp
+from .models.dispatch import neuron_step
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from .rng import kiss_next
 
@@ -113,10 +113,7 @@ def run_ticks(t0, t1, cycle_budget,
                     in_i = ring_to_real(ring[slot + inh + i], sh_i)
                     ring[slot + i] = 0
                     ring[slot + inh + i] = 0
-                    if kind == if_curr_exp.KIND:
-                        spiked, sat = if_curr_exp.step(params[g], state[g], in_e, in_i, i_inj[g])
-                    else:
-                        spiked, sat = if_cond_exp.step(params[g], state[g], in_e, in_i, i_inj[g])
+                    spiked, sat = neuron_step(kind, params[g], state[g], in_e, in_i, i_inj[g])
                     counters[c, C_REAL_SAT] += sat
                     if spiked:
                         spike_buf[n_spk] = g

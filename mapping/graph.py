@@ -18,11 +18,8 @@ from .errors import MappingError
 __all__ = ["PopulationSpec", "ProjectionSpec", "NetworkGraph", "MODELS", "RECEPTORS"]
 
 # model name -> (parameters it needs, recordable state variables)
-_LIF = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
-        "v_reset", "v_thresh")
 MODELS = {
-    "IF_curr_exp": (_LIF, tuple(neuron_models.if_curr_exp.RECORD)),
-    "IF_cond_exp": (_LIF + ("e_rev_E", "e_rev_I"), tuple(neuron_models.if_cond_exp.RECORD)),
+    **{m.NAME: (m.PYNN_PARAMS, tuple(m.RECORD)) for m in neuron_models.NEURON_MODELS},
     "SpikeSourceArray": ((), ()),
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
 }

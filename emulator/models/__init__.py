@@ -4,8 +4,11 @@ A model module defines ``NAME`` (the PyNN cell type), ``KIND`` (its number on
 the machine), ``PARAMS``/``STATE`` (column name and fixed-point format),
 ``RECORD`` (PyNN variable -> state column and unit factor), ``INPUT`` (the state
 columns ring-buffer input adds to, for recording), ``CONDUCTANCE``,
-``WEIGHT_SCALE`` (ring units per PyNN weight unit) and a jitted
-``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``.
+``WEIGHT_SCALE`` (ring units per PyNN weight unit), ``PYNN_PARAMS`` (the PyNN
+parameters the host needs) and a jitted
+``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``, which
+:mod:`emulator.models.dispatch` calls. Host-side constants live in
+:mod:`mapping.neuron_constants`, the PyNN class in :mod:`neurochip.standardmodels`.
 """
 
 import numpy as np

@@ -22,6 +22,8 @@ from ..fixed import mul_real, mul_ufract, sat_real
 
 NAME = "IF_cond_exp"
 KIND = 3
+PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
+               "v_reset", "v_thresh", "e_rev_E", "e_rev_I")
 CONDUCTANCE = True
 WEIGHT_SCALE = 1000.0  # uS -> nS
 

@@ -19,6 +19,8 @@ from ..fixed import mul_real, mul_ufract, sat_real
 
 NAME = "IF_curr_exp"
 KIND = 0
+PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
+               "v_reset", "v_thresh")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring-buffer units per PyNN weight unit (nA)
 
