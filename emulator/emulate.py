@@ -99,8 +99,9 @@ class Emulation:
                         f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
                         f"do not implement the intended multicast tree")
 
-    def _kernel(self, a, b, budget, spike_rec, state_rec, packets, counters, spike_buf):
+    def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters, spike_buf):
         p = self.program
+        el = p.electrodes
         run_ticks(a, b, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
                   p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
                   p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
@@ -108,7 +109,10 @@ class Emulation:
                   p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
                   self.dest_lo, self.dest_hi, self.dest,
                   self.rec_spk_pos, spike_rec, self.rec_col, state_rec, self.input_col,
-                  self.i_inj, packets, counters, spike_buf)
+                  self.i_inj, el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
+                  el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
+                  el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,
+                  src_rec, packets, counters, spike_buf)
 
     @property
     def t(self) -> int:
@@ -123,6 +127,11 @@ class Emulation:
         self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
         self.ssa_ptr = p.ssa_lo[:-1].copy()
         self.rng = p.rng0.copy()
+        el = p.electrodes
+        self.cs_ptr = el.chg_lo[:-1].copy()
+        self.cs_val = np.zeros(el.n_sources, self.state.dtype)
+        self.cs_pair_val = np.zeros(len(el.tgt), self.state.dtype)
+        self.cs_rng = el.rng0.copy()
         self._t = 0
 
     def adopt_state(self, other: Emulation):
@@ -135,7 +144,17 @@ class Emulation:
         self.rng = other.rng.copy()
         self._t = other._t
         p = self.program
-        # sources continue from the current time with their (possibly new) events
+        el = p.electrodes
+        # current sources continue from now with their (possibly new) parameters
+        for e in range(el.n_sources):
+            lo, hi = el.chg_lo[e], el.chg_lo[e + 1]
+            k = lo + np.searchsorted(el.chg_tick[lo:hi], self._t, side="left")
+            self.cs_ptr[e] = k
+            self.cs_val[e] = el.chg_amp[k - 1] if k > lo else 0
+        if other.cs_rng.shape == self.cs_rng.shape:
+            self.cs_rng = other.cs_rng.copy()
+            self.cs_pair_val = other.cs_pair_val.astype(self.cs_pair_val.dtype)
+        # spike sources continue from the current time with their (possibly new) events
         for c in range(p.n_cores):
             lo, hi = p.ssa_lo[c], p.ssa_lo[c + 1]
             self.ssa_ptr[c] = lo + np.searchsorted(p.ssa_tick[lo:hi], self._t + 1)
@@ -150,14 +169,15 @@ class Emulation:
         packets = np.zeros(p.n_neurons, np.int64)
         spike_buf = np.empty(max(p.n_neurons, 1), np.int64)
         budget = int(p.dt * 1e-3 * 200e6)
-        spk_t, spk_n, samples = [], [], []
+        spk_t, spk_n, samples, sources = [], [], [], []
+        n_src = p.electrodes.n_sources
         n_words = (len(self.rec_spk_neurons) + 31) // 32
         t0 = self._t
         if not self._warm:  # a zero-tick call: numba compiles or loads its cache, timed apart
             tj = time.perf_counter()
             self._kernel(t0, t0, budget, np.zeros((0, n_words), np.uint32),
                          np.zeros((0, len(self.state_neuron)), self.state.dtype),
-                         packets, counters, spike_buf)
+                         np.zeros((0, n_src), self.state.dtype), packets, counters, spike_buf)
             self.timings["jit"] = time.perf_counter() - tj
             self._warm = True
         done = 0
@@ -165,9 +185,11 @@ class Emulation:
             chunk = min(n_ticks - done, int(p.max_record_ticks))
             spike_rec = np.zeros((chunk, n_words), np.uint32)
             state_rec = np.zeros((chunk, len(self.state_neuron)), self.state.dtype)
+            src_rec = np.zeros((chunk, n_src), self.state.dtype)
             a = self._t
             tr = time.perf_counter()
-            self._kernel(a, a + chunk, budget, spike_rec, state_rec, packets, counters, spike_buf)
+            self._kernel(a, a + chunk, budget, spike_rec, state_rec, src_rec, packets, counters,
+                         spike_buf)
             self.timings["emulate"] += time.perf_counter() - tr
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:
@@ -176,6 +198,7 @@ class Emulation:
                 spk_t.append(r.astype(np.int64) + a)
                 spk_n.append(self.rec_spk_neurons[pos])
             samples.append(state_rec)
+            sources.append(src_rec)
             self._t += chunk
             done += chunk
         # exact link/router counts: packets per key x usage per key
@@ -195,6 +218,7 @@ class Emulation:
             state_neuron=self.state_neuron, state_column=self.state_column,
             counters=counters, link_packets=counts[:, :6].copy(),
             router_packets=counts[:, EV_ROUTER].copy(), default_routed=counts[:, EV_DEFAULT].copy(),
-            dropped=counts[:, EV_DROP].copy(), packets_sent=packets)
+            dropped=counts[:, EV_DROP].copy(), packets_sent=packets,
+            source_samples=np.concatenate(sources) if sources else np.zeros((0, n_src)))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
+from .electrodes import apply_electrodes
 from .fixed import ring_to_real, sat_real
 from .models.dispatch import neuron_step
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
@@ -72,6 +73,9 @@ def run_ticks(t0, t1, cycle_budget,
               poisson_thresh, poisson_start, poisson_end, rng,
               key_dest_lo, key_dest_hi, key_dest,
               rec_spk_pos, spike_rec, rec_col, state_rec, input_col, i_inj,
+              cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset, cs_mean,
+              cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick, cs_chg_amp, cs_tgt_lo,
+              cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng, src_rec,
               packets_per_key, counters, spike_buf):
     n_cores = len(core_kind)
     float_syn = len(syn_wf) > 0
@@ -79,6 +83,10 @@ def run_ticks(t0, t1, cycle_budget,
     for t in range(t0, t1):
         r = t - t0
         n_spk = 0
+        apply_electrodes(t, cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset,
+                         cs_mean, cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick,
+                         cs_chg_amp, cs_tgt_lo, cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng,
+                         i_inj, src_rec[r])
         for c in range(n_cores):
             kind = core_kind[c]
             lo = neuron_lo[c]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .electrodes import Electrodes, no_electrodes
 from .errors import ProgramError
 from .routing_entry import ROUTE_ENTRY
 
@@ -75,6 +76,8 @@ class MachineProgram:
         The cores each sending core is meant to reach (checked against the tables).
     max_record_ticks : int
         Ticks the recording buffers hold; longer runs are split into chunks.
+    electrodes : Electrodes, optional
+        Current sources (see :mod:`emulator.electrodes`); None: none.
     """
 
     dt: float
@@ -117,6 +120,7 @@ class MachineProgram:
     dest_lo: np.ndarray
     dest_core: np.ndarray
     max_record_ticks: int = 1 << 62
+    electrodes: Electrodes | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -126,6 +130,16 @@ class MachineProgram:
         if not self.dt > 0:
             raise ProgramError(f"MachineProgram.dt={self.dt} ms must be positive")
         fixed = self.arithmetic == "fixed"
+        if self.electrodes is None:
+            object.__setattr__(self, "electrodes", no_electrodes(fixed))
+        value_dtype = np.int64 if fixed else np.float64
+        for name in ("amplitude", "offset", "mean", "stdev", "chg_amp"):
+            if getattr(self.electrodes, name).dtype != value_dtype:
+                raise ProgramError(f"MachineProgram.electrodes.{name} must be {np.dtype(value_dtype)} "
+                                   f"for {self.arithmetic} arithmetic")
+        if len(self.electrodes.tgt) and (self.electrodes.tgt.min() < 0
+                                         or self.electrodes.tgt.max() >= self.neuron_lo[-1]):
+            raise ProgramError("MachineProgram.electrodes.tgt holds a neuron index out of range")
         want = {
             "link_to": np.int32, "table_lo": np.int64, "core_chip": np.int32,
             "core_p": np.int32, "core_kind": np.int32, "core_key": np.uint32,

@@ -32,6 +32,8 @@ class RunResult:
         Exact packet counts through each link and router in this run.
     packets_sent : (n_neurons,) int64
         Packets sent per neuron (key).
+    source_samples : (t1 - t0, n_sources) int32 or float64
+        Each current source's value in each tick (REAL nA in fixed point).
     """
 
     t0: int
@@ -47,6 +49,7 @@ class RunResult:
     default_routed: np.ndarray
     dropped: np.ndarray
     packets_sent: np.ndarray
+    source_samples: np.ndarray
 
     def counter(self, name: str) -> np.ndarray:
         """Per-core values of provenance counter ``name`` (see ``COUNTERS``)."""

@@ -15,7 +15,8 @@ from emulator import models as neuron_models
 
 from .errors import MappingError
 
-__all__ = ["PopulationSpec", "ProjectionSpec", "NetworkGraph", "MODELS", "RECEPTORS"]
+__all__ = ["PopulationSpec", "ProjectionSpec", "ElectrodeSpec", "NetworkGraph", "MODELS",
+           "RECEPTORS", "ELECTRODES"]
 
 # model name -> (parameters it needs, recordable state variables)
 MODELS = {
@@ -24,6 +25,13 @@ MODELS = {
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
 }
 RECEPTORS = ("excitatory", "inhibitory")
+# current source -> its parameters (PyNN units: nA, ms, Hz, degrees)
+ELECTRODES = {
+    "DCSource": ("amplitude", "start", "stop"),
+    "StepCurrentSource": ("times", "amplitudes"),
+    "ACSource": ("amplitude", "start", "stop", "frequency", "offset", "phase"),
+    "NoisyCurrentSource": ("mean", "stdev", "start", "stop", "dt"),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +122,26 @@ class ProjectionSpec:
 
 
 @dataclass(frozen=True, eq=False)
+class ElectrodeSpec:
+    """A current source injected into neurons ``targets``: ``(population, indices)`` pairs."""
+
+    label: str
+    kind: str
+    params: dict
+    targets: tuple
+    record: bool = False
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.kind not in ELECTRODES:
+            raise MappingError(f"current source {self.label!r}: {self.kind} is not supported; "
+                               f"supported: {sorted(ELECTRODES)}")
+        for name in ELECTRODES[self.kind]:
+            if name not in self.params:
+                raise MappingError(f"current source {self.label!r}: parameter {name!r} is missing")
+
+
+@dataclass(frozen=True, eq=False)
 class NetworkGraph:
     """A whole network: ``dt`` in ms, populations, projections, the global seed."""
 
@@ -121,6 +149,7 @@ class NetworkGraph:
     populations: tuple
     projections: tuple = ()
     seed: int = 0
+    electrodes: tuple = ()
 
     def __post_init__(self):
         if not self.dt > 0:
@@ -141,6 +170,18 @@ class NetworkGraph:
             if not MODELS[post.model][1]:
                 raise MappingError(f"projection {prj.label!r}: the target population "
                                    f"{post.label!r} is a {post.model}, which has no synapses")
+
+        for el in self.electrodes:
+            for pop, idx in el.targets:
+                if not 0 <= pop < len(self.populations):
+                    raise MappingError(f"current source {el.label!r}: population {pop} does not exist")
+                target = self.populations[pop]
+                if target.model not in neuron_models.BY_NAME:
+                    raise MappingError(f"current source {el.label!r}: cannot inject current into "
+                                       f"{target.label!r}, a {target.model}")
+                if len(idx) and (np.min(idx) < 0 or np.max(idx) >= target.size):
+                    raise MappingError(f"current source {el.label!r}: neuron index out of range "
+                                       f"[0, {target.size}) of {target.label!r}")
 
     @property
     def n_neurons(self) -> int:

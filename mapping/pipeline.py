@@ -7,6 +7,7 @@ wires them together and keeps what the reports need.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from emulator.program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineP
 from emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
+from .electrodes import encode_electrodes
 from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
@@ -163,6 +165,9 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     for i, s in reversed(list(enumerate(slices))):
         if s.lo == 0:
             pop_lo[s.pop] = program.neuron_lo[i]
+    if graph.electrodes:
+        program = dataclasses.replace(
+            program, electrodes=encode_electrodes(graph, pop_lo, arithmetic == "fixed"))
     return Mapping(graph, machine, program, slices, placements, key_base, key_mask,
                    tables_before, tables_after, pop_lo, shifts, notes, times)
 

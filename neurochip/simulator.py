@@ -52,6 +52,7 @@ class State(common.control.BaseState):
         self.recorders = set()
         self.populations = []
         self.projections = []
+        self.current_sources = []
         self.id_counter = 0
         self.segment_counter = -1
         self.mapping = None
@@ -99,7 +100,9 @@ class State(common.control.BaseState):
         pops = tuple(p._spec(i) for i, p in enumerate(self.populations))
         index = {id(p): i for i, p in enumerate(self.populations)}
         prjs = tuple(spec for prj in self.projections for spec in prj._specs(index))
-        return NetworkGraph(dt=self.dt, populations=pops, projections=prjs, seed=self.seed)
+        els = tuple(src._spec(i, index) for i, src in enumerate(self.current_sources))
+        return NetworkGraph(dt=self.dt, populations=pops, projections=prjs, seed=self.seed,
+                            electrodes=els)
 
     def machine_spec(self):
         m = self.machine
