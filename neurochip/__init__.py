@@ -43,11 +43,11 @@ from .control import (  # noqa: F401
     set_number_of_neurons_per_core,
     setup,
 )
+from .electrodes import ACSource, DCSource, NoisyCurrentSource, StepCurrentSource  # noqa: F401
 from .populations import Assembly, Population, PopulationView  # noqa: F401
 from .procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
 from .projections import Projection  # noqa: F401
 from .reports import mapping_report, mapping_summary, provenance  # noqa: F401
-from .electrodes import ACSource, DCSource, NoisyCurrentSource, StepCurrentSource  # noqa: F401
 from .standardmodels import *  # noqa: F401,F403
 
 

@@ -7,7 +7,6 @@ their parameters and targets, and give back their recorded current.
 from __future__ import annotations
 
 import numpy as np
-
 from pyNN import common
 from pyNN.parameters import ParameterSpace, Sequence
 from pyNN.random import NumpyRNG

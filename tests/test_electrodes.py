@@ -1,9 +1,8 @@
 """Current sources on the core: timing, waveforms, noise statistics, changes between runs."""
 
 import numpy as np
-import pytest
-
 import pyNN.neurochip as sim
+import pytest
 
 ARITHMETICS = ["fixed", "float"]
 
