@@ -10,16 +10,7 @@ multicast tables, encoded in fixed point and run by a numba emulator.
 """
 
 from pyNN import errors, random, space  # noqa: F401
-from pyNN.connectors import (  # noqa: F401
-    AllToAllConnector,
-    FixedNumberPostConnector,
-    FixedNumberPreConnector,
-    FixedProbabilityConnector,
-    FixedTotalNumberConnector,
-    FromFileConnector,
-    FromListConnector,
-    OneToOneConnector,
-)
+from pyNN.connectors import *  # noqa: F401,F403
 from pyNN.network import Network  # noqa: F401
 from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution  # noqa: F401
 from pyNN.recording import *  # noqa: F401,F403

@@ -48,6 +48,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
         raise NeurochipError(f"setup(timestep={timestep}): the timestep must be positive")
     st.dt = float(timestep)
     st.min_delay = st.dt if min_delay == "auto" else float(min_delay)
+    st.min_delay_auto = min_delay == "auto"
     max_delay = extra_params.get("max_delay", "auto")
     # the hardware limit: a one-neuron core's ring buffer (shorter is cheaper)
     st.max_delay = max_delay_ticks(DTCM_BYTES) * st.dt if max_delay == "auto" else float(max_delay)
@@ -84,5 +85,15 @@ run, run_until = common.build_run(simulator)
 run_for = run
 reset = common.build_reset(simulator)
 initialize = common.initialize
-get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
+get_current_time, get_time_step, _get_min_delay, get_max_delay, num_processes, rank = \
     common.build_state_queries(simulator)
+
+
+def get_min_delay():
+    """The minimum synaptic delay (ms); with ``min_delay='auto'`` the shortest delay of any
+    projection (the timestep while there is none)."""
+    st = simulator.state
+    if not st.min_delay_auto:
+        return st.min_delay
+    delays = [prj._values("delay").min() for prj in st.projections if len(prj)]
+    return float(min(delays)) if delays else st.dt

@@ -36,7 +36,7 @@ class _CurrentSource:
         simulator.state.current_sources.append(self)
 
     def get_native_parameters(self):
-        return ParameterSpace(dict(self._native), shape=(1,))
+        return ParameterSpace(dict(self._native))
 
     def set_native_parameters(self, parameters):
         parameters.evaluate(simplify=True)
@@ -45,12 +45,12 @@ class _CurrentSource:
             if isinstance(value, Sequence):
                 value = value.value
             values[name] = np.array(value, float) if np.ndim(value) else float(value)
-        self._check(values)
-        self._native.update(values)
+        self._native.update(self._normalise(values))
         simulator.state.mark_dirty()
 
-    def _check(self, values):
-        pass
+    def _normalise(self, values):
+        """Check new parameter values; return them as they will run."""
+        return values
 
     def inject_into(self, cells):
         """Inject into a Population, PopulationView, Assembly or list of IDs."""
@@ -109,15 +109,22 @@ class StepCurrentSource(_CurrentSource, electrodes.StepCurrentSource):
     __doc__ = electrodes.StepCurrentSource.__doc__
     translations = _identity(electrodes.StepCurrentSource)
 
-    def _check(self, values):
-        times = np.atleast_1d(values.get("times", self._native.get("times", [])))
-        amps = np.atleast_1d(values.get("amplitudes", self._native.get("amplitudes", [])))
+    def _normalise(self, values):
+        """Times must be >= 0 and increasing; they run rounded to the nearest step, and
+        of several times on one step the last amplitude is kept (as PyNN specifies)."""
+        times = np.atleast_1d(values.get("times", self._native.get("times", []))).astype(float)
+        amps = np.atleast_1d(values.get("amplitudes", self._native.get("amplitudes", []))).astype(float)
         if len(times) != len(amps):
             raise ValueError(f"StepCurrentSource: {len(times)} times but {len(amps)} amplitudes")
         if np.any(times < 0):
             raise ValueError(f"StepCurrentSource: times must be >= 0, got {times.min()}")
         if np.any(np.diff(times) < 0):
-            raise ValueError("StepCurrentSource: times must be in increasing order")
+            raise ValueError("StepCurrentSource: times must be in increasing order, got "
+                             f"{times.tolist()}")
+        dt = simulator.state.dt
+        ticks = np.rint(times / dt).astype(np.int64)
+        last = np.r_[ticks[1:] != ticks[:-1], True] if len(ticks) else np.zeros(0, bool)
+        return {**values, "times": ticks[last] * dt, "amplitudes": amps[last]}
 
 
 class ACSource(_CurrentSource, electrodes.ACSource):

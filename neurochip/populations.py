@@ -60,6 +60,7 @@ class _ParameterAccess:
             except ValueError:
                 raise errors.InvalidParameterValueError(
                     f"{name} should not be of type {type(value)}") from None
+        _check_spike_times(root)
         simulator.state.mark_dirty()
 
     def _set_initial_value_array(self, variable, initial_values):
@@ -122,6 +123,7 @@ class Population(_ParameterAccess, common.Population):
         ps.shape = (self.size,)
         ps.evaluate(simplify=False)
         self._parameters = {name: _per_neuron(value, self.size) for name, value in ps.items()}
+        _check_spike_times(self)
         self._initial = {}
         simulator.state.populations.append(self)
         simulator.state.mark_dirty()
@@ -160,6 +162,16 @@ class Population(_ParameterAccess, common.Population):
             initial={k: np.asarray(v, float) for k, v in initial.items()}, record=record,
             spike_lo=spike_lo, spike_times=spike_times,
             max_per_core=simulator.state.neurons_per_core.get(model))
+
+
+def _check_spike_times(pop):
+    """A SpikeSourceArray's spike times must be in increasing order (as NEST requires)."""
+    for i, seq in enumerate(pop._parameters.get("spike_times", ())):
+        times = np.asarray(seq.value if isinstance(seq, Sequence) else seq, float).ravel()
+        if np.any(np.diff(times) < 0):
+            raise errors.InvalidParameterValueError(
+                f"Population {pop.label!r}: spike_times of neuron {i} are not in increasing "
+                f"order: {times.tolist()[:8]}; sort them")
 
 
 def _per_neuron(value, size):

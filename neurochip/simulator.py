@@ -38,6 +38,7 @@ class State(common.control.BaseState):
         self.num_processes = 1
         self.dt = 0.1
         self.min_delay = 0.1
+        self.min_delay_auto = True
         self.max_delay = 1.5
         self.arithmetic = "fixed"
         self.machine = None
