@@ -59,10 +59,13 @@ class Projection(common.Projection):
             raise NeurochipError(
                 f"Projection {self.label!r}: synapse type {type(self.synapse_type).__name__} is "
                 f"not supported by neurochip yet; use StaticSynapse")
-        for end in (self.pre, self.post):
-            if isinstance(end, common.Assembly):
-                raise NeurochipError(f"Projection {self.label!r}: Assemblies as pre/post are not "
-                                     f"supported yet; make one Projection per Population")
+        if receptor_type is None and isinstance(self.post, common.Assembly):
+            # PyNN's guess reads an Assembly's receptor types from an unordered set
+            self.receptor_type = _guess_receptor(self)
+        if isinstance(self.post, common.Assembly) and not self.post._homogeneous_synapses:
+            raise NeurochipError(
+                f"Projection {self.label!r}: the post-synaptic Assembly mixes current- and "
+                f"conductance-based cells; make one Projection per kind")
         self._chunks = {"pre": [], "post": [], "weight": [], "delay": []}
         self._arrays = None
         try:
@@ -136,9 +139,9 @@ class Projection(common.Projection):
         if (self.receptor_type == "inhibitory" and not self.post.conductance_based
                 and w.max() > 0):
             raise errors.ConnectionError(
-                f"Projection {self.label!r}: weights onto the inhibitory receptor of the "
-                f"current-based {self.post.celltype.__class__.__name__} must be <= 0 (PyNN's "
-                f"sign convention), got {w.max():g} nA")
+                f"Projection {self.label!r}: weights onto the inhibitory receptor of "
+                f"current-based cells ({self.post.label}) must be <= 0 (PyNN's sign "
+                f"convention), got {w.max():g} nA")
 
     def __len__(self):
         return len(self._pre)
@@ -207,17 +210,46 @@ class Projection(common.Projection):
         raise NeurochipError("StaticSynapse has no state variables to initialise")
 
     def _specs(self, index):
-        """This projection as the mapping sees it: one ProjectionSpec."""
-        pre_pop, pre_idx = _resolve(self.pre, self._pre)
-        post_pop, post_idx = _resolve(self.post, self._post)
-        yield ProjectionSpec(
-            label=self.label, pre=index[id(pre_pop)], post=index[id(post_pop)],
-            receptor=self.receptor_type, pre_idx=pre_idx, post_idx=post_idx,
-            weight=self._attr("weight"), delay=self._attr("delay"))
+        """This projection as the mapping sees it: one ProjectionSpec per pair of root
+        populations (several when pre or post is an Assembly)."""
+        pre_pop, pre_idx = _resolve(self.pre, self._pre, index)
+        post_pop, post_idx = _resolve(self.post, self._post, index)
+        pairs = pre_pop * (len(index) + 1) + post_pop
+        w, d = self._attr("weight"), self._attr("delay")
+        for pair in np.unique(pairs):
+            k = pairs == pair
+            a, b = divmod(int(pair), len(index) + 1)
+            label = self.label if np.all(k) else f"{self.label}[{a}->{b}]"
+            yield ProjectionSpec(label=label, pre=a, post=b, receptor=self.receptor_type,
+                                 pre_idx=pre_idx[k], post_idx=post_idx[k], weight=w[k], delay=d[k])
 
 
-def _resolve(side, idx):
-    """(root population, indices in it) for a Population or PopulationView."""
+def _guess_receptor(prj):
+    weight = prj.synapse_type.parameter_space["weight"]
+    try:
+        w = float(weight.evaluate(simplify=True)) if weight.is_homogeneous else 0.0
+    except (TypeError, ValueError):
+        w = 0.0
+    return "inhibitory" if w < 0 and "inhibitory" in prj.post.receptor_types else "excitatory"
+
+
+def _resolve(side, idx, index):
+    """(root population number, index in it) of each connection end, for a Population,
+    a PopulationView or an Assembly (whose members may be views)."""
+    idx = np.asarray(idx, np.int64)
+    if isinstance(side, common.Assembly):
+        sizes = np.array([p.size for p in side.populations])
+        bounds = np.r_[0, np.cumsum(sizes)]
+        member = np.searchsorted(bounds, idx, side="right") - 1
+        pop = np.empty(len(idx), np.int64)
+        local = np.empty(len(idx), np.int64)
+        for m, part in enumerate(side.populations):
+            sel = member == m
+            p, i = _resolve(part, idx[sel] - bounds[m], index)
+            pop[sel], local[sel] = p, i
+        return pop, local
     if isinstance(side, common.PopulationView):
-        return side.grandparent, np.asarray(side.index_in_grandparent(idx), np.int64)
-    return side, idx
+        root = side.grandparent
+        return (np.full(len(idx), index[id(root)]),
+                np.asarray(side.index_in_grandparent(idx), np.int64))
+    return np.full(len(idx), index[id(side)]), idx
