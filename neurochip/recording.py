@@ -25,10 +25,14 @@ class Recorder(recording.Recorder):
         self._cleared = (-1, 0)  # (segment, tick) of the last clear
 
     def _record(self, variable, new_ids, sampling_interval=None):
-        if sampling_interval is not None and abs(sampling_interval - simulator.state.dt) > 1e-12:
-            raise NotImplementedError(
-                f"{self.population.label}: neurochip records every timestep for now "
-                f"(sampling_interval={sampling_interval} ms asked, dt={simulator.state.dt} ms)")
+        if sampling_interval is not None:
+            dt = simulator.state.dt
+            m = round(sampling_interval / dt)
+            if m < 1 or abs(m * dt - sampling_interval) > 1e-9 * sampling_interval:
+                raise ValueError(
+                    f"{self.population.label}: sampling_interval={sampling_interval} ms must be a "
+                    f"multiple of the timestep {dt} ms")
+            self.sampling_interval = sampling_interval
         simulator.state.mark_dirty()
 
     def _reset(self):
@@ -89,7 +93,11 @@ class Recorder(recording.Recorder):
             rows.append(data)
         if not rows:
             return np.zeros((0, len(local))), None
-        return factor * np.concatenate(rows), None
+        # the cores sample every step; a coarser sampling_interval keeps the samples at
+        # multiples of it (the first kept one at or after the start of this recording)
+        every = max(1, round(self.sampling_interval / st.dt))
+        first = (-k0) % every
+        return factor * np.concatenate(rows)[first::every], None
 
     def _local_count(self, variable, filter_ids=None):
         ids = sorted(self.filter_recorded(variable, filter_ids))

@@ -238,3 +238,21 @@ def test_record_started_after_a_run():
     assert not np.isnan(got[times > 20.0 + 1e-9]).any()  # NaN only for before recording began
     keep = ~np.isnan(got).any(axis=1)
     np.testing.assert_array_equal(got[keep], ref[rows[keep]])
+
+
+def test_sampling_interval_keeps_every_kth_sample():
+    def v_of(interval):
+        sim.setup(timestep=0.1)
+        p = sim.Population(2, sim.IF_curr_exp(i_offset=0.5))
+        p.record("v", sampling_interval=interval)
+        sim.run(30.0)
+        sig = p.get_data().segments[0].analogsignals[0]
+        sim.end()
+        return sig
+    fine, coarse = v_of(0.1), v_of(0.5)
+    assert coarse.shape == (61, 2)
+    assert float(coarse.sampling_period.rescale("ms")) == 0.5
+    assert np.array_equal(np.asarray(coarse), np.asarray(fine)[::5])
+    with pytest.raises(ValueError, match="multiple of the timestep"):
+        sim.setup(timestep=0.1)
+        sim.Population(1, sim.IF_curr_exp()).record("v", sampling_interval=0.25)
