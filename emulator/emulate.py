@@ -16,6 +16,7 @@ from .models import input_columns
 from .program import TYPE_BITS, MachineProgram
 from .results import RunResult
 from .routing import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, walk_keys
+from .short_term import TM_HEADER, TM_WORDS
 
 __all__ = ["load", "Emulation"]
 
@@ -105,7 +106,8 @@ class Emulation:
         run_ticks(a, b, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
                   p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
                   p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
-                  p.syn, p.syn_wf, p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
+                  self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.tm_lut, p.tm_tau,
+                  p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
                   p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
                   self.dest_lo, self.dest_hi, self.dest,
                   self.rec_spk_pos, spike_rec, self.rec_col, state_rec, self.input_col,
@@ -123,6 +125,9 @@ class Emulation:
         """Back to the initial state: t = 0, initial values, empty ring buffers."""
         p = self.program
         self.state = p.state0.copy()
+        # plastic rows change as the network runs: the emulation works on its own copy
+        self.syn = p.syn.copy() if np.any(p.mpt_prow_lo >= 0) else p.syn
+        self.syn_wf = p.syn_wf.copy() if np.any(p.mpt_prow_lo >= 0) else p.syn_wf
         self.i_inj = np.zeros(p.n_neurons, self.state.dtype)
         self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
         self.ssa_ptr = p.ssa_lo[:-1].copy()
@@ -142,6 +147,8 @@ class Emulation:
         self.state = other.state.astype(self.state.dtype)
         self.ring = other.ring.astype(self.ring.dtype)
         self.rng = other.rng.copy()
+        if self.syn.shape == other.syn.shape and np.any(self.program.mpt_prow_lo >= 0):
+            self._adopt_plastic_state(other)
         self._t = other._t
         p = self.program
         el = p.electrodes
@@ -158,6 +165,22 @@ class Emulation:
         for c in range(p.n_cores):
             lo, hi = p.ssa_lo[c], p.ssa_lo[c + 1]
             self.ssa_ptr[c] = lo + np.searchsorted(p.ssa_tick[lo:hi], self._t + 1)
+
+    def _adopt_plastic_state(self, other):
+        """Carry u, x and the last spike tick of plastic rows over (weights and U, tau
+        may have changed: those come from the new program)."""
+        p = self.program
+        for e in np.flatnonzero(p.mpt_prow_lo >= 0):
+            lo = p.mpt_prow_lo[e]
+            hi = lo + p.mpt_n[e] * p.mpt_pstride[e]
+            for r in range(lo, hi, p.mpt_pstride[e]):
+                cnt = int(self.syn[r])
+                self.syn[r + 1] = other.syn[r + 1]
+                for k in range(cnt):
+                    a = r + TM_HEADER + TM_WORDS * k
+                    self.syn[a + 2:a + 4] = other.syn[a + 2:a + 4]
+                    if len(self.syn_wf):
+                        self.syn_wf[a + 2:a + 4] = other.syn_wf[a + 2:a + 4]
 
     def run(self, n_ticks: int) -> RunResult:
         """Run ``n_ticks`` ticks, in chunks no longer than the recording buffers."""

@@ -19,6 +19,7 @@ from .fixed import ring_to_real, sat_real
 from .models.dispatch import neuron_step
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from .rng import kiss_next
+from .short_term import tm_row
 
 __all__ = ["run_ticks", "ring_add", "COUNTERS", "CYCLES"]
 
@@ -69,6 +70,7 @@ def run_ticks(t0, t1, cycle_budget,
               core_kind, neuron_lo, core_sends, key_of, params, state,
               ring, ring_lo, idx_bits, delay_bits, shift,
               mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n, syn, syn_wf,
+              mpt_prow_lo, mpt_pstride, tm_lut, tm_tau,
               ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
               poisson_thresh, poisson_start, poisson_end, rng,
               key_dest_lo, key_dest_hi, key_dest,
@@ -179,18 +181,25 @@ def run_ticks(t0, t1, cycle_budget,
                 if local >= mpt_n[e]:
                     counters[dc, C_FAILED_MPT] += 1
                     continue
-                row = mpt_row_lo[e] + local * mpt_stride[e]
-                cnt = np.int64(syn[row])
                 nb = idx_bits[dc]
                 tb = TYPE_BITS + nb
                 rmask = (np.int64(1) << (delay_bits[dc] + tb)) - 1
                 base = ring_lo[dc]
                 tt = np.int64(t + 1) << tb
                 sat = 0
-                for w in range(row + 1, row + 1 + cnt):
-                    word = np.int64(syn[w])
-                    wf = syn_wf[w] if float_syn else 0.0
-                    sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
+                cnt = np.int64(0)
+                if mpt_row_lo[e] >= 0:  # static row
+                    row = mpt_row_lo[e] + local * mpt_stride[e]
+                    cnt = np.int64(syn[row])
+                    for w in range(row + 1, row + 1 + cnt):
+                        word = np.int64(syn[w])
+                        wf = syn_wf[w] if float_syn else 0.0
+                        sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
+                if mpt_prow_lo[e] >= 0:  # plastic (short-term) row
+                    pc, ps = tm_row(syn, syn_wf, mpt_prow_lo[e] + local * mpt_pstride[e], t + 1,
+                                    ring, base, rmask, tt, tm_lut, tm_tau, float_syn)
+                    cnt += pc
+                    sat += ps
                 counters[dc, C_RING_SAT] += sat
                 counters[dc, C_SYN_EVENTS] += cnt
                 cyc[dc] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt

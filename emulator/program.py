@@ -78,6 +78,12 @@ class MachineProgram:
         Ticks the recording buffers hold; longer runs are split into chunks.
     electrodes : Electrodes, optional
         Current sources (see :mod:`emulator.electrodes`); None: none.
+    mpt_prow_lo, mpt_pstride : int64, int32 (per master-table entry), optional
+        Plastic (Tsodyks-Markram) rows of each entry's source, -1 where none (the
+        static rows' ``mpt_row_lo`` is -1 where an entry has only plastic rows).
+    tm_lut : (L, 2, 256) uint32; tm_tau : (L,) float64, optional
+        Decay tables and time constants (ticks) of the plastic rows
+        (see :mod:`emulator.short_term`).
     """
 
     dt: float
@@ -121,6 +127,10 @@ class MachineProgram:
     dest_core: np.ndarray
     max_record_ticks: int = 1 << 62
     electrodes: Electrodes | None = None
+    mpt_prow_lo: np.ndarray | None = None
+    mpt_pstride: np.ndarray | None = None
+    tm_lut: np.ndarray | None = None
+    tm_tau: np.ndarray | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -130,6 +140,20 @@ class MachineProgram:
         if not self.dt > 0:
             raise ProgramError(f"MachineProgram.dt={self.dt} ms must be positive")
         fixed = self.arithmetic == "fixed"
+        n_mpt = len(self.mpt_key)
+        defaults = {"mpt_prow_lo": np.full(n_mpt, -1, np.int64),
+                    "mpt_pstride": np.zeros(n_mpt, np.int32),
+                    "tm_lut": np.zeros((0, 2, 256), np.uint32), "tm_tau": np.zeros(0)}
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
+        if (self.mpt_prow_lo.shape != (n_mpt,) or self.mpt_pstride.shape != (n_mpt,)
+                or self.mpt_prow_lo.dtype != np.int64 or self.mpt_pstride.dtype != np.int32):
+            raise ProgramError("MachineProgram.mpt_prow_lo/mpt_pstride need one int64/int32 "
+                               "entry per master-table entry")
+        if self.tm_lut.dtype != np.uint32 or self.tm_lut.shape[1:] != (2, 256) \
+                or len(self.tm_tau) != len(self.tm_lut):
+            raise ProgramError("MachineProgram.tm_lut must be (L, 2, 256) uint32 with L tm_tau")
         if self.electrodes is None:
             object.__setattr__(self, "electrodes", no_electrodes(fixed))
         value_dtype = np.int64 if fixed else np.float64

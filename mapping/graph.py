@@ -25,6 +25,8 @@ MODELS = {
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
 }
 RECEPTORS = ("excitatory", "inhibitory")
+# synapse dynamics -> per-connection parameters (PyNN units)
+DYNAMICS = {"static": (), "tsodyks_markram": ("U", "tau_rec", "tau_facil")}
 # current source -> its parameters (PyNN units: nA, ms, Hz, degrees)
 ELECTRODES = {
     "DCSource": ("amplitude", "start", "stop"),
@@ -109,8 +111,16 @@ class ProjectionSpec:
     post_idx: np.ndarray
     weight: np.ndarray
     delay: np.ndarray
+    dynamics: str = "static"
+    dyn_params: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        if self.dynamics not in DYNAMICS:
+            raise MappingError(f"projection {self.label!r}: synapse dynamics {self.dynamics!r} "
+                               f"are not supported; supported: {sorted(DYNAMICS)}")
+        for name in DYNAMICS[self.dynamics]:
+            if name not in self.dyn_params:
+                raise MappingError(f"projection {self.label!r}: parameter {name!r} is missing")
         if self.receptor not in RECEPTORS:
             raise MappingError(f"projection {self.label!r}: receptor_type {self.receptor!r} is not "
                                f"supported; use one of {RECEPTORS}")

@@ -13,6 +13,7 @@ import numpy as np
 
 from emulator import models as neuron_models
 from emulator.program import TYPE_BITS
+from emulator.short_term import NO_LUT, TM_HEADER, decay_tables
 
 from .errors import MappingError
 from .partition import delay_ticks
@@ -66,23 +67,90 @@ def weight_shifts(graph) -> np.ndarray:
 class SynapseLayout:
     """Synaptic data of all target cores, before keys are known.
 
-    ``groups``: one per (target core, source slice) pair, with ``g_core``,
-    ``g_src``, ``g_lo`` (first word), ``g_stride``, ``g_rows`` and ``g_synapses``.
+    One group per (target core, source slice) pair: ``g_core``, ``g_src``, ``g_rows``
+    (source neurons), ``g_synapses``, the static rows ``g_lo``/``g_stride`` and the
+    plastic (Tsodyks-Markram) rows ``g_plo``/``g_pstride`` (``-1``/``0`` where a group
+    has none). ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks).
     """
 
     g_core: np.ndarray
     g_src: np.ndarray
     g_lo: np.ndarray
     g_stride: np.ndarray
+    g_plo: np.ndarray
+    g_pstride: np.ndarray
     g_rows: np.ndarray
     g_synapses: np.ndarray
     syn: np.ndarray
     syn_wf: np.ndarray
     quantised_to_zero: int
+    tm_lut: np.ndarray
+    tm_tau: np.ndarray
 
     def core_words(self, n_cores: int) -> np.ndarray:
         """Synaptic words held per core (for SDRAM accounting)."""
-        return np.bincount(self.g_core, self.g_rows * self.g_stride, minlength=n_cores).astype(np.int64)
+        words = self.g_rows * (self.g_stride + self.g_pstride)
+        return np.bincount(self.g_core, words, minlength=n_cores).astype(np.int64)
+
+
+def _rows(tc, ss, li, words, floats, header, slices):
+    """Rows of ``words.shape[1]`` words per synapse behind ``header`` words, one row per
+    source neuron, fixed stride per (target core, source slice) group.
+
+    Returns ``(group keys, group first word, group stride, group synapse count, syn,
+    syn_wf)``; word 0 of each row is its synapse count.
+    """
+    n_sl = len(slices)
+    per = words.shape[1]
+    order = np.lexsort((li, ss, tc))
+    tc, ss, li, words, floats = tc[order], ss[order], li[order], words[order], floats[order]
+    ukey, g_of = np.unique(tc * n_sl + ss, return_inverse=True)
+    maxw = max(s.n for s in slices)
+    rkey = g_of * maxw + li
+    r_first = np.flatnonzero(np.r_[True, rkey[1:] != rkey[:-1]])
+    r_count = np.diff(np.r_[r_first, len(rkey)])
+    r_group = g_of[r_first]
+    g_stride = np.zeros(len(ukey), np.int64)
+    np.maximum.at(g_stride, r_group, r_count * per)
+    g_stride += header
+    g_rows = np.array([slices[s].n for s in ukey % n_sl], np.int64)
+    g_size = g_rows * g_stride
+    g_lo = np.r_[0, np.cumsum(g_size)[:-1]].astype(np.int64)
+    syn = np.zeros(int(g_size.sum()), np.uint32)
+    syn_wf = np.zeros(len(syn))
+    row_lo = g_lo[r_group] + li[r_first] * g_stride[r_group]
+    syn[row_lo] = r_count
+    rank = np.arange(len(rkey)) - np.repeat(r_first, r_count)
+    addr = np.repeat(row_lo, r_count) + header + per * rank
+    for k in range(per):
+        syn[addr + k] = words[:, k]
+        syn_wf[addr + k] = floats[:, k]
+    g_syn = np.bincount(g_of, minlength=len(ukey)).astype(np.int64)
+    return ukey, g_lo, g_stride, g_syn, syn, syn_wf
+
+
+def _tm_words(graph, prj, word, w_ring, luts):
+    """Per-synapse plastic words [word, U, u, x, lut ids] and their float twins."""
+    p = prj.dyn_params
+    n = len(word)
+    U = np.broadcast_to(np.asarray(p["U"], float), (n,))
+    if np.any((U <= 0) | (U > 1)):
+        raise MappingError(f"projection {prj.label!r}: U must be in (0, 1], got "
+                           f"{U[(U <= 0) | (U > 1)][0]:g}")
+    lids = []
+    for name in ("tau_rec", "tau_facil"):
+        tau = np.broadcast_to(np.asarray(p[name], float), (n,)) / graph.dt
+        if np.any(tau < 0):
+            raise MappingError(f"projection {prj.label!r}: {name} must be >= 0")
+        ids = np.full(n, NO_LUT, np.int64)
+        for value in np.unique(tau[tau > 0]):
+            ids[tau == value] = luts.setdefault(float(value), len(luts))
+        lids.append(ids)
+    u0 = np.minimum(np.rint(U * 2.0 ** 32), 2.0 ** 32 - 1)
+    words = np.stack([word, u0, u0, np.full(n, 2.0 ** 32 - 1), lids[0] | (lids[1] << 16)],
+                     axis=1).astype(np.uint64)
+    floats = np.stack([w_ring, U, U, np.ones(n), np.zeros(n)], axis=1)
+    return words, floats
 
 
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayout:
@@ -95,7 +163,9 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
         pop_first.setdefault(s.pop, i)
         if s.lo == 0:
             pop_width[s.pop] = s.n
-    cols = {k: [] for k in ("tc", "ss", "li", "word", "wf")}
+    static = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
+    plastic = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
+    luts = {}
     zeros = 0
     for prj in graph.projections:
         if not len(prj.pre_idx):
@@ -122,37 +192,42 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
         zeros += int(np.count_nonzero((q == 0) & (w != 0)))
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (TYPE_BITS + nb)) | (t << nb) | pl
-        for k, v in zip(cols, (tc, ss, li, word, w_ring)):
-            cols[k].append(v)
-    if not cols["tc"]:
-        e = np.zeros(0, np.int64)
-        return SynapseLayout(e, e, e, e, e, e, np.zeros(0, np.uint32), np.zeros(0), 0)
-    tc, ss, li, word, wf = (np.concatenate(cols[k]) for k in cols)
+        if prj.dynamics == "tsodyks_markram":
+            words, floats = _tm_words(graph, prj, word, w_ring, luts)
+            target = plastic
+        else:
+            words, floats = word[:, None], w_ring[:, None]
+            target = static
+        for k, v in zip(target, (tc, ss, li, words, floats)):
+            target[k].append(v)
     n_sl = len(slices)
-    order = np.lexsort((li, ss, tc))
-    tc, ss, li, word, wf = tc[order], ss[order], li[order], word[order], wf[order]
-    gkey = tc * n_sl + ss
-    ukey, g_of = np.unique(gkey, return_inverse=True)
-    g_core, g_src = ukey // n_sl, ukey % n_sl
-    # rows: (group, local source index)
-    maxw = max(s.n for s in slices)
-    rkey = g_of * maxw + li
-    r_first = np.flatnonzero(np.r_[True, rkey[1:] != rkey[:-1]])
-    r_count = np.diff(np.r_[r_first, len(rkey)])
-    r_group = g_of[r_first]
-    g_stride = np.zeros(len(ukey), np.int64)
-    np.maximum.at(g_stride, r_group, r_count)
-    g_stride += 1
-    g_rows = np.array([slices[s].n for s in g_src], np.int64)
-    g_size = g_rows * g_stride
-    g_lo = np.r_[0, np.cumsum(g_size)[:-1]]
-    syn = np.zeros(int(g_size.sum()), np.uint32)
-    syn_wf = np.zeros(len(syn))
-    row_lo = g_lo[r_group] + li[r_first] * g_stride[r_group]
-    syn[row_lo] = r_count
-    rank = np.arange(len(rkey)) - np.repeat(r_first, r_count)
-    addr = np.repeat(row_lo, r_count) + 1 + rank
-    syn[addr] = word
-    syn_wf[addr] = wf
-    g_synapses = np.bincount(g_of, minlength=len(ukey)).astype(np.int64)
-    return SynapseLayout(g_core, g_src, g_lo, g_stride, g_rows, g_synapses, syn, syn_wf, zeros)
+    parts = []
+    for cols, header in ((static, 1), (plastic, TM_HEADER)):
+        if cols["tc"]:
+            parts.append(_rows(*(np.concatenate(cols[k]) for k in cols), header, slices))
+        else:
+            parts.append(None)
+    keys = np.unique(np.concatenate([p[0] for p in parts if p is not None] or [np.zeros(0, int)]))
+    g = len(keys)
+    g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
+    g_plo, g_pstride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
+    g_syn = np.zeros(g, np.int64)
+    syn, syn_wf, offset = [], [], 0
+    for part, lo, stride in zip(parts, (g_lo, g_plo), (g_stride, g_pstride)):
+        if part is None:
+            continue
+        ukey, p_lo, p_stride, p_syn, p_words, p_floats = part
+        at = np.searchsorted(keys, ukey)
+        lo[at] = p_lo + offset
+        stride[at] = p_stride
+        g_syn[at] += p_syn
+        syn.append(p_words)
+        syn_wf.append(p_floats)
+        offset += len(p_words)
+    tau = np.array(sorted(luts, key=luts.get), float)
+    return SynapseLayout(
+        g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride, g_plo=g_plo,
+        g_pstride=g_pstride, g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
+        g_synapses=g_syn, syn=np.concatenate(syn) if syn else np.zeros(0, np.uint32),
+        syn_wf=np.concatenate(syn_wf) if syn_wf else np.zeros(0), quantised_to_zero=zeros,
+        tm_lut=decay_tables(tau) if len(tau) else np.zeros((0, 2, 256), np.uint32), tm_tau=tau)

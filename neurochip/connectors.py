@@ -35,12 +35,12 @@ def fast_connect(projection, connector) -> bool:
         return False
     pre, post, given = pairs
     values = {}
-    for name in ("weight", "delay"):
+    for name in params:
         if name in given:
             values[name] = np.asarray(given[name], float)
         else:
             values[name] = _evaluate(params[name], pre, post)
-    projection._store(pre.astype(np.int64), post.astype(np.int64), values["weight"], values["delay"])
+    projection._store(pre.astype(np.int64), post.astype(np.int64), values)
     return True
 
 
@@ -48,7 +48,7 @@ def _parameter_maps(projection):
     ps = projection.synapse_type.native_parameters
     ps.shape = (projection.pre.size, projection.post.size)
     maps = {}
-    for name in ("weight", "delay"):
+    for name in projection._params:
         m = ps[name]
         if m.is_homogeneous:
             maps[name] = float(m.evaluate(simplify=True))

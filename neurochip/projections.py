@@ -13,6 +13,9 @@ from .connectors import fast_connect
 from .errors import NeurochipError
 from .standardmodels import StaticSynapse
 
+# PyNN synapse type -> the dynamics the machine runs for it
+DYNAMICS_OF = {"StaticSynapse": "static", "TsodyksMarkramSynapse": "tsodyks_markram"}
+
 __all__ = ["Projection", "Connection"]
 
 
@@ -41,6 +44,11 @@ class Connection(common.Connection):
     weight = property(lambda self: self._get("weight"), lambda self, v: self._set("weight", v))
     delay = property(lambda self: self._get("delay"), lambda self, v: self._set("delay", v))
 
+    def __getattr__(self, name):  # other synapse parameters, e.g. U of TsodyksMarkramSynapse
+        if name in ("projection", "index") or name not in self.projection._params:
+            raise AttributeError(name)
+        return self._get(name)
+
     def as_tuple(self, *names):
         return tuple(getattr(self, name) for name in names)
 
@@ -55,10 +63,11 @@ class Projection(common.Projection):
         common.Projection.__init__(self, presynaptic_population, postsynaptic_population,
                                    connector, synapse_type, source, receptor_type,
                                    space if space is not None else Space(), label)
-        if type(self.synapse_type).__name__ != "StaticSynapse":
+        if type(self.synapse_type).__name__ not in DYNAMICS_OF:
             raise NeurochipError(
                 f"Projection {self.label!r}: synapse type {type(self.synapse_type).__name__} is "
-                f"not supported by neurochip yet; use StaticSynapse")
+                f"not supported by neurochip yet; supported: {sorted(DYNAMICS_OF)}")
+        self._params = tuple(self.synapse_type.get_parameter_names())
         if receptor_type is None and isinstance(self.post, common.Assembly):
             # PyNN's guess reads an Assembly's receptor types from an unordered set
             self.receptor_type = _guess_receptor(self)
@@ -66,7 +75,7 @@ class Projection(common.Projection):
             raise NeurochipError(
                 f"Projection {self.label!r}: the post-synaptic Assembly mixes current- and "
                 f"conductance-based cells; make one Projection per kind")
-        self._chunks = {"pre": [], "post": [], "weight": [], "delay": []}
+        self._chunks = {"pre": [], "post": [], **{name: [] for name in self._params}}
         self._arrays = None
         try:
             if not fast_connect(self, connector):
@@ -89,18 +98,18 @@ class Projection(common.Projection):
         n = len(pre)
         self._chunks["pre"].append(pre)
         self._chunks["post"].append(np.broadcast_to(np.int64(postsynaptic_index), (n,)))
-        for name in ("weight", "delay"):
+        for name in self._params:
             value = connection_parameters.get(name, 0.0)
             self._chunks[name].append(np.broadcast_to(np.asarray(value, float), (n,)).ravel())
         self._arrays = None
 
-    def _store(self, pre, post, weight, delay):
-        """Add connections given as whole arrays."""
+    def _store(self, pre, post, values):
+        """Add connections given as whole arrays (``values``: parameter -> array)."""
         n = len(pre)
         self._chunks["pre"].append(pre)
         self._chunks["post"].append(post)
-        self._chunks["weight"].append(np.broadcast_to(weight, (n,)).astype(float))
-        self._chunks["delay"].append(np.broadcast_to(delay, (n,)).astype(float))
+        for name in self._params:
+            self._chunks[name].append(np.broadcast_to(values[name], (n,)).astype(float))
         self._arrays = None
 
     def _all(self):
@@ -125,8 +134,9 @@ class Projection(common.Projection):
         return self._all()["post"]
 
     def _attr(self, name):
-        if name not in ("weight", "delay"):
-            raise NeurochipError(f"Projection {self.label!r} has no attribute {name!r}")
+        if name not in self._params:
+            raise NeurochipError(f"Projection {self.label!r} has no attribute {name!r}; it has "
+                                 f"{list(self._params)}")
         return self._all()[name]
 
     def _check_signs(self, w):
@@ -196,8 +206,9 @@ class Projection(common.Projection):
         pre, post = self._pre, self._post
         new = {}
         for name, value in parameter_space.items():
-            if name not in ("weight", "delay"):
-                raise NeurochipError(f"Projection {self.label!r}: cannot set {name!r}")
+            if name not in self._params:
+                raise NeurochipError(f"Projection {self.label!r}: cannot set {name!r}; it has "
+                                     f"{list(self._params)}")
             arr = np.asarray(value, float)
             new[name] = np.broadcast_to(arr if arr.ndim == 0 else arr[pre, post], pre.shape)
         if "weight" in new:  # validate before anything changes
@@ -207,7 +218,8 @@ class Projection(common.Projection):
         simulator.state.mark_dirty()
 
     def _set_initial_value_array(self, variable, initial_value):
-        raise NeurochipError("StaticSynapse has no state variables to initialise")
+        raise NeurochipError(f"{type(self.synapse_type).__name__} has no state variables that "
+                             f"can be initialised from PyNN")
 
     def _specs(self, index):
         """This projection as the mapping sees it: one ProjectionSpec per pair of root
@@ -216,12 +228,16 @@ class Projection(common.Projection):
         post_pop, post_idx = _resolve(self.post, self._post, index)
         pairs = pre_pop * (len(index) + 1) + post_pop
         w, d = self._attr("weight"), self._attr("delay")
+        dynamics = DYNAMICS_OF[type(self.synapse_type).__name__]
+        extra = [name for name in self._params if name not in ("weight", "delay")]
         for pair in np.unique(pairs):
             k = pairs == pair
             a, b = divmod(int(pair), len(index) + 1)
             label = self.label if np.all(k) else f"{self.label}[{a}->{b}]"
             yield ProjectionSpec(label=label, pre=a, post=b, receptor=self.receptor_type,
-                                 pre_idx=pre_idx[k], post_idx=post_idx[k], weight=w[k], delay=d[k])
+                                 pre_idx=pre_idx[k], post_idx=post_idx[k], weight=w[k], delay=d[k],
+                                 dynamics=dynamics,
+                                 dyn_params={name: self._attr(name)[k] for name in extra})
 
 
 def _guess_receptor(prj):

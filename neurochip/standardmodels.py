@@ -9,7 +9,7 @@ from pyNN.standardmodels import build_translations, cells, synapses
 from .simulator import state
 
 __all__ = ["IF_curr_exp", "IF_cond_exp", "SpikeSourceArray", "SpikeSourcePoisson",
-           "StaticSynapse"]
+           "StaticSynapse", "TsodyksMarkramSynapse"]
 
 
 def _identity(celltype):
@@ -43,6 +43,19 @@ class SpikeSourceArray(cells.SpikeSourceArray):
 class SpikeSourcePoisson(cells.SpikeSourcePoisson):
     __doc__ = cells.SpikeSourcePoisson.__doc__
     translations = _identity(cells.SpikeSourcePoisson)
+
+
+class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
+    __doc__ = synapses.TsodyksMarkramSynapse.__doc__ + """
+    On the machine: the tsodyks2 form (Fuhrmann et al. 2002, NEST's tsodyks2_synapse),
+    u and x per synapse in u0.32, decays from per-time-constant tables
+    (emulator/short_term.py).
+    """
+    translations = build_translations(("weight", "weight"), ("delay", "delay"), ("U", "U"),
+                                      ("tau_rec", "tau_rec"), ("tau_facil", "tau_facil"))
+
+    def _get_minimum_delay(self):
+        return state.dt if state.min_delay == "auto" else state.min_delay
 
 
 class StaticSynapse(synapses.StaticSynapse):
