@@ -10,8 +10,8 @@ path, which still stores connections as arrays.
 from __future__ import annotations
 
 import numpy as np
+from pyNN import common, errors
 from pyNN import connectors as pc
-from pyNN import errors
 from pyNN.random import NumpyRNG, RandomDistribution
 
 __all__ = ["fast_connect"]
@@ -24,6 +24,10 @@ def fast_connect(projection, connector) -> bool:
     gen = _GENERATORS.get(type(connector))
     if gen is None:
         return False
+    overlap = _overlapping(projection, connector)
+    if overlap and (type(connector) not in (pc.AllToAllConnector, pc.FixedProbabilityConnector)
+                    or _has_assembly(projection)):
+        return False  # fixed numbers over overlapping cells: PyNN's per-target path
     rng = getattr(connector, "rng", None)
     if rng is not None and not isinstance(rng, NumpyRNG):
         return False
@@ -34,6 +38,8 @@ def fast_connect(projection, connector) -> bool:
     if pairs is None:
         return False
     pre, post, given = pairs
+    if overlap:
+        pre, post = _drop_same_cells(projection, pre, post)
     values = {}
     for name in params:
         if name in given:
@@ -74,7 +80,39 @@ def _evaluate(value, pre, post):
 
 
 def _no_self(projection, connector):
-    return (not connector.allow_self_connections) and projection.pre == projection.post
+    """True when self-connections must be left out and pre and post are the same cells
+    in the same order (then "self" is the diagonal)."""
+    return (not getattr(connector, "allow_self_connections", True)
+            and projection.pre == projection.post)
+
+
+def _root_ids(side):
+    """Root-population identity of each neuron of a Population or PopulationView."""
+    if isinstance(side, common.PopulationView):
+        return id(side.grandparent), np.asarray(side.index_in_grandparent(np.arange(side.size)))
+    return id(side), np.arange(side.size)
+
+
+def _overlapping(projection, connector):
+    """Self-connections must go, and pre and post share cells without being the same
+    sequence (overlapping views): "self" is then a pair of the same root cell."""
+    if getattr(connector, "allow_self_connections", True) or _no_self(projection, connector):
+        return False
+    if _has_assembly(projection):
+        return True
+    (ra, ia), (rb, ib) = _root_ids(projection.pre), _root_ids(projection.post)
+    return ra == rb and bool(np.intersect1d(ia, ib).size)
+
+
+def _has_assembly(projection):
+    return isinstance(projection.pre, common.Assembly) or isinstance(projection.post, common.Assembly)
+
+
+def _drop_same_cells(projection, pre, post):
+    _, ia = _root_ids(projection.pre)
+    _, ib = _root_ids(projection.post)
+    keep = ia[pre] != ib[post]
+    return pre[keep], post[keep]
 
 
 def _all_to_all(projection, connector):

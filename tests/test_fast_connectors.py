@@ -104,3 +104,16 @@ def test_random_weights_are_drawn_per_connection():
                  weight=RandomDistribution("uniform", low=0.1, high=0.2, rng=NumpyRNG(9)))
     w = out[:, 2]
     assert np.all((w >= 0.1) & (w <= 0.2)) and len(np.unique(w)) == 100
+
+
+def test_no_self_connections_between_overlapping_views():
+    sim.setup(timestep=0.1)
+    pop = sim.Population(10, sim.IF_cond_exp())
+    a, b = pop[[2, 3, 4]], pop[[3, 4, 5, 6]]
+    prj = sim.Projection(a, b, sim.AllToAllConnector(allow_self_connections=False),
+                         sim.StaticSynapse(weight=0.01, delay=1.0))
+    pairs = {(int(c[0]), int(c[1])) for c in prj.get("weight", format="list")}
+    sim.end()
+    # cells 3 and 4 are in both views: (view a 1 -> view b 0) and (a 2 -> b 1) are self
+    assert len(pairs) == 3 * 4 - 2
+    assert (1, 0) not in pairs and (2, 1) not in pairs and (0, 0) in pairs
