@@ -36,17 +36,17 @@ I64 = st.integers(-(2 ** 62), 2 ** 62)
 EDGE_I32 = [-(2 ** 31), -(2 ** 31) + 1, -32769, -32768, -1, 0, 1, 32767, 32768, 2 ** 31 - 1]
 
 
-# --- independent references (Python ints, floor semantics) -------------------
+# --- independent references (Python ints, round half up) -----------------------
 def ref_clamp(x):
     return max(-(2 ** 31), min(2 ** 31 - 1, x))
 
 
 def ref_mul_real(a, b):
-    return ref_clamp((a * b) // 2 ** 15)  # Python's // on ints is an exact floor
+    return ref_clamp((2 * a * b + 2 ** 15) // 2 ** 16)  # floor(a*b/2**15 + 1/2), exactly
 
 
 def ref_mul_ufract(a, u):
-    return (a * u) // 2 ** 32  # floor division rounds towards -inf
+    return (2 * a * u + 2 ** 32) // 2 ** 33  # floor(a*u/2**32 + 1/2), exactly
 
 
 def ref_ring(r, shift):
@@ -65,10 +65,11 @@ nb_ring_to_real = numba.njit(lambda r, shift: ring_to_real(r, shift))
 nb_sat_add_u16 = numba.njit(lambda a, b: sat_add_u16(a, b))
 
 
-def test_reference_formulas_have_floor_semantics():
-    # guards the test's own references: -1 * 1 >> 15 is -1 (floor), not 0 (truncation)
-    assert ref_mul_real(-1, 1) == -1
-    assert ref_mul_ufract(-1, 1) == -1
+def test_reference_formulas_round_half_up():
+    # guards the test's own references: products round to nearest, halves upwards
+    assert ref_mul_real(-1, 1) == 0 and ref_mul_real(1, 2 ** 14) == 1  # -1/2**15 -> 0; 1/2 -> 1
+    assert ref_mul_real(-1, 2 ** 14) == 0 and ref_mul_real(-3, 2 ** 14) == -1  # -1/2 -> 0
+    assert ref_mul_ufract(-1, 1) == 0 and ref_mul_ufract(3, 2 ** 31) == 2
     assert ref_mul_real(2 ** 31 - 1, 2 ** 31 - 1) == 2 ** 31 - 1
     assert ref_mul_real(-(2 ** 31), 2 ** 31 - 1) == -(2 ** 31)
 
