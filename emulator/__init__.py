@@ -3,9 +3,13 @@
 Imports neither ``mapping`` nor ``neurochip``.
 """
 
-from .emulate import Emulation, load
-from .errors import EmulatorError, ProgramError
-from .program import MachineProgram
-from .results import RunResult
+from .jit_cache import use_versioned_cache
+
+CACHE_DIR = use_versioned_cache()  # before any kernel module is imported
+
+from .emulate import Emulation, load  # noqa: E402
+from .errors import EmulatorError, ProgramError  # noqa: E402
+from .program import MachineProgram  # noqa: E402
+from .results import RunResult  # noqa: E402
 
 __all__ = ["load", "Emulation", "MachineProgram", "RunResult", "EmulatorError", "ProgramError"]
