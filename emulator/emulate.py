@@ -109,6 +109,7 @@ class Emulation:
                   self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.tm_lut, p.tm_tau,
                   p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
                   p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
+                  p.poisson_refrac, p.poisson_every, self.poisson_count,
                   self.dest_lo, self.dest_hi, self.dest,
                   self.rec_spk_pos, spike_rec, self.rec_col, state_rec, self.input_col,
                   self.i_inj, el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
@@ -132,6 +133,7 @@ class Emulation:
         self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
         self.ssa_ptr = p.ssa_lo[:-1].copy()
         self.rng = p.rng0.copy()
+        self.poisson_count = np.zeros((p.n_neurons, 2), np.int64)
         el = p.electrodes
         self.cs_ptr = el.chg_lo[:-1].copy()
         self.cs_val = np.zeros(el.n_sources, self.state.dtype)
@@ -147,6 +149,7 @@ class Emulation:
         self.state = other.state.astype(self.state.dtype)
         self.ring = other.ring.astype(self.ring.dtype)
         self.rng = other.rng.copy()
+        self.poisson_count = other.poisson_count.copy()
         if self.syn.shape == other.syn.shape and np.any(self.program.mpt_prow_lo >= 0):
             self._adopt_plastic_state(other)
         self._t = other._t

@@ -73,6 +73,7 @@ def run_ticks(t0, t1, cycle_budget,
               mpt_prow_lo, mpt_pstride, tm_lut, tm_tau,
               ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
               poisson_thresh, poisson_start, poisson_end, rng,
+              poisson_refrac, poisson_every, poisson_count,
               key_dest_lo, key_dest_hi, key_dest,
               rec_spk_pos, spike_rec, rec_col, state_rec, input_col, i_inj,
               cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset, cs_mean,
@@ -106,9 +107,15 @@ def run_ticks(t0, t1, cycle_budget,
             elif kind == KIND_POISSON:
                 for g in range(lo, hi):
                     if poisson_start[g] <= t + 1 and t + 1 < poisson_end[g]:
-                        if kiss_next(rng[g]) < poisson_thresh[g]:
-                            spike_buf[n_spk] = g
-                            n_spk += 1
+                        if poisson_count[g, 0] > 0:  # dead time after a spike
+                            poisson_count[g, 0] -= 1
+                        elif kiss_next(rng[g]) < poisson_thresh[g]:
+                            poisson_count[g, 1] += 1
+                            if poisson_count[g, 1] >= poisson_every[g]:  # gamma order
+                                poisson_count[g, 1] = 0
+                                poisson_count[g, 0] = poisson_refrac[g]
+                                spike_buf[n_spk] = g
+                                n_spk += 1
                 cyc[c] += CYCLES_SOURCE * (hi - lo)
             else:  # a neuron model: the same ring-buffer transfer for all of them
                 nb = idx_bits[c]

@@ -84,6 +84,10 @@ class MachineProgram:
     tm_lut : (L, 2, 256) uint32; tm_tau : (L,) float64, optional
         Decay tables and time constants (ticks) of the plastic rows
         (see :mod:`emulator.short_term`).
+    poisson_refrac, poisson_every : (n,) int64, optional
+        Poisson-type sources: ticks without draws after a spike (dead time), and
+        the number of Poisson events per spike (a gamma process of that order);
+        default 0 and 1, the plain Poisson source.
     """
 
     dt: float
@@ -131,6 +135,8 @@ class MachineProgram:
     mpt_pstride: np.ndarray | None = None
     tm_lut: np.ndarray | None = None
     tm_tau: np.ndarray | None = None
+    poisson_refrac: np.ndarray | None = None
+    poisson_every: np.ndarray | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -143,7 +149,9 @@ class MachineProgram:
         n_mpt = len(self.mpt_key)
         defaults = {"mpt_prow_lo": np.full(n_mpt, -1, np.int64),
                     "mpt_pstride": np.zeros(n_mpt, np.int32),
-                    "tm_lut": np.zeros((0, 2, 256), np.uint32), "tm_tau": np.zeros(0)}
+                    "tm_lut": np.zeros((0, 2, 256), np.uint32), "tm_tau": np.zeros(0),
+                    "poisson_refrac": np.zeros(len(self.poisson_thresh), np.int64),
+                    "poisson_every": np.ones(len(self.poisson_thresh), np.int64)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
@@ -151,6 +159,11 @@ class MachineProgram:
                 or self.mpt_prow_lo.dtype != np.int64 or self.mpt_pstride.dtype != np.int32):
             raise ProgramError("MachineProgram.mpt_prow_lo/mpt_pstride need one int64/int32 "
                                "entry per master-table entry")
+        if (self.poisson_refrac.shape != self.poisson_thresh.shape
+                or self.poisson_every.shape != self.poisson_thresh.shape
+                or np.any(self.poisson_every < 1) or np.any(self.poisson_refrac < 0)):
+            raise ProgramError("MachineProgram.poisson_refrac (>= 0) and poisson_every (>= 1) "
+                               "need one entry per neuron")
         if self.tm_lut.dtype != np.uint32 or self.tm_lut.shape[1:] != (2, 256) \
                 or len(self.tm_tau) != len(self.tm_lut):
             raise ProgramError("MachineProgram.tm_lut must be (L, 2, 256) uint32 with L tm_tau")

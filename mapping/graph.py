@@ -23,6 +23,8 @@ MODELS = {
     **{m.NAME: (m.PYNN_PARAMS, tuple(m.RECORD)) for m in neuron_models.NEURON_MODELS},
     "SpikeSourceArray": ((), ()),
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
+    "SpikeSourcePoissonRefractory": (("rate", "tau_refrac", "start", "duration"), ()),
+    "SpikeSourceGamma": (("alpha", "beta", "start", "duration"), ()),
 }
 RECEPTORS = ("excitatory", "inhibitory")
 # synapse dynamics -> per-connection parameters (PyNN units)

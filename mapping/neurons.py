@@ -14,7 +14,7 @@ from emulator.rng import seed_kiss
 from .errors import MappingError
 from .neuron_constants import CONSTANTS
 
-__all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "NEVER"]
+__all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "NEVER", "POISSON_MODELS"]
 
 NEVER = np.int64(1) << 62
 
@@ -71,21 +71,46 @@ def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:
     return ticks[order], idx[order].astype(np.int32)
 
 
+POISSON_MODELS = ("SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma")
+
+
 def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> tuple:
-    """``(thresh, start, end, rng0)`` per neuron of a SpikeSourcePoisson population."""
-    rate = np.asarray(pop.params["rate"], np.float64)
+    """``(thresh, start, end, refrac, every, rng0)`` per neuron of a Poisson-type source:
+    SpikeSourcePoisson, SpikeSourcePoissonRefractory (dead time) or SpikeSourceGamma
+    (every alpha-th event of a Poisson process of rate beta)."""
+    p = pop.params
+    where = f"population {pop.label!r}"
+    refrac = np.zeros(pop.size, np.int64)
+    every = np.ones(pop.size, np.int64)
+    if pop.model == "SpikeSourceGamma":
+        alpha = np.asarray(p["alpha"], np.float64)
+        if np.any((alpha < 1) | (alpha != np.rint(alpha))):
+            raise MappingError(f"{where}: alpha = {alpha[(alpha < 1) | (alpha != np.rint(alpha))][0]:g}"
+                               f"; the on-core gamma generator needs a whole number >= 1")
+        every = alpha.astype(np.int64)
+        rate = np.asarray(p["beta"], np.float64)  # Poisson events per second
+    else:
+        rate = np.asarray(p["rate"], np.float64)
     if np.any(rate < 0):
-        raise MappingError(f"population {pop.label!r}: rate {rate.min():g} Hz must be >= 0")
+        raise MappingError(f"{where}: rate {rate.min():g} Hz must be >= 0")
     prob = rate * dt / 1000.0
+    if pop.model == "SpikeSourcePoissonRefractory":
+        tau = np.asarray(p["tau_refrac"], np.float64)
+        refrac = np.rint(tau / dt).astype(np.int64)
+        free = np.where(rate > 0, 1000.0 / np.maximum(rate, 1e-300), np.inf) - refrac * dt
+        if np.any((rate > 0) & (free <= 0)):
+            raise MappingError(f"{where}: a rate of {rate.max():g} Hz leaves no time between "
+                               f"dead times of {tau.max():g} ms; lower the rate or tau_refrac")
+        prob = np.where(rate > 0, dt / free, 0.0)  # mean interval: dead time + dt / p
     if np.any(prob >= 1.0):
         raise MappingError(
-            f"population {pop.label!r}: rate {rate.max():g} Hz is at least one spike per "
+            f"{where}: rate {rate.max():g} Hz is at least one spike per "
             f"timestep ({1000.0 / dt:g} Hz at dt={dt} ms); the on-core generator sends at most "
             f"one spike per timestep: use a lower rate or several sources")
     thresh = np.minimum(np.rint(prob * 2.0 ** 32), 2.0 ** 32 - 1).astype(np.uint32)
-    start = np.rint(np.asarray(pop.params["start"]) / dt).astype(np.int64) + 1
-    stop = np.asarray(pop.params["start"], np.float64) + np.asarray(pop.params["duration"])
+    start = np.rint(np.asarray(p["start"]) / dt).astype(np.int64) + 1
+    stop = np.asarray(p["start"], np.float64) + np.asarray(p["duration"])
     end = np.full(pop.size, NEVER)
     finite = np.isfinite(stop)
     end[finite] = np.rint(stop[finite] / dt).astype(np.int64) + 1
-    return thresh, start, end, seed_kiss(seed, pop_index, np.arange(pop.size))
+    return thresh, start, end, refrac, every, seed_kiss(seed, pop_index, np.arange(pop.size))

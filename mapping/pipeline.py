@@ -24,7 +24,7 @@ from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
-from .neurons import neuron_rows, poisson_arrays, spike_array_events
+from .neurons import POISSON_MODELS, neuron_rows, poisson_arrays, spike_array_events
 from .partition import bits_for, delay_ticks, neuron_dtcm_bytes, partition
 from .place import PLACERS
 from .route import route
@@ -33,7 +33,7 @@ from .tables import build_tables
 
 __all__ = ["map_network", "Mapping", "QuantisationWarning"]
 
-KINDS = {"SpikeSourceArray": KIND_SPIKE_ARRAY, "SpikeSourcePoisson": KIND_POISSON,
+KINDS = {"SpikeSourceArray": KIND_SPIKE_ARRAY, **dict.fromkeys(POISSON_MODELS, KIND_POISSON),
          **{m.NAME: m.KIND for m in neuron_models.NEURON_MODELS}}
 REC_RESERVE = 0.5  # share of a chip's free SDRAM given to recording buffers
 
@@ -194,6 +194,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     thresh = np.zeros(total, np.uint32)
     p_start = np.zeros(total, np.int64)
     p_end = np.zeros(total, np.int64)
+    p_refrac = np.zeros(total, np.int64)
+    p_every = np.ones(total, np.int64)
     rng0 = np.zeros((total, 4), np.uint32)
     ssa_ticks, ssa_idx, ssa_count = [], [], np.zeros(n, np.int64)
     pop_rows = {}
@@ -206,10 +208,10 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             prow, srow = pop_rows[s.pop]
             params[a:b, :prow.shape[1]] = prow[s.lo:s.hi]
             state0[a:b, :srow.shape[1]] = srow[s.lo:s.hi]
-        elif pop.model == "SpikeSourcePoisson":
+        elif pop.model in POISSON_MODELS:
             if s.pop not in pop_rows:
                 pop_rows[s.pop] = poisson_arrays(pop, s.pop, graph.dt, graph.seed)
-            thresh[a:b], p_start[a:b], p_end[a:b], rng0[a:b] = (
+            thresh[a:b], p_start[a:b], p_end[a:b], p_refrac[a:b], p_every[a:b], rng0[a:b] = (
                 r[s.lo:s.hi] for r in pop_rows[s.pop])
         else:
             ticks, idx = spike_array_events(pop, s.lo, s.hi, graph.dt, warn)
@@ -264,6 +266,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
         ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
         ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
         poisson_thresh=thresh, poisson_start=p_start, poisson_end=p_end, rng0=rng0,
+        poisson_refrac=p_refrac, poisson_every=p_every,
         rec_spikes=rec_spikes, rec_state=rec_state,
         dest_lo=np.r_[0, np.cumsum(dest_count)].astype(np.int64),
         dest_core=np.array([c for d in dest_lists for c in d], np.int32),

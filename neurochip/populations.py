@@ -13,6 +13,7 @@ from pyNN.standardmodels import StandardCellType
 
 from emulator import models
 from mapping.graph import PopulationSpec
+from mapping.neurons import POISSON_MODELS
 
 from . import simulator, standardmodels
 from .errors import NeurochipError
@@ -20,7 +21,7 @@ from .recording import Recorder
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
-SUPPORTED = (*models.BY_NAME, "SpikeSourceArray", "SpikeSourcePoisson")
+SUPPORTED = (*models.BY_NAME, "SpikeSourceArray", *POISSON_MODELS)
 
 
 class Assembly(common.Assembly):

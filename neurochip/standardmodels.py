@@ -9,6 +9,7 @@ from pyNN.standardmodels import build_translations, cells, synapses
 from .simulator import state
 
 __all__ = ["IF_curr_exp", "IF_cond_exp", "SpikeSourceArray", "SpikeSourcePoisson",
+           "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
            "StaticSynapse", "TsodyksMarkramSynapse"]
 
 
@@ -43,6 +44,22 @@ class SpikeSourceArray(cells.SpikeSourceArray):
 class SpikeSourcePoisson(cells.SpikeSourcePoisson):
     __doc__ = cells.SpikeSourcePoisson.__doc__
     translations = _identity(cells.SpikeSourcePoisson)
+
+
+class SpikeSourcePoissonRefractory(cells.SpikeSourcePoissonRefractory):
+    __doc__ = cells.SpikeSourcePoissonRefractory.__doc__ + """
+    On the machine: no draws for round(tau_refrac/dt) steps after a spike, and a
+    per-step probability chosen so that the mean interval is 1000/rate ms.
+    """
+    translations = _identity(cells.SpikeSourcePoissonRefractory)
+
+
+class SpikeSourceGamma(cells.SpikeSourceGamma):
+    __doc__ = cells.SpikeSourceGamma.__doc__ + """
+    On the machine: every alpha-th event of a Poisson process of rate beta (alpha a
+    whole number), i.e. gamma-distributed intervals of mean alpha/beta.
+    """
+    translations = _identity(cells.SpikeSourceGamma)
 
 
 class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
