@@ -106,7 +106,8 @@ class Emulation:
         run_ticks(a, b, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
                   p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
                   p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
-                  self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.tm_lut, p.tm_tau,
+                  self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
+                  np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
                   p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
                   p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
                   p.poisson_refrac, p.poisson_every, self.poisson_count,
@@ -150,7 +151,8 @@ class Emulation:
         self.ring = other.ring.astype(self.ring.dtype)
         self.rng = other.rng.copy()
         self.poisson_count = other.poisson_count.copy()
-        if self.syn.shape == other.syn.shape and np.any(self.program.mpt_prow_lo >= 0):
+        if self.syn.shape == other.syn.shape and np.any(self.program.mpt_pkind[
+                self.program.mpt_prow_lo >= 0] == 0):
             self._adopt_plastic_state(other)
         self._t = other._t
         p = self.program
@@ -173,7 +175,7 @@ class Emulation:
         """Carry u, x and the last spike tick of plastic rows over (weights and U, tau
         may have changed: those come from the new program)."""
         p = self.program
-        for e in np.flatnonzero(p.mpt_prow_lo >= 0):
+        for e in np.flatnonzero((p.mpt_prow_lo >= 0) & (p.mpt_pkind == 0)):
             lo = p.mpt_prow_lo[e]
             hi = lo + p.mpt_n[e] * p.mpt_pstride[e]
             for r in range(lo, hi, p.mpt_pstride[e]):

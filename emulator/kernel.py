@@ -20,6 +20,7 @@ from .models.dispatch import neuron_step
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from .rng import kiss_next
 from .short_term import tm_row
+from .stochastic import stochastic_row
 
 __all__ = ["run_ticks", "ring_add", "COUNTERS", "CYCLES"]
 
@@ -70,7 +71,7 @@ def run_ticks(t0, t1, cycle_budget,
               core_kind, neuron_lo, core_sends, key_of, params, state,
               ring, ring_lo, idx_bits, delay_bits, shift,
               mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n, syn, syn_wf,
-              mpt_prow_lo, mpt_pstride, tm_lut, tm_tau,
+              mpt_prow_lo, mpt_pstride, mpt_pkind, syn_seed, tm_lut, tm_tau,
               ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
               poisson_thresh, poisson_start, poisson_end, rng,
               poisson_refrac, poisson_every, poisson_count,
@@ -202,9 +203,14 @@ def run_ticks(t0, t1, cycle_budget,
                         word = np.int64(syn[w])
                         wf = syn_wf[w] if float_syn else 0.0
                         sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
-                if mpt_prow_lo[e] >= 0:  # plastic (short-term) row
-                    pc, ps = tm_row(syn, syn_wf, mpt_prow_lo[e] + local * mpt_pstride[e], t + 1,
-                                    ring, base, rmask, tt, tm_lut, tm_tau, float_syn)
+                if mpt_prow_lo[e] >= 0:  # plastic row: short-term or stochastic
+                    prow = mpt_prow_lo[e] + local * mpt_pstride[e]
+                    if mpt_pkind[e] == 0:
+                        pc, ps = tm_row(syn, syn_wf, prow, t + 1, ring, base, rmask, tt, tm_lut,
+                                        tm_tau, float_syn)
+                    else:
+                        pc, ps = stochastic_row(syn, syn_wf, prow, t + 1, ring, base, rmask, tt,
+                                                syn_seed, float_syn)
                     cnt += pc
                     sat += ps
                 counters[dc, C_RING_SAT] += sat

@@ -78,9 +78,11 @@ class MachineProgram:
         Ticks the recording buffers hold; longer runs are split into chunks.
     electrodes : Electrodes, optional
         Current sources (see :mod:`emulator.electrodes`); None: none.
-    mpt_prow_lo, mpt_pstride : int64, int32 (per master-table entry), optional
-        Plastic (Tsodyks-Markram) rows of each entry's source, -1 where none (the
-        static rows' ``mpt_row_lo`` is -1 where an entry has only plastic rows).
+    mpt_prow_lo, mpt_pstride, mpt_pkind : int64, int32, int32 (per entry), optional
+        Plastic rows of each entry's source, -1 where none (the static rows'
+        ``mpt_row_lo`` is -1 where an entry has only plastic rows), and their kind:
+        0 Tsodyks-Markram (:mod:`emulator.short_term`), 1 stochastic
+        (:mod:`emulator.stochastic`, drawing from ``syn_seed``).
     tm_lut : (L, 2, 256) uint32; tm_tau : (L,) float64, optional
         Decay tables and time constants (ticks) of the plastic rows
         (see :mod:`emulator.short_term`).
@@ -137,6 +139,8 @@ class MachineProgram:
     tm_tau: np.ndarray | None = None
     poisson_refrac: np.ndarray | None = None
     poisson_every: np.ndarray | None = None
+    mpt_pkind: np.ndarray | None = None
+    syn_seed: int = 0
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -149,6 +153,7 @@ class MachineProgram:
         n_mpt = len(self.mpt_key)
         defaults = {"mpt_prow_lo": np.full(n_mpt, -1, np.int64),
                     "mpt_pstride": np.zeros(n_mpt, np.int32),
+                    "mpt_pkind": np.zeros(n_mpt, np.int32),
                     "tm_lut": np.zeros((0, 2, 256), np.uint32), "tm_tau": np.zeros(0),
                     "poisson_refrac": np.zeros(len(self.poisson_thresh), np.int64),
                     "poisson_every": np.ones(len(self.poisson_thresh), np.int64)}

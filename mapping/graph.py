@@ -28,7 +28,7 @@ MODELS = {
 }
 RECEPTORS = ("excitatory", "inhibitory")
 # synapse dynamics -> per-connection parameters (PyNN units)
-DYNAMICS = {"static": (), "tsodyks_markram": ("U", "tau_rec", "tau_facil")}
+DYNAMICS = {"static": (), "tsodyks_markram": ("U", "tau_rec", "tau_facil"), "stochastic": ("p",)}
 # current source -> its parameters (PyNN units: nA, ms, Hz, degrees)
 ELECTRODES = {
     "DCSource": ("amplitude", "start", "stop"),

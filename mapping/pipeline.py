@@ -259,6 +259,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
         mpt_stride=layout.g_stride[order].astype(np.int32),
         mpt_prow_lo=layout.g_plo[order].astype(np.int64),
         mpt_pstride=layout.g_pstride[order].astype(np.int32),
+        mpt_pkind=layout.g_pkind[order].astype(np.int32), syn_seed=int(graph.seed),
         tm_lut=layout.tm_lut, tm_tau=layout.tm_tau.astype(np.float64),
         mpt_n=layout.g_rows[order].astype(np.int32), syn=layout.syn,
         syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,

@@ -14,13 +14,16 @@ import numpy as np
 from emulator import models as neuron_models
 from emulator.program import TYPE_BITS
 from emulator.short_term import NO_LUT, TM_HEADER, decay_tables
+from emulator.stochastic import P_ALWAYS, ST_HEADER
 
 from .errors import MappingError
 from .partition import delay_ticks
 
-__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "RECEPTOR_TYPE"]
+__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "RECEPTOR_TYPE",
+           "PLASTIC_TM", "PLASTIC_STOCHASTIC"]
 
 RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
+PLASTIC_TM, PLASTIC_STOCHASTIC = 0, 1
 U16_MAX = 0xFFFF
 
 
@@ -69,8 +72,9 @@ class SynapseLayout:
 
     One group per (target core, source slice) pair: ``g_core``, ``g_src``, ``g_rows``
     (source neurons), ``g_synapses``, the static rows ``g_lo``/``g_stride`` and the
-    plastic (Tsodyks-Markram) rows ``g_plo``/``g_pstride`` (``-1``/``0`` where a group
-    has none). ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks).
+    plastic rows ``g_plo``/``g_pstride`` (``-1``/``0`` where a group has none) of kind
+    ``g_pkind`` (PLASTIC_TM or PLASTIC_STOCHASTIC). ``tm_lut``/``tm_tau`` are the decay
+    tables and time constants (ticks).
     """
 
     g_core: np.ndarray
@@ -79,6 +83,7 @@ class SynapseLayout:
     g_stride: np.ndarray
     g_plo: np.ndarray
     g_pstride: np.ndarray
+    g_pkind: np.ndarray
     g_rows: np.ndarray
     g_synapses: np.ndarray
     syn: np.ndarray
@@ -165,8 +170,10 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
             pop_width[s.pop] = s.n
     static = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
     plastic = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
+    stochastic = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
     luts = {}
     zeros = 0
+    next_sid = 0
     for prj in graph.projections:
         if not len(prj.pre_idx):
             continue
@@ -195,6 +202,17 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
         if prj.dynamics == "tsodyks_markram":
             words, floats = _tm_words(graph, prj, word, w_ring, luts)
             target = plastic
+        elif prj.dynamics == "stochastic":
+            prob = np.broadcast_to(np.asarray(prj.dyn_params["p"], float), word.shape)
+            if np.any((prob < 0) | (prob > 1)):
+                raise MappingError(f"projection {prj.label!r}: p must be in [0, 1], got "
+                                   f"{prob[(prob < 0) | (prob > 1)][0]:g}")
+            sid = next_sid + np.arange(len(word))
+            next_sid += len(word)
+            thresh = np.rint(prob * float(P_ALWAYS))
+            words = np.stack([word, thresh, sid], axis=1).astype(np.uint64)
+            floats = np.stack([w_ring, prob, np.zeros(len(word))], axis=1)
+            target = stochastic
         else:
             words, floats = word[:, None], w_ring[:, None]
             target = static
@@ -202,7 +220,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
             target[k].append(v)
     n_sl = len(slices)
     parts = []
-    for cols, header in ((static, 1), (plastic, TM_HEADER)):
+    for cols, header in ((static, 1), (plastic, TM_HEADER), (stochastic, ST_HEADER)):
         if cols["tc"]:
             parts.append(_rows(*(np.concatenate(cols[k]) for k in cols), header, slices))
         else:
@@ -211,15 +229,24 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
     g_plo, g_pstride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
+    g_pkind = np.zeros(g, np.int32)
     g_syn = np.zeros(g, np.int64)
     syn, syn_wf, offset = [], [], 0
-    for part, lo, stride in zip(parts, (g_lo, g_plo), (g_stride, g_pstride)):
+    for kind, part in enumerate(parts):
         if part is None:
             continue
         ukey, p_lo, p_stride, p_syn, p_words, p_floats = part
         at = np.searchsorted(keys, ukey)
-        lo[at] = p_lo + offset
-        stride[at] = p_stride
+        if kind == 0:
+            g_lo[at], g_stride[at] = p_lo + offset, p_stride
+        else:
+            if np.any(g_plo[at] >= 0):
+                raise MappingError(
+                    "a source neuron group reaches one core through both Tsodyks-Markram and "
+                    "stochastic synapses; the machine keeps one plastic row kind per source "
+                    "and core: use a separate source population for one of them")
+            g_plo[at], g_pstride[at] = p_lo + offset, p_stride
+            g_pkind[at] = PLASTIC_TM if kind == 1 else PLASTIC_STOCHASTIC
         g_syn[at] += p_syn
         syn.append(p_words)
         syn_wf.append(p_floats)
@@ -227,7 +254,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
     tau = np.array(sorted(luts, key=luts.get), float)
     return SynapseLayout(
         g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride, g_plo=g_plo,
-        g_pstride=g_pstride, g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
+        g_pstride=g_pstride, g_pkind=g_pkind, g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
         g_synapses=g_syn, syn=np.concatenate(syn) if syn else np.zeros(0, np.uint32),
         syn_wf=np.concatenate(syn_wf) if syn_wf else np.zeros(0), quantised_to_zero=zeros,
         tm_lut=decay_tables(tau) if len(tau) else np.zeros((0, 2, 256), np.uint32), tm_tau=tau)

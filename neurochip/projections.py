@@ -14,7 +14,8 @@ from .errors import NeurochipError
 from .standardmodels import StaticSynapse
 
 # PyNN synapse type -> the dynamics the machine runs for it
-DYNAMICS_OF = {"StaticSynapse": "static", "TsodyksMarkramSynapse": "tsodyks_markram"}
+DYNAMICS_OF = {"StaticSynapse": "static", "TsodyksMarkramSynapse": "tsodyks_markram",
+               "SimpleStochasticSynapse": "stochastic"}
 
 __all__ = ["Projection", "Connection"]
 

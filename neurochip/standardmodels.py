@@ -10,7 +10,7 @@ from .simulator import state
 
 __all__ = ["IF_curr_exp", "IF_cond_exp", "SpikeSourceArray", "SpikeSourcePoisson",
            "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
-           "StaticSynapse", "TsodyksMarkramSynapse"]
+           "StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse"]
 
 
 def _identity(celltype):
@@ -60,6 +60,17 @@ class SpikeSourceGamma(cells.SpikeSourceGamma):
     whole number), i.e. gamma-distributed intervals of mean alpha/beta.
     """
     translations = _identity(cells.SpikeSourceGamma)
+
+
+class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
+    __doc__ = synapses.SimpleStochasticSynapse.__doc__ + """
+    On the machine: each synapse transmits a spike when a draw keyed to the synapse
+    and the spike time (emulator/stochastic.py) falls below p.
+    """
+    translations = build_translations(("weight", "weight"), ("delay", "delay"), ("p", "p"))
+
+    def _get_minimum_delay(self):
+        return state.dt if state.min_delay == "auto" else state.min_delay
 
 
 class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
