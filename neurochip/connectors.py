@@ -254,6 +254,36 @@ def _from_list(projection, connector):
     return pre[order], post[order], {k: v[order] for k, v in given.items()}
 
 
+def _small_world(projection, connector):
+    """Local edges (distance below ``degree``, or the ``n_connections`` nearest targets of
+    each source), then each edge's target rewired with probability ``rewiring`` to a
+    uniformly drawn cell (PyNN 0.13 leaves this connector unimplemented)."""
+    if connector.allow_self_connections not in (True, False):
+        return None
+    pre_pos, post_pos = projection.pre.positions, projection.post.positions
+    d = projection.space.distances(pre_pos.T, post_pos.T).reshape(pre_pos.shape[1], -1)
+    no_self = _no_self(projection, connector)
+    if no_self:
+        np.fill_diagonal(d, np.inf)
+    degree = float(connector.d_expression.split("<")[1])
+    if connector.n_connections is None:
+        pre, post = np.nonzero(d < degree)
+    else:
+        k = int(connector.n_connections)
+        post = np.argsort(d, axis=1, kind="stable")[:, :k].ravel()
+        pre = np.repeat(np.arange(d.shape[0]), k)
+    rs = connector.rng.rng
+    rewire = rs.random_sample(len(pre)) < connector.rewiring
+    n_post = projection.post.size
+    new = rs.randint(0, n_post - 1 if no_self else n_post, size=int(rewire.sum()))
+    if no_self:
+        new = new + (new >= pre[rewire])  # never onto the source itself
+    post = post.copy()
+    post[rewire] = new
+    order = np.lexsort((pre, post))
+    return pre[order], post[order], {}
+
+
 _GENERATORS = {
     pc.AllToAllConnector: _all_to_all,
     pc.OneToOneConnector: _one_to_one,
@@ -262,4 +292,5 @@ _GENERATORS = {
     pc.FixedNumberPostConnector: _fixed_number_post,
     pc.FixedTotalNumberConnector: _fixed_total_number,
     pc.FromListConnector: _from_list,
+    pc.SmallWorldConnector: _small_world,
 }
