@@ -48,8 +48,10 @@ def _quantise(values, table, pop, fixed_point, warn, int_dtype, what=""):
         else:  # UFRACT
             out[:, j] = fixed.to_ufract(v, where)
             if name.startswith("decay") and np.any(out[:, j] == fixed.UFRACT_MAX):
-                warn(f"{where} = exp(-dt/tau) rounds to 1.0 in u0.32: it will not decay "
-                     f"(the time constant is too long for the timestep)")
+                bad = float(v[out[:, j] == fixed.UFRACT_MAX][0])
+                warn(f"{where} = exp(-dt/tau) = {bad!r} rounds to 1.0 in u0.32 (largest value "
+                     f"below 1: 1 - 2**-32): it will not decay; its time constant is more than "
+                     f"about 2**32 timesteps")
     return out
 
 

@@ -108,7 +108,9 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts)
     if layout.quantised_to_zero:
         warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
-             f"format and will have no effect")
+             f"format and will have no effect: a population's ring step is set by the largest "
+             f"total weight one of its neurons can receive in a timestep (see "
+             f"Mapping.shifts), and weights below half a step vanish")
     times["partition"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
