@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from pyNN import common
 from pyNN.common.control import DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
 from pyNN.recording import get_io
@@ -39,6 +41,10 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
         raise NeurochipError(f"setup(): unknown argument(s) {sorted(unknown)}; neurochip accepts "
                              f"{sorted(_OWN)} besides PyNN's own")
     common.setup(timestep, min_delay, **extra_params)
+    if extra_params.get("spike_precision", "on_grid") != "on_grid":
+        warnings.warn(f"setup(spike_precision={extra_params['spike_precision']!r}): the machine "
+                      f"runs on the time grid; spikes are sent and reported at whole timesteps",
+                      stacklevel=2)
     st = simulator.state
     arithmetic = extra_params.get("arithmetic", "fixed")
     if arithmetic not in ("fixed", "float"):
