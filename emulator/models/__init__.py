@@ -13,11 +13,22 @@ parameters the host needs) and a jitted
 
 import numpy as np
 
-from . import if_cond_exp, if_curr_exp
+from . import (
+    eif_cond_alpha_isfa_ista,
+    eif_cond_exp_isfa_ista,
+    hh_cond_exp,
+    if_cond_alpha,
+    if_cond_exp,
+    if_curr_alpha,
+    if_curr_delta,
+    if_curr_exp,
+    izhikevich,
+)
 
 __all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "N_PARAMS", "N_STATE", "input_columns"]
 
-NEURON_MODELS = (if_curr_exp, if_cond_exp)
+NEURON_MODELS = (if_curr_exp, if_cond_exp, if_curr_alpha, if_cond_alpha, if_curr_delta,
+                 izhikevich, eif_cond_exp_isfa_ista, eif_cond_alpha_isfa_ista, hh_cond_exp)
 BY_NAME = {m.NAME: m for m in NEURON_MODELS}
 BY_KIND = {m.KIND: m for m in NEURON_MODELS}
 N_PARAMS = max(len(m.PARAMS) for m in NEURON_MODELS)

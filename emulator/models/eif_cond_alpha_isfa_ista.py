@@ -1,0 +1,85 @@
+"""EIF_cond_alpha_isfa_ista: AdEx (see :mod:`.eif_cond_exp_isfa_ista`) with alpha-function
+conductances (NEST's aeif_cond_alpha).
+
+Each conductance is ``g' = dg - g/tau``, ``dg' = -dg/tau``; a spike of weight w adds
+``w e/tau`` to ``dg``, so that ``g`` peaks at ``w`` (nS) ``tau`` ms later. Over a
+(half) sub-step of length h both are advanced exactly:
+``g <- e^(-h/tau) (g + h dg)``, ``dg <- e^(-h/tau) dg``. Everything else (sub-steps,
+threshold, reset, adaptation, refractoriness, units, decays that reach 0) is the
+exp model's; the
+recorded ``gsyn_*`` are ``g`` (the input enters ``dg``): ``INPUT = (-1, -1)``.
+"""
+
+import numba
+
+from ..fixed import mul_real, mul_ufract, sat_real
+from . import eif_cond_exp_isfa_ista as _exp
+
+NAME = "EIF_cond_alpha_isfa_ista"
+KIND = 9
+PYNN_PARAMS = _exp.PYNN_PARAMS
+CONDUCTANCE = True
+WEIGHT_SCALE = 1000.0  # uS -> nS
+
+# the exp model's columns first (its substep() reads them), then the alpha ones
+PARAMS = _exp.PARAMS + (("g0_e", "REAL"), ("g0_i", "REAL"), ("h_full", "UFRACT"),
+                        ("h_half", "UFRACT"))
+P_G0E, P_G0I, P_H, P_HH = range(len(_exp.PARAMS), len(_exp.PARAMS) + 4)
+(P_VPEAK, P_VRESET, P_B, P_IOFF, P_DEH, P_DIH, P_DES, P_DIS, P_REFRAC, P_NSUB) = (
+    _exp.P_VPEAK, _exp.P_VRESET, _exp.P_B, _exp.P_IOFF, _exp.P_DEH, _exp.P_DIH, _exp.P_DES,
+    _exp.P_DIS, _exp.P_REFRAC, _exp.P_NSUB)
+STATE = _exp.STATE + (("dg_exc", "REAL"), ("dg_inh", "REAL"))
+S_V, S_W, S_GE, S_GI, S_REFRAC, S_DGE, S_DGI = range(len(STATE))
+RECORD = {"v": (S_V, 1.0), "w": (S_W, 1e-3), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3)}
+INPUT = (-1, -1)  # the input enters dg, not a recorded column
+
+
+@numba.njit(cache=True, inline="always")
+def _alpha_mid(g, dg, h, d):
+    """g after half a sub-step: ``d (g + h/2 dg)``."""
+    return mul_ufract(sat_real(g + mul_ufract(dg, h)), d)
+
+
+@numba.njit(cache=True, inline="always")
+def step(p, s, in_e, in_i, i_inj):
+    """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
+    sat = 0
+    dge_in = mul_real(in_e, p[P_G0E])
+    dgi_in = mul_real(in_i, p[P_G0I])
+    dge = sat_real(s[S_DGE] + dge_in)
+    dgi = sat_real(s[S_DGI] + dgi_in)
+    if dge != s[S_DGE] + dge_in or dgi != s[S_DGI] + dgi_in:
+        sat += 1
+    ge = s[S_GE]
+    gi = s[S_GI]
+    i_ext = sat_real(p[P_IOFF] + i_inj * 1000)  # nA -> pA
+    v = s[S_V]
+    w = s[S_W]
+    refrac = s[S_REFRAC]
+    spiked = False
+    for _ in range(int(p[P_NSUB])):
+        ge_mid = _alpha_mid(ge, dge, p[P_HH], p[P_DEH])
+        gi_mid = _alpha_mid(gi, dgi, p[P_HH], p[P_DIH])
+        v, w = _exp.substep(p, v, w, ge, gi, ge_mid, gi_mid, i_ext, refrac > 0)
+        if refrac <= 0 and v >= p[P_VPEAK]:
+            spiked = True
+            v = p[P_VRESET]
+            raw = w + p[P_B]
+            w = sat_real(raw)
+            if w != raw:
+                sat += 1
+            refrac = p[P_REFRAC] + 1 if p[P_REFRAC] > 0 else 0
+        ge = _exp.decay(sat_real(ge + mul_ufract(dge, p[P_H])), p[P_DES])
+        gi = _exp.decay(sat_real(gi + mul_ufract(dgi, p[P_H])), p[P_DIS])
+        dge = _exp.decay(dge, p[P_DES])
+        dgi = _exp.decay(dgi, p[P_DIS])
+    if refrac > 0:
+        refrac -= 1
+    s[S_V] = v
+    s[S_W] = w
+    s[S_GE] = ge
+    s[S_GI] = gi
+    s[S_REFRAC] = refrac
+    s[S_DGE] = dge
+    s[S_DGI] = dgi
+    return spiked, sat
