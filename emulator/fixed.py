@@ -21,7 +21,7 @@ from numba.extending import overload
 __all__ = [
     "REAL_FRAC_BITS", "REAL_ONE", "REAL_MIN", "REAL_MAX", "UFRACT_ONE", "UFRACT_MAX",
     "U16_MAX", "to_real", "to_ufract", "from_real", "from_ufract",
-    "mul_real", "mul_ufract", "sat_real", "ring_to_real", "sat_add_u16",
+    "mul_real", "mul_ufract", "decay", "sat_real", "ring_to_real", "sat_add_u16",
     "exp_real",
 ]
 
@@ -90,6 +90,16 @@ def mul_ufract(a, u):
     return (int(a) * int(u) + ROUND_UFRACT) >> 32
 
 
+def decay(x, d):
+    """REAL x UFRACT for a quantity decaying to 0: the rounded product, but one LSB
+    closer to 0 where rounding would leave ``x`` unchanged (round to nearest stalls
+    once ``|x| (1 - d)`` is under half an LSB, e.g. 50 LSB at h/tau = 0.01)."""
+    r = mul_ufract(x, d)
+    if r == int(x) and x != 0:
+        r = int(x) - (1 if x > 0 else -1)
+    return r
+
+
 def ring_to_real(r, shift):
     """u16 ring-buffer value -> REAL: ``r << shift`` (shift in [0, 15])."""
     return int(r) << int(shift)
@@ -135,6 +145,18 @@ def _mul_ufract(a, u):
             return (np.int64(a) * np.int64(u) + np.int64(ROUND_UFRACT)) >> np.int64(32)
         return impl
     return lambda a, u: a * u
+
+
+@overload(decay)
+def _decay(x, d):
+    if _is_int(x) and _is_int(d):
+        def impl(x, d):
+            r = mul_ufract(x, d)
+            if r == x and x != 0:
+                r = np.int64(x) - (np.int64(1) if x > 0 else np.int64(-1))
+            return r
+        return impl
+    return lambda x, d: x * d
 
 
 @overload(ring_to_real)

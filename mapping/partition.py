@@ -55,7 +55,9 @@ def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -
     the injected current, u16 ring buffers, master population table)."""
     m = models.BY_NAME[model]
     per_neuron = 4 * (len(m.PARAMS) + len(m.STATE) + 1)
-    return DTCM_RESERVED + n * per_neuron + 2 * ring_entries + mpt_entries * MPT_ENTRY_BYTES
+    tables = getattr(m, "TABLE_BYTES", 0)  # shared look-up tables (e.g. HH rate functions)
+    return (DTCM_RESERVED + tables + n * per_neuron + 2 * ring_entries
+            + mpt_entries * MPT_ENTRY_BYTES)
 
 
 def _dtcm_bytes(n: int, delay_bits: int, n_sources: int, model: str = "IF_curr_exp") -> int:

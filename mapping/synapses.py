@@ -56,7 +56,8 @@ def weight_shifts(graph) -> np.ndarray:
             s += 1
         if np.rint(b * 2.0 ** (15 - s)) > U16_MAX:
             pop = graph.populations[pop_i]
-            unit = "nS" if neuron_models.BY_NAME[pop.model].CONDUCTANCE else "nA"
+            model = neuron_models.BY_NAME[pop.model]
+            unit = getattr(model, "WEIGHT_UNIT", "nS" if model.CONDUCTANCE else "nA")
             raise MappingError(
                 f"population {pop.label!r}: one neuron can receive a total "
                 f"{('excitatory', 'inhibitory')[t]} weight of {b:g} {unit} in one timestep, more "

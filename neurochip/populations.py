@@ -152,10 +152,8 @@ class Population(_ParameterAccess, common.Population):
         else:
             params = {k: np.asarray(v, float) for k, v in self._parameters.items()}
         initial = {}
-        for name in ("v", "isyn_exc", "isyn_inh", "gsyn_exc", "gsyn_inh"):
-            if name in self.celltype.default_initial_values:
-                default = self.celltype.default_initial_values[name]
-                initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))
+        for name, default in self.celltype.default_initial_values.items():
+            initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))
         record = {v: self._record_mask(v) for v in self.celltype.recordable}
         record = {v: m for v, m in record.items() if m.any()}
         return PopulationSpec(

@@ -16,6 +16,7 @@ from emulator.fixed import (
     REAL_MAX,
     REAL_MIN,
     UFRACT_MAX,
+    decay,
     mul_real,
     mul_ufract,
     ring_to_real,
@@ -294,3 +295,25 @@ def test_kiss_roughly_uniform(seed):
     assert d.min() >= 0.0 and d.max() < 1.0
     hist = np.histogram(d, bins=10, range=(0, 1))[0]
     assert hist.min() > 800 and hist.max() < 1200
+
+
+# --- decay: a quantity that must reach 0 ----------------------------------------
+nb_decay = numba.njit(lambda x, d: decay(x, d))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(-(2 ** 31), 2 ** 31 - 1), st.integers(0, 2 ** 32 - 1))
+def test_decay_is_the_rounded_product_or_one_lsb_closer_to_zero(x, d):
+    r = ref_mul_ufract(x, d)
+    want = r if (r != x or x == 0) else x - (1 if x > 0 else -1)
+    assert decay(x, d) == want
+    assert nb_decay(np.int64(x), np.uint32(d)) == want
+
+
+def test_decay_reaches_zero_where_rounding_alone_stalls():
+    d = int(round(np.exp(-0.01) * 2 ** 32))  # h/tau = 0.01
+    x, y = 1000, 1000
+    for _ in range(2000):
+        x, y = decay(x, d), ref_mul_ufract(y, d)
+    assert x == 0 and y > 0  # plain rounding stalls about 50 LSB above 0
+    assert nb_decay(0.5, 0.25) == 0.125  # float twin: the plain product

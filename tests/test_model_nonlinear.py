@@ -464,9 +464,6 @@ def test_pynn_scenario_hh_cond_exp():
         assert abs(first - want) <= 0.0015, (first, want)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="neurochip/populations.py's _spec passes only the initial values v, "
-                   "isyn_*, gsyn_* to the mapping: u, w, m, h, n keep PyNN's defaults")
 def test_initial_values_of_the_other_state_variables():
     sim.setup(timestep=0.1)
     izh = sim.Population(1, sim.Izhikevich())

@@ -37,7 +37,7 @@ Conductances decay with :func:`decay`, which reaches 0.
 
 import numba
 
-from ..fixed import exp_real, mul_real, mul_ufract, sat_real
+from ..fixed import decay, exp_real, mul_real, mul_ufract, sat_real
 
 NAME = "EIF_cond_exp_isfa_ista"
 KIND = 8
@@ -60,21 +60,6 @@ STATE = (("v", "REAL"), ("w", "REAL"), ("gsyn_exc", "REAL"), ("gsyn_inh", "REAL"
 S_V, S_W, S_GE, S_GI, S_REFRAC = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "w": (S_W, 1e-3), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3)}
 INPUT = (S_GE, S_GI)
-
-
-@numba.njit(cache=True, inline="always")
-def decay(x, d):
-    """``x * d`` for a conductance ``x >= 0`` and a decay ``d < 1`` that reaches 0.
-
-    Products round to nearest, so a plain ``x*d`` stops falling once ``x (1 - d)`` is
-    under half an LSB (50 LSB, 1.5e-3 nS, for h/tau = 0.01): a conductance that never
-    returns to 0 (0.1 pA at rest; an alpha synapse's ``dg`` feeds its ``g`` and holds
-    0.5 pA). Where the product leaves x unchanged, x falls by one LSB instead. In float
-    ``x*d == x`` only for denormals, which go to 0."""
-    r = mul_ufract(x, d)
-    if r == x and x > 0:
-        r = x - (x if x < 1 else 1)
-    return r
 
 
 @numba.njit(cache=True, inline="always")

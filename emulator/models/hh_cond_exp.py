@@ -23,7 +23,7 @@ table of the rates (in Q24, every 1/8 mV of ``V_rel`` over [-96, 160] mV, clampe
 outside), in float from NEST's formulas. The rates' relative error is below 6e-5
 (measured in tests/test_model_nonlinear.py; 4.2e-4/ms at most, at V_rel = -96 mV where
 alpha_h is 68/ms). The table is 2049 x 6 entries (48 KiB as 32-bit words,
-``TABLE_BYTES``), which the mapping does not yet count in a core's DTCM; at 1/2 mV steps
+``TABLE_BYTES``), which the mapping counts in a core's DTCM; at 1/2 mV steps
 (12 KiB) the rates' error grows to 8e-4 and V's median error in fixed point from 0.001 to
 0.005 mV (measured). ``m^3 h`` and ``n^4`` are built from
 products rescaled by 2^-8 so that none leaves s16.15, and each current is
@@ -38,8 +38,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from ..fixed import REAL_ONE, mul_real, mul_ufract, sat_real
-from .eif_cond_exp_isfa_ista import decay
+from ..fixed import REAL_ONE, decay, mul_real, mul_ufract, sat_real
 
 NAME = "HH_cond_exp"
 KIND = 10

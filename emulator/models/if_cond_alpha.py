@@ -28,7 +28,7 @@ back to nS (``* 1/SYN_SCALE``, exact in u0.32) where the membrane current uses i
 
 import numba
 
-from ..fixed import mul_real, mul_ufract, sat_real
+from ..fixed import decay, mul_real, mul_ufract, sat_real
 
 NAME = "IF_cond_alpha"
 KIND = 5
@@ -88,10 +88,10 @@ def step(p, s, in_e, in_i, i_inj):
             v_mid = sat_real(v + mul_ufract(k1, p[P_KH]))
             k2 = _current(p, v_mid, ge_mid, gi_mid, i_ext)
             v = sat_real(v + mul_ufract(k2, p[P_K]))
-        ge = sat_real(mul_ufract(ge, p[P_DES]) + mul_ufract(ue, p[P_RES]))
-        gi = sat_real(mul_ufract(gi, p[P_DIS]) + mul_ufract(ui, p[P_RIS]))
-        ue = mul_ufract(ue, p[P_DES])
-        ui = mul_ufract(ui, p[P_DIS])
+        ge = sat_real(decay(ge, p[P_DES]) + mul_ufract(ue, p[P_RES]))
+        gi = sat_real(decay(gi, p[P_DIS]) + mul_ufract(ui, p[P_RIS]))
+        ue = decay(ue, p[P_DES])
+        ui = decay(ui, p[P_DIS])
     if refractory:
         s[S_REFRAC] -= 1
     elif v >= p[P_VTH]:

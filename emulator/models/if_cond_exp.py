@@ -18,7 +18,7 @@ exactly decaying conductances has a local error of order (h/tau_eff)**3, and
 
 import numba
 
-from ..fixed import mul_real, mul_ufract, sat_real
+from ..fixed import decay, mul_real, mul_ufract, sat_real
 
 NAME = "IF_cond_exp"
 KIND = 3
@@ -68,8 +68,8 @@ def step(p, s, in_e, in_i, i_inj):
             v_mid = sat_real(v + mul_ufract(k1, p[P_KH]))
             k2 = _current(p, v_mid, ge_mid, gi_mid, i_ext)
             v = sat_real(v + mul_ufract(k2, p[P_K]))
-        ge = mul_ufract(ge, p[P_DES])
-        gi = mul_ufract(gi, p[P_DIS])
+        ge = decay(ge, p[P_DES])
+        gi = decay(gi, p[P_DIS])
     if refractory:
         s[S_REFRAC] -= 1
     elif v >= p[P_VTH]:

@@ -38,7 +38,7 @@ directly (it enters ``u``), hence ``INPUT = (-1, -1)``: the sample at ``t`` is N
 
 import numba
 
-from ..fixed import mul_real, mul_ufract, sat_real
+from ..fixed import decay, mul_real, mul_ufract, sat_real
 
 NAME = "IF_curr_alpha"
 KIND = 4
@@ -92,12 +92,12 @@ def step(p, s, in_e, in_i, i_inj):
             v = p[P_V_RESET]
             s[S_REFRAC] = p[P_REFRAC]
         s[S_V] = v
-    raw_e = mul_ufract(ie, p[P_DECAY_E]) + mul_ufract(ue, p[P_P21E])
-    raw_i = mul_ufract(ii, p[P_DECAY_I]) + mul_ufract(ui, p[P_P21I])
+    raw_e = decay(ie, p[P_DECAY_E]) + mul_ufract(ue, p[P_P21E])
+    raw_i = decay(ii, p[P_DECAY_I]) + mul_ufract(ui, p[P_P21I])
     s[S_ISYN_E] = sat_real(raw_e)
     s[S_ISYN_I] = sat_real(raw_i)
     if s[S_ISYN_E] != raw_e or s[S_ISYN_I] != raw_i:
         sat += 1
-    s[S_U_E] = mul_ufract(ue, p[P_DECAY_E])
-    s[S_U_I] = mul_ufract(ui, p[P_DECAY_I])
+    s[S_U_E] = decay(ue, p[P_DECAY_E])
+    s[S_U_I] = decay(ui, p[P_DECAY_I])
     return spiked, sat

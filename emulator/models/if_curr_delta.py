@@ -34,6 +34,7 @@ KIND = 6
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "i_offset", "v_reset", "v_thresh")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring-buffer units per PyNN weight unit (mV)
+WEIGHT_UNIT = "mV"
 
 PARAMS = (("v_inf", "REAL"), ("p22", "UFRACT"), ("v_thresh", "REAL"), ("v_reset", "REAL"),
           ("refrac_ticks", "int"), ("r_m", "REAL"))

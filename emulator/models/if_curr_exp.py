@@ -15,7 +15,7 @@ the reference order of DESIGN.md section 4:
 
 import numba
 
-from ..fixed import mul_real, mul_ufract, sat_real
+from ..fixed import decay, mul_real, mul_ufract, sat_real
 
 NAME = "IF_curr_exp"
 KIND = 0
@@ -65,6 +65,6 @@ def step(p, s, in_e, in_i, i_inj):
             v = p[P_V_RESET]
             s[S_REFRAC] = p[P_REFRAC]
         s[S_V] = v
-    s[S_ISYN_E] = mul_ufract(ie, p[P_DECAY_E])
-    s[S_ISYN_I] = mul_ufract(ii, p[P_DECAY_I])
+    s[S_ISYN_E] = decay(ie, p[P_DECAY_E])
+    s[S_ISYN_I] = decay(ii, p[P_DECAY_I])
     return spiked, sat

@@ -45,6 +45,7 @@ KIND = 7
 PYNN_PARAMS = ("a", "b", "c", "d", "i_offset")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring units per PyNN weight unit (mV)
+WEIGHT_UNIT = "mV"
 V_PEAK = 30.0  # mV: NEST's V_th of izhikevich (PyNN does not expose it)
 U_INIT = -14.0  # mV/ms: PyNN's default initial u
 U_SCALE = 128.0  # u is held as 128 u: 7 more fractional bits, |u| < 512 mV/ms
