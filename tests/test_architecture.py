@@ -62,3 +62,13 @@ def test_pynn_alias_is_the_same_backend():
     assert alias.simulator is neurochip.simulator
     import pyNN.neurochip.simulator as sim_mod
     assert sim_mod.state is neurochip.simulator.state
+
+
+def test_every_package_folder_is_installed():
+    """pyproject lists packages explicitly: a new subpackage must be added there too."""
+    import tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    for top in ("neurochip", "mapping", "emulator"):
+        for init in (ROOT / top).rglob("__init__.py"):
+            name = ".".join(init.parent.relative_to(ROOT).parts)
+            assert name in listed, f"{name} is missing from [tool.setuptools] packages"
