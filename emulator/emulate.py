@@ -75,9 +75,10 @@ class Emulation:
         self.rec_spk_neurons = np.flatnonzero(p.rec_spikes)
         self.rec_spk_pos = np.full(n, -1, np.int64)
         self.rec_spk_pos[self.rec_spk_neurons] = np.arange(len(self.rec_spk_neurons))
+        # recorded (neuron, state column) pairs in neuron order: column k of the samples;
+        # each core's pairs are a contiguous range
         self.state_neuron, self.state_column = np.nonzero(p.rec_state)
-        self.rec_col = np.full(p.state0.shape, -1, np.int64)
-        self.rec_col[self.state_neuron, self.state_column] = np.arange(len(self.state_neuron))
+        self.rec_lo = np.searchsorted(self.state_neuron, p.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = False
@@ -112,7 +113,8 @@ class Emulation:
                   p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
                   p.poisson_refrac, p.poisson_every, self.poisson_count,
                   self.dest_lo, self.dest_hi, self.dest,
-                  self.rec_spk_pos, spike_rec, self.rec_col, state_rec, self.input_col,
+                  self.rec_spk_pos, spike_rec, self.rec_lo, self.state_neuron, self.state_column,
+                  state_rec, self.input_col,
                   self.i_inj, el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
                   el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
                   el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,

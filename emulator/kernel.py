@@ -76,7 +76,8 @@ def run_ticks(t0, t1, cycle_budget,
               poisson_thresh, poisson_start, poisson_end, rng,
               poisson_refrac, poisson_every, poisson_count,
               key_dest_lo, key_dest_hi, key_dest,
-              rec_spk_pos, spike_rec, rec_col, state_rec, input_col, i_inj,
+              rec_spk_pos, spike_rec, rec_lo, rec_neuron, rec_state_col, state_rec, input_col,
+              i_inj,
               cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset, cs_mean,
               cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick, cs_chg_amp, cs_tgt_lo,
               cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng, src_rec,
@@ -150,18 +151,17 @@ def run_ticks(t0, t1, cycle_budget,
                 nxt = ring_lo[c] + (((t + 1) & ((1 << delay_bits[c]) - 1)) << (TYPE_BITS + nb))
                 col_e = input_col[kind, 0]
                 col_i = input_col[kind, 1]
-                for g in range(lo, hi):
-                    for s in range(rec_col.shape[1]):
-                        col = rec_col[g, s]
-                        if col >= 0:
-                            if s == col_e:
-                                state_rec[r, col] = sat_real(
-                                    state[g, s] + ring_to_real(ring[nxt + g - lo], shift[c, 0]))
-                            elif s == col_i:
-                                state_rec[r, col] = sat_real(state[g, s] + ring_to_real(
-                                    ring[nxt + (1 << nb) + g - lo], shift[c, 1]))
-                            else:
-                                state_rec[r, col] = state[g, s]
+                for col in range(rec_lo[c], rec_lo[c + 1]):  # only what is recorded
+                    g = rec_neuron[col]
+                    s = rec_state_col[col]
+                    if s == col_e:
+                        state_rec[r, col] = sat_real(
+                            state[g, s] + ring_to_real(ring[nxt + g - lo], shift[c, 0]))
+                    elif s == col_i:
+                        state_rec[r, col] = sat_real(state[g, s] + ring_to_real(
+                            ring[nxt + (1 << nb) + g - lo], shift[c, 1]))
+                    else:
+                        state_rec[r, col] = state[g, s]
             if not core_sends[c]:
                 n_spk = sent0
         # deliver this tick's packets (stamp t+1) through the routed destinations
