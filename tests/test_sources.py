@@ -45,3 +45,19 @@ def test_gamma_needs_a_whole_order():
                                  "start": np.zeros(1), "duration": np.array([1e10])})
     with pytest.raises(MappingError, match=r"'g': alpha = 2\.5"):
         map_network(NetworkGraph(dt=0.1, populations=(pop,)))
+
+
+@pytest.mark.parametrize("arithmetic", ["fixed", "float"])
+def test_poisson_rate_changed_between_runs(arithmetic):
+    sim.setup(timestep=0.1, seed=3, arithmetic=arithmetic)
+    src = sim.Population(100, sim.SpikeSourcePoisson(rate=10.0))
+    src.record("spikes")
+    sim.run(2000.0)
+    src.set(rate=50.0)
+    sim.run(2000.0)
+    trains = src.get_data().segments[0].spiketrains
+    sim.end()
+    times = np.concatenate([np.asarray(t) for t in trains])
+    first = np.sum(times <= 2000.0) / 100 / 2.0
+    second = np.sum(times > 2000.0) / 100 / 2.0
+    assert abs(first - 10.0) < 1.0 and abs(second - 50.0) < 2.5
