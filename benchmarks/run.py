@@ -1,0 +1,174 @@
+"""Benchmarks of the examples: neurochip (fixed, and float) beside NEST, in one invocation.
+
+Runs ``examples/<name>.py`` as it is, and again with its import line changed from
+``pyNN.neurochip`` to ``pyNN.nest`` (if NEST is installed: ``pip install -e .[reference]``),
+each in a fresh process, and prints per-stage times, synaptic events per second, the peak
+resident memory of each process and the ratios to NEST.
+
+    python benchmarks/run.py cuba|coba|brunel [--scale 1] [--duration 1000] [--repeat 1]
+                             [--no-nest] [--no-float] [--json out.json]
+
+--scale is the fraction of the example's full size: neurons for cuba/coba (--n = 4000
+scale), populations at fixed in-degree for brunel. float is not run for brunel unless
+--float is given.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+IMPORT = "import pyNN.neurochip as sim"
+
+
+def have_nest():
+    try:
+        import nest  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def run_example(source, args, label, timeout=None):
+    """Run ``source`` (a script) in a fresh process with ``args`` and ``--json``; return its
+    JSON dict with ``wall`` (s) and ``rss`` (peak resident memory of that process, MiB)
+    added, or None if it failed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        script = tmp / "example_run.py"
+        script.write_text(source)
+        out = tmp / "out.json"
+        cmd = [sys.executable, str(script), "--plot", "", "--json", str(out), *args]
+        with open(tmp / "stdout", "w") as so, open(tmp / "stderr", "w") as se:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(cmd, stdout=so, stderr=se, cwd=tmp,
+                                 env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            while True:  # os.wait4, not p.wait: it gives this child's own rusage
+                pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    break
+                if timeout and time.perf_counter() - t0 > timeout:
+                    p.kill()
+                    print(f"{label}: killed after {timeout} s")
+                    _, status, ru = os.wait4(p.pid, 0)
+                    break
+                time.sleep(0.05)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            wall = time.perf_counter() - t0
+        rc = p.returncode
+        if rc != 0 or not out.exists():
+            print(f"{label}: failed (exit {rc})\n{(tmp / 'stderr').read_text()[-2000:]}")
+            return None
+        r = json.loads(out.read_text())
+        r["wall"] = wall
+        r["rss"] = ru.ru_maxrss / 1024.0  # kB on Linux
+        r["stdout"] = (tmp / "stdout").read_text()
+        return r
+
+
+def events(r, duration):
+    """Synaptic events: the emulator's count on neurochip, else the example's estimate, else
+    synapses x (0.8 exc + 0.2 inh rate) x duration (uniform connectivity, as cuba/coba)."""
+    if "provenance" in r and r["provenance"]:
+        return r["provenance"]["synaptic_events"]
+    if r.get("estimated_events"):
+        return r["estimated_events"]
+    rt = r["rates"]
+    return r["synapses"] * (0.8 * rt["excitatory"] + 0.2 * rt["inhibitory"]) * duration / 1000.0
+
+
+def variants(name, use_nest=True, use_float=True):
+    src = (EXAMPLES / f"{name}.py").read_text()
+    assert IMPORT in src, f"{name}.py has no line {IMPORT!r}"
+    v = [("neurochip fixed", src, ["--arithmetic", "fixed"])]
+    if use_float:
+        v.append(("neurochip float", src, ["--arithmetic", "float"]))
+    if use_nest:
+        if have_nest():
+            v.append(("NEST", src.replace(IMPORT, "import pyNN.nest as sim"), []))
+        else:
+            print("NEST is not installed (pip install -e .[reference]): no reference column")
+    return v
+
+
+def size_args(name, scale, duration):
+    a = ["--duration", str(duration)]
+    if name == "brunel":
+        return ["--scale", str(scale), *a]
+    return ["--n", str(int(round(4000 * scale))), *a]
+
+
+def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None):
+    """{label: best result (shortest run) of ``repeat`` fresh processes}."""
+    results = {}
+    for label, source, extra in variants(name, use_nest, use_float):
+        best = None
+        for _ in range(repeat):
+            r = run_example(source, [*args, *extra], label, timeout)
+            if r and (best is None or r["run"] < best["run"]):
+                best = r
+        if best:
+            results[label] = best
+    return results
+
+
+def report(title, results, duration):
+    print(f"\n{title}")
+    print(f"{'':17}{'neurons':>8}{'synapses':>11}{'build':>8}{'run':>8}{'extract':>8}{'wall':>7}"
+          f"{'RSS MiB':>9}{'exc Hz':>8}{'inh Hz':>8}{'Mev/s run':>10}")
+    for label, r in results.items():
+        ev = events(r, duration)
+        evs = f"{ev / r['run'] / 1e6:10.1f}"
+        print(f"{label:17}{r['n']:8d}{r['synapses']:11d}{r['build']:8.2f}{r['run']:8.2f}"
+              f"{r['extract']:8.2f}{r['wall']:7.1f}{r['rss']:9.0f}{r['rates']['excitatory']:8.2f}"
+              f"{r['rates']['inhibitory']:8.2f}{evs}")
+    for label, r in results.items():
+        if r.get("stages"):
+            st = r["stages"]
+            ev = r["provenance"]["synaptic_events"]
+            print(f"{label}: " + ", ".join(f"{k} {v:.3f} s" for k, v in st.items())
+                  + f"; {ev:.3g} synaptic events, {ev / st['emulate'] / 1e6:.1f} M/s in the "
+                  f"emulator; {r['provenance']['cores_overrunning']} cores overrun real time")
+    if "NEST" in results:
+        ref = results["NEST"]
+        for label, r in results.items():
+            if label != "NEST":
+                print(f"{label} / NEST: build {r['build'] / ref['build']:.2f}x, "
+                      f"run {r['run'] / ref['run']:.2f}x, build+run "
+                      f"{(r['build'] + r['run']) / (ref['build'] + ref['run']):.2f}x, "
+                      f"wall {r['wall'] / ref['wall']:.2f}x, RSS {r['rss'] / ref['rss']:.2f}x "
+                      f"(below 1: less than NEST)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("name", choices=["cuba", "coba", "brunel"])
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--duration", type=float, default=1000.0, help="ms")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per simulator (best is kept)")
+    ap.add_argument("--no-nest", action="store_true")
+    ap.add_argument("--no-float", action="store_true")
+    ap.add_argument("--float", action="store_true", help="also float for brunel")
+    ap.add_argument("--timeout", type=float, default=None, help="s per process")
+    ap.add_argument("--json", default="", help="write all results to this file")
+    a = ap.parse_args()
+    use_float = not a.no_float and (a.name != "brunel" or a.float)
+    results = run_all(a.name, size_args(a.name, a.scale, a.duration), not a.no_nest, use_float,
+                      a.repeat, a.timeout)
+    report(f"{a.name}, scale {a.scale:g}, {a.duration:g} ms at dt = 0.1 ms (best of {a.repeat}, "
+           f"fresh process each; RSS = peak resident memory of that process; Mev/s run = synaptic "
+           f"events per second of sim.run(), NEST's estimated from the rates)", results, a.duration)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({k: {kk: vv for kk, vv in v.items() if kk != "stdout"}
+                       for k, v in results.items()}, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
