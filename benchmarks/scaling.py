@@ -43,7 +43,7 @@ def main():
         ev = events(r, a.duration)
         em = f"{ev / st['emulate'] / 1e6:9.1f}" if st else f"{'-':>9}"
 
-        def f(k, w):
+        def f(k, w, st=st):
             return f"{st[k]:{w}.2f}" if k in st else f"{'-':>{w}}"
         print(f"{s:6g} {label:16}{r['n']:8d}{r['synapses']:11d}{r['build']:7.2f}{f('map', 7)}"
               f"{f('load', 6)}{f('emulate', 8)}{r['run']:7.2f}{r['wall']:7.1f}"
