@@ -162,6 +162,32 @@ def _fixed_probability(projection, connector):
     return pre, post, {}
 
 
+def _distinct(rs, n_rows, pool, k):
+    """``(n_rows, k)``: k distinct indices in [0, pool) per row, uniformly, in random order.
+
+    Draws a few more than k with replacement, sorts each row (O(k log k), not O(pool)),
+    and picks k of the distinct values at random; rows short of k distinct draw again.
+    The distinct values of uniform draws are a uniform subset given their number, so
+    the k picked are a uniform k-subset.
+    """
+    if 2 * k > pool:  # dense: a random permutation prefix costs little more here
+        return np.argsort(rs.random_sample((n_rows, pool)), axis=1)[:, :k]
+    m = min(pool, k + int(2.0 * k * k / pool) + 16)
+    out = np.empty((n_rows, k), np.int64)
+    todo = np.arange(n_rows)
+    while len(todo):
+        s = np.sort(rs.randint(0, pool, size=(len(todo), m)), axis=1)
+        dup = np.zeros(s.shape, bool)
+        dup[:, 1:] = s[:, 1:] == s[:, :-1]
+        ok = (m - dup.sum(axis=1)) >= k
+        keys = rs.random_sample(s.shape)
+        keys[dup] = 2.0  # duplicates sort last and are never picked
+        pick = np.argsort(keys[ok], axis=1)[:, :k]
+        out[todo[ok]] = np.take_along_axis(s[ok], pick, axis=1)
+        todo = todo[~ok]
+    return out
+
+
 def _sample(rs, n_rows, size, k, replace, exclude_diag):
     """k indices in [0, size) for each of n_rows rows (excluding index == row if asked)."""
     pool = size - 1 if exclude_diag else size
@@ -169,13 +195,13 @@ def _sample(rs, n_rows, size, k, replace, exclude_diag):
         raise errors.ConnectionError(
             f"cannot choose {k} distinct partners out of {pool} without replacement")
     out = np.empty((n_rows, k), np.int64)
-    step = max(1, CHUNK // max(pool if not replace else k, 1))
+    step = max(1, CHUNK // max(k if replace or 2 * k <= pool else pool, 1))
     for a in range(0, n_rows, step):
         b = min(n_rows, a + step)
         if replace:
             idx = rs.randint(0, pool, size=(b - a, k))
         else:
-            idx = np.argsort(rs.random_sample((b - a, pool)), axis=1)[:, :k]
+            idx = _distinct(rs, b - a, pool, k)
         if exclude_diag:
             idx = idx + (idx >= np.arange(a, b)[:, None])
         out[a:b] = idx

@@ -117,3 +117,15 @@ def test_no_self_connections_between_overlapping_views():
     # cells 3 and 4 are in both views: (view a 1 -> view b 0) and (a 2 -> b 1) are self
     assert len(pairs) == 3 * 4 - 2
     assert (1, 0) not in pairs and (2, 1) not in pairs and (0, 0) in pairs
+
+
+def test_distinct_sampling_is_uniform_and_distinct():
+    from neurochip.connectors import _distinct
+    rs = np.random.RandomState(0)
+    out = _distinct(rs, 4000, 50, 10)  # sparse path: draw, sort, pick
+    assert out.shape == (4000, 10)
+    assert all(len(set(row)) == 10 for row in out[:200])
+    counts = np.bincount(out.ravel(), minlength=50)  # each index expected 800 times
+    assert counts.min() > 800 - 5 * np.sqrt(800) and counts.max() < 800 + 5 * np.sqrt(800)
+    dense = _distinct(rs, 100, 12, 10)  # dense path
+    assert all(len(set(row)) == 10 and max(row) < 12 for row in dense)
