@@ -108,17 +108,21 @@ def _rows(tc, ss, li, words, floats, header, slices):
     """
     n_sl = len(slices)
     per = words.shape[1]
-    order = np.lexsort((li, ss, tc))
-    tc, ss, li, words, floats = tc[order], ss[order], li[order], words[order], floats[order]
-    ukey, g_of = np.unique(tc * n_sl + ss, return_inverse=True)
     maxw = max(s.n for s in slices)
+    gkey = tc * n_sl + ss
+    # one stable sort on a combined key: (target core, source slice, source neuron)
+    order = np.argsort(gkey * maxw + li, kind="stable")
+    gkey, li, words, floats = gkey[order], li[order], words[order], floats[order]
+    g_first = np.flatnonzero(np.r_[True, gkey[1:] != gkey[:-1]])
+    ukey = gkey[g_first]
+    g_of = np.repeat(np.arange(len(g_first)), np.diff(np.r_[g_first, len(gkey)]))
     rkey = g_of * maxw + li
     r_first = np.flatnonzero(np.r_[True, rkey[1:] != rkey[:-1]])
     r_count = np.diff(np.r_[r_first, len(rkey)])
     r_group = g_of[r_first]
-    g_stride = np.zeros(len(ukey), np.int64)
-    np.maximum.at(g_stride, r_group, r_count * per)
-    g_stride += header
+    # rows come grouped: each group's widest row, without a scattered maximum
+    rg_first = np.flatnonzero(np.r_[True, r_group[1:] != r_group[:-1]])
+    g_stride = np.maximum.reduceat(r_count * per, rg_first).astype(np.int64) + header
     g_rows = np.array([slices[s].n for s in ukey % n_sl], np.int64)
     g_size = g_rows * g_stride
     g_lo = np.r_[0, np.cumsum(g_size)[:-1]].astype(np.int64)
