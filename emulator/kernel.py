@@ -88,10 +88,11 @@ def run_ticks(t0, t1, cycle_budget,
     for t in range(t0, t1):
         r = t - t0
         n_spk = 0
-        apply_electrodes(t, cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset,
-                         cs_mean, cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick,
-                         cs_chg_amp, cs_tgt_lo, cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng,
-                         i_inj, src_rec[r])
+        if len(cs_kind) > 0:
+            apply_electrodes(t, cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset,
+                             cs_mean, cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick,
+                             cs_chg_amp, cs_tgt_lo, cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng,
+                             i_inj, src_rec[r])
         for c in range(n_cores):
             kind = core_kind[c]
             lo = neuron_lo[c]
