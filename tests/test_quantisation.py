@@ -1,6 +1,5 @@
 """Values the fixed-point machine cannot hold are reported: name, value and range."""
 
-import numpy as np
 import pyNN.neurochip as sim
 import pytest
 
@@ -41,4 +40,3 @@ def test_out_of_range_is_an_error_with_the_range():
     with pytest.raises(OverflowError, match=r"'deep': v_reset = -100000\.0 .*\[-65536\.0, 65535\.9"):
         sim.run(1.0)
     sim.end()
-    assert np.isfinite(1.0)

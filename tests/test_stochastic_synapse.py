@@ -17,7 +17,6 @@ def _transmitted(p, neurons_per_core=None, arithmetic="fixed", n_spikes=400):
                    sim.SimpleStochasticSynapse(weight=1.0, delay=1.0, p=p))
     sim.run(n_spikes * 5.0 + 10)
     prov = sim.provenance()
-    post.record("isyn_exc")
     sim.end()
     return prov["synaptic_events"]
 

@@ -5,14 +5,14 @@ import pyNN.neurochip as sim
 import pytest
 
 
-def _one_input(arithmetic, receptor, weight, variables):
+def _one_input(arithmetic, receptor, weight, variables, duration=10.0):
     sim.setup(timestep=0.1, arithmetic=arithmetic)
     src = sim.Population(1, sim.SpikeSourceArray(spike_times=[2.0]))
     cell = sim.Population(1, sim.IF_curr_exp(tau_syn_E=5.0, tau_syn_I=10.0))
     sim.Projection(src, cell, sim.OneToOneConnector(), sim.StaticSynapse(weight=weight, delay=1.0),
                    receptor_type=receptor)
     cell.record(variables)
-    sim.run(10.0)
+    sim.run(duration)
     seg = cell.get_data().segments[0]
     out = {v: np.asarray(seg.filter(name=v)[0].magnitude)[:, 0] for v in variables}
     sim.end()
@@ -40,14 +40,6 @@ def test_inhibitory_current_is_negative_and_gsyn_is_its_magnitude(arithmetic):
 
 
 def test_a_synaptic_current_decays_all_the_way_to_zero_in_fixed_point():
-    rec = _one_input("fixed", "excitatory", 0.5, ["isyn_exc"])
-    sim.setup(timestep=0.1)
-    src = sim.Population(1, sim.SpikeSourceArray(spike_times=[2.0]))
-    cell = sim.Population(1, sim.IF_curr_exp(tau_syn_E=5.0))
-    sim.Projection(src, cell, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.5, delay=1.0))
-    cell.record("isyn_exc")
-    sim.run(300.0)
-    i = cell.get_data().segments[0].filter(name="isyn_exc")[0].magnitude[:, 0]
-    sim.end()
-    assert rec["isyn_exc"][30] > 0
+    i = _one_input("fixed", "excitatory", 0.5, ["isyn_exc"], duration=300.0)["isyn_exc"]
+    assert i[30] > 0
     assert i[-1] == 0.0  # rounding to nearest alone would stall ~25 LSB above zero
