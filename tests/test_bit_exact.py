@@ -1,0 +1,125 @@
+"""Optimisations of the emulator must not change a single bit of what it computes.
+
+Each network below is run and everything the run returns (spikes, recorded state,
+current-source samples, per-core counters including the cycle estimates, packets per key
+and per link) is digested. The digests in ``data/golden_runs.json`` were taken with the
+plain one-tick-at-a-time, single-thread kernel before any speed work; every later kernel
+must reproduce them, whatever its chunking and number of threads. A change of semantics
+on purpose regenerates them with ``NEUROCHIP_UPDATE_GOLDEN=1 pytest tests/test_bit_exact.py``
+(and says why in the commit).
+"""
+
+import hashlib
+import json
+import os
+import pathlib
+
+import numpy as np
+import pyNN.neurochip as sim
+import pytest
+from pyNN.random import NumpyRNG, RandomDistribution
+
+GOLDEN = pathlib.Path(__file__).parent / "data" / "golden_runs.json"
+UPDATE = os.environ.get("NEUROCHIP_UPDATE_GOLDEN") == "1"
+
+
+def _digest(results) -> str:
+    h = hashlib.sha256()
+    for _, r in results:
+        for name in ("spike_ticks", "spike_neurons", "state_samples", "source_samples",
+                     "counters", "packets_sent", "link_packets", "router_packets", "dropped"):
+            a = np.ascontiguousarray(getattr(r, name))
+            h.update(name.encode())
+            h.update(str(a.dtype).encode() + str(a.shape).encode())
+            h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _balanced(arithmetic, delay, n=600, duration=300.0):
+    """CUBA-like, random delays from ``delay`` up, Poisson drive, v and gsyn recorded."""
+    sim.setup(timestep=0.1, min_delay=delay, arithmetic=arithmetic)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 100)
+    rng = NumpyRNG(seed=77)
+    cell = sim.IF_curr_exp(tau_m=20.0, cm=0.2, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0,
+                           tau_refrac=5.0, tau_syn_E=5.0, tau_syn_I=10.0)
+    exc = sim.Population(int(0.8 * n), cell, label="exc")
+    inh = sim.Population(n - int(0.8 * n), cell, label="inh")
+    noise = sim.Population(60, sim.SpikeSourcePoisson(rate=30.0), label="noise")
+    for pop in (exc, inh):
+        pop.initialize(v=RandomDistribution("uniform", low=-60.0, high=-50.0, rng=rng))
+        pop.record("spikes")
+    exc[:7].record(["v", "isyn_exc", "isyn_inh"])
+    noise.record("spikes")
+    d = RandomDistribution("uniform", low=delay, high=delay + 2.0, rng=rng)
+    conn = sim.FixedProbabilityConnector(0.1, allow_self_connections=False, rng=rng)
+    for pre, w, rt in ((exc, 0.02, "excitatory"), (inh, -0.1, "inhibitory")):
+        for post in (exc, inh):
+            sim.Projection(pre, post, conn, sim.StaticSynapse(weight=w, delay=d), receptor_type=rt)
+    sim.Projection(noise, exc, sim.FixedProbabilityConnector(0.2, rng=rng),
+                   sim.StaticSynapse(weight=0.08, delay=delay), receptor_type="excitatory")
+    sim.run(duration / 2)
+    sim.run(duration / 2)  # two runs: state carries over between calls
+
+
+def _mixed(arithmetic):
+    """Several models, spike arrays, plastic (TM) and stochastic rows, current sources."""
+    sim.setup(timestep=0.1, min_delay=0.1, arithmetic=arithmetic)
+    rng = NumpyRNG(seed=5)
+    src = sim.Population(20, sim.SpikeSourceArray(
+        spike_times=[np.arange(1.0 + i, 200.0, 7.0 + i % 5) for i in range(20)]), label="ssa")
+    poi = sim.Population(30, sim.SpikeSourcePoisson(rate=40.0), label="poisson")
+    cond = sim.Population(40, sim.IF_cond_exp(tau_refrac=2.0), label="cond")
+    izh = sim.Population(25, sim.Izhikevich(), label="izh")
+    alpha = sim.Population(30, sim.IF_curr_alpha(), label="alpha")
+    for pop in (cond, izh, alpha):
+        pop.record("spikes")
+    cond[:3].record(["v", "gsyn_exc"])
+    izh[:2].record("v")
+    sim.Projection(src, cond, sim.FixedProbabilityConnector(0.4, rng=rng),
+                   sim.TsodyksMarkramSynapse(weight=0.02, delay=0.5, U=0.3, tau_rec=200.0,
+                                             tau_facil=50.0), receptor_type="excitatory")
+    sim.Projection(poi, alpha, sim.FixedProbabilityConnector(0.3, rng=rng),
+                   sim.SimpleStochasticSynapse(weight=0.6, delay=0.3, p=0.5),
+                   receptor_type="excitatory")
+    sim.Projection(poi, izh, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=0.4, delay=0.1), receptor_type="excitatory")
+    sim.Projection(cond, alpha, sim.FixedProbabilityConnector(0.2, rng=rng),
+                   sim.StaticSynapse(weight=-0.3, delay=1.0), receptor_type="inhibitory")
+    dc = sim.DCSource(amplitude=0.3, start=20.0, stop=150.0)
+    dc.inject_into(alpha[:10])
+    noisy = sim.NoisyCurrentSource(mean=0.2, stdev=0.3, start=10.0, stop=180.0, dt=1.0)
+    noisy.inject_into(cond[:5])
+    noisy.record()
+    step = sim.StepCurrentSource(times=[30.0, 90.0], amplitudes=[4.0, 0.0])
+    step.inject_into(izh[:4])
+    sim.run(200.0)
+
+
+CASES = {
+    "balanced-fixed-d0.1": lambda: _balanced("fixed", 0.1),
+    "balanced-fixed-d1.5": lambda: _balanced("fixed", 1.5),
+    "balanced-float-d1.0": lambda: _balanced("float", 1.0),
+    "mixed-fixed": lambda: _mixed("fixed"),
+    "mixed-float": lambda: _mixed("float"),
+}
+
+
+def _run_case(name, **emulation_options):
+    CASES[name]()
+    st = sim.simulator.state
+    out = _digest(st.results)
+    n_spikes = sum(len(r.spike_ticks) for _, r in st.results)
+    sim.end()
+    return out, n_spikes
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_runs_match_the_golden_digests(name):
+    golden = json.loads(GOLDEN.read_text()) if GOLDEN.exists() else {}
+    digest, n_spikes = _run_case(name)
+    assert n_spikes > 50, f"{name}: too few spikes ({n_spikes}) for the digest to mean much"
+    if UPDATE:
+        golden[name] = digest
+        GOLDEN.write_text(json.dumps(golden, indent=1, sort_keys=True) + "\n")
+    assert name in golden, f"no golden digest for {name}: run with NEUROCHIP_UPDATE_GOLDEN=1"
+    assert digest == golden[name], f"{name}: the run differs from the golden run"
