@@ -2,37 +2,61 @@
 
 >>> machine = load(program)          # walks every key through the tables once
 >>> result = machine.run(10_000)     # ticks; split into chunks if recording fills up
+
+``threads`` (default: numba's thread count, all cores) shares the cores of the
+machine out among that many threads; the result does not depend on it.
 """
 
 from __future__ import annotations
 
 import time
 
+import numba
 import numpy as np
 
 from .errors import EmulatorError
-from .kernel import COUNTERS, run_ticks
+from .kernel import COUNTERS, MAX_STRETCH, run_ticks
 from .models import input_columns
-from .program import TYPE_BITS, MachineProgram
+from .program import KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
 from .results import RunResult
 from .routing import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, walk_keys
 from .short_term import TM_HEADER, TM_WORDS
+from .stretch import shortest_delay
 
-__all__ = ["load", "Emulation"]
+__all__ = ["load", "Emulation", "check_threads"]
 
 _C_MAX = COUNTERS.index("max_cycles_per_tick")
 
 
-def load(program: MachineProgram, check_routes: bool = True) -> Emulation:
+def load(program: MachineProgram, check_routes: bool = True, threads: int | None = None,
+         stretch: int | None = None) -> Emulation:
     """Lay the program out in memory and resolve routing through the tables."""
-    return Emulation(program, check_routes=check_routes)
+    return Emulation(program, check_routes=check_routes, threads=threads, stretch=stretch)
+
+
+def check_threads(threads) -> int:
+    """The number of threads to use for ``threads`` (None: numba's thread count)."""
+    most = numba.config.NUMBA_NUM_THREADS
+    if threads is None:
+        return most
+    if not isinstance(threads, (int, np.integer)) or not 1 <= threads <= most:
+        raise EmulatorError(f"threads={threads!r}: use 1 to {most} (numba's thread count here; "
+                            f"set NUMBA_NUM_THREADS before the first import for more)")
+    return int(threads)
 
 
 class Emulation:
-    """A loaded machine: dynamic state plus the per-key routing cache."""
+    """A loaded machine: dynamic state plus the per-key routing cache.
 
-    def __init__(self, program: MachineProgram, check_routes: bool = True):
+    ``stretch`` caps the ticks the cores run between deliveries (default: the
+    shortest delay of the machine, at most ``MAX_STRETCH // 2``); 1 is the plain
+    tick-by-tick loop, which the tests compare the default against.
+    """
+
+    def __init__(self, program: MachineProgram, check_routes: bool = True,
+                 threads: int | None = None, stretch: int | None = None):
         self.program = p = program
+        self.threads = check_threads(threads)
         n_chips = p.width * p.height
         self.core_at = np.full((n_chips, 32), -1, dtype=np.int32)
         for c in range(p.n_cores):
@@ -80,6 +104,23 @@ class Emulation:
         self.state_neuron, self.state_column = np.nonzero(p.rec_state)
         self.rec_lo = np.searchsorted(self.state_neuron, p.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
+        d_min = shortest_delay(p.mpt_lo, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.mpt_prow_lo,
+                               p.mpt_pstride, p.mpt_pkind, p.idx_bits, p.delay_bits, p.syn)
+        self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
+        if stretch is not None:
+            if not 1 <= stretch <= self.stretch:
+                raise EmulatorError(f"stretch={stretch}: use 1 to {self.stretch} (the shortest "
+                                    f"delay, {d_min} ticks, bounds it)")
+            self.stretch = int(stretch)
+        # each core's room for the spikes of one tick (a spike array may repeat a neuron)
+        room = np.diff(p.neuron_lo)
+        for c in np.flatnonzero(p.core_kind == KIND_SPIKE_ARRAY):
+            ticks = p.ssa_tick[p.ssa_lo[c]:p.ssa_lo[c + 1]]
+            if len(ticks):
+                room[c] = max(room[c], np.unique(ticks, return_counts=True)[1].max())
+        self.spk_lo = np.r_[0, np.cumsum(room * self.stretch)].astype(np.int64)
+        self.pkt = np.empty(1 << 16, np.int64)
+        self.scratch = np.empty((3, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = False
         self.reset()
@@ -101,24 +142,35 @@ class Emulation:
                         f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
                         f"do not implement the intended multicast tree")
 
-    def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters, spike_buf):
+    def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters):
         p = self.program
         el = p.electrodes
-        run_ticks(a, b, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
-                  p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
-                  p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
-                  self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
-                  np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
-                  p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
-                  p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
-                  p.poisson_refrac, p.poisson_every, self.poisson_count,
-                  self.dest_lo, self.dest_hi, self.dest,
-                  self.rec_spk_pos, spike_rec, self.rec_lo, self.state_neuron, self.state_column,
-                  state_rec, self.input_col,
-                  self.i_inj, el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
-                  el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
-                  el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,
-                  src_rec, packets, counters, spike_buf)
+        spk = np.empty(self.spk_lo[-1], np.int64)
+        spk_n = np.zeros((p.n_cores, self.stretch), np.int64)
+        cyc = np.zeros((p.n_cores, self.stretch), np.int64)
+        pkt_lo = np.zeros(p.n_cores + 1, np.int64)
+        numba.set_num_threads(self.threads)
+        chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
+        try:
+            self.pkt, self.scratch = run_ticks(
+                a, b, self.stretch, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
+                p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
+                p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
+                self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
+                np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
+                p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
+                p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
+                p.poisson_refrac, p.poisson_every, self.poisson_count,
+                self.dest_lo, self.dest_hi, self.dest,
+                self.rec_spk_pos, spike_rec, self.rec_lo, self.state_neuron, self.state_column,
+                state_rec, self.input_col,
+                self.i_inj, el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
+                el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
+                el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,
+                src_rec, packets, counters, spk, self.spk_lo, spk_n, cyc, self.pkt, pkt_lo,
+                self.scratch)
+        finally:
+            numba.set_parallel_chunksize(chunk)
 
     @property
     def t(self) -> int:
@@ -132,7 +184,9 @@ class Emulation:
         # plastic rows change as the network runs: the emulation works on its own copy
         self.syn = p.syn.copy() if np.any(p.mpt_prow_lo >= 0) else p.syn
         self.syn_wf = p.syn_wf.copy() if np.any(p.mpt_prow_lo >= 0) else p.syn_wf
-        self.i_inj = np.zeros(p.n_neurons, self.state.dtype)
+        # injected current: a row per tick of a stretch where current sources set it
+        rows = self.stretch if p.electrodes.n_sources else 1
+        self.i_inj = np.zeros((rows, p.n_neurons), self.state.dtype)
         self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
         self.ssa_ptr = p.ssa_lo[:-1].copy()
         self.rng = p.rng0.copy()
@@ -197,7 +251,6 @@ class Emulation:
         n_chips = p.width * p.height
         counters = np.zeros((p.n_cores, len(COUNTERS)), np.int64)
         packets = np.zeros(p.n_neurons, np.int64)
-        spike_buf = np.empty(max(p.n_neurons, 1), np.int64)
         budget = int(p.dt * 1e-3 * 200e6)
         spk_t, spk_n, samples, sources = [], [], [], []
         n_src = p.electrodes.n_sources
@@ -207,7 +260,7 @@ class Emulation:
             tj = time.perf_counter()
             self._kernel(t0, t0, budget, np.zeros((0, n_words), np.uint32),
                          np.zeros((0, len(self.state_neuron)), self.state.dtype),
-                         np.zeros((0, n_src), self.state.dtype), packets, counters, spike_buf)
+                         np.zeros((0, n_src), self.state.dtype), packets, counters)
             self.timings["jit"] = time.perf_counter() - tj
             self._warm = True
         done = 0
@@ -218,8 +271,7 @@ class Emulation:
             src_rec = np.zeros((chunk, n_src), self.state.dtype)
             a = self._t
             tr = time.perf_counter()
-            self._kernel(a, a + chunk, budget, spike_rec, state_rec, src_rec, packets, counters,
-                         spike_buf)
+            self._kernel(a, a + chunk, budget, spike_rec, state_rec, src_rec, packets, counters)
             self.timings["emulate"] += time.perf_counter() - tr
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kernel import COUNTERS
+from .cores import COUNTERS
 
 __all__ = ["RunResult"]
 

@@ -8,6 +8,7 @@ from pyNN import common
 from pyNN.common.control import DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
 from pyNN.recording import get_io
 
+from emulator import EmulatorError, check_threads
 from mapping.machine import DTCM_BYTES
 from mapping.partition import max_delay_ticks
 
@@ -18,9 +19,9 @@ __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
            "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
            "num_processes", "rank", "set_number_of_neurons_per_core"]
 
-_OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay")
+_OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "threads")
 # accepted for compatibility with other backends; they do not change the emulation
-_IGNORED = ("threads", "t_flush", "spike_precision", "verbosity", "recording_precision",
+_IGNORED = ("t_flush", "spike_precision", "verbosity", "recording_precision",
             "rank", "num_processes", "time_scale_factor", "n_chips_required", "n_boards_required",
             "model_binary_folder", "database_socket_addresses", "graph_label", "use_cvode",
             "rtol", "atol", "default_maxstep", "allow_offgrid_spikes", "recording_format",
@@ -34,7 +35,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     or "float", the float64 reference through the same loop), ``machine``
     ("spinn3", "spinn5", "WxH" torus, a MachineSpec, or None: the smallest that
     fits), ``placer`` ("sequential" or "traffic"), ``seed`` (global seed of the on-core
-    random generators).
+    random generators), ``threads`` (threads the emulator shares the cores out
+    among; default all of numba's; the results do not depend on it).
     """
     unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
     if unknown:
@@ -62,6 +64,10 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     st.machine = extra_params.get("machine")
     st.placer = extra_params.get("placer", "sequential")
     st.seed = int(extra_params.get("seed", extra_params.get("rng_seed", 0)))
+    try:
+        st.threads = check_threads(extra_params.get("threads"))
+    except EmulatorError as e:
+        raise NeurochipError(f"setup(): {e}") from None
     st.neurons_per_core = {}
     st.clear()
     st.machine_spec()  # validate the machine argument now

@@ -44,6 +44,7 @@ class State(common.control.BaseState):
         self.machine = None
         self.placer = "sequential"
         self.seed = 0
+        self.threads = None
         self.neurons_per_core = {}
         self.segment_counter = -1
         self.clear()
@@ -129,7 +130,7 @@ class State(common.control.BaseState):
         mapping = map_network(graph, self.machine_spec(), placer=self.placer,
                               arithmetic=self.arithmetic, max_per_core=self.neurons_per_core)
         t2 = time.perf_counter()
-        emulation = load(mapping.program)
+        emulation = load(mapping.program, threads=self.threads)
         self.timings.update(graph=t1 - t0, map=t2 - t1, load=time.perf_counter() - t2)
         if self.emulation is not None and self.t_ticks > 0:
             old = self.emulation

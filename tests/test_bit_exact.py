@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 
+import numba
 import numpy as np
 import pyNN.neurochip as sim
 import pytest
@@ -104,7 +105,7 @@ CASES = {
 }
 
 
-def _run_case(name, **emulation_options):
+def _run_case(name):
     CASES[name]()
     st = sim.simulator.state
     out = _digest(st.results)
@@ -123,3 +124,37 @@ def test_runs_match_the_golden_digests(name):
         GOLDEN.write_text(json.dumps(golden, indent=1, sort_keys=True) + "\n")
     assert name in golden, f"no golden digest for {name}: run with NEUROCHIP_UPDATE_GOLDEN=1"
     assert digest == golden[name], f"{name}: the run differs from the golden run"
+
+
+def _result_digest(result) -> str:
+    return _digest([(None, result)])
+
+
+@pytest.mark.parametrize("name, stretch", [("balanced-fixed-d1.5", 15),
+                                           ("balanced-float-d1.0", 10), ("mixed-float", 1)])
+def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
+    """The default (several threads, stretches of the shortest delay) against one thread,
+    one tick at a time, on the same loaded program."""
+    from emulator import load
+    CASES[name]()
+    program = sim.simulator.state.mapping.program
+    n_ticks = sim.simulator.state.t_ticks
+    sim.end()
+    plain = load(program, threads=1, stretch=1)
+    fast = load(program)
+    assert fast.stretch == stretch
+    many = min(2, numba.config.NUMBA_NUM_THREADS)
+    results = [plain.run(n_ticks), fast.run(n_ticks), load(program, threads=many).run(n_ticks)]
+    assert len(results[0].spike_ticks) > 50
+    assert len({_result_digest(r) for r in results}) == 1
+
+
+def test_threads_out_of_range_is_refused_with_the_limit():
+    with pytest.raises(Exception, match=r"threads=0: use 1 to \d+"):
+        sim.setup(timestep=0.1, threads=0)
+    from emulator import EmulatorError, load
+    CASES["mixed-fixed"]()
+    program = sim.simulator.state.mapping.program
+    sim.end()
+    with pytest.raises(EmulatorError, match=r"stretch=5: use 1 to 1 \(the shortest delay"):
+        load(program, stretch=5)

@@ -1,0 +1,203 @@
+"""Packet delivery: sorting a stretch's spikes into per-core queues, then each core's
+master-table searches and synaptic rows.
+
+``sort_packets`` (one thread) walks the spikes of a stretch of ticks in the order
+the machine emits them (tick, then core, then the core's own order) and appends
+one packet per destination core of the key to that core's queue: a packet is
+``neuron << TICK_BITS | tick offset``. ``deliver_core`` then works through one
+core's queue in that order, so every core sees its packets in the same order
+whatever the number of threads: float sums and short-term plasticity come out
+bit-identical. It first searches the master population table for every packet
+of the queue, then walks the rows, prefetching the rows of later packets while
+it adds the weights of the current one into the ring buffer.
+"""
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from .cores import C_FAILED_MPT, C_PKTS_RX, C_RING_SAT, C_SYN_EVENTS, CYCLES
+from .prefetch import prefetch
+from .program import TYPE_BITS
+from .short_term import tm_row
+from .stochastic import stochastic_row
+
+__all__ = ["sort_packets", "deliver_core", "ring_add", "TICK_BITS", "MAX_STRETCH"]
+
+TICK_BITS = 7
+MAX_STRETCH = 1 << TICK_BITS  # ticks in one stretch, at most
+AHEAD = 8  # packets between a row's prefetch and its use
+CYCLES_PACKET = CYCLES["packet"]
+CYCLES_SYNAPSE = CYCLES["synapse"]
+
+
+def ring_add(ring, i, word, wf):
+    """Add one synaptic word's weight to ring slot ``i``; returns 1 on saturation."""
+    s = int(ring[i]) + (int(word) >> 16)
+    ring[i] = min(s, 0xFFFF)
+    return int(s > 0xFFFF)
+
+
+@overload(ring_add)
+def _ring_add(ring, i, word, wf):
+    if isinstance(ring.dtype, types.Integer):
+        def impl(ring, i, word, wf):
+            s = np.int64(ring[i]) + (np.int64(word) >> np.int64(16))
+            if s > 0xFFFF:
+                ring[i] = 0xFFFF
+                return 1
+            ring[i] = s
+            return 0
+        return impl
+
+    def fimpl(ring, i, word, wf):
+        ring[i] += wf
+        return 0
+    return fimpl
+
+
+@numba.njit(cache=True)
+def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest_lo, dest_hi,
+                 dest, rec_spk_pos, spike_rec, packets_per_key, pkt_lo, pkt):
+    """Record the stretch's spikes and queue their packets by destination core.
+
+    Spikes of tick offset ``k`` go to row ``k + r_off`` of ``spike_rec``. Fills
+    ``pkt_lo`` (``n_cores + 1``) and returns the queue array (``pkt`` itself, or a
+    larger one when it is too small).
+    """
+    n_cores = len(neuron_lo) - 1
+    off = np.empty(n_cores, np.int64)
+    pkt_lo[:] = 0
+    for c in range(n_cores):  # pass 1: record, count packets per destination core
+        off[c] = spk_lo[c]
+    for k in range(n_ticks):
+        r = k + r_off
+        for c in range(n_cores):
+            a = off[c]
+            b = a + spk_n[c, k]
+            off[c] = b
+            for s in range(a, b):
+                g = spk[s]
+                pos = rec_spk_pos[g]
+                if pos >= 0:
+                    spike_rec[r, pos >> 5] |= np.uint32(1) << np.uint32(pos & 31)
+                if core_sends[c]:
+                    packets_per_key[g] += 1
+                    for j in range(dest_lo[g], dest_hi[g]):
+                        pkt_lo[dest[j] + 1] += 1
+    for c in range(n_cores):
+        pkt_lo[c + 1] += pkt_lo[c]
+    if pkt_lo[n_cores] > len(pkt):
+        pkt = np.empty(2 * pkt_lo[n_cores], np.int64)
+    fill = pkt_lo[:-1].copy()
+    for c in range(n_cores):  # pass 2: the queues, in emission order
+        off[c] = spk_lo[c]
+    for k in range(n_ticks):
+        for c in range(n_cores):
+            a = off[c]
+            b = a + spk_n[c, k]
+            off[c] = b
+            if not core_sends[c]:
+                continue
+            for s in range(a, b):
+                g = spk[s]
+                word = (np.int64(g) << TICK_BITS) | k
+                for j in range(dest_lo[g], dest_hi[g]):
+                    dc = dest[j]
+                    pkt[fill[dc]] = word
+                    fill[dc] += 1
+    return pkt
+
+
+@numba.njit(cache=True, inline="always")
+def mpt_search(dc, key, mpt_lo, mpt_key, mpt_mask, mpt_n):
+    """Master population table of core ``dc``: binary search for the last entry whose
+    key is <= ``key``; returns ``(entry, local index)``, entry -1 when none matches."""
+    a = mpt_lo[dc]
+    b = mpt_lo[dc + 1]
+    while a < b:
+        m = (a + b) >> 1
+        if np.int64(mpt_key[m]) <= key:
+            a = m + 1
+        else:
+            b = m
+    e = a - 1
+    if e < mpt_lo[dc] or (key & np.int64(mpt_mask[e])) != np.int64(mpt_key[e]):
+        return -1, np.int64(0)
+    local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
+    if local >= mpt_n[e]:
+        return -1, np.int64(0)
+    return e, local
+
+
+@numba.njit(cache=True)
+def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_bits,
+                 delay_bits, ring_lo, mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n,
+                 mpt_prow_lo, mpt_pstride, mpt_pkind, syn, syn_wf, ring, syn_seed, tm_lut, tm_tau,
+                 counters, cyc):
+    """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``) of the stretch
+    starting at tick ``t0``; ``row_of``, ``prow_of``, ``entry_of`` are scratch space of
+    the queue's length."""
+    float_syn = len(syn_wf) > 0
+    tmask = (1 << TICK_BITS) - 1
+    failed = 0
+    for p in range(plo, phi):  # the master-table searches
+        e, local = mpt_search(dc, np.int64(key_of[pkt[p] >> TICK_BITS]), mpt_lo, mpt_key,
+                              mpt_mask, mpt_n)
+        entry_of[p] = e
+        row_of[p] = -1
+        prow_of[p] = -1
+        if e < 0:
+            failed += 1
+            continue
+        if mpt_row_lo[e] >= 0:
+            row_of[p] = mpt_row_lo[e] + local * mpt_stride[e]
+        if mpt_prow_lo[e] >= 0:
+            prow_of[p] = mpt_prow_lo[e] + local * mpt_pstride[e]
+    for p in range(plo, min(plo + AHEAD, phi)):
+        if row_of[p] >= 0:
+            prefetch(syn, row_of[p])
+    nb = idx_bits[dc]
+    tb = TYPE_BITS + nb
+    rmask = (np.int64(1) << (delay_bits[dc] + tb)) - 1
+    base = ring_lo[dc]
+    sat = 0
+    events = 0
+    for p in range(plo, phi):  # the rows
+        q = p + AHEAD
+        if q < phi:
+            if row_of[q] >= 0:
+                prefetch(syn, row_of[q])
+            if prow_of[q] >= 0:
+                prefetch(syn, prow_of[q])
+        e = entry_of[p]
+        if e < 0:
+            continue
+        k = pkt[p] & tmask
+        stamp = t0 + k + 1
+        tt = np.int64(stamp) << tb
+        cnt = np.int64(0)
+        row = row_of[p]
+        if row >= 0:  # static row
+            cnt = np.int64(syn[row])
+            for w in range(row + 1, row + 1 + cnt):
+                word = np.int64(syn[w])
+                wf = syn_wf[w] if float_syn else 0.0
+                sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
+        prow = prow_of[p]
+        if prow >= 0:  # plastic row: short-term or stochastic
+            if mpt_pkind[e] == 0:
+                pc, ps = tm_row(syn, syn_wf, prow, stamp, ring, base, rmask, tt, tm_lut,
+                                tm_tau, float_syn)
+            else:
+                pc, ps = stochastic_row(syn, syn_wf, prow, stamp, ring, base, rmask, tt,
+                                        syn_seed, float_syn)
+            cnt += pc
+            sat += ps
+        events += cnt
+        cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
+    counters[dc, C_PKTS_RX] += phi - plo
+    counters[dc, C_FAILED_MPT] += failed
+    counters[dc, C_RING_SAT] += sat
+    counters[dc, C_SYN_EVENTS] += events
