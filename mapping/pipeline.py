@@ -25,7 +25,7 @@ from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
 from .neurons import POISSON_MODELS, neuron_rows, poisson_arrays, spike_array_events
-from .partition import bits_for, delay_ticks, neuron_dtcm_bytes, partition
+from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition
 from .place import PLACERS
 from .route import route
 from .synapses import layout_synapses, weight_shifts
@@ -102,10 +102,11 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     max_delay = np.ones(len(graph.populations), np.int64)
     for prj in graph.projections:
         if len(prj.delay):
-            max_delay[prj.post] = max(max_delay[prj.post], int(delay_ticks(prj, graph.dt).max()))
+            max_delay[prj.post] = max(max_delay[prj.post], max_delay_of(prj, graph.dt))
     delay_bits = np.array([max(int(max_delay[s.pop]).bit_length(), 1) for s in slices], np.int32)
     shifts = weight_shifts(graph)
-    layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts)
+    layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
+                             with_floats=arithmetic != "fixed")
     if layout.quantised_to_zero:
         warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
              f"format and will have no effect: a population's ring step is set by the largest "

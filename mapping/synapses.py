@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from emulator import models as neuron_models
 from emulator.program import TYPE_BITS
-from emulator.short_term import NO_LUT, TM_HEADER, decay_tables
-from emulator.stochastic import P_ALWAYS, ST_HEADER
+from emulator.short_term import NO_LUT, TM_HEADER, TM_WORDS, decay_tables
+from emulator.stochastic import P_ALWAYS, ST_HEADER, ST_WORDS
 
 from .errors import MappingError
-from .partition import delay_ticks
 
 __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "RECEPTOR_TYPE",
            "PLASTIC_TM", "PLASTIC_STOCHASTIC"]
@@ -99,43 +99,62 @@ class SynapseLayout:
         return np.bincount(self.g_core, words, minlength=n_cores).astype(np.int64)
 
 
-def _rows(tc, ss, li, words, floats, header, slices):
-    """Rows of ``words.shape[1]`` words per synapse behind ``header`` words, one row per
-    source neuron, fixed stride per (target core, source slice) group.
+CHUNK = 1 << 20  # static synapses encoded at a time: bounds the host's temporary memory
 
-    Returns ``(group keys, group first word, group stride, group synapse count, syn,
-    syn_wf)``; word 0 of each row is its synapse count.
+
+@numba.njit(cache=True)
+def _fill(rows, row_addr, fill, words, floats, syn, syn_wf):
+    """Append each synapse's words (and float twins) to its row, in the given order."""
+    per = words.shape[1]
+    for k in range(len(rows)):
+        r = rows[k]
+        a = row_addr[r] + per * fill[r]
+        fill[r] += 1
+        for j in range(per):
+            syn[a + j] = words[k, j]
+        if len(syn_wf):
+            for j in range(per):
+                syn_wf[a + j] = floats[k, j]
+
+
+def _rows(jobs, place, encode, header, per, slices, with_floats):
+    """Rows of ``per`` words per synapse behind ``header`` words, one row per source
+    neuron, fixed stride per (target core, source slice) group, synapses in each row in
+    the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses).
+
+    ``place(prj, lo, hi)`` gives the ``(target core, source slice, source neuron)`` of the
+    range, ``encode(prj, lo, hi)`` its ``(words, floats)``, each ``(hi - lo, per)``. A
+    counting sort in two passes: the host never holds more than one range's temporaries
+    besides the rows themselves. Returns ``(group keys, group first word, group stride,
+    group synapse count, syn, syn_wf)``; word 0 of each row is its synapse count.
     """
     n_sl = len(slices)
-    per = words.shape[1]
-    maxw = max(s.n for s in slices)
-    gkey = tc * n_sl + ss
-    # one stable sort on a combined key: (target core, source slice, source neuron)
-    order = np.argsort(gkey * maxw + li, kind="stable")
-    gkey, li, words, floats = gkey[order], li[order], words[order], floats[order]
-    g_first = np.flatnonzero(np.r_[True, gkey[1:] != gkey[:-1]])
-    ukey = gkey[g_first]
-    g_of = np.repeat(np.arange(len(g_first)), np.diff(np.r_[g_first, len(gkey)]))
-    rkey = g_of * maxw + li
-    r_first = np.flatnonzero(np.r_[True, rkey[1:] != rkey[:-1]])
-    r_count = np.diff(np.r_[r_first, len(rkey)])
-    r_group = g_of[r_first]
-    # rows come grouped: each group's widest row, without a scattered maximum
-    rg_first = np.flatnonzero(np.r_[True, r_group[1:] != r_group[:-1]])
-    g_stride = np.maximum.reduceat(r_count * per, rg_first).astype(np.int64) + header
+    ukey = np.unique(np.concatenate([np.unique(tc * n_sl + ss) for tc, ss, _ in
+                                     (place(*job) for job in jobs)]))
     g_rows = np.array([slices[s].n for s in ukey % n_sl], np.int64)
+    row_base = np.r_[0, np.cumsum(g_rows)].astype(np.int64)
+    counts = np.zeros(row_base[-1], np.int64)
+    g_syn = np.zeros(len(ukey), np.int64)
+    for job in jobs:  # pass 1: synapses per row
+        tc, ss, li = place(*job)
+        g = np.searchsorted(ukey, tc * n_sl + ss)
+        counts += np.bincount(row_base[g] + li, minlength=len(counts))
+        g_syn += np.bincount(g, minlength=len(ukey))
+    g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
     g_size = g_rows * g_stride
     g_lo = np.r_[0, np.cumsum(g_size)[:-1]].astype(np.int64)
+    row_group = np.repeat(np.arange(len(ukey)), g_rows)
+    row_start = g_lo[row_group] + (np.arange(len(counts)) - row_base[row_group]) * g_stride[row_group]
     syn = np.zeros(int(g_size.sum()), np.uint32)
-    syn_wf = np.zeros(len(syn))
-    row_lo = g_lo[r_group] + li[r_first] * g_stride[r_group]
-    syn[row_lo] = r_count
-    rank = np.arange(len(rkey)) - np.repeat(r_first, r_count)
-    addr = np.repeat(row_lo, r_count) + header + per * rank
-    for k in range(per):
-        syn[addr + k] = words[:, k]
-        syn_wf[addr + k] = floats[:, k]
-    g_syn = np.bincount(g_of, minlength=len(ukey)).astype(np.int64)
+    syn_wf = np.zeros(len(syn) if with_floats else 0)
+    syn[row_start] = counts
+    fill = np.zeros(len(counts), np.int64)
+    for job in jobs:  # pass 2: the words
+        tc, ss, li = place(*job)
+        rows = row_base[np.searchsorted(ukey, tc * n_sl + ss)] + li
+        words, floats = encode(*job)
+        _fill(rows, row_start + header, fill, words.astype(np.uint32),
+              floats if with_floats else np.zeros((0, per)), syn, syn_wf)
     return ukey, g_lo, g_stride, g_syn, syn, syn_wf
 
 
@@ -163,73 +182,86 @@ def _tm_words(graph, prj, word, w_ring, luts):
     return words, floats
 
 
-def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayout:
+def _check_signs(graph, prj):
+    post = graph.populations[prj.post]
+    w = np.asarray(prj.weight, np.float64)
+    conductance = neuron_models.BY_NAME[post.model].CONDUCTANCE
+    if (RECEPTOR_TYPE[prj.receptor] == 0 or conductance) and np.any(w < 0):
+        raise MappingError(
+            f"projection {prj.label!r}: weights onto {post.model}'s {prj.receptor} synapses "
+            f"must be >= 0, got {w.min():g}; use receptor_type='inhibitory' for inhibition")
+    if RECEPTOR_TYPE[prj.receptor] == 1 and not conductance and np.any(w > 0):
+        raise MappingError(
+            f"projection {prj.label!r}: inhibitory weights onto the current-based "
+            f"{post.model} must be <= 0 (PyNN's sign convention), got {w.max():g} nA")
+
+
+def layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
+                    with_floats: bool = True) -> SynapseLayout:
     """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core); the
     delays have been checked by :func:`mapping.partition.partition`, which also chose
-    ``delay_bits`` to hold the longest delay into each population."""
+    ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
+    also the float twins of the words (float arithmetic)."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):
         pop_first.setdefault(s.pop, i)
         if s.lo == 0:
             pop_width[s.pop] = s.n
-    static = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
-    plastic = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
-    stochastic = {k: [] for k in ("tc", "ss", "li", "words", "floats")}
     luts = {}
-    zeros = 0
-    next_sid = 0
-    for prj in graph.projections:
-        if not len(prj.pre_idx):
-            continue
+    zeros = [0]
+    next_sid = {}
+
+    def place(prj, lo, hi):
+        pre, post = prj.pre_idx[lo:hi], prj.post_idx[lo:hi]
+        return (pop_first[prj.post] + post // pop_width[prj.post],
+                pop_first[prj.pre] + pre // pop_width[prj.pre], pre % pop_width[prj.pre])
+
+    def encode(prj, lo, hi):
         t = RECEPTOR_TYPE[prj.receptor]
-        post = graph.populations[prj.post]
-        w = np.asarray(prj.weight, np.float64)
-        conductance = neuron_models.BY_NAME[post.model].CONDUCTANCE
-        if (t == 0 or conductance) and np.any(w < 0):
-            raise MappingError(
-                f"projection {prj.label!r}: weights onto {post.model}'s {prj.receptor} synapses "
-                f"must be >= 0, got {w.min():g}; use receptor_type='inhibitory' for inhibition")
-        if t == 1 and not conductance and np.any(w > 0):
-            raise MappingError(
-                f"projection {prj.label!r}: inhibitory weights onto the current-based "
-                f"{post.model} must be <= 0 (PyNN's sign convention), got {w.max():g} nA")
-        d = delay_ticks(prj, graph.dt)
-        tc = pop_first[prj.post] + prj.post_idx // pop_width[prj.post]
-        ss = pop_first[prj.pre] + prj.pre_idx // pop_width[prj.pre]
-        li = prj.pre_idx % pop_width[prj.pre]
-        pl = prj.post_idx % pop_width[prj.post]
-        w_ring = _ring_weights(graph, prj)
+        w = np.asarray(prj.weight[lo:hi], np.float64)
+        d = np.rint(np.asarray(prj.delay[lo:hi], np.float64) / graph.dt).astype(np.int64)
+        post = prj.post_idx[lo:hi]
+        tc = pop_first[prj.post] + post // pop_width[prj.post]
+        pl = post % pop_width[prj.post]
+        w_ring = np.abs(w) * neuron_models.BY_NAME[graph.populations[prj.post].model].WEIGHT_SCALE
         q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, t])).astype(np.int64)
-        zeros += int(np.count_nonzero((q == 0) & (w != 0)))
+        zeros[0] += int(np.count_nonzero((q == 0) & (w != 0)))
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (TYPE_BITS + nb)) | (t << nb) | pl
         if prj.dynamics == "tsodyks_markram":
-            words, floats = _tm_words(graph, prj, word, w_ring, luts)
-            target = plastic
-        elif prj.dynamics == "stochastic":
+            return _tm_words(graph, prj, word, w_ring, luts)
+        if prj.dynamics == "stochastic":
             prob = np.broadcast_to(np.asarray(prj.dyn_params["p"], float), word.shape)
             if np.any((prob < 0) | (prob > 1)):
                 raise MappingError(f"projection {prj.label!r}: p must be in [0, 1], got "
                                    f"{prob[(prob < 0) | (prob > 1)][0]:g}")
-            sid = next_sid + np.arange(len(word))
-            next_sid += len(word)
+            sid = next_sid[id(prj)] + np.arange(len(word))
             thresh = np.rint(prob * float(P_ALWAYS))
-            words = np.stack([word, thresh, sid], axis=1).astype(np.uint64)
-            floats = np.stack([w_ring, prob, np.zeros(len(word))], axis=1)
-            target = stochastic
+            return (np.stack([word, thresh, sid], axis=1).astype(np.uint64),
+                    np.stack([w_ring, prob, np.zeros(len(word))], axis=1))
+        return word[:, None], w_ring[:, None]
+
+    jobs = {"static": [], "tsodyks_markram": [], "stochastic": []}
+    sid = 0
+    for prj in graph.projections:
+        n = len(prj.pre_idx)
+        if not n:
+            continue
+        _check_signs(graph, prj)
+        if prj.dynamics == "static":  # in ranges: the host's temporaries stay small
+            jobs["static"] += [(prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
         else:
-            words, floats = word[:, None], w_ring[:, None]
-            target = static
-        for k, v in zip(target, (tc, ss, li, words, floats)):
-            target[k].append(v)
+            jobs[prj.dynamics].append((prj, 0, n))
+            if prj.dynamics == "stochastic":
+                next_sid[id(prj)] = sid
+                sid += n
     n_sl = len(slices)
     parts = []
-    for cols, header in ((static, 1), (plastic, TM_HEADER), (stochastic, ST_HEADER)):
-        if cols["tc"]:
-            parts.append(_rows(*(np.concatenate(cols[k]) for k in cols), header, slices))
-        else:
-            parts.append(None)
+    for kind, header, per in (("static", 1, 1), ("tsodyks_markram", TM_HEADER, TM_WORDS),
+                              ("stochastic", ST_HEADER, ST_WORDS)):
+        parts.append(_rows(jobs[kind], place, encode, header, per, slices, with_floats)
+                     if jobs[kind] else None)
     keys = np.unique(np.concatenate([p[0] for p in parts if p is not None] or [np.zeros(0, int)]))
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
@@ -260,6 +292,13 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts) -> SynapseLayou
     return SynapseLayout(
         g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride, g_plo=g_plo,
         g_pstride=g_pstride, g_pkind=g_pkind, g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
-        g_synapses=g_syn, syn=np.concatenate(syn) if syn else np.zeros(0, np.uint32),
-        syn_wf=np.concatenate(syn_wf) if syn_wf else np.zeros(0), quantised_to_zero=zeros,
+        g_synapses=g_syn, syn=_joined(syn, np.uint32), syn_wf=_joined(syn_wf, np.float64),
+        quantised_to_zero=zeros[0],
         tm_lut=decay_tables(tau) if len(tau) else np.zeros((0, 2, 256), np.uint32), tm_tau=tau)
+
+
+def _joined(parts, dtype):
+    """One array of the parts (the only part itself, without a copy)."""
+    if not parts:
+        return np.zeros(0, dtype)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
