@@ -17,7 +17,7 @@ from emulator.program import RING_ADDRESS_BITS, TYPE_BITS
 from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 
-__all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "bits_for",
+__all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "max_delay_of", "bits_for",
            "max_delay_ticks", "neuron_dtcm_bytes"]
 
 DEFAULT_MAX_PER_CORE = {"SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024,
@@ -50,6 +50,11 @@ def delay_ticks(prj, dt: float) -> np.ndarray:
     return np.rint(np.asarray(prj.delay, dtype=np.float64) / dt).astype(np.int64)
 
 
+def max_delay_of(prj, dt: float) -> int:
+    """The longest delay of a projection in ticks (rounding is monotone)."""
+    return int(np.rint(np.float64(np.max(prj.delay)) / dt))
+
+
 def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -> int:
     """DTCM of a core holding ``n`` neurons of ``model`` (parameters and state as words,
     the injected current, u16 ring buffers, master population table)."""
@@ -78,10 +83,11 @@ def _check_delays(graph, dtcm_bytes, n_sources):
     for prj in graph.projections:
         if not len(prj.delay):
             continue
-        d = delay_ticks(prj, graph.dt)
-        bad = (d < 1) | (d > limit)
-        if np.any(bad):
-            k = int(np.argmax(bad))
+        # rounding is monotone: the extremes decide (the whole array only for the message)
+        lo, hi = (np.rint(np.float64(f(prj.delay)) / graph.dt) for f in (np.min, np.max))
+        if lo < 1 or hi > limit:
+            d = delay_ticks(prj, graph.dt)
+            k = int(np.argmax((d < 1) | (d > limit)))
             raise MappingError(
                 f"projection {prj.label!r}: delay {prj.delay[k]:g} ms is {d[k]} timesteps of "
                 f"{graph.dt:g} ms; supported delays are 1..{limit} timesteps ({graph.dt:g}.."
@@ -106,7 +112,7 @@ def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = 
     max_delay = np.zeros(len(graph.populations), np.int64)
     for prj in graph.projections:
         if len(prj.delay):
-            max_delay[prj.post] = max(max_delay[prj.post], int(delay_ticks(prj, graph.dt).max()))
+            max_delay[prj.post] = max(max_delay[prj.post], max_delay_of(prj, graph.dt))
     n_src_slices = sum(-(-p.size // (p.max_per_core or limits[p.model])) for p in graph.populations)
     _check_delays(graph, dtcm_bytes, n_src_slices)
     slices = []

@@ -46,7 +46,7 @@ def fast_connect(projection, connector) -> bool:
             values[name] = np.asarray(given[name], float)
         else:
             values[name] = _evaluate(params[name], pre, post)
-    projection._store(pre.astype(np.int64), post.astype(np.int64), values)
+    projection._store(pre, post, values)
     return True
 
 
@@ -72,8 +72,8 @@ def _parameter_maps(projection):
 
 
 def _evaluate(value, pre, post):
-    if isinstance(value, float):
-        return np.full(len(pre), value)
+    if isinstance(value, float):  # one value for all: held once (see Projection._store)
+        return np.float64(value)
     if isinstance(value, RandomDistribution):
         return np.asarray(value.next(len(pre)), float).reshape(len(pre)) if len(pre) else np.zeros(0)
     return np.asarray(value[pre, post], float)

@@ -19,6 +19,8 @@ DYNAMICS_OF = {"StaticSynapse": "static", "TsodyksMarkramSynapse": "tsodyks_mark
 
 __all__ = ["Projection", "Connection"]
 
+INDEX = np.int32  # connection ends: half the memory of int64 (populations stay below 2**31)
+
 
 class Connection(common.Connection):
     """One connection, a view onto the projection's arrays."""
@@ -39,7 +41,7 @@ class Connection(common.Connection):
         return float(self.projection._attr(name)[self.index])
 
     def _set(self, name, value):
-        self.projection._attr(name)[self.index] = value
+        self.projection._writable(name)[self.index] = value
         simulator.state.mark_dirty()
 
     weight = property(lambda self: self._get("weight"), lambda self, v: self._set("weight", v))
@@ -95,22 +97,25 @@ class Projection(common.Projection):
                             location_selector=None, **connection_parameters):
         if location_selector is not None:
             raise NeurochipError("neurochip has no multicompartment neurons")
-        pre = np.asarray(presynaptic_indices, np.int64).ravel()
+        pre = np.asarray(presynaptic_indices, INDEX).ravel()
         n = len(pre)
         self._chunks["pre"].append(pre)
-        self._chunks["post"].append(np.broadcast_to(np.int64(postsynaptic_index), (n,)))
+        self._chunks["post"].append(np.broadcast_to(INDEX(postsynaptic_index), (n,)))
         for name in self._params:
             value = connection_parameters.get(name, 0.0)
             self._chunks[name].append(np.broadcast_to(np.asarray(value, float), (n,)).ravel())
         self._arrays = None
 
     def _store(self, pre, post, values):
-        """Add connections given as whole arrays (``values``: parameter -> array)."""
+        """Add connections given as whole arrays (``values``: parameter -> array, or a
+        single value for all of them, which is then held once, not per connection)."""
         n = len(pre)
-        self._chunks["pre"].append(pre)
-        self._chunks["post"].append(post)
+        self._chunks["pre"].append(np.asarray(pre).astype(INDEX, copy=False))
+        self._chunks["post"].append(np.asarray(post).astype(INDEX, copy=False))
         for name in self._params:
-            self._chunks[name].append(np.broadcast_to(values[name], (n,)).astype(float))
+            v = np.asarray(values[name], np.float64)
+            self._chunks[name].append(np.broadcast_to(v, (n,)) if v.ndim == 0 else
+                                      v.astype(np.float64, copy=False))
         self._arrays = None
 
     def _all(self):
@@ -119,9 +124,9 @@ class Projection(common.Projection):
             if c["pre"] and len(c["pre"]) > 1:
                 self._arrays = {k: np.concatenate(v) for k, v in c.items()}
             elif c["pre"]:
-                self._arrays = {k: np.array(v[0]) for k, v in c.items()}
+                self._arrays = {k: v[0] for k, v in c.items()}
             else:
-                self._arrays = {k: np.zeros(0, np.int64 if k in ("pre", "post") else float)
+                self._arrays = {k: np.zeros(0, INDEX if k in ("pre", "post") else float)
                                 for k in c}
             self._chunks = {k: [v] for k, v in self._arrays.items()}
         return self._arrays
@@ -139,6 +144,15 @@ class Projection(common.Projection):
             raise NeurochipError(f"Projection {self.label!r} has no attribute {name!r}; it has "
                                  f"{list(self._params)}")
         return self._all()[name]
+
+    def _writable(self, name):
+        """``_attr(name)`` as an array of its own that may be written (a value held once
+        for all connections is spread out first)."""
+        arr = self._attr(name)
+        if not arr.flags.writeable or (len(arr) > 1 and arr.strides[0] == 0):
+            arr = self._arrays[name] = np.array(arr)
+            self._chunks[name] = [arr]
+        return arr
 
     def _check_signs(self, w):
         if not len(w):
@@ -215,7 +229,7 @@ class Projection(common.Projection):
         if "weight" in new:  # validate before anything changes
             self._check_signs(new["weight"])
         for name, values in new.items():
-            self._attr(name)[:] = values
+            self._writable(name)[:] = values
         simulator.state.mark_dirty()
 
     def _set_initial_value_array(self, variable, initial_value):
@@ -224,13 +238,22 @@ class Projection(common.Projection):
 
     def _specs(self, index):
         """This projection as the mapping sees it: one ProjectionSpec per pair of root
-        populations (several when pre or post is an Assembly)."""
-        pre_pop, pre_idx = _resolve(self.pre, self._pre, index)
-        post_pop, post_idx = _resolve(self.post, self._post, index)
-        pairs = pre_pop * (len(index) + 1) + post_pop
+        populations (several when pre or post is an Assembly). Between two populations
+        (or views) the spec shares this projection's arrays: nothing is copied."""
         w, d = self._attr("weight"), self._attr("delay")
         dynamics = DYNAMICS_OF[type(self.synapse_type).__name__]
         extra = [name for name in self._params if name not in ("weight", "delay")]
+        if not isinstance(self.pre, common.Assembly) and not isinstance(self.post, common.Assembly):
+            (a, pre_idx), (b, post_idx) = (_root(self.pre, self._pre, index),
+                                           _root(self.post, self._post, index))
+            yield ProjectionSpec(label=self.label, pre=a, post=b, receptor=self.receptor_type,
+                                 pre_idx=pre_idx, post_idx=post_idx, weight=w, delay=d,
+                                 dynamics=dynamics,
+                                 dyn_params={name: self._attr(name) for name in extra})
+            return
+        pre_pop, pre_idx = _resolve(self.pre, self._pre, index)
+        post_pop, post_idx = _resolve(self.post, self._post, index)
+        pairs = pre_pop * (len(index) + 1) + post_pop
         for pair in np.unique(pairs):
             k = pairs == pair
             a, b = divmod(int(pair), len(index) + 1)
@@ -265,8 +288,13 @@ def _resolve(side, idx, index):
             p, i = _resolve(part, idx[sel] - bounds[m], index)
             pop[sel], local[sel] = p, i
         return pop, local
+    pop, local = _root(side, idx, index)
+    return np.full(len(idx), pop), np.asarray(local, np.int64)
+
+
+def _root(side, idx, index):
+    """(root population number, index in it) of the ends ``idx`` of a Population or a
+    PopulationView (the array itself for a Population)."""
     if isinstance(side, common.PopulationView):
-        root = side.grandparent
-        return (np.full(len(idx), index[id(root)]),
-                np.asarray(side.index_in_grandparent(idx), np.int64))
-    return np.full(len(idx), index[id(side)]), idx
+        return index[id(side.grandparent)], np.asarray(side.index_in_grandparent(idx))
+    return index[id(side)], idx
