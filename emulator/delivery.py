@@ -27,7 +27,8 @@ __all__ = ["sort_packets", "deliver_core", "ring_add", "TICK_BITS", "MAX_STRETCH
 
 TICK_BITS = 7
 MAX_STRETCH = 1 << TICK_BITS  # ticks in one stretch, at most
-AHEAD = 8  # packets between a row's prefetch and its use
+AHEAD = 16  # packets between a row's prefetch and its use
+LINES = 4  # 64-byte lines of a row prefetched, at most
 CYCLES_PACKET = CYCLES["packet"]
 CYCLES_SYNAPSE = CYCLES["synapse"]
 
@@ -142,9 +143,23 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_b
     float_syn = len(syn_wf) > 0
     tmask = (1 << TICK_BITS) - 1
     failed = 0
-    for p in range(plo, phi):  # the master-table searches
-        e, local = mpt_search(dc, np.int64(key_of[pkt[p] >> TICK_BITS]), mpt_lo, mpt_key,
-                              mpt_mask, mpt_n)
+    end = mpt_lo[dc + 1]
+    # the master-table searches; packets come in runs from one source core, so the entry
+    # the previous search found is tried first: when it matches and the next entry's key
+    # is above this key, the binary search would end on it too
+    last = np.int64(-1)
+    for p in range(plo, phi):
+        key = np.int64(key_of[pkt[p] >> TICK_BITS])
+        if (last >= 0 and (key & np.int64(mpt_mask[last])) == np.int64(mpt_key[last])
+                and (last + 1 == end or np.int64(mpt_key[last + 1]) > key)):
+            e = last
+            local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
+            if local >= mpt_n[e]:
+                e = -1
+        else:
+            e, local = mpt_search(dc, key, mpt_lo, mpt_key, mpt_mask, mpt_n)
+            if e >= 0:
+                last = e
         entry_of[p] = e
         row_of[p] = -1
         prow_of[p] = -1
@@ -167,8 +182,10 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_b
     for p in range(plo, phi):  # the rows
         q = p + AHEAD
         if q < phi:
-            if row_of[q] >= 0:
-                prefetch(syn, row_of[q])
+            if row_of[q] >= 0:  # every cache line of the row, up to LINES of them
+                r = row_of[q]
+                for w in range(r, r + min(np.int64(mpt_stride[entry_of[q]]), LINES * 16), 16):
+                    prefetch(syn, w)
             if prow_of[q] >= 0:
                 prefetch(syn, prow_of[q])
         e = entry_of[p]
