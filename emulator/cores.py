@@ -9,6 +9,7 @@ their count per tick in ``spk_n``; the tick loop delivers them afterwards.
 
 import numba
 
+from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
 from .models.dispatch import neuron_step
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
@@ -29,19 +30,23 @@ COUNTERS = ("spikes_sent", "packets_received", "synaptic_events", "failed_mpt_se
 CYCLES = {"tick": 1000, "neuron": 120, "source": 60, "packet": 250, "synapse": 25}
 CYCLES_NEURON = CYCLES["neuron"]
 CYCLES_SOURCE = CYCLES["source"]
+CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(cache=True)
-def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, ring_lo,
+def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, dring, ring_lo,
                 idx_bits, delay_bits, shift, ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
                 poisson_thresh, poisson_start, poisson_end, rng, poisson_refrac, poisson_every,
                 poisson_count, rec_lo, rec_neuron, rec_state_col, state_rec, input_col, i_inj,
-                counters, spk, spk_lo, spk_n, cyc):
+                counters, spk, spk_lo, spk_n, cyc, di_lo, di_target, di_type, di_weight,
+                di_weight_f, di_delay, di_thresh, di_start, di_end, di_refrac, di_every, di_rng,
+                di_count, di_cdf_lo, di_cdf):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c``.
 
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
     it has a single row); state samples go to row ``t - r0`` of ``state_rec``; the
-    cycles each tick costs are added to ``cyc[c, k]``.
+    cycles each tick costs are added to ``cyc[c, k]``; ``di_*`` are the delegated Poisson
+    sources (:mod:`emulator.direct`).
     """
     kind = core_kind[c]
     lo = neuron_lo[c]
@@ -94,12 +99,22 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, r
                     spk[out] = g
                     out += 1
             counters[c, C_REAL_SAT] += sat
-            cyc[c, k] += CYCLES_NEURON * (hi - lo)
+            nxt = ring_lo[c] + (((t + 1) & dmask) << (TYPE_BITS + nb))
+            ev = 0
+            if di_lo[c + 1] > di_lo[c]:  # delegated Poisson sources (emulator.direct)
+                ev, rsat = direct_inputs(c, t, lo, dring, ring_lo[c], TYPE_BITS + nb, dmask, inh,
+                                         di_lo, di_target, di_type, di_weight, di_weight_f,
+                                         di_delay, di_thresh, di_start, di_end, di_refrac,
+                                         di_every, di_rng, di_count, di_cdf_lo, di_cdf)
+                # the next slot is complete in both rings now: one ring from here on
+                rsat += merge_slot(ring, dring, nxt, nxt + 2 * inh)
+                counters[c, C_SYN_EVENTS] += ev
+                counters[c, C_RING_SAT] += rsat
+            cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
             # synaptic state is recorded as the next tick will use it: decayed, plus the
             # input already waiting in the next ring slot (as NEST records it); sample
             # t - r0 is the state at (t+1)*dt
             r = t - r0
-            nxt = ring_lo[c] + (((t + 1) & dmask) << (TYPE_BITS + nb))
             col_e = input_col[kind, 0]
             col_i = input_col[kind, 1]
             for col in range(rec_lo[c], rec_lo[c + 1]):  # only what is recorded

@@ -145,6 +145,7 @@ class Emulation:
     def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters):
         p = self.program
         el = p.electrodes
+        di = p.direct
         spk = np.empty(self.spk_lo[-1], np.int64)
         spk_n = np.zeros((p.n_cores, self.stretch), np.int64)
         cyc = np.zeros((p.n_cores, self.stretch), np.int64)
@@ -154,7 +155,7 @@ class Emulation:
         try:
             self.pkt, self.scratch = run_ticks(
                 a, b, self.stretch, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
-                p.params, self.state, self.ring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
+                p.params, self.state, self.ring, self.dring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
                 p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
                 self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
                 np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
@@ -168,7 +169,9 @@ class Emulation:
                 el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
                 el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,
                 src_rec, packets, counters, spk, self.spk_lo, spk_n, cyc, self.pkt, pkt_lo,
-                self.scratch)
+                self.scratch, di.lo, di.target, di.type, di.weight, di.weight_f, di.delay,
+                di.thresh, di.start, di.end, di.refrac, di.every, self.di_rng, self.di_count,
+                di.cdf_lo, di.cdf)
         finally:
             numba.set_parallel_chunksize(chunk)
 
@@ -188,6 +191,8 @@ class Emulation:
         rows = self.stretch if p.electrodes.n_sources else 1
         self.i_inj = np.zeros((rows, p.n_neurons), self.state.dtype)
         self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
+        # delegated Poisson sources' own ring (emulator.direct); empty without them
+        self.dring = np.zeros(len(self.ring) if p.direct.n else 0, dtype=self._ring_dtype)
         self.ssa_ptr = p.ssa_lo[:-1].copy()
         self.rng = p.rng0.copy()
         self.poisson_count = np.zeros((p.n_neurons, 2), np.int64)
@@ -196,6 +201,8 @@ class Emulation:
         self.cs_val = np.zeros(el.n_sources, self.state.dtype)
         self.cs_pair_val = np.zeros(len(el.tgt), self.state.dtype)
         self.cs_rng = el.rng0.copy()
+        self.di_rng = p.direct.rng0.copy()
+        self.di_count = np.zeros((p.direct.n, 2), np.int64)
         self._t = 0
 
     def adopt_state(self, other: Emulation):
@@ -207,6 +214,11 @@ class Emulation:
         self.ring = other.ring.astype(self.ring.dtype)
         self.rng = other.rng.copy()
         self.poisson_count = other.poisson_count.copy()
+        if other.di_rng.shape == self.di_rng.shape:  # delegated sources go on drawing
+            self.di_rng = other.di_rng.copy()
+            self.di_count = other.di_count.copy()
+        if other.dring.shape == self.dring.shape:
+            self.dring = other.dring.astype(self.dring.dtype)
         if self.syn.shape == other.syn.shape and np.any(self.program.mpt_pkind[
                 self.program.mpt_prow_lo >= 0] == 0):
             self._adopt_plastic_state(other)

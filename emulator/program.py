@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .direct import DirectInputs, no_direct_inputs
 from .electrodes import Electrodes, no_electrodes
 from .errors import ProgramError
 from .routing_entry import ROUTE_ENTRY
@@ -90,6 +91,8 @@ class MachineProgram:
         Poisson-type sources: ticks without draws after a spike (dead time), and
         the number of Poisson events per spike (a gamma process of that order);
         default 0 and 1, the plain Poisson source.
+    direct : DirectInputs, optional
+        Poisson sources run on their targets' cores (see :mod:`emulator.direct`).
     """
 
     dt: float
@@ -141,6 +144,7 @@ class MachineProgram:
     poisson_every: np.ndarray | None = None
     mpt_pkind: np.ndarray | None = None
     syn_seed: int = 0
+    direct: DirectInputs | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -174,6 +178,9 @@ class MachineProgram:
             raise ProgramError("MachineProgram.tm_lut must be (L, 2, 256) uint32 with L tm_tau")
         if self.electrodes is None:
             object.__setattr__(self, "electrodes", no_electrodes(fixed))
+        if self.direct is None:
+            object.__setattr__(self, "direct", no_direct_inputs(len(self.core_chip)))
+        self._check_direct(fixed)
         value_dtype = np.int64 if fixed else np.float64
         for name in ("amplitude", "offset", "mean", "stdev", "chg_amp"):
             if getattr(self.electrodes, name).dtype != value_dtype:
@@ -238,6 +245,22 @@ class MachineProgram:
                 raise ProgramError(
                     f"core {c} holds {self.neuron_lo[c + 1] - self.neuron_lo[c]} neurons but "
                     f"idx_bits={self.idx_bits[c]} addresses only {size}")
+
+    def _check_direct(self, fixed):
+        d = self.direct
+        if len(d.lo) != len(self.core_chip) + 1:
+            raise ProgramError("MachineProgram.direct.lo needs one entry per core plus one")
+        if d.weight.dtype != np.int64 or len(d.weight_f) != (0 if fixed else d.n):
+            raise ProgramError(f"MachineProgram.direct: {self.arithmetic} arithmetic needs int64 "
+                               f"weight and {'no' if fixed else 'one float'} weight_f per entry")
+        if d.n:
+            core = np.repeat(np.arange(len(self.core_chip)), np.diff(d.lo))
+            if np.any((d.target < self.neuron_lo[core]) | (d.target >= self.neuron_lo[core + 1])):
+                raise ProgramError("MachineProgram.direct.target holds a neuron of another core")
+            if np.any(np.isin(self.core_kind[core], (KIND_SPIKE_ARRAY, KIND_POISSON))):
+                raise ProgramError("MachineProgram.direct: only neuron cores take direct inputs")
+            if np.any(d.weight < 0) or np.any(d.weight > 0xFFFF):
+                raise ProgramError("MachineProgram.direct.weight must be in 0..65535 ring units")
 
     @property
     def n_cores(self) -> int:

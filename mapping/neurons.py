@@ -14,7 +14,8 @@ from emulator.rng import seed_kiss
 from .errors import MappingError
 from .neuron_constants import CONSTANTS
 
-__all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "NEVER", "POISSON_MODELS"]
+__all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_window", "NEVER",
+           "POISSON_MODELS"]
 
 NEVER = np.int64(1) << 62
 
@@ -107,12 +108,21 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> tuple:
     if np.any(prob >= 1.0):
         raise MappingError(
             f"{where}: rate {rate.max():g} Hz is at least one spike per "
-            f"timestep ({1000.0 / dt:g} Hz at dt={dt} ms); the on-core generator sends at most "
-            f"one spike per timestep: use a lower rate or several sources")
+            f"timestep ({1000.0 / dt:g} Hz at dt={dt} ms); a source core sends at most "
+            f"one spike per timestep: use a lower rate or several sources, or connect it "
+            f"one-to-one (each source to one neuron, spikes not recorded), so that it runs on "
+            f"its targets' cores, which draw Poisson counts")
     thresh = np.minimum(np.rint(prob * 2.0 ** 32), 2.0 ** 32 - 1).astype(np.uint32)
+    start, end = poisson_window(pop, dt)
+    return thresh, start, end, refrac, every, seed_kiss(seed, pop_index, np.arange(pop.size))
+
+
+def poisson_window(pop, dt: float) -> tuple:
+    """``(start, end)`` per neuron: the source sends spikes stamped in ticks [start, end)."""
+    p = pop.params
     start = np.rint(np.asarray(p["start"]) / dt).astype(np.int64) + 1
     stop = np.asarray(p["start"], np.float64) + np.asarray(p["duration"])
     end = np.full(pop.size, NEVER)
     finite = np.isfinite(stop)
     end[finite] = np.rint(stop[finite] / dt).astype(np.int64) + 1
-    return thresh, start, end, refrac, every, seed_kiss(seed, pop_index, np.arange(pop.size))
+    return np.broadcast_to(start, (pop.size,)).copy(), end

@@ -96,8 +96,10 @@ def _check_delays(graph, dtcm_bytes, n_sources):
                 f"(delay-extension cores are not implemented)")
 
 
-def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = None) -> list:
-    """Slices of every population, population by population, in index order.
+def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = None,
+              skip: frozenset = frozenset()) -> list:
+    """Slices of every population but those in ``skip``, population by population, in
+    index order.
 
     Parameters
     ----------
@@ -113,10 +115,13 @@ def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = 
     for prj in graph.projections:
         if len(prj.delay):
             max_delay[prj.post] = max(max_delay[prj.post], max_delay_of(prj, graph.dt))
-    n_src_slices = sum(-(-p.size // (p.max_per_core or limits[p.model])) for p in graph.populations)
+    n_src_slices = sum(-(-p.size // (p.max_per_core or limits[p.model]))
+                       for i, p in enumerate(graph.populations) if i not in skip)
     _check_delays(graph, dtcm_bytes, n_src_slices)
     slices = []
     for i, pop in enumerate(graph.populations):
+        if i in skip:
+            continue
         n = min(pop.max_per_core or limits[pop.model], pop.size)
         if pop.model in models.BY_NAME:
             d_bits = max(int(max_delay[i]), 1).bit_length()

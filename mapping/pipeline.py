@@ -19,6 +19,7 @@ from emulator.program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineP
 from emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
+from .delegate import count_factors, delegated_sources, encode_direct
 from .electrodes import encode_electrodes
 from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
@@ -95,7 +96,8 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
         warnings.warn(msg, QuantisationWarning, stacklevel=3)
 
     dtcm = machine.dtcm_bytes if machine is not None else MachineSpec(1, 1).dtcm_bytes
-    slices = partition(graph, dtcm, max_per_core)
+    delegated = delegated_sources(graph)  # Poisson sources run on their targets' cores
+    slices = partition(graph, dtcm, max_per_core, skip=delegated)
     n = len(slices)
     models = [graph.populations[s.pop].model for s in slices]
     idx_bits = np.array([bits_for(s.n) for s in slices], np.int32)
@@ -104,9 +106,9 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
         if len(prj.delay):
             max_delay[prj.post] = max(max_delay[prj.post], max_delay_of(prj, graph.dt))
     delay_bits = np.array([max(int(max_delay[s.pop]).bit_length(), 1) for s in slices], np.int32)
-    shifts = weight_shifts(graph)
+    shifts = weight_shifts(graph, count_factors(graph, delegated, graph.dt))
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
-                             with_floats=arithmetic != "fixed")
+                             with_floats=arithmetic != "fixed", skip_pre=delegated)
     if layout.quantised_to_zero:
         warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
              f"format and will have no effect: a population's ring step is set by the largest "
@@ -164,10 +166,17 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
                       idx_bits, delay_bits, shifts, layout, tables_after, dest_lists,
                       arithmetic, warn)
     times["encode"] = time.perf_counter() - t3
-    pop_lo = np.zeros(len(graph.populations), np.int64)
+    pop_lo = np.full(len(graph.populations), -1, np.int64)  # -1: no neurons of its own
     for i, s in reversed(list(enumerate(slices))):
         if s.lo == 0:
             pop_lo[s.pop] = program.neuron_lo[i]
+    if delegated:
+        direct, zeros = encode_direct(graph, delegated, pop_lo, program.neuron_lo, shifts,
+                                      arithmetic == "fixed")
+        program = dataclasses.replace(program, direct=direct)
+        if zeros:
+            warn(f"{zeros} non-zero weight(s) of Poisson sources run on their targets' cores "
+                 f"round to 0 in the 16-bit ring format and will have no effect")
     if graph.electrodes:
         program = dataclasses.replace(
             program, electrodes=encode_electrodes(graph, pop_lo, arithmetic == "fixed"))

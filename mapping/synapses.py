@@ -33,22 +33,24 @@ def _ring_weights(graph, prj) -> np.ndarray:
     return np.abs(np.asarray(prj.weight, np.float64)) * model.WEIGHT_SCALE
 
 
-def weight_shifts(graph) -> np.ndarray:
+def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
     """``(n_pops, 2)`` shift per population x synapse type.
 
     The shift is the smallest in [0, 15] for which the largest total weight that
     one ring slot of any neuron can receive (every input spiking into the same
-    slot) still fits 16 bits: ring slots can then never saturate.
+    slot) still fits 16 bits: ring slots can then never saturate. ``factors``:
+    projection index -> spikes one synapse can bring in one tick (default 1).
     """
+    factors = factors or {}
     shifts = np.zeros((len(graph.populations), 2), np.int32)
     bound = np.zeros((len(graph.populations), 2))
     for pop_i, pop in enumerate(graph.populations):
         for t in (0, 1):
             total = np.zeros(pop.size)
-            for prj in graph.projections:
+            for j, prj in enumerate(graph.projections):
                 if prj.post == pop_i and RECEPTOR_TYPE[prj.receptor] == t and len(prj.weight):
                     total += np.bincount(prj.post_idx, _ring_weights(graph, prj),
-                                         minlength=pop.size)
+                                         minlength=pop.size) * factors.get(j, 1)
             bound[pop_i, t] = total.max(initial=0.0)
     for (pop_i, t), b in np.ndenumerate(bound):
         s = 0
@@ -196,12 +198,13 @@ def _check_signs(graph, prj):
             f"{post.model} must be <= 0 (PyNN's sign convention), got {w.max():g} nA")
 
 
-def layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
-                    with_floats: bool = True) -> SynapseLayout:
+def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
+                    skip_pre: frozenset = frozenset()) -> SynapseLayout:
     """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core); the
     delays have been checked by :func:`mapping.partition.partition`, which also chose
     ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
-    also the float twins of the words (float arithmetic)."""
+    also the float twins of the words (float arithmetic). Projections from the
+    populations in ``skip_pre`` get no rows (see :mod:`mapping.delegate`)."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):
@@ -249,6 +252,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
         if not n:
             continue
         _check_signs(graph, prj)
+        if prj.pre in skip_pre:
+            continue
         if prj.dynamics == "static":  # in ranges: the host's temporaries stay small
             jobs["static"] += [(prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
         else:

@@ -56,6 +56,8 @@ class Recorder(recording.Recorder):
         out_ids, out_t = [], []
         for mapping, res in st.results:
             lo = mapping.pop_neuron_lo[pop]
+            if lo < 0:  # a source run on its targets' cores: no spikes of its own
+                continue
             local = res.spike_neurons - lo
             keep = (local >= 0) & (local < self.population.size) & (res.spike_ticks >= k0)
             keep[keep] = np.isin(local[keep], want)

@@ -1,0 +1,163 @@
+"""Poisson inputs drawn on the target core (a Poisson source with one synapse per neuron).
+
+A Poisson source whose every neuron has at most one synapse (PyNN's
+OneToOneConnector onto a population) need not occupy cores and send packets:
+like sPyNNaker's Poisson delegate, which hands such sources to their target and
+feeds them through SDRAM, the target core runs each source itself. Entry ``e``
+of core ``c`` (``lo[c] <= e < lo[c + 1]``) is one such synapse onto neuron
+``target[e]`` (synapse type ``type``, ring units ``weight`` or float ``weight_f``,
+``delay`` ticks).
+
+In tick ``t`` the core runs the source's tick ``t`` and adds what it sends to slot
+``t + 1 + delay`` of a second ring buffer, ``dring``, laid out as the core's ring
+buffer (the SDRAM input of sPyNNaker's delegate); the neuron update adds the two
+rings' slots. The source's logic is the source core's, draw for draw from the same
+generator (the source's KISS state and dead-time/gamma counters move here), so a
+delegated source gives the same spikes at its target as the same source on its
+own core, in fixed point bit for bit (the sum of two saturating u16 rings, capped,
+is the capped sum). A separate ring keeps float sums in one order whatever the
+stretch of ticks between deliveries. A source whose rate is one spike per tick or more, which a source core
+cannot send (one packet per neuron per tick), draws a Poisson count instead:
+entries with ``cdf_lo >= 0`` take one uniform u0.32 draw and send the number of
+thresholds ``cdf[cdf_lo:...]`` it reaches (``P(K <= k)`` in u0.32; the last is
+``2**32``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from .errors import ProgramError
+from .rng import kiss_next
+
+__all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot"]
+
+
+@dataclass(frozen=True, eq=False)
+class DirectInputs:
+    """All delegated Poisson synapses of a machine (E entries), by target core."""
+
+    lo: np.ndarray          # (C + 1,) int64
+    target: np.ndarray      # (E,) int64, global neuron index
+    type: np.ndarray        # (E,) int32, 0 excitatory, 1 inhibitory
+    weight: np.ndarray      # (E,) int64, ring units (fixed point)
+    weight_f: np.ndarray    # (E,) float64, ring units (float arithmetic), else empty
+    delay: np.ndarray       # (E,) int64 ticks, >= 1
+    thresh: np.ndarray      # (E,) uint32, as MachineProgram.poisson_thresh
+    start: np.ndarray       # (E,) int64
+    end: np.ndarray         # (E,) int64
+    refrac: np.ndarray      # (E,) int64
+    every: np.ndarray       # (E,) int64
+    rng0: np.ndarray        # (E, 4) uint32
+    cdf_lo: np.ndarray      # (E,) int64, -1 for the one-spike-per-tick generator
+    cdf: np.ndarray         # uint64 thresholds of the count tables
+
+    def __post_init__(self):
+        e = len(self.target)
+        for f in fields(self):
+            arr = getattr(self, f.name)
+            if f.name in ("lo", "cdf", "weight_f"):
+                continue
+            if len(arr) != e:
+                raise ProgramError(f"DirectInputs.{f.name} has {len(arr)} entries, target {e}")
+        if self.lo[-1] != e or np.any(np.diff(self.lo) < 0):
+            raise ProgramError("DirectInputs.lo must be non-decreasing and end at the entry count")
+        if e and np.any(self.delay < 1):
+            raise ProgramError("DirectInputs.delay must be >= 1 tick")
+        if np.any(self.cdf_lo >= len(self.cdf)):
+            raise ProgramError("DirectInputs.cdf_lo points beyond the count tables")
+
+    @property
+    def n(self) -> int:
+        return len(self.target)
+
+
+def no_direct_inputs(n_cores: int) -> DirectInputs:
+    z = np.zeros(0, np.int64)
+    return DirectInputs(lo=np.zeros(n_cores + 1, np.int64), target=z, type=np.zeros(0, np.int32),
+                        weight=z, weight_f=np.zeros(0), delay=z, thresh=np.zeros(0, np.uint32),
+                        start=z, end=z, refrac=z, every=z, rng0=np.zeros((0, 4), np.uint32),
+                        cdf_lo=z, cdf=np.zeros(0, np.uint64))
+
+
+@numba.njit(cache=True)
+def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype, weight,
+                  weight_f, delay, thresh, start, end, refrac, every, rng, count, cdf_lo, cdf):
+    """Core ``c``, tick ``t``: run each delegated source's tick ``t`` and add what it sends
+    into slot ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot
+    is ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n``
+    is the core's first neuron). Returns (spikes sent, ring saturations)."""
+    events = 0
+    sat = 0
+    float_ring = len(weight_f) > 0
+    for e in range(di_lo[c], di_lo[c + 1]):
+        if not (start[e] <= t + 1 and t + 1 < end[e]):  # spikes are stamped t + 1
+            continue
+        k = 0
+        if cdf_lo[e] >= 0:  # a Poisson count
+            u = np.uint64(kiss_next(rng[e]))
+            j = cdf_lo[e]
+            while u >= cdf[j]:
+                j += 1
+            k = j - cdf_lo[e]
+        elif count[e, 0] > 0:  # dead time after a spike
+            count[e, 0] -= 1
+        elif kiss_next(rng[e]) < thresh[e]:
+            count[e, 1] += 1
+            if count[e, 1] >= every[e]:  # gamma order
+                count[e, 1] = 0
+                count[e, 0] = refrac[e]
+                k = 1
+        if k == 0:
+            continue
+        events += k
+        i = base + (((t + 1 + delay[e]) & dmask) << tb) + dtype[e] * inh + (target[e] - lo_n)
+        if float_ring:
+            dring[i] += k * weight_f[e]
+        else:
+            s = np.int64(dring[i]) + k * weight[e]
+            if s > 0xFFFF:
+                s = 0xFFFF
+                sat += 1
+            dring[i] = s
+    return events, sat
+
+
+def merge_slot(ring, dring, lo, hi):
+    """Move ``dring[lo:hi]`` into ``ring[lo:hi]`` (capped at 0xFFFF in fixed point);
+    returns the number of entries capped."""
+    capped = 0
+    for j in range(lo, hi):
+        s = ring[j] + dring[j]
+        capped += int(s > 0xFFFF)
+        ring[j] = min(s, 0xFFFF)
+        dring[j] = 0
+    return capped
+
+
+@overload(merge_slot)
+def _merge_slot(ring, dring, lo, hi):
+    if isinstance(ring.dtype, types.Integer):
+        def impl(ring, dring, lo, hi):
+            capped = 0
+            for j in range(lo, hi):
+                s = np.int64(ring[j]) + np.int64(dring[j])
+                if s > 0xFFFF:
+                    s = 0xFFFF
+                    capped += 1
+                ring[j] = s
+                dring[j] = 0
+            return capped
+        return impl
+
+    def fimpl(ring, dring, lo, hi):
+        for j in range(lo, hi):
+            ring[j] += dring[j]
+            dring[j] = 0
+        return 0
+    return fimpl
