@@ -105,6 +105,12 @@ CHUNK = 1 << 20  # static synapses encoded at a time: bounds the host's temporar
 
 
 @numba.njit(cache=True)
+def _count(rows, counts):
+    for r in rows:
+        counts[r] += 1
+
+
+@numba.njit(cache=True)
 def _fill(rows, row_addr, fill, words, floats, syn, syn_wf):
     """Append each synapse's words (and float twins) to its row, in the given order."""
     per = words.shape[1]
@@ -131,16 +137,22 @@ def _rows(jobs, place, encode, header, per, slices, with_floats):
     group synapse count, syn, syn_wf)``; word 0 of each row is its synapse count.
     """
     n_sl = len(slices)
-    ukey = np.unique(np.concatenate([np.unique(tc * n_sl + ss) for tc, ss, _ in
-                                     (place(*job) for job in jobs)]))
+    present = np.zeros(n_sl * n_sl, bool)  # (target core, source slice) groups with synapses
+    for job in jobs:
+        tc, ss, _ = place(*job)
+        present[tc.astype(np.int64) * n_sl + ss] = True
+    ukey = np.flatnonzero(present)
+    group_of = np.full(n_sl * n_sl, -1, np.int64)
+    group_of[ukey] = np.arange(len(ukey))
+    del present
     g_rows = np.array([slices[s].n for s in ukey % n_sl], np.int64)
     row_base = np.r_[0, np.cumsum(g_rows)].astype(np.int64)
     counts = np.zeros(row_base[-1], np.int64)
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
         tc, ss, li = place(*job)
-        g = np.searchsorted(ukey, tc * n_sl + ss)
-        counts += np.bincount(row_base[g] + li, minlength=len(counts))
+        g = group_of[tc.astype(np.int64) * n_sl + ss]
+        _count(row_base[g] + li, counts)
         g_syn += np.bincount(g, minlength=len(ukey))
     g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
     g_size = g_rows * g_stride
@@ -153,7 +165,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats):
     fill = np.zeros(len(counts), np.int64)
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
-        rows = row_base[np.searchsorted(ukey, tc * n_sl + ss)] + li
+        rows = row_base[group_of[tc.astype(np.int64) * n_sl + ss]] + li
         words, floats = encode(*job)
         _fill(rows, row_start + header, fill, words.astype(np.uint32),
               floats if with_floats else np.zeros((0, per)), syn, syn_wf)
