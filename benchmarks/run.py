@@ -6,7 +6,7 @@ each in a fresh process, and prints per-stage times, synaptic events per second,
 resident memory of each process and the ratios to NEST.
 
     python benchmarks/run.py cuba|coba|brunel [--scale 1] [--duration 1000] [--repeat 1]
-                             [--no-nest] [--no-float] [--json out.json]
+                             [--no-nest] [--no-float] [--one-thread] [--json out.json]
 
 --scale is the fraction of the example's full size: neurons for cuba/coba (--n = 4000
 scale), populations at fixed in-degree for brunel. float is not run for brunel unless
@@ -83,10 +83,12 @@ def events(r, duration):
     return r["synapses"] * (0.8 * rt["excitatory"] + 0.2 * rt["inhibitory"]) * duration / 1000.0
 
 
-def variants(name, use_nest=True, use_float=True):
+def variants(name, use_nest=True, use_float=True, one_thread=False):
     src = (EXAMPLES / f"{name}.py").read_text()
     assert IMPORT in src, f"{name}.py has no line {IMPORT!r}"
     v = [("neurochip fixed", src, ["--arithmetic", "fixed"])]
+    if one_thread:
+        v.append(("neurochip 1 thread", src, ["--arithmetic", "fixed", "--threads", "1"]))
     if use_float:
         v.append(("neurochip float", src, ["--arithmetic", "float"]))
     if use_nest:
@@ -104,10 +106,10 @@ def size_args(name, scale, duration):
     return ["--n", str(int(round(4000 * scale))), *a]
 
 
-def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None):
+def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None, one_thread=False):
     """{label: best result (shortest run) of ``repeat`` fresh processes}."""
     results = {}
-    for label, source, extra in variants(name, use_nest, use_float):
+    for label, source, extra in variants(name, use_nest, use_float, one_thread):
         best = None
         for _ in range(repeat):
             r = run_example(source, [*args, *extra], label, timeout)
@@ -155,12 +157,13 @@ def main():
     ap.add_argument("--no-nest", action="store_true")
     ap.add_argument("--no-float", action="store_true")
     ap.add_argument("--float", action="store_true", help="also float for brunel")
+    ap.add_argument("--one-thread", action="store_true", help="also neurochip on one thread")
     ap.add_argument("--timeout", type=float, default=None, help="s per process")
     ap.add_argument("--json", default="", help="write all results to this file")
     a = ap.parse_args()
     use_float = not a.no_float and (a.name != "brunel" or a.float)
     results = run_all(a.name, size_args(a.name, a.scale, a.duration), not a.no_nest, use_float,
-                      a.repeat, a.timeout)
+                      a.repeat, a.timeout, a.one_thread)
     report(f"{a.name}, scale {a.scale:g}, {a.duration:g} ms at dt = 0.1 ms (best of {a.repeat}, "
            f"fresh process each; RSS = peak resident memory of that process; Mev/s run = synaptic "
            f"events per second of sim.run(), NEST's estimated from the rates)", results, a.duration)

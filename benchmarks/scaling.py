@@ -4,7 +4,7 @@ Each size runs ``examples/brunel.py`` in a fresh process on neurochip (fixed poi
 NEST (import line switched) up to ``--nest-max-scale``; prints neurons, synapses, the
 map/load/emulate stages, synaptic events per second and the peak resident memory.
 
-    python benchmarks/scaling.py [--scales 0.15 0.2 0.4 0.8] [--duration 200]
+    python benchmarks/scaling.py [--scales 0.2 0.4 0.8 2 4 8] [--duration 200]
                                  [--nest-max-scale 0.4] [--json out.json]
 """
 
@@ -19,7 +19,7 @@ from run import events, run_all  # noqa: E402
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scales", type=float, nargs="+", default=[0.15, 0.2, 0.4, 0.8],
+    ap.add_argument("--scales", type=float, nargs="+", default=[0.2, 0.4, 0.8, 2.0, 4.0, 8.0],
                     help="fractions of NE=10000, NI=2500 (above 0.1: NE must exceed CE)")
     ap.add_argument("--duration", type=float, default=200.0, help="ms")
     ap.add_argument("--nest-max-scale", type=float, default=0.4, help="NEST up to this scale")

@@ -7,9 +7,12 @@ delay 1.5 ms, theta = 20 mV, V_r = 10 mV, tau_m = 20 ms, tau_rp = 2 ms, dt = 0.1
 The original uses delta synapses; here IF_curr_exp with tau_syn = 0.5 ms and a
 weight chosen so that the slow (tau_m) tail of the PSP equals a J jump:
 w = J cm (tau_m - tau_syn) / (tau_syn tau_m). The external drive, CE inputs at
-nu_ext = eta theta / (J CE tau_m) each, comes from a pool of NE Poisson sources:
-every neuron gets --k-ext of them (FixedNumberPreConnector) at
-CE nu_ext / k_ext Hz each, weight J, so the same total Poisson rate.
+nu_ext = eta theta / (J CE tau_m) each, weight J, is by default one Poisson source
+per neuron at CE nu_ext (20 kHz, OneToOneConnector), as NEST's own Brunel example
+does it; on neurochip these sources run on their targets' cores. With --k-ext K
+it comes instead from a pool of NE Poisson sources, every neuron getting K of them
+(FixedNumberPreConnector) at CE nu_ext / K Hz each: the same total rate, sent
+as packets (0.25 G more synaptic events at full size).
 
     python examples/brunel.py [--scale 1.0] [--duration 1000] [--arithmetic fixed|float]
 
@@ -28,9 +31,11 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--scale", type=float, default=1.0, help="fraction of NE=10000, NI=2500")
 parser.add_argument("--duration", type=float, default=1000.0, help="ms")
 parser.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
+parser.add_argument("--threads", type=int, default=None, help="emulator threads (neurochip)")
 parser.add_argument("--g", type=float, default=5.0, help="relative inhibition")
 parser.add_argument("--eta", type=float, default=2.0, help="external rate / threshold rate")
-parser.add_argument("--k-ext", type=int, default=100, help="Poisson inputs per neuron")
+parser.add_argument("--k-ext", type=int, default=0, help="Poisson inputs per neuron from a "
+                    "shared pool (0: one source per neuron at the whole external rate)")
 parser.add_argument("--record", type=int, default=500, help="excitatory neurons recorded "
                     "(and a quarter as many inhibitory)")
 parser.add_argument("--plot", default="", help="raster plot file ('' for none)")
@@ -50,9 +55,10 @@ w_exc = J * cm * (tau_m - tau_syn) / (tau_syn * tau_m)   # nA
 w_inh = -g * w_exc
 nu_thr = theta / (J * CE * tau_m) * 1000.0               # Hz per external input
 nu_ext = eta * nu_thr
-rate_src = CE * nu_ext / args.k_ext                      # Hz per pool source
+rate_src = CE * nu_ext / max(args.k_ext, 1)             # Hz per external source
 
-extra = {"arithmetic": args.arithmetic} if sim.__name__.endswith("neurochip") else {}
+extra = ({"arithmetic": args.arithmetic, "threads": args.threads}
+         if sim.__name__.endswith("neurochip") else {})
 t0 = time.perf_counter()
 sim.setup(timestep=dt, min_delay=dt, max_delay=delay, **extra)
 cell = sim.IF_curr_exp(tau_m=tau_m, cm=cm, v_rest=0.0, v_thresh=theta, v_reset=v_reset,
@@ -60,7 +66,6 @@ cell = sim.IF_curr_exp(tau_m=tau_m, cm=cm, v_rest=0.0, v_thresh=theta, v_reset=v
 rng = NumpyRNG(seed=args.seed)
 exc = sim.Population(NE, cell, label="excitatory")
 inh = sim.Population(NI, cell, label="inhibitory")
-pool = sim.Population(NE, sim.SpikeSourcePoisson(rate=rate_src), label="poisson")
 for pop in (exc, inh):
     pop.initialize(v=RandomDistribution("uniform", low=0.0, high=theta, rng=rng))
 rec = {"excitatory": exc[:min(args.record, NE)],
@@ -69,12 +74,24 @@ for view in rec.values():
     view.record("spikes")
 
 prjs = []
-for pre, n_in, w, receptor in ((exc, CE, w_exc, "excitatory"), (inh, CI, w_inh, "inhibitory"),
-                               (pool, args.k_ext, w_exc, "excitatory")):
+for pre, n_in, w, receptor in ((exc, CE, w_exc, "excitatory"), (inh, CI, w_inh, "inhibitory")):
     conn = sim.FixedNumberPreConnector(n_in, allow_self_connections=False, rng=rng)
     for post in (exc, inh):
         prjs.append(sim.Projection(pre, post, conn, sim.StaticSynapse(weight=w, delay=delay),
                                    receptor_type=receptor))
+if args.k_ext:  # a shared pool: every neuron draws k_ext sources
+    pool = sim.Population(NE, sim.SpikeSourcePoisson(rate=rate_src), label="poisson")
+    conn = sim.FixedNumberPreConnector(args.k_ext, rng=rng)
+    for post in (exc, inh):
+        prjs.append(sim.Projection(pool, post, conn, sim.StaticSynapse(weight=w_exc, delay=delay),
+                                   receptor_type="excitatory"))
+else:  # one source per neuron at the whole external rate
+    for post in (exc, inh):
+        drive = sim.Population(post.size, sim.SpikeSourcePoisson(rate=rate_src),
+                               label=f"{post.label} drive")
+        prjs.append(sim.Projection(drive, post, sim.OneToOneConnector(),
+                                   sim.StaticSynapse(weight=w_exc, delay=delay),
+                                   receptor_type="excitatory"))
 t_build = time.perf_counter() - t0
 
 t1 = time.perf_counter()
@@ -93,10 +110,11 @@ for label, seg in data.items():
     rates[label] = n_spikes / len(seg.spiketrains) / (args.duration / 1000.0)
 # recurrent events estimated from the recorded rates; external ones from the Poisson rate
 est_events = (NE + NI) * (CE * rates["excitatory"] + CI * rates["inhibitory"]
-                          + args.k_ext * rate_src) * args.duration / 1000.0
+                          + CE * nu_ext) * args.duration / 1000.0
+drive_text = (f"{n_ext} from a pool of {NE} Poisson sources at {rate_src:g} Hz" if args.k_ext
+              else f"one Poisson source per neuron at {rate_src:g} Hz")
 print(f"Brunel (g={g:g}, eta={eta:g}): {NE}+{NI} neurons (scale {args.scale:g}), {n_syn} "
-      f"recurrent synapses + {n_ext} from {NE} Poisson sources at {rate_src:g} Hz, "
-      f"{args.duration:g} ms at dt={dt} ms")
+      f"recurrent synapses + {drive_text}, {args.duration:g} ms at dt={dt} ms")
 prov = None
 if hasattr(sim, "mapping_summary"):
     s = sim.mapping_summary()

@@ -24,13 +24,15 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--n", type=int, default=4000, help="number of neurons (4/5 excitatory)")
 parser.add_argument("--duration", type=float, default=1000.0, help="ms")
 parser.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
+parser.add_argument("--threads", type=int, default=None, help="emulator threads (neurochip)")
 parser.add_argument("--plot", default="coba.png", help="raster plot file ('' for none)")
 parser.add_argument("--seed", type=int, default=98765)
 parser.add_argument("--json", default="", help="also write the figures to this JSON file")
 args = parser.parse_args()
 
 dt = 0.1
-extra = {"arithmetic": args.arithmetic} if sim.__name__.endswith("neurochip") else {}
+extra = ({"arithmetic": args.arithmetic, "threads": args.threads}
+         if sim.__name__.endswith("neurochip") else {})
 t0 = time.perf_counter()
 sim.setup(timestep=dt, min_delay=dt, **extra)
 
