@@ -40,7 +40,7 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, d
                 poisson_count, rec_lo, rec_neuron, rec_state_col, state_rec, input_col, i_inj,
                 counters, spk, spk_lo, spk_n, cyc, di_lo, di_target, di_type, di_weight,
                 di_weight_f, di_delay, di_thresh, di_start, di_end, di_refrac, di_every, di_rng,
-                di_count, di_cdf_lo, di_cdf):
+                di_count, di_cdf_lo, di_cdf, di_guide, di_guide_lo):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c``.
 
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
@@ -105,7 +105,8 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, d
                 ev, rsat = direct_inputs(c, t, lo, dring, ring_lo[c], TYPE_BITS + nb, dmask, inh,
                                          di_lo, di_target, di_type, di_weight, di_weight_f,
                                          di_delay, di_thresh, di_start, di_end, di_refrac,
-                                         di_every, di_rng, di_count, di_cdf_lo, di_cdf)
+                                         di_every, di_rng, di_count, di_cdf_lo, di_cdf,
+                                         di_guide, di_guide_lo)
                 # the next slot is complete in both rings now: one ring from here on
                 rsat += merge_slot(ring, dring, nxt, nxt + 2 * inh)
                 counters[c, C_SYN_EVENTS] += ev

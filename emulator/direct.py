@@ -35,7 +35,9 @@ from numba.extending import overload
 from .errors import ProgramError
 from .rng import kiss_next
 
-__all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot"]
+__all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot", "guide_tables"]
+
+GUIDE_BITS = 8  # the count search starts from a guide indexed by the draw's top bits
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,11 +89,13 @@ def no_direct_inputs(n_cores: int) -> DirectInputs:
 
 @numba.njit(cache=True)
 def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype, weight,
-                  weight_f, delay, thresh, start, end, refrac, every, rng, count, cdf_lo, cdf):
+                  weight_f, delay, thresh, start, end, refrac, every, rng, count, cdf_lo, cdf,
+                  guide, guide_lo):
     """Core ``c``, tick ``t``: run each delegated source's tick ``t`` and add what it sends
     into slot ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot
     is ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n``
-    is the core's first neuron). Returns (spikes sent, ring saturations)."""
+    is the core's first neuron; ``guide``/``guide_lo`` from :func:`guide_tables`). Returns
+    (spikes sent, ring saturations)."""
     events = 0
     sat = 0
     float_ring = len(weight_f) > 0
@@ -99,9 +103,9 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype,
         if not (start[e] <= t + 1 and t + 1 < end[e]):  # spikes are stamped t + 1
             continue
         k = 0
-        if cdf_lo[e] >= 0:  # a Poisson count
+        if cdf_lo[e] >= 0:  # a Poisson count: the first threshold above the draw
             u = np.uint64(kiss_next(rng[e]))
-            j = cdf_lo[e]
+            j = cdf_lo[e] + guide[guide_lo[e] + np.int64(u >> np.uint64(32 - GUIDE_BITS))]
             while u >= cdf[j]:
                 j += 1
             k = j - cdf_lo[e]
@@ -161,3 +165,19 @@ def _merge_slot(ring, dring, lo, hi):
             dring[j] = 0
         return 0
     return fimpl
+
+
+def guide_tables(cdf_lo, cdf):
+    """Per count table and value of a draw's top ``GUIDE_BITS`` bits, the first count the
+    search can end on (every threshold before it is at most the bucket's lowest draw):
+    ``(guide, guide_lo)``, ``guide_lo[e]`` the row of entry ``e`` (0 where it has none).
+    Derived at load, like the routing walk; the counts are the plain search's."""
+    starts = np.unique(cdf_lo[cdf_lo >= 0])
+    bounds = np.r_[starts, len(cdf)]
+    buckets = np.arange(1 << GUIDE_BITS, dtype=np.uint64) << np.uint64(32 - GUIDE_BITS)
+    guide = np.zeros(max(len(starts), 1) << GUIDE_BITS, np.int64)
+    for r, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+        guide[r << GUIDE_BITS:(r + 1) << GUIDE_BITS] = np.searchsorted(cdf[a:b], buckets,
+                                                                      side="right")
+    row = np.searchsorted(starts, cdf_lo)
+    return guide, np.where(cdf_lo >= 0, row << GUIDE_BITS, 0).astype(np.int64)

@@ -14,6 +14,7 @@ import time
 import numba
 import numpy as np
 
+from .direct import guide_tables
 from .errors import EmulatorError
 from .kernel import COUNTERS, MAX_STRETCH, run_ticks
 from .models import input_columns
@@ -119,6 +120,7 @@ class Emulation:
             if len(ticks):
                 room[c] = max(room[c], np.unique(ticks, return_counts=True)[1].max())
         self.spk_lo = np.r_[0, np.cumsum(room * self.stretch)].astype(np.int64)
+        self.di_guide, self.di_guide_lo = guide_tables(p.direct.cdf_lo, p.direct.cdf)
         self.pkt = np.empty(1 << 16, np.int64)
         self.scratch = np.empty((3, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
@@ -171,7 +173,7 @@ class Emulation:
                 src_rec, packets, counters, spk, self.spk_lo, spk_n, cyc, self.pkt, pkt_lo,
                 self.scratch, di.lo, di.target, di.type, di.weight, di.weight_f, di.delay,
                 di.thresh, di.start, di.end, di.refrac, di.every, self.di_rng, self.di_count,
-                di.cdf_lo, di.cdf)
+                di.cdf_lo, di.cdf, self.di_guide, self.di_guide_lo)
         finally:
             numba.set_parallel_chunksize(chunk)
 

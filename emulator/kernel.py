@@ -54,7 +54,8 @@ def run_ticks(t0, t1, stretch, cycle_budget,
               cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng, src_rec,
               packets_per_key, counters, spk, spk_lo, spk_n, cyc, pkt, pkt_lo, scratch,
               di_lo, di_target, di_type, di_weight, di_weight_f, di_delay, di_thresh, di_start,
-              di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf):
+              di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf, di_guide,
+              di_guide_lo):
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue
     array (grown if a stretch needed more room) for the next call.
 
@@ -83,7 +84,8 @@ def run_ticks(t0, t1, stretch, cycle_budget,
                         poisson_every, poisson_count, rec_lo, rec_neuron, rec_state_col,
                         state_rec, input_col, i_inj, counters, spk, spk_lo, spk_n, cyc, di_lo,
                         di_target, di_type, di_weight, di_weight_f, di_delay, di_thresh, di_start,
-                        di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf)
+                        di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf,
+                        di_guide, di_guide_lo)
         pkt = sort_packets(n_ticks, t - t0, neuron_lo, core_sends, spk, spk_lo, spk_n,
                            key_dest_lo, key_dest_hi, key_dest, rec_spk_pos, spike_rec,
                            packets_per_key, pkt_lo, pkt)

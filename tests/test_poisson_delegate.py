@@ -112,3 +112,16 @@ def test_delegated_sources_are_the_same_on_any_threads_and_stretch_in_float():
     assert np.array_equal(plain.spike_ticks, fast.spike_ticks)
     assert np.array_equal(plain.spike_neurons, fast.spike_neurons)
     assert np.array_equal(plain.counters, fast.counters)
+
+
+def test_provenance_tells_how_the_host_ran_it():
+    sim.setup(timestep=0.1, threads=1)
+    cells = sim.Population(30, sim.IF_curr_exp(), label="cells")
+    drive = sim.Population(30, sim.SpikeSourcePoisson(rate=50.0), label="drive")
+    sim.Projection(drive, cells, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.5, delay=2.0))
+    sim.run(10.0)
+    prov = sim.provenance()
+    sim.end()
+    # no rows at all (the only synapses are delegated): the longest stretch
+    assert prov["threads"] == 1 and prov["stretch_ticks"] == 64
+    assert prov["delegated_poisson_synapses"] == 30
