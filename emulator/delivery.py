@@ -133,13 +133,13 @@ def mpt_search(dc, key, mpt_lo, mpt_key, mpt_mask, mpt_n):
 
 
 @numba.njit(cache=True)
-def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_bits,
+def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_of, idx_bits,
                  delay_bits, ring_lo, mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n,
-                 mpt_prow_lo, mpt_pstride, mpt_pkind, syn, syn_wf, ring, syn_seed, tm_lut, tm_tau,
-                 counters, cyc):
+                 row_ptr, mpt_prow_lo, mpt_pstride, mpt_pkind, syn, syn_wf, ring, syn_seed, tm_lut,
+                 tm_tau, counters, cyc):
     """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``) of the stretch
-    starting at tick ``t0``; ``row_of``, ``prow_of``, ``entry_of`` are scratch space of
-    the queue's length."""
+    starting at tick ``t0``; ``row_of``, ``cnt_of``, ``prow_of``, ``entry_of`` are scratch
+    space of the queue's length."""
     float_syn = len(syn_wf) > 0
     tmask = (1 << TICK_BITS) - 1
     failed = 0
@@ -167,7 +167,13 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_b
             failed += 1
             continue
         if mpt_row_lo[e] >= 0:
-            row_of[p] = mpt_row_lo[e] + local * mpt_stride[e]
+            if mpt_stride[e] == 0:  # packed: the index gives the first word and the count
+                k = mpt_row_lo[e] + local
+                row_of[p] = row_ptr[k]
+                cnt_of[p] = row_ptr[k + 1] - row_ptr[k]
+            else:  # strided: the count is the row's first word
+                row_of[p] = mpt_row_lo[e] + local * mpt_stride[e]
+                cnt_of[p] = -1
         if mpt_prow_lo[e] >= 0:
             prow_of[p] = mpt_prow_lo[e] + local * mpt_pstride[e]
     for p in range(plo, min(plo + AHEAD, phi)):
@@ -184,7 +190,8 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_b
         if q < phi:
             if row_of[q] >= 0:  # every cache line of the row, up to LINES of them
                 r = row_of[q]
-                for w in range(r, r + min(np.int64(mpt_stride[entry_of[q]]), LINES * 16), 16):
+                n = cnt_of[q] if cnt_of[q] >= 0 else np.int64(mpt_stride[entry_of[q]])
+                for w in range(r, r + min(n, LINES * 16), 16):
                     prefetch(syn, w)
             if prow_of[q] >= 0:
                 prefetch(syn, prow_of[q])
@@ -197,8 +204,11 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, prow_of, entry_of, key_of, idx_b
         cnt = np.int64(0)
         row = row_of[p]
         if row >= 0:  # static row
-            cnt = np.int64(syn[row])
-            for w in range(row + 1, row + 1 + cnt):
+            cnt = cnt_of[p]
+            if cnt < 0:
+                cnt = np.int64(syn[row])
+                row += 1
+            for w in range(row, row + cnt):
                 word = np.int64(syn[w])
                 wf = syn_wf[w] if float_syn else 0.0
                 sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)

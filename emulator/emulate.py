@@ -105,8 +105,9 @@ class Emulation:
         self.state_neuron, self.state_column = np.nonzero(p.rec_state)
         self.rec_lo = np.searchsorted(self.state_neuron, p.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
-        d_min = shortest_delay(p.mpt_lo, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.mpt_prow_lo,
-                               p.mpt_pstride, p.mpt_pkind, p.idx_bits, p.delay_bits, p.syn)
+        d_min = shortest_delay(p.mpt_lo, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.row_ptr,
+                               p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind, p.idx_bits,
+                               p.delay_bits, p.syn)
         self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
         if stretch is not None:
             if not 1 <= stretch <= self.stretch:
@@ -122,7 +123,7 @@ class Emulation:
         self.spk_lo = np.r_[0, np.cumsum(room * self.stretch)].astype(np.int64)
         self.di_guide, self.di_guide_lo = guide_tables(p.direct.cdf_lo, p.direct.cdf)
         self.pkt = np.empty(1 << 16, np.int64)
-        self.scratch = np.empty((3, len(self.pkt)), np.int64)
+        self.scratch = np.empty((4, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = False
         self.reset()
@@ -158,7 +159,7 @@ class Emulation:
             self.pkt, self.scratch = run_ticks(
                 a, b, self.stretch, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
                 p.params, self.state, self.ring, self.dring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
-                p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n,
+                p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.row_ptr,
                 self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
                 np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
                 p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,

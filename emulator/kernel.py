@@ -41,7 +41,7 @@ CYCLES_TICK = CYCLES["tick"]
 def run_ticks(t0, t1, stretch, cycle_budget,
               core_kind, neuron_lo, core_sends, key_of, params, state,
               ring, dring, ring_lo, idx_bits, delay_bits, shift,
-              mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n, syn, syn_wf,
+              mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n, row_ptr, syn, syn_wf,
               mpt_prow_lo, mpt_pstride, mpt_pkind, syn_seed, tm_lut, tm_tau,
               ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
               poisson_thresh, poisson_start, poisson_end, rng,
@@ -62,7 +62,7 @@ def run_ticks(t0, t1, stretch, cycle_budget,
     ``i_inj`` has one row of injected current per tick of a stretch (a single row when
     there are no current sources); ``spk``/``spk_lo``/``spk_n``/``cyc`` are the cores'
     spike and cycle buffers for a stretch, ``pkt``/``pkt_lo`` the packet queues and
-    ``scratch`` three int64 rows of at least the queue's length; ``di_*`` the delegated
+    ``scratch`` four int64 rows of at least the queue's length; ``di_*`` the delegated
     Poisson sources (:mod:`emulator.direct`). The caller sets
     numba's parallel chunk size to 1, so that threads take cores one at a time.
     """
@@ -90,15 +90,17 @@ def run_ticks(t0, t1, stretch, cycle_budget,
                            key_dest_lo, key_dest_hi, key_dest, rec_spk_pos, spike_rec,
                            packets_per_key, pkt_lo, pkt)
         if scratch.shape[1] < len(pkt):
-            scratch = np.empty((3, len(pkt)), np.int64)
+            scratch = np.empty((4, len(pkt)), np.int64)
         row_of = scratch[0]
         prow_of = scratch[1]
         entry_of = scratch[2]
+        cnt_of = scratch[3]
         for dc in prange(n_cores):
-            deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], row_of, prow_of, entry_of,
-                         key_of, idx_bits, delay_bits, ring_lo, mpt_lo, mpt_key, mpt_mask,
-                         mpt_row_lo, mpt_stride, mpt_n, mpt_prow_lo, mpt_pstride, mpt_pkind, syn,
-                         syn_wf, ring, syn_seed, tm_lut, tm_tau, counters, cyc)
+            deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], row_of, cnt_of, prow_of,
+                         entry_of, key_of, idx_bits, delay_bits, ring_lo, mpt_lo, mpt_key,
+                         mpt_mask, mpt_row_lo, mpt_stride, mpt_n, row_ptr, mpt_prow_lo,
+                         mpt_pstride, mpt_pkind, syn, syn_wf, ring, syn_seed, tm_lut, tm_tau,
+                         counters, cyc)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

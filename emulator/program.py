@@ -62,8 +62,13 @@ class MachineProgram:
     mpt_stride, mpt_n : int32
         Master population tables, sorted by key within each core.
     syn : uint32; syn_wf : float64
-        Synaptic rows: ``[count, word, word, ...]`` with stride ``mpt_stride``;
+        Synaptic rows. Strided (``mpt_stride > 0``): ``[count, word, word, ...]``, row
+        ``i`` of entry ``e`` at ``mpt_row_lo[e] + i * mpt_stride[e]``. Packed
+        (``mpt_stride == 0``): words only, row ``i`` is ``syn[row_ptr[k]:row_ptr[k + 1]]``
+        with ``k = mpt_row_lo[e] + i`` (``mpt_n + 1`` index entries per entry).
         ``syn_wf`` holds the float weights at the same positions (float arithmetic only).
+    row_ptr : int64, optional
+        The index of the packed rows.
     ssa_lo : (C + 1,) int64; ssa_tick : int64; ssa_idx : int32
         Spike-source-array events per core, sorted by tick: neuron ``ssa_idx`` sends
         at the end of tick ``ssa_tick - 1`` (its spike time is ``ssa_tick * dt``).
@@ -145,6 +150,7 @@ class MachineProgram:
     mpt_pkind: np.ndarray | None = None
     syn_seed: int = 0
     direct: DirectInputs | None = None
+    row_ptr: np.ndarray | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -180,6 +186,9 @@ class MachineProgram:
             object.__setattr__(self, "electrodes", no_electrodes(fixed))
         if self.direct is None:
             object.__setattr__(self, "direct", no_direct_inputs(len(self.core_chip)))
+        if self.row_ptr is None:
+            object.__setattr__(self, "row_ptr", np.zeros(0, np.int64))
+        self._check_packed_rows()
         self._check_direct(fixed)
         value_dtype = np.int64 if fixed else np.float64
         for name in ("amplitude", "offset", "mean", "stdev", "chg_amp"):
@@ -245,6 +254,28 @@ class MachineProgram:
                 raise ProgramError(
                     f"core {c} holds {self.neuron_lo[c + 1] - self.neuron_lo[c]} neurons but "
                     f"idx_bits={self.idx_bits[c]} addresses only {size}")
+
+    def _check_packed_rows(self):
+        packed = (self.mpt_row_lo >= 0) & (self.mpt_stride == 0)
+        if not np.any(packed):
+            return
+        lo = self.mpt_row_lo[packed]
+        hi = lo + self.mpt_n[packed]
+        ptr = self.row_ptr
+        if (self.row_ptr.dtype != np.int64 or np.any(hi >= len(ptr))
+                or np.any(ptr[lo] < 0) or np.any(ptr[hi] > len(self.syn))
+                or any(np.any(np.diff(ptr[a:b + 1]) < 0) for a, b in zip(lo, hi))):
+            raise ProgramError("MachineProgram.row_ptr must be int64 and index each packed "
+                               "entry's rows inside syn, in order")
+
+    def synaptic_words(self) -> np.ndarray:
+        """Words of synaptic data each master-table entry takes (rows and their index)."""
+        n = self.mpt_n.astype(np.int64)
+        words = np.where(self.mpt_row_lo >= 0, n * self.mpt_stride, 0)
+        packed = np.flatnonzero((self.mpt_row_lo >= 0) & (self.mpt_stride == 0))
+        lo = self.mpt_row_lo[packed]
+        words[packed] = self.row_ptr[lo + n[packed]] - self.row_ptr[lo] + n[packed] + 1
+        return words + np.where(self.mpt_prow_lo >= 0, n * self.mpt_pstride, 0)
 
     def _check_direct(self, fixed):
         d = self.direct

@@ -16,15 +16,19 @@ NO_SYNAPSES = 1 << 30
 
 
 @numba.njit(cache=True)
-def shortest_delay(mpt_lo, mpt_row_lo, mpt_stride, mpt_n, mpt_prow_lo, mpt_pstride, mpt_pkind,
-                   idx_bits, delay_bits, syn):
+def shortest_delay(mpt_lo, mpt_row_lo, mpt_stride, mpt_n, row_ptr, mpt_prow_lo, mpt_pstride,
+                   mpt_pkind, idx_bits, delay_bits, syn):
     """The smallest delay (ticks) of any synapse in any row; ``NO_SYNAPSES`` if none."""
     best = NO_SYNAPSES
     for dc in range(len(mpt_lo) - 1):
         tb = TYPE_BITS + idx_bits[dc]
         dmask = (np.int64(1) << delay_bits[dc]) - 1
         for e in range(mpt_lo[dc], mpt_lo[dc + 1]):
-            if mpt_row_lo[e] >= 0:
+            if mpt_row_lo[e] >= 0 and mpt_stride[e] == 0:  # packed: one run of words
+                k = mpt_row_lo[e]
+                for w in range(row_ptr[k], row_ptr[k + mpt_n[e]]):
+                    best = min(best, (np.int64(syn[w]) >> tb) & dmask)
+            elif mpt_row_lo[e] >= 0:
                 for local in range(mpt_n[e]):
                     row = mpt_row_lo[e] + local * mpt_stride[e]
                     for w in range(row + 1, row + 1 + np.int64(syn[row])):

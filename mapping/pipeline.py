@@ -278,7 +278,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
         mpt_pstride=layout.g_pstride[order].astype(np.int32),
         mpt_pkind=layout.g_pkind[order].astype(np.int32), syn_seed=int(graph.seed),
         tm_lut=layout.tm_lut, tm_tau=layout.tm_tau.astype(np.float64),
-        mpt_n=layout.g_rows[order].astype(np.int32), syn=layout.syn,
+        mpt_n=layout.g_rows[order].astype(np.int32), syn=layout.syn, row_ptr=layout.row_ptr,
         syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,
         ssa_lo=np.r_[0, np.cumsum(ssa_count)].astype(np.int64),
         ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),

@@ -18,10 +18,9 @@ def placement_rows(mapping) -> list:
     """One dict per core: where it is and what it holds."""
     prog = mapping.program
     rows = []
-    words = np.zeros(prog.n_cores, np.int64)
-    for c in range(prog.n_cores):
-        lo, hi = prog.mpt_lo[c], prog.mpt_lo[c + 1]
-        words[c] = int((prog.mpt_stride[lo:hi].astype(np.int64) * prog.mpt_n[lo:hi]).sum())
+    entry_words = prog.synaptic_words()
+    words = np.array([int(entry_words[prog.mpt_lo[c]:prog.mpt_lo[c + 1]].sum())
+                      for c in range(prog.n_cores)], np.int64)
     for c, s in enumerate(mapping.slices):
         x, y, p = (int(v) for v in mapping.placements[c])
         rows.append({

@@ -1,7 +1,10 @@
 """Synaptic encoding: weight shifts, synaptic rows and master population tables.
 
 Everything is vectorised over connections. A fixed synapse is one 32-bit word
-``weight:16 | delay:D | type:1 | index:N`` (D and N of the target core). Rows
+``weight:16 | delay:D | type:1 | index:N`` (D and N of the target core). Static
+rows are packed one after the other, found through a row index (one word per row
+and one per group: a row runs to where the next begins), so a static synapse costs
+its one word and a share of its row's index word, with no padding. Plastic rows
 start with a count word and have a fixed stride per (target core, source slice).
 """
 
@@ -74,10 +77,11 @@ class SynapseLayout:
     """Synaptic data of all target cores, before keys are known.
 
     One group per (target core, source slice) pair: ``g_core``, ``g_src``, ``g_rows``
-    (source neurons), ``g_synapses``, the static rows ``g_lo``/``g_stride`` and the
-    plastic rows ``g_plo``/``g_pstride`` (``-1``/``0`` where a group has none) of kind
-    ``g_pkind`` (PLASTIC_TM or PLASTIC_STOCHASTIC). ``tm_lut``/``tm_tau`` are the decay
-    tables and time constants (ticks).
+    (source neurons), ``g_synapses``, the static rows ``g_lo`` (the group's first entry
+    of ``row_ptr``; ``g_stride`` 0) and the plastic rows ``g_plo``/``g_pstride`` (``-1``/``0``
+    where a group has none) of kind ``g_pkind`` (PLASTIC_TM or PLASTIC_STOCHASTIC);
+    ``g_words`` the words each group takes (index included). ``tm_lut``/``tm_tau`` are
+    the decay tables and time constants (ticks).
     """
 
     g_core: np.ndarray
@@ -89,6 +93,8 @@ class SynapseLayout:
     g_pkind: np.ndarray
     g_rows: np.ndarray
     g_synapses: np.ndarray
+    g_words: np.ndarray
+    row_ptr: np.ndarray
     syn: np.ndarray
     syn_wf: np.ndarray
     quantised_to_zero: int
@@ -97,8 +103,7 @@ class SynapseLayout:
 
     def core_words(self, n_cores: int) -> np.ndarray:
         """Synaptic words held per core (for SDRAM accounting)."""
-        words = self.g_rows * (self.g_stride + self.g_pstride)
-        return np.bincount(self.g_core, words, minlength=n_cores).astype(np.int64)
+        return np.bincount(self.g_core, self.g_words, minlength=n_cores).astype(np.int64)
 
 
 CHUNK = 1 << 20  # static synapses encoded at a time: bounds the host's temporary memory
@@ -125,16 +130,18 @@ def _fill(rows, row_addr, fill, words, floats, syn, syn_wf):
                 syn_wf[a + j] = floats[k, j]
 
 
-def _rows(jobs, place, encode, header, per, slices, with_floats):
+def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False):
     """Rows of ``per`` words per synapse behind ``header`` words, one row per source
     neuron, fixed stride per (target core, source slice) group, synapses in each row in
-    the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses).
+    the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses). ``packed``: no
+    header and no stride; rows one after the other, found through ``row_ptr``.
 
     ``place(prj, lo, hi)`` gives the ``(target core, source slice, source neuron)`` of the
     range, ``encode(prj, lo, hi)`` its ``(words, floats)``, each ``(hi - lo, per)``. A
     counting sort in two passes: the host never holds more than one range's temporaries
-    besides the rows themselves. Returns ``(group keys, group first word, group stride,
-    group synapse count, syn, syn_wf)``; word 0 of each row is its synapse count.
+    besides the rows themselves. Returns ``(group keys, group first word (packed: first
+    row_ptr entry), group stride (packed: 0), group synapse count, syn, syn_wf, row_ptr,
+    group words)``; word 0 of each strided row is its synapse count.
     """
     n_sl = len(slices)
     present = np.zeros(n_sl * n_sl, bool)  # (target core, source slice) groups with synapses
@@ -154,14 +161,27 @@ def _rows(jobs, place, encode, header, per, slices, with_floats):
         g = group_of[tc.astype(np.int64) * n_sl + ss]
         _count(row_base[g] + li, counts)
         g_syn += np.bincount(g, minlength=len(ukey))
-    g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
-    g_size = g_rows * g_stride
-    g_lo = np.r_[0, np.cumsum(g_size)[:-1]].astype(np.int64)
-    row_group = np.repeat(np.arange(len(ukey)), g_rows)
-    row_start = g_lo[row_group] + (np.arange(len(counts)) - row_base[row_group]) * g_stride[row_group]
-    syn = np.zeros(int(g_size.sum()), np.uint32)
+    if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
+        row_start = np.cumsum(counts) - counts
+        g_lo = row_base[:-1] + np.arange(len(ukey))
+        row_ptr = np.empty(row_base[-1] + len(ukey), np.int64)
+        row_ptr[np.arange(len(counts)) + np.repeat(np.arange(len(ukey)), g_rows)] = row_start
+        row_ptr[g_lo + g_rows] = np.cumsum(g_syn)
+        g_stride = np.zeros(len(ukey), np.int64)
+        g_words = g_syn + g_rows + 1
+        syn = np.zeros(int(counts.sum()), np.uint32)
+        header = 0
+    else:
+        g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
+        g_words = g_rows * g_stride
+        g_lo = np.r_[0, np.cumsum(g_words)[:-1]].astype(np.int64)
+        row_group = np.repeat(np.arange(len(ukey)), g_rows)
+        row_start = (g_lo[row_group]
+                     + (np.arange(len(counts)) - row_base[row_group]) * g_stride[row_group])
+        row_ptr = np.zeros(0, np.int64)
+        syn = np.zeros(int(g_words.sum()), np.uint32)
+        syn[row_start] = counts
     syn_wf = np.zeros(len(syn) if with_floats else 0)
-    syn[row_start] = counts
     fill = np.zeros(len(counts), np.int64)
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
@@ -169,7 +189,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats):
         words, floats = encode(*job)
         _fill(rows, row_start + header, fill, words.astype(np.uint32),
               floats if with_floats else np.zeros((0, per)), syn, syn_wf)
-    return ukey, g_lo, g_stride, g_syn, syn, syn_wf
+    return ukey, g_lo, g_stride, g_syn, syn, syn_wf, row_ptr, g_words
 
 
 def _tm_words(graph, prj, word, w_ring, luts):
@@ -277,22 +297,26 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     parts = []
     for kind, header, per in (("static", 1, 1), ("tsodyks_markram", TM_HEADER, TM_WORDS),
                               ("stochastic", ST_HEADER, ST_WORDS)):
-        parts.append(_rows(jobs[kind], place, encode, header, per, slices, with_floats)
-                     if jobs[kind] else None)
+        parts.append(_rows(jobs[kind], place, encode, header, per, slices, with_floats,
+                           packed=kind == "static") if jobs[kind] else None)
     keys = np.unique(np.concatenate([p[0] for p in parts if p is not None] or [np.zeros(0, int)]))
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
     g_plo, g_pstride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
     g_pkind = np.zeros(g, np.int32)
     g_syn = np.zeros(g, np.int64)
+    g_words = np.zeros(g, np.int64)
+    row_ptr = np.zeros(0, np.int64)
     syn, syn_wf, offset = [], [], 0
     for kind, part in enumerate(parts):
         if part is None:
             continue
-        ukey, p_lo, p_stride, p_syn, p_words, p_floats = part
+        ukey, p_lo, p_stride, p_syn, p_words, p_floats, p_ptr, p_gwords = part
         at = np.searchsorted(keys, ukey)
-        if kind == 0:
-            g_lo[at], g_stride[at] = p_lo + offset, p_stride
+        g_words[at] += p_gwords
+        if kind == 0:  # packed static rows come first: their index points into syn as is
+            g_lo[at], g_stride[at] = p_lo, p_stride
+            row_ptr = p_ptr
         else:
             if np.any(g_plo[at] >= 0):
                 raise MappingError(
@@ -309,7 +333,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     return SynapseLayout(
         g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride, g_plo=g_plo,
         g_pstride=g_pstride, g_pkind=g_pkind, g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
-        g_synapses=g_syn, syn=_joined(syn, np.uint32), syn_wf=_joined(syn_wf, np.float64),
+        g_synapses=g_syn, g_words=g_words, row_ptr=row_ptr, syn=_joined(syn, np.uint32),
+        syn_wf=_joined(syn_wf, np.float64),
         quantised_to_zero=zeros[0],
         tm_lut=decay_tables(tau) if len(tau) else np.zeros((0, 2, 256), np.uint32), tm_tau=tau)
 

@@ -36,9 +36,9 @@ def test_ring_buffer_saturation_is_counted():
     words = prog.syn.copy()
     is_word = np.zeros(len(words), bool)
     for e in range(len(prog.mpt_key)):
-        for r in range(prog.mpt_n[e]):
-            row = prog.mpt_row_lo[e] + r * prog.mpt_stride[e]
-            is_word[row + 1: row + 1 + words[row]] = True
+        k = prog.mpt_row_lo[e]  # packed static rows: every word between the index's ends
+        assert prog.mpt_stride[e] == 0
+        is_word[prog.row_ptr[k]:prog.row_ptr[k + prog.mpt_n[e]]] = True
     words[is_word] |= np.uint32(0xFFFF0000)  # heaviest weight: two of them overflow a slot
     res = load(dataclasses.replace(prog, syn=words)).run(30)
     # three packets per spike time land in one slot: the 2nd and 3rd saturate
