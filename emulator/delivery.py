@@ -167,15 +167,20 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_o
             failed += 1
             continue
         if mpt_row_lo[e] >= 0:
-            if mpt_stride[e] == 0:  # packed: the index gives the first word and the count
-                k = mpt_row_lo[e] + local
-                row_of[p] = row_ptr[k]
-                cnt_of[p] = row_ptr[k + 1] - row_ptr[k]
+            if mpt_stride[e] == 0:  # packed: the row's index entry, read below
+                row_of[p] = mpt_row_lo[e] + local
+                cnt_of[p] = -2
+                prefetch(row_ptr, row_of[p])
             else:  # strided: the count is the row's first word
                 row_of[p] = mpt_row_lo[e] + local * mpt_stride[e]
                 cnt_of[p] = -1
         if mpt_prow_lo[e] >= 0:
             prow_of[p] = mpt_prow_lo[e] + local * mpt_pstride[e]
+    for p in range(plo, phi):  # packed rows: first word and count from the index
+        if cnt_of[p] == -2 and row_of[p] >= 0:
+            k = row_of[p]
+            row_of[p] = row_ptr[k]
+            cnt_of[p] = row_ptr[k + 1] - row_ptr[k]
     for p in range(plo, min(plo + AHEAD, phi)):
         if row_of[p] >= 0:
             prefetch(syn, row_of[p])
