@@ -12,8 +12,8 @@ import numba
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
 from .models.dispatch import neuron_step
+from .poisson import source_tick
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
-from .rng import kiss_next
 
 __all__ = ["update_core", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
            "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "COUNTERS"]
@@ -68,15 +68,10 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, d
         elif kind == KIND_POISSON:
             for g in range(lo, hi):
                 if poisson_start[g] <= t + 1 and t + 1 < poisson_end[g]:
-                    if poisson_count[g, 0] > 0:  # dead time after a spike
-                        poisson_count[g, 0] -= 1
-                    elif kiss_next(rng[g]) < poisson_thresh[g]:
-                        poisson_count[g, 1] += 1
-                        if poisson_count[g, 1] >= poisson_every[g]:  # gamma order
-                            poisson_count[g, 1] = 0
-                            poisson_count[g, 0] = poisson_refrac[g]
-                            spk[out] = g
-                            out += 1
+                    if source_tick(rng, poisson_count, g, poisson_thresh, poisson_refrac,
+                                   poisson_every):
+                        spk[out] = g
+                        out += 1
             cyc[c, k] += CYCLES_SOURCE * (hi - lo)
         else:  # a neuron model: the same ring-buffer transfer for all of them
             inj = i_inj[0] if one_row else i_inj[k]

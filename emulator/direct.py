@@ -33,6 +33,7 @@ from numba import types
 from numba.extending import overload
 
 from .errors import ProgramError
+from .poisson import source_tick
 from .rng import kiss_next
 
 __all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot", "guide_tables"]
@@ -109,14 +110,8 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype,
             while u >= cdf[j]:
                 j += 1
             k = j - cdf_lo[e]
-        elif count[e, 0] > 0:  # dead time after a spike
-            count[e, 0] -= 1
-        elif kiss_next(rng[e]) < thresh[e]:
-            count[e, 1] += 1
-            if count[e, 1] >= every[e]:  # gamma order
-                count[e, 1] = 0
-                count[e, 0] = refrac[e]
-                k = 1
+        else:  # the source core's own tick
+            k = source_tick(rng, count, e, thresh, refrac, every)
         if k == 0:
             continue
         events += k
