@@ -84,6 +84,11 @@ def _source_arrays(graph, i):
     and the count tables."""
     pop = graph.populations[i]
     lam = _rates(pop) * graph.dt / 1000.0
+    if pop.model != "SpikeSourcePoisson" and np.any(lam >= 1.0):
+        raise MappingError(f"population {pop.label!r}: a {pop.model} of {lam.max() * 1000.0 / graph.dt:g} "
+                           f"Hz is at least one event per timestep; only a plain SpikeSourcePoisson "
+                           f"draws several spikes per timestep (on its targets' cores): use one, or "
+                           f"a rate below {1000.0 / graph.dt:g} Hz")
     if pop.model != "SpikeSourcePoisson" or not np.any(lam >= 1.0):
         return (*poisson_arrays(pop, i, graph.dt, graph.seed), np.full(pop.size, -1, np.int64),
                 [])

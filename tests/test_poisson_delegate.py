@@ -125,3 +125,13 @@ def test_provenance_tells_how_the_host_ran_it():
     # no rows at all (the only synapses are delegated): the longest stretch
     assert prov["threads"] == 1 and prov["stretch_ticks"] == 64
     assert prov["delegated_poisson_synapses"] == 30
+
+
+def test_fast_gamma_source_on_its_targets_cores_is_refused_with_the_fix():
+    sim.setup(timestep=0.1)
+    cells = sim.Population(5, sim.IF_curr_exp())
+    drive = sim.Population(5, sim.SpikeSourceGamma(alpha=2, beta=2e4), label="fast gamma")
+    sim.Projection(drive, cells, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.1))
+    with pytest.raises(Exception, match="'fast gamma'.*only a plain SpikeSourcePoisson"):
+        sim.run(1.0)
+    sim.end()
