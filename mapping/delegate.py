@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator import models as neuron_models
 from emulator.direct import DirectInputs, no_direct_inputs
 from emulator.rng import seed_kiss
 
 from .errors import MappingError
 from .neurons import POISSON_MODELS, poisson_arrays, poisson_window
+from .synapses import RECEPTOR_TYPE, quantise_weights
 
 __all__ = ["delegated_sources", "encode_direct", "count_table", "count_factors", "MAX_COUNT_RATE"]
 
 MAX_COUNT_RATE = 100.0  # expected spikes per tick of one source, at most
-RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
 
 
 def delegated_sources(graph) -> frozenset:
@@ -119,11 +118,9 @@ def encode_direct(graph, pops, pop_neuron_lo, neuron_lo, shifts, fixed_point: bo
             if prj.pre != i or not len(prj.pre_idx):
                 continue
             t = RECEPTOR_TYPE[prj.receptor]
-            model = neuron_models.BY_NAME[graph.populations[prj.post].model]
-            w = np.asarray(prj.weight, np.float64)
-            w_ring = np.abs(w) * model.WEIGHT_SCALE  # as mapping.synapses encodes a word
-            q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, t])).astype(np.int64)
-            zeros += int(np.count_nonzero((q == 0) & (w != 0)))
+            w_ring, q, z = quantise_weights(graph, prj, np.asarray(prj.weight, np.float64),
+                                            shifts)
+            zeros += z
             s = prj.pre_idx
             cols["target"].append(pop_neuron_lo[prj.post] + prj.post_idx.astype(np.int64))
             cols["type"].append(np.full(len(s), t, np.int32))

@@ -22,7 +22,7 @@ from emulator.stochastic import P_ALWAYS, ST_HEADER, ST_WORDS
 
 from .errors import MappingError
 
-__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "RECEPTOR_TYPE",
+__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights", "RECEPTOR_TYPE",
            "PLASTIC_TM", "PLASTIC_STOCHASTIC"]
 
 RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
@@ -30,10 +30,21 @@ PLASTIC_TM, PLASTIC_STOCHASTIC = 0, 1
 U16_MAX = 0xFFFF
 
 
-def _ring_weights(graph, prj) -> np.ndarray:
-    """Weight magnitudes of a projection in the target model's ring units (e.g. nS)."""
+def _ring_weights(graph, prj, w=None) -> np.ndarray:
+    """Weight magnitudes (of ``w``, default all of the projection's) in the target model's
+    ring units (e.g. nS)."""
     model = neuron_models.BY_NAME[graph.populations[prj.post].model]
-    return np.abs(np.asarray(prj.weight, np.float64)) * model.WEIGHT_SCALE
+    return np.abs(np.asarray(prj.weight if w is None else w, np.float64)) * model.WEIGHT_SCALE
+
+
+def quantise_weights(graph, prj, w, shifts) -> tuple:
+    """``(w_ring, q, zeros)`` of weights ``w`` of ``prj``: ring-unit magnitudes (the float
+    twins), their 16-bit ring weights at the target's shift, and how many non-zero
+    weights round to 0. Rows and delegated Poisson sources both encode weights here."""
+    w_ring = _ring_weights(graph, prj, w)
+    q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, RECEPTOR_TYPE[prj.receptor]]))
+    q = q.astype(np.int64)
+    return w_ring, q, int(np.count_nonzero((q == 0) & (np.asarray(w) != 0)))
 
 
 def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
@@ -259,9 +270,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         post = prj.post_idx[lo:hi]
         tc = pop_first[prj.post] + post // pop_width[prj.post]
         pl = post % pop_width[prj.post]
-        w_ring = np.abs(w) * neuron_models.BY_NAME[graph.populations[prj.post].model].WEIGHT_SCALE
-        q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, t])).astype(np.int64)
-        zeros[0] += int(np.count_nonzero((q == 0) & (w != 0)))
+        w_ring, q, z = quantise_weights(graph, prj, w, shifts)
+        zeros[0] += z
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (TYPE_BITS + nb)) | (t << nb) | pl
         if prj.dynamics == "tsodyks_markram":
