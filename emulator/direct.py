@@ -29,10 +29,9 @@ from dataclasses import dataclass, fields
 
 import numba
 import numpy as np
-from numba import types
-from numba.extending import overload
 
 from .errors import ProgramError
+from .fixed import sat_add_u16
 from .poisson import source_tick
 from .rng import kiss_next
 
@@ -127,39 +126,17 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype,
     return events, sat
 
 
+@numba.njit(cache=True)
 def merge_slot(ring, dring, lo, hi):
     """Move ``dring[lo:hi]`` into ``ring[lo:hi]`` (capped at 0xFFFF in fixed point);
     returns the number of entries capped."""
     capped = 0
     for j in range(lo, hi):
-        s = ring[j] + dring[j]
-        capped += int(s > 0xFFFF)
-        ring[j] = min(s, 0xFFFF)
+        s = sat_add_u16(ring[j], dring[j])  # a plain sum in float arithmetic
+        capped += s != ring[j] + dring[j]
+        ring[j] = s
         dring[j] = 0
     return capped
-
-
-@overload(merge_slot)
-def _merge_slot(ring, dring, lo, hi):
-    if isinstance(ring.dtype, types.Integer):
-        def impl(ring, dring, lo, hi):
-            capped = 0
-            for j in range(lo, hi):
-                s = np.int64(ring[j]) + np.int64(dring[j])
-                if s > 0xFFFF:
-                    s = 0xFFFF
-                    capped += 1
-                ring[j] = s
-                dring[j] = 0
-            return capped
-        return impl
-
-    def fimpl(ring, dring, lo, hi):
-        for j in range(lo, hi):
-            ring[j] += dring[j]
-            dring[j] = 0
-        return 0
-    return fimpl
 
 
 def guide_tables(cdf_lo, cdf):
