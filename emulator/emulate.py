@@ -14,9 +14,10 @@ import time
 import numba
 import numpy as np
 
+from .cores import COUNTERS
 from .direct import guide_tables
 from .errors import EmulatorError
-from .kernel import COUNTERS, MAX_STRETCH, run_ticks
+from .kernel import MAX_STRETCH, run_ticks
 from .models import input_columns
 from .program import KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
 from .results import RunResult

@@ -28,11 +28,11 @@ import numba
 import numpy as np
 from numba import prange
 
-from .cores import C_MAX_CYCLES, C_OVERRUN, COUNTERS, CYCLES, update_core
-from .delivery import MAX_STRETCH, deliver_core, ring_add, sort_packets
+from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, update_core
+from .delivery import MAX_STRETCH, deliver_core, sort_packets
 from .electrodes import apply_electrodes
 
-__all__ = ["run_ticks", "ring_add", "COUNTERS", "CYCLES", "MAX_STRETCH"]
+__all__ = ["run_ticks", "MAX_STRETCH"]
 
 CYCLES_TICK = CYCLES["tick"]
 
