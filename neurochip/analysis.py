@@ -1,0 +1,326 @@
+"""Statistics of spiking networks, shared by the examples, benchmarks/seed_networks.py and the tests.
+
+Per population (a list of neo SpikeTrains, any backend): the mean firing rate, the mean
+coefficient of variation of the inter-spike intervals, and the Fano factor of the
+population spike count in 1 ms bins (1 for independent Poisson neurons, large when they
+fire together). For a whole network, the population-rate spectrum and from it the
+regime of Brunel (2000): synchronous regular ``SR``, fast oscillation ``SI-fast``,
+asynchronous irregular ``AI`` or slow oscillation ``SI-slow``. Rates, CVs, time
+histograms and spectra come from Elephant.
+
+The second half is what every example does around its network: the common command line,
+the ``out/`` folder, and one summary (machine, statistics, times, ``--json``).
+
+>>> stats = population_stats(segment.spiketrains, 100.0, 1000.0)   # doctest: +SKIP
+>>> stats["rate"], stats["cv"], stats["fano"]                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import pathlib
+import warnings
+
+import numpy as np
+import quantities as pq
+from elephant import spectral, statistics
+
+__all__ = ["population_stats", "rate_spectrum", "network_stats", "classify_regime",
+           "pulse_packet", "REGIMES", "example_parser", "setup_options", "out_file", "report", "save_json",
+           "spike_raster", "raster_and_rate", "compare_to_reference", "regimes_of"]
+
+REGIMES = ("SR", "SI-fast", "AI", "SI-slow")
+
+# Regime thresholds (see classify_regime), set from NEST runs of the four panels at
+# --scale 0.2 (in-degrees kept).
+SR_MAX_CV = 0.15           # below: neurons fire regularly
+SLOW_MAX_HZ = 40.0         # spectral peak below, with sync >= SLOW_MIN_SYNC: slow oscillation
+SLOW_MIN_SYNC = 0.02
+FAST_MIN_SYNC = 0.06       # sync at or above (peak not slow): fast oscillation
+
+
+def _trains(spiketrains, t_start, t_stop):
+    """The trains cut to [t_start, t_stop] ms."""
+    t0, t1 = t_start * pq.ms, t_stop * pq.ms
+    return [st.time_slice(t0, t1) for st in spiketrains]
+
+
+def _histogram(trains, bin_size, t_start, t_stop, output):
+    """Elephant's time histogram over [t_start, t_stop) ms (quietly leaving out a spike at
+    t_stop, which Elephant warns about)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Binning discarded")
+        return statistics.time_histogram(trains, bin_size * pq.ms, t_start * pq.ms,
+                                         t_stop * pq.ms, output=output)
+
+
+def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
+    """Rate (Hz), CV of ISI and population Fano factor of ``spiketrains`` in
+    [t_start, t_stop) ms.
+
+    ``rate`` is the mean over all neurons of their firing rates; ``cv`` the mean over
+    the neurons with at least 3 spikes of CV(ISI) (nan if none); ``fano`` the variance
+    over the mean of the summed spike count in bins of ``bin_size`` ms (nan if no spikes);
+    ``sync`` = (fano - 1) / (n - 1), the mean pairwise correlation of the neurons' counts
+    in those bins, which does not grow with the number of neurons recorded; ``n`` the
+    number of neurons and ``spikes`` their spikes.
+    """
+    trains = _trains(spiketrains, t_start, t_stop)
+    n = len(trains)
+    if n == 0:
+        return {"n": 0, "spikes": 0, "rate": float("nan"), "cv": float("nan"),
+                "fano": float("nan"), "sync": float("nan")}
+    t0, t1 = t_start * pq.ms, t_stop * pq.ms
+    # Elephant refuses an empty train: a silent neuron's rate is 0
+    rates = [statistics.mean_firing_rate(st, t0, t1).rescale(pq.Hz).magnitude if len(st) else 0.0
+             for st in trains]
+    cvs = [statistics.cv(statistics.isi(st).magnitude) for st in trains if len(st) >= 3]
+    spikes = sum(len(st) for st in trains)
+    fano = float("nan")
+    if spikes:
+        counts = _histogram(trains, bin_size, t_start, t_stop, "counts").magnitude.ravel()
+        fano = float(counts.var() / counts.mean())
+    return {"n": n, "spikes": int(spikes), "rate": float(np.mean(rates)),
+            "cv": float(np.mean(cvs)) if cvs else float("nan"), "fano": fano,
+            "sync": (fano - 1.0) / (n - 1) if n > 1 else float("nan")}
+
+
+def rate_spectrum(spiketrains, t_start, t_stop, bin_size=0.5, resolution=5.0):
+    """Welch power spectrum of the population rate (Hz) of ``spiketrains`` over
+    [t_start, t_stop) ms in bins of ``bin_size`` ms: (frequencies in Hz, power)."""
+    trains = _trains(spiketrains, t_start, t_stop)
+    rate = _histogram(trains, bin_size, t_start, t_stop, "rate").rescale(pq.Hz).magnitude.ravel()
+    fs = 1000.0 / bin_size
+    resolution = max(resolution, 2.0 * fs / len(rate))  # at least two segments
+    freqs, psd = spectral.welch_psd(rate, frequency_resolution=resolution, fs=fs)
+    return np.asarray(freqs), np.asarray(psd)
+
+
+def network_stats(groups, t_start, t_stop, regime=False):
+    """Statistics of every group (label -> spike trains) and of all of them together
+    (``"all"``); with ``regime``, also the population-rate spectrum's peak (``f_peak``
+    in Hz, above 5 Hz) and Brunel's regime (``regime``) of the whole network."""
+    out = {label: population_stats(trains, t_start, t_stop) for label, trains in groups.items()}
+    everything = [st for trains in groups.values() for st in trains]
+    if len(groups) > 1:
+        out["all"] = population_stats(everything, t_start, t_stop)
+    if regime:
+        whole = out["all"] if len(groups) > 1 else next(iter(out.values()))
+        freqs, psd = rate_spectrum(everything, t_start, t_stop)
+        band = freqs > 5.0
+        whole["f_peak"] = float(freqs[band][np.argmax(psd[band])]) if whole["spikes"] else 0.0
+        whole["regime"] = classify_regime(whole["cv"], whole["sync"], whole["f_peak"])
+    return out
+
+
+def pulse_packet(spiketrains, half_width=5.0):
+    """The synchronous volley of a group (a synfire chain's pulse packet): the spikes
+    within ``half_width`` ms of the peak of the group's 1 ms time histogram. Returns
+    ``a`` (those spikes per neuron), ``t`` (their mean time, ms) and ``sigma`` (their
+    standard deviation, ms); nan times if the group is silent."""
+    times = np.concatenate([st.magnitude for st in spiketrains]) if len(spiketrains) else []
+    if not len(times):
+        return {"a": 0.0, "t": float("nan"), "sigma": float("nan")}
+    t_stop = float(spiketrains[0].t_stop.rescale(pq.ms).magnitude)
+    hist = _histogram(list(spiketrains), 1.0, 0.0, t_stop, "counts").magnitude.ravel()
+    peak = np.argmax(np.convolve(hist, np.ones(3), "same")) + 0.5    # ms, bin centre
+    near = times[np.abs(times - peak) <= half_width]
+    return {"a": len(near) / len(spiketrains), "t": float(near.mean()),
+            "sigma": float(near.std())}
+
+
+def classify_regime(cv, sync, f_peak):
+    """Brunel's (2000) regime from the mean CV of ISI, the population synchrony ``sync``
+    (see population_stats) and the population-rate spectral peak ``f_peak`` (Hz):
+    regular firing is ``SR``; irregular firing with a slow peak and some synchrony is
+    ``SI-slow``; with strong synchrony ``SI-fast``; else ``AI``. A silent network is
+    ``"silent"``. The thresholds are set so that NEST's runs of fig. 8 A-D at --scale 0.2
+    get the paper's labels; at other sizes the synchrony of the same regime differs."""
+    if not np.isfinite(sync):
+        return "silent"
+    if np.isfinite(cv) and cv < SR_MAX_CV:
+        return "SR"
+    if f_peak < SLOW_MAX_HZ and sync >= SLOW_MIN_SYNC:
+        return "SI-slow"
+    return "SI-fast" if sync >= FAST_MIN_SYNC else "AI"
+
+
+# --- comparison with stored reference statistics -------------------------------------
+
+# Smallest tolerances: a few seeds can agree closely by chance.
+FLOORS = {"rate": lambda mean: 0.5 + 0.05 * abs(mean), "cv": lambda mean: 0.05,
+          "a": lambda mean: 0.1, "t": lambda mean: 0.5}
+
+
+def _regime_inputs(stats):
+    """The group that holds the whole network's regime inputs, or None."""
+    for group in ("all", *stats):
+        if group in stats and "f_peak" in stats[group]:
+            return stats[group]
+    return None
+
+
+def regimes_of(reference):
+    """The regimes of a reference entry's runs, classified again from its stored CV, sync
+    and spectral peak (so that they follow the current thresholds)."""
+    whole = _regime_inputs(reference["stats"])
+    if whole is None:
+        return []
+    return [classify_regime(cv, sync, f) for cv, sync, f in
+            zip(whole["cv"]["values"], whole["sync"]["values"], whole["f_peak"]["values"])]
+
+
+def compare_to_reference(results, reference, n_sd=3.0):
+    """What in ``results`` (an example's JSON) is off from ``reference`` (a stored entry of
+    mean/sd/values per statistic): each group's rate and CV must lie within
+    max(n_sd x the seed-to-seed sd, a floor) of the reference mean, the regime must be one
+    the reference runs had, and a synfire chain's pulse packets must arrive alike.
+    Returns a list of problems (empty: agrees)."""
+    problems = []
+
+    def check(what, got, ref, key):
+        values = ref["values"]
+        if not all(v is not None and math.isfinite(v) for v in values):
+            return  # the statistic is undefined in some reference run: not compared
+        tol = max(n_sd * ref["sd"], FLOORS[key](ref["mean"]))
+        if got is None or not math.isfinite(got) or abs(got - ref["mean"]) > tol:
+            problems.append(f"{what} {got:.3g}, NEST {ref['mean']:.3g} +- {tol:.3g}")
+
+    for group, ref in reference["stats"].items():
+        got = results["stats"].get(group, {})
+        for key in ("rate", "cv"):
+            check(f"{group} {key}", got.get(key, float("nan")), ref[key], key)
+    nest_regimes = regimes_of(reference)
+    if nest_regimes:
+        whole = _regime_inputs(results["stats"])
+        regime = classify_regime(whole["cv"], whole["sync"], whole["f_peak"])
+        if regime not in nest_regimes:
+            problems.append(f"regime {regime}, NEST {'/'.join(sorted(set(nest_regimes)))}")
+    for group, ref in reference.get("packets", {}).items():
+        for key in ("a", "t"):
+            check(f"{group} packet {key}", results["packets"][group][key], ref[key], key)
+    return problems
+
+
+# --- what every example does around its network ---------------------------------------
+
+def example_parser(doc, *, duration, seed, scale=True, transient=0.0):
+    """The examples' common command line: --duration --seed --arithmetic --threads --json
+    --out (figure folder; --plot '' for no figure) --transient (ms left out of the
+    statistics) and, with ``scale``, --scale."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    if scale:
+        p.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
+    p.add_argument("--duration", type=float, default=duration, help="ms")
+    p.add_argument("--transient", type=float, default=transient,
+                   help="ms at the start left out of the statistics")
+    p.add_argument("--seed", type=int, default=seed)
+    p.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
+    p.add_argument("--threads", type=int, default=None, help="emulator threads (neurochip)")
+    p.add_argument("--json", default="", help="also write the results to this JSON file")
+    p.add_argument("--out", default="", help="figure folder (default: out/ at the repository root)")
+    p.add_argument("--plot", default=None, help="figure file name in --out ('' for none)")
+    return p
+
+
+def setup_options(sim, args):
+    """setup() arguments of one backend, so that the one-word switch to pyNN.nest works:
+    neurochip's arithmetic, threads and global seed (of its Poisson sources and noise);
+    NEST's kernel seed and on-grid spikes (as neurochip's, and the reference the
+    examples are compared with; PyNN's default, off-grid, runs NEST's precise models)."""
+    if sim.__name__.endswith("neurochip"):
+        return {"arithmetic": args.arithmetic, "threads": args.threads, "seed": args.seed}
+    if sim.__name__.endswith("nest"):
+        return {"rng_seed": args.seed, "spike_precision": "on_grid"}
+    return {}
+
+
+def out_file(args, script, default):
+    """Where the example ``script`` (its __file__) saves its figure, or None for none:
+    --out (default ``out/`` at the repository root, created) / --plot (default ``default``)."""
+    name = default if args.plot is None else args.plot
+    if not name:
+        return None
+    folder = pathlib.Path(args.out) if args.out else pathlib.Path(script).resolve().parents[1] / "out"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def _simulator_name(sim):
+    name = sim.__name__.split(".")[-1]
+    return f"{name} {sim.simulator.state.arithmetic}" if name == "neurochip" else name
+
+
+def report(sim, title, groups, args, times, regime=False, extra=None, save=True):
+    """Print what the machine reported (neurochip), the statistics of ``groups``
+    (label -> spike trains) over [args.transient, args.duration) and the times
+    (``{"build": s, "run": s, "extract": s}``). Returns the results (``stats`` per group,
+    ``rates``, the times, ``extra``, the machine's reports), also written to ``--json``
+    (later, by ``save_json``, if not ``save``)."""
+    stats = network_stats(groups, args.transient, args.duration, regime=regime)
+    out = {"simulator": sim.__name__, "network": title, "args": vars(args), **times,
+           "stats": stats, "rates": {k: v["rate"] for k, v in stats.items()}, **(extra or {})}
+    print(f"{title} on {_simulator_name(sim)}, {args.duration:g} ms (statistics from "
+          f"{args.transient:g} ms), seed {args.seed}")
+    if hasattr(sim, "mapping_summary"):
+        s, prov = sim.mapping_summary(), sim.provenance()
+        print(f"  machine: {s['chips_used']} chips, {s['cores']} cores; {prov['synaptic_events']} "
+              f"synaptic events, {prov['dropped_packets']} dropped packets, "
+              f"{prov['ring_saturations']} ring saturations, {prov['cores_overrunning']} cores "
+              f"would overrun real time")
+        out.update(stages=sim.simulator.state.timings, mapping=s, provenance=prov)
+    for label, st in stats.items():
+        line = (f"  {label:12} {st['n']:6d} cells  rate {st['rate']:8.2f} Hz  CV {st['cv']:5.2f}  "
+                f"Fano {st['fano']:7.2f}  sync {st['sync']:6.3f}")
+        if "regime" in st:
+            line += f"  spectral peak {st['f_peak']:5.0f} Hz  regime {st['regime']}"
+        print(line)
+    print("  time: " + ", ".join(f"{k} {v:.2f} s" for k, v in times.items()))
+    if save:
+        save_json(args, out)
+    return out
+
+
+def save_json(args, results):
+    """Write ``results`` to ``--json``, if given."""
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1, default=str)
+
+
+def spike_raster(ax, trains, offset=0, marker="|", ms=2, **kw):
+    """Draw ``trains`` as a raster on ``ax``, rows from ``offset`` up."""
+    if not len(trains):
+        return
+    t = np.concatenate([st.magnitude for st in trains])
+    y = np.concatenate([np.full(len(st), offset + i) for i, st in enumerate(trains)])
+    ax.plot(t, y, marker, ms=ms, ls="none", **kw)
+
+
+def raster_and_rate(path, trains, t_range, title, bin_size=0.1, n_cells=None, rate_max=None,
+                    seed=0):
+    """Save, as Brian's examples draw a network, a raster of ``n_cells`` random cells (all
+    if None) of ``trains`` over ``t_range`` (ms) above the population rate of all of them
+    in bins of ``bin_size`` ms."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    trains = list(trains)
+    shown = (np.arange(len(trains)) if n_cells is None else
+             np.sort(np.random.default_rng(seed).choice(len(trains), n_cells, replace=False)))
+    fig, (ax_s, ax_r) = plt.subplots(2, 1, figsize=(5, 6), sharex=True,
+                                     gridspec_kw={"height_ratios": [4, 1], "hspace": 0})
+    spike_raster(ax_s, [trains[i] for i in shown], marker="|" if len(shown) <= 100 else ".",
+                 ms=4 if len(shown) <= 100 else 1, color="tab:blue")
+    lo, hi = t_range
+    rate = _histogram(trains, bin_size, lo, hi, "rate").rescale(pq.Hz)
+    ax_r.plot(rate.times.rescale(pq.ms).magnitude, rate.magnitude.ravel(), lw=0.7)
+    ax_s.set(yticks=[], ylabel=f"{len(shown)} cells", xlim=(lo, hi), ylim=(-0.5, len(shown) - 0.5),
+             title=title)
+    ax_r.set(xlabel="t (ms)", ylabel="rate (Hz)", ylim=(0, rate_max))
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    print(f"figure saved to {path}")
