@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from emulator.models import eif_cond_exp_isfa_ista as _eif_model
 from emulator.models import hh_cond_exp as _hh
 from emulator.models import izhikevich as _izh
 
@@ -75,13 +76,37 @@ def izhikevich(p: dict, init: dict, dt: float) -> tuple:
     _check_real(p, "b", "/ms", scale * np.asarray(p["b"]), f"{scale:g} b (u is held as {scale:g} u)")
     _check_real(p, "d", "mV/ms", scale * np.asarray(p["d"]), f"{scale:g} d (u is held as {scale:g} u)")
     ones = np.ones(np.shape(a))
+    hf = h / _izh.N_FINE
     params = {"k_sq": 0.04 * ones, "k_lin": 5.0 * ones, "i_const": i_const,
               "b_scaled": scale * np.asarray(p["b"]), "inv_u_scale": ones / scale,
               "h_full": h * ones, "h_half": h / 2 * ones, "ah_full": a * h, "ah_half": a * h / 2,
-              "v_peak": _izh.V_PEAK * ones, "c": p["c"], "d_scaled": scale * np.asarray(p["d"]),
-              "n_sub": n_sub * ones}
+              "h_fine_full": hf * ones, "h_fine_half": hf / 2 * ones, "ah_fine_full": a * hf,
+              "ah_fine_half": a * hf / 2, "v_peak": _izh.V_PEAK * ones, "c": p["c"],
+              "d_scaled": scale * np.asarray(p["d"]), "v_fine": _izh.V_FINE * ones,
+              "n_sub": n_sub * ones, "n_fine": _izh.N_FINE * ones}
     state = {"v": init["v"], "u_scaled": scale * init.get("u", _izh.U_INIT * ones)}
     return params, state
+
+
+def _eif_step(p, h, d_t, tau_m, has_exp):
+    """The step constants of an AdEx sub-step of length ``h`` (ms)."""
+    cm = np.asarray(p["cm"], np.float64)
+    k = h / (1000.0 * cm)  # mV per pA over one sub-step
+    _check_fraction(p, "cm", "nF", k, f"h / (1000 cm) (sub-step {h:g} ms)", "use a larger cm")
+    kw = h / np.asarray(p["tau_w"], np.float64)
+    _check_fraction(p, "tau_w", "ms", kw, f"h / tau_w (sub-step {h:g} ms)", "use a larger tau_w")
+    safe_dt = np.where(has_exp, d_t, 1.0)
+    # V's change from the exponential term over a sub-step s is exp((V - V_s)/delta_T)
+    v_t_full = np.where(has_exp, p["v_thresh"] - safe_dt * np.log(h * safe_dt / tau_m), 0.0)
+    v_t_half = np.where(has_exp, p["v_thresh"] - safe_dt * np.log(h / 2 * safe_dt / tau_m), 0.0)
+    _check_real(p, "delta_T", "mV", v_t_half,
+                f"v_thresh - delta_T ln(delta_T h / (2 tau_m)) (mV, sub-step {h:g} ms)")
+    out = {"k_full": k, "k_half": k / 2, "kw_full": kw, "kw_half": kw / 2,
+           "v_t_full": v_t_full, "v_t_half": v_t_half}
+    for syn, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+        out[f"decay_{syn}_half"] = np.exp(-h / (2 * tau))
+        out[f"decay_{syn}_sub"] = np.exp(-h / tau)
+    return out
 
 
 def _eif(p: dict, init: dict, dt: float) -> tuple:
@@ -91,38 +116,30 @@ def _eif(p: dict, init: dict, dt: float) -> tuple:
     n_sub = _n_sub(dt, EIF_MAX_SUBSTEP_MS)
     h = dt / n_sub
     cm, tau_m, d_t = (np.asarray(p[k], np.float64) for k in ("cm", "tau_m", "delta_T"))
-    k = h / (1000.0 * cm)  # mV per pA over one sub-step
-    _check_fraction(p, "cm", "nF", k, f"h / (1000 cm) (sub-step {h:g} ms)", "use a larger cm")
-    kw = h / np.asarray(p["tau_w"], np.float64)
-    _check_fraction(p, "tau_w", "ms", kw, f"h / tau_w (sub-step {h:g} ms)", "use a larger tau_w")
     has_exp = d_t > 0
-    safe_dt = np.where(has_exp, d_t, 1.0)
     g_leak = 1000.0 * cm / tau_m
-    # V's change from the exponential term over a sub-step s is exp((V - V_s)/delta_T)
-    v_t_full = np.where(has_exp, p["v_thresh"] - safe_dt * np.log(h * safe_dt / tau_m), 0.0)
-    v_t_half = np.where(has_exp, p["v_thresh"] - safe_dt * np.log(h / 2 * safe_dt / tau_m), 0.0)
-    inv_dt = np.where(has_exp, 1.0 / safe_dt, 0.0)
+    inv_dt = np.where(has_exp, 1.0 / np.where(has_exp, d_t, 1.0), 0.0)
+    v_peak = np.where(has_exp, p["v_spike"], p["v_thresh"])
     for name, unit, value, what in (
             ("tau_m", "ms", g_leak, "g_L = 1000 cm / tau_m (nS)"),
             ("a", "nS", p["a"], "a (nS)"),
             ("b", "nA", 1000.0 * p["b"], "b (pA)"),
             ("i_offset", "nA", 1000.0 * p["i_offset"], "i_offset (pA)"),
-            ("delta_T", "mV", inv_dt, "1 / delta_T (/mV)"),
-            ("delta_T", "mV", v_t_half, "v_thresh - delta_T ln(delta_T h / (2 tau_m)) (mV)")):
+            ("delta_T", "mV", inv_dt, "1 / delta_T (/mV)")):
         _check_real(p, name, unit, value, what)
     ones = np.ones(np.shape(cm))
+    # without the exponential term there is no fast upstroke: never fine (v_peak)
+    v_fine = np.where(has_exp, p["v_thresh"] - _eif_model.FINE_BELOW * d_t, v_peak)
+    _check_real(p, "delta_T", "mV", v_fine, "v_thresh - 3 delta_T (mV)")
     params = {"v_rest": p["v_rest"], "e_rev_E": p["e_rev_E"], "e_rev_I": p["e_rev_I"],
               "g_leak": g_leak, "a": p["a"], "b": 1000.0 * p["b"],
-              "i_offset": 1000.0 * p["i_offset"], "v_t_full": v_t_full, "v_t_half": v_t_half,
-              "inv_delta_t": inv_dt,
-              "has_exp": has_exp.astype(np.float64),
-              "v_peak": np.where(has_exp, p["v_spike"], p["v_thresh"]), "v_reset": p["v_reset"],
-              "k_full": k, "k_half": k / 2,
-              "kw_full": kw, "kw_half": kw / 2,
-              "refrac_ticks": np.rint(p["tau_refrac"] / dt), "n_sub": n_sub * ones}
-    for syn, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
-        params[f"decay_{syn}_half"] = np.exp(-h / (2 * tau))
-        params[f"decay_{syn}_sub"] = np.exp(-h / tau)
+              "i_offset": 1000.0 * p["i_offset"], "inv_delta_t": inv_dt,
+              "has_exp": has_exp.astype(np.float64), "v_peak": v_peak, "v_reset": p["v_reset"],
+              "v_fine": v_fine, "refrac_ticks": np.rint(p["tau_refrac"] / dt),
+              "n_sub": n_sub * ones, "n_fine": _eif_model.N_FINE * ones}
+    params.update(_eif_step(p, h, d_t, tau_m, has_exp))
+    fine = _eif_step(p, h / _eif_model.N_FINE, d_t, tau_m, has_exp)
+    params.update({name + "_fine": value for name, value in fine.items()})
     zero = 0.0 * ones
     state = {"v": init["v"], "w": 1000.0 * init.get("w", zero),
              "gsyn_exc": 1000.0 * init.get("gsyn_exc", zero),
@@ -140,6 +157,8 @@ def eif_cond_alpha_isfa_ista(p: dict, init: dict, dt: float) -> tuple:
     params["g0_i"] = np.e / np.asarray(p["tau_syn_I"], np.float64)
     h = params["h_full"] = dt / params["n_sub"]
     params["h_half"] = h / 2
+    params["h_full_fine"] = h / _eif_model.N_FINE
+    params["h_half_fine"] = h / (2 * _eif_model.N_FINE)
     state.update(dg_exc=0.0 * state["v"], dg_inh=0.0 * state["v"])
     return params, state
 

@@ -4,9 +4,9 @@ conductances (NEST's aeif_cond_alpha).
 Each conductance is ``g' = dg - g/tau``, ``dg' = -dg/tau``; a spike of weight w adds
 ``w e/tau`` to ``dg``, so that ``g`` peaks at ``w`` (nS) ``tau`` ms later. Over a
 (half) sub-step of length h both are advanced exactly:
-``g <- e^(-h/tau) (g + h dg)``, ``dg <- e^(-h/tau) dg``. Everything else (sub-steps,
-threshold, reset, adaptation, refractoriness, units, decays that reach 0) is the
-exp model's; the
+``g <- e^(-h/tau) (g + h dg)``, ``dg <- e^(-h/tau) dg``. Everything else (sub-steps and
+fine sub-steps on the upstroke, threshold, reset at the crossing, adaptation,
+refractoriness, units, decays that reach 0) is the exp model's; the
 recorded ``gsyn_*`` are ``g`` (the input enters ``dg``): ``INPUT = (-1, -1)``.
 """
 
@@ -21,12 +21,15 @@ PYNN_PARAMS = _exp.PYNN_PARAMS
 CONDUCTANCE = True
 WEIGHT_SCALE = 1000.0  # uS -> nS
 
-# the exp model's columns first (its substep() reads them), then the alpha ones
+# the exp model's columns first (its substep() reads them), then the alpha ones: the
+# sub-step's h and h/2, then the fine sub-step's
 PARAMS = _exp.PARAMS + (("g0_e", "REAL"), ("g0_i", "REAL"), ("h_full", "UFRACT"),
-                        ("h_half", "UFRACT"))
+                        ("h_half", "UFRACT"), ("h_full_fine", "UFRACT"),
+                        ("h_half_fine", "UFRACT"))
 P_G0E, P_G0I, P_H, P_HH = range(len(_exp.PARAMS), len(_exp.PARAMS) + 4)
-(P_VPEAK, P_VRESET, P_B, P_IOFF, P_DEH, P_DIH, P_DES, P_DIS, P_REFRAC, P_NSUB) = (
-    _exp.P_VPEAK, _exp.P_VRESET, _exp.P_B, _exp.P_IOFF, _exp.P_DEH, _exp.P_DIH, _exp.P_DES,
+ALPHA_FINE = 2  # offset of the fine h, h/2
+(P_VPEAK, P_VRESET, P_IOFF, P_DEH, P_DIH, P_DES, P_DIS, P_REFRAC, P_NSUB) = (
+    _exp.P_VPEAK, _exp.P_VRESET, _exp.P_IOFF, _exp.P_DEH, _exp.P_DIH, _exp.P_DES,
     _exp.P_DIS, _exp.P_REFRAC, _exp.P_NSUB)
 STATE = _exp.STATE + (("dg_exc", "REAL"), ("dg_inh", "REAL"))
 S_V, S_W, S_GE, S_GI, S_REFRAC, S_DGE, S_DGI = range(len(STATE))
@@ -58,21 +61,23 @@ def step(p, s, in_e, in_i, i_inj):
     refrac = s[S_REFRAC]
     spiked = False
     for _ in range(int(p[P_NSUB])):
-        ge_mid = _alpha_mid(ge, dge, p[P_HH], p[P_DEH])
-        gi_mid = _alpha_mid(gi, dgi, p[P_HH], p[P_DIH])
-        v, w = _exp.substep(p, v, w, ge, gi, ge_mid, gi_mid, i_ext, refrac > 0)
-        if refrac <= 0 and v >= p[P_VPEAK]:
-            spiked = True
-            v = p[P_VRESET]
-            raw = w + p[P_B]
-            w = sat_real(raw)
-            if w != raw:
-                sat += 1
-            refrac = p[P_REFRAC] + 1 if p[P_REFRAC] > 0 else 0
-        ge = _exp.decay(sat_real(ge + mul_ufract(dge, p[P_H])), p[P_DES])
-        gi = _exp.decay(sat_real(gi + mul_ufract(dgi, p[P_H])), p[P_DIS])
-        dge = _exp.decay(dge, p[P_DES])
-        dgi = _exp.decay(dgi, p[P_DIS])
+        o, reps = _exp.fine(p, v, refrac)
+        oa = ALPHA_FINE if o != 0 else 0
+        for _ in range(reps):
+            ge_mid = _alpha_mid(ge, dge, p[oa + P_HH], p[o + P_DEH])
+            gi_mid = _alpha_mid(gi, dgi, p[oa + P_HH], p[o + P_DIH])
+            v0, w0 = v, w
+            v, w = _exp.substep(p, o, v, w, ge, gi, ge_mid, gi_mid, i_ext, refrac > 0)
+            if refrac <= 0 and v >= p[P_VPEAK]:
+                spiked = True
+                w, n = _exp.reset_w(p, o, v0, v, w0, w)
+                sat += n
+                v = p[P_VRESET]
+                refrac = p[P_REFRAC] + 1 if p[P_REFRAC] > 0 else 0
+            ge = _exp.decay(sat_real(ge + mul_ufract(dge, p[oa + P_H])), p[o + P_DES])
+            gi = _exp.decay(sat_real(gi + mul_ufract(dgi, p[oa + P_H])), p[o + P_DIS])
+            dge = _exp.decay(dge, p[o + P_DES])
+            dgi = _exp.decay(dgi, p[o + P_DIS])
     if refrac > 0:
         refrac -= 1
     s[S_V] = v

@@ -12,17 +12,20 @@ Per tick:
 
 1. ``v += in_exc - in_inh`` (this tick's ring slots, at the arrival time);
 2. ``n_sub`` midpoint (RK2) sub-steps of ``(v, u)`` of at most 0.01 ms each (chosen
-   on the host). After a sub-step that ends with ``v >= 30``: ``v = c``, ``u += d``, and
-   integration goes on from there; the spike is stamped at the end of the tick.
+   on the host); a sub-step that begins with ``v >= -40`` mV (the upstroke: below the
+   unstable fixed point the cell is slow) is done as ``n_fine`` = 4 sub-steps of a
+   quarter of the length. After a sub-step that ends with ``v >= 30``, the crossing is
+   placed by linear interpolation (:func:`.crossing.crossing`): u is taken there,
+   ``v = c``, ``u += d``, and the rest of the sub-step is one Euler step from the reset;
+3. the spike is stamped at the end of the tick.
 
-Accuracy (tests/test_model_nonlinear.py, against scipy at rtol 1e-9): NEST integrates
-with one forward-Euler step per timestep and resets at the end of the step; here the
-reset lags the true crossing by at most one sub-step (0.01 ms: with 0.025 ms the lag
-alone put a fast-spiking cell 1.7 ms behind after 40 spikes). Measured at dt = 0.1:
-the spike times of a precise solution of the same equations, reset on the same
-sub-step grid, are reproduced exactly or one timestep off; those of the continuous
-model to within 0.13 ms (regular spiking, 8 spikes in 300 ms) and 0.56 ms (fast
-spiking, 42 spikes: about one sub-step per spike).
+Accuracy (tests/test_model_dc.py, against scipy at rtol 1e-10 with the reset at the
+exact crossing, 1 s of DC at dt = 0.1 ms, 15 to 213 spikes): every spike in the
+timestep of the true crossing or the next one, in both arithmetics; the largest
+|spike - crossing| 0.101 ms. Resetting at the end of the crossing sub-step instead
+(as before) lagged by half a sub-step per spike on average, 1.1 ms after 213 spikes;
+NEST's izhikevich (one forward-Euler step per timestep, ``consistent_integration``)
+is 10 to 25 ms off over that second and loses 1 to 5 spikes.
 
 As NEST does for its AdEx models, the right-hand side sees ``min(v, 30)``, which keeps
 ``v*v`` in range in the sub-step that crosses. Fixed point: ``0.04 v^2`` is ``(v*v) * 0.04``
@@ -39,6 +42,7 @@ jump from the sample after its arrival time (``INPUT = (-1, -1)``).
 import numba
 
 from ..fixed import mul_real, mul_ufract, sat_real
+from .crossing import crossing
 
 NAME = "Izhikevich"
 KIND = 7
@@ -49,14 +53,20 @@ WEIGHT_UNIT = "mV"
 V_PEAK = 30.0  # mV: NEST's V_th of izhikevich (PyNN does not expose it)
 U_INIT = -14.0  # mV/ms: PyNN's default initial u
 U_SCALE = 128.0  # u is held as 128 u: 7 more fractional bits, |u| < 512 mV/ms
+V_FINE = -40.0  # mV: sub-steps from here up are split in N_FINE
+N_FINE = 4
 
+# two sets of step constants, the sub-step's and the fine one's, in the same order
 PARAMS = (("k_sq", "UFRACT"), ("k_lin", "REAL"), ("i_const", "REAL"), ("b_scaled", "REAL"),
           ("inv_u_scale", "UFRACT"), ("h_full", "UFRACT"), ("h_half", "UFRACT"),
-          ("ah_full", "UFRACT"), ("ah_half", "UFRACT"), ("v_peak", "REAL"), ("c", "REAL"),
-          ("d_scaled", "REAL"), ("n_sub", "int"))
+          ("ah_full", "UFRACT"), ("ah_half", "UFRACT"), ("h_fine_full", "UFRACT"),
+          ("h_fine_half", "UFRACT"), ("ah_fine_full", "UFRACT"), ("ah_fine_half", "UFRACT"),
+          ("v_peak", "REAL"), ("c", "REAL"), ("d_scaled", "REAL"), ("v_fine", "REAL"),
+          ("n_sub", "int"), ("n_fine", "int"))
 STATE = (("v", "REAL"), ("u_scaled", "REAL"))
-(P_KSQ, P_KLIN, P_ICONST, P_BS, P_INVS, P_H, P_HH, P_AH, P_AHH, P_VPEAK, P_C, P_DS,
- P_NSUB) = range(len(PARAMS))
+(P_KSQ, P_KLIN, P_ICONST, P_BS, P_INVS, P_H, P_HH, P_AH, P_AHH, P_FH, P_FHH, P_FAH, P_FAHH,
+ P_VPEAK, P_C, P_DS, P_VFINE, P_NSUB, P_NFINE) = range(len(PARAMS))
+FINE = P_FH - P_H  # offset of the fine set
 S_V, S_U = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "u": (S_U, 1.0 / U_SCALE)}
 INPUT = (-1, -1)  # the jump is recorded from the next sample
@@ -67,6 +77,21 @@ def _dv(p, v, us, i_ext):
     """dv/dt in mV/ms (REAL) at v and ``us = 128 u``."""
     return sat_real(mul_ufract(mul_real(v, v), p[P_KSQ]) + mul_real(v, p[P_KLIN]) + i_ext
                     - mul_ufract(us, p[P_INVS]))
+
+
+@numba.njit(cache=True, inline="always")
+def _substep(p, o, v, u, i_ext):
+    """One midpoint sub-step of (v, u) with the step constants at offset ``o``."""
+    vpk = p[P_VPEAK]
+    ve = v if v < vpk else vpk
+    k1 = _dv(p, ve, u, i_ext)
+    l1 = sat_real(mul_real(ve, p[P_BS]) - u)
+    v_mid = sat_real(v + mul_ufract(k1, p[o + P_HH]))
+    u_mid = sat_real(u + mul_ufract(l1, p[o + P_AHH]))
+    vm = v_mid if v_mid < vpk else vpk
+    k2 = _dv(p, vm, u_mid, i_ext)
+    l2 = sat_real(mul_real(vm, p[P_BS]) - u_mid)
+    return sat_real(v + mul_ufract(k2, p[o + P_H])), sat_real(u + mul_ufract(l2, p[o + P_AH]))
 
 
 @numba.njit(cache=True, inline="always")
@@ -82,23 +107,25 @@ def step(p, s, in_e, in_i, i_inj):
     spiked = False
     vpk = p[P_VPEAK]
     for _ in range(int(p[P_NSUB])):
-        ve = v if v < vpk else vpk
-        k1 = _dv(p, ve, u, i_ext)
-        l1 = sat_real(mul_real(ve, p[P_BS]) - u)
-        v_mid = sat_real(v + mul_ufract(k1, p[P_HH]))
-        u_mid = sat_real(u + mul_ufract(l1, p[P_AHH]))
-        vm = v_mid if v_mid < vpk else vpk
-        k2 = _dv(p, vm, u_mid, i_ext)
-        l2 = sat_real(mul_real(vm, p[P_BS]) - u_mid)
-        v = sat_real(v + mul_ufract(k2, p[P_H]))
-        u = sat_real(u + mul_ufract(l2, p[P_AH]))
-        if v >= vpk:
-            spiked = True
-            v = p[P_C]
-            raw = u + p[P_DS]
-            u = sat_real(raw)
-            if u != raw:
-                sat += 1
+        o, reps = 0, 1
+        if v >= p[P_VFINE]:
+            o, reps = FINE, int(p[P_NFINE])
+        for _ in range(reps):
+            v0, u0 = v, u
+            v, u = _substep(p, o, v, u, i_ext)
+            if v >= vpk:
+                spiked = True
+                theta, rest = crossing(v0, v, vpk)
+                raw = u0 + mul_ufract(u - u0, theta) + p[P_DS]
+                u = sat_real(raw)
+                if u != raw:
+                    sat += 1
+                # the rest of the sub-step from the reset: one Euler step
+                c = p[P_C]
+                k = _dv(p, c, u, i_ext)
+                l = sat_real(mul_real(c, p[P_BS]) - u)
+                v = sat_real(c + mul_ufract(k, mul_ufract(p[o + P_H], rest)))
+                u = sat_real(u + mul_ufract(l, mul_ufract(p[o + P_AH], rest)))
     s[S_V] = v
     s[S_U] = u
     return spiked, sat

@@ -9,11 +9,11 @@ the right-hand side sees ``min(V, v_peak)`` and a refractory neuron is held at
 
 * ``grid=None``: the continuous model: reset and spike at the exact crossing time,
   refractory for exactly ``t_ref``;
-* ``grid=(dt, n_sub)``: the same equations, solved just as precisely, with the
-  threshold checked only at the ends of sub-steps of ``h = dt / n_sub`` (as the
-  machine checks it): the crossing sub-step is integrated to its end, the reset is
-  applied there, the spike is stamped at the end of its timestep and the refractory
-  period is the rest of that timestep plus ``round(t_ref / dt)`` timesteps.
+* ``grid=(dt, n_sub)``: the same equations, solved just as precisely, on NEST's time
+  grid (as the machine runs them): the reset is at the crossing, the spike is stamped
+  at the end of its timestep and the refractory period is the rest of that timestep
+  plus ``round(t_ref / dt)`` timesteps. (``n_sub`` is not used any more: the machine
+  places its resets at the crossing within a sub-step.)
 
 The second isolates the integration error of a machine model from the effect of
 the time grid; the first is what the model means.
@@ -93,13 +93,9 @@ def _spike(model, t, y, grid, spikes, run):
     if grid is None:
         spikes.append(t)
         return t, model.reset(y.copy())
-    dt, n_sub = grid
-    h = dt / n_sub
-    t_b = np.ceil(t / h - 1e-9) * h  # the end of the sub-step that holds the crossing
-    if t_b > t:
-        y = run(t, t_b, y, False, False).y[:, -1]
-    spikes.append(np.ceil(t_b / dt - 1e-9) * dt)
-    return t_b, model.reset(y.copy())
+    dt, _ = grid
+    spikes.append(np.ceil(t / dt - 1e-9) * dt)
+    return t, model.reset(y.copy())
 
 
 def _refractory_end(model, t, grid):
