@@ -1,0 +1,132 @@
+"""Single neurons under DC over 1 s at dt = 0.1 ms against a high-precision reference.
+
+The reference (tests/reference/dc.py, scipy DOP853 at rtol 1e-10, atol 1e-12, the
+threshold crossing located exactly and the reset applied there; NEST's on-grid
+refractoriness for the AdEx models; NEST's spike rule for HH) is stored in
+tests/data/dc_reference.json: per model and DC amplitude (near rheobase, mid, strong)
+the true spike times and those an exact simulator on the grid sends (each crossing
+stamped at the end of its timestep). The machine must give the same number of spikes,
+each within one timestep of the grid reference, in fixed and float arithmetic.
+Regenerate the data with ``python tests/reference/dc.py``.
+
+Measured (largest |spike - true crossing| in ms, fixed | float; NEST's in
+tests/reference/dc_compare.py):
+
+========================  =======  ======  ===============  ===============  ======
+model                     I (nA)   spikes  fixed            float            NEST
+========================  =======  ======  ===============  ===============  ======
+Izhikevich                0.0045   15      0.098            0.098            10.06
+Izhikevich                0.01     56      0.098            0.100            17.7
+Izhikevich                0.03     213     0.102            0.101            25.0
+EIF_cond_*_isfa_ista      0.7      9       0.168            0.082            0.103
+EIF_cond_*_isfa_ista      1.5      61      0.100            0.100            0.102
+EIF_cond_*_isfa_ista      3.0      146     0.101            0.100            0.102
+========================  =======  ======  ===============  ===============  ======
+
+A spike one timestep after the grid reference is a crossing that the machine puts
+just after a step's end where the true one is just before it; with NEST's on-grid
+refractoriness that step also ends the refractory period, so the spikes after it can
+stay one step off.
+"""
+
+import json
+import pathlib
+
+import numba
+import numpy as np
+import pyNN.neurochip as sim
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emulator.models.crossing import crossing
+
+DATA = json.loads((pathlib.Path(__file__).parent / "data" / "dc_reference.json").read_text())
+DT = DATA["dt"]
+INIT = {"Izhikevich": dict(v=-70.0, u=-14.0), "HH_cond_exp": dict(v=-65.0, m=0.0, h=1.0, n=0.0),
+        "EIF_cond_exp_isfa_ista": dict(v=-70.6, w=0.0),
+        "EIF_cond_alpha_isfa_ista": dict(v=-70.6, w=0.0)}
+MODELS = list(INIT)
+CASES = {(c["model"], c["i_offset"]): c for c in DATA["cases"]}
+_RUNS = {}
+
+
+def _run(model, arithmetic):
+    """Spike times of one cell per amplitude of ``model`` (PyNN defaults otherwise),
+    all in one population; cached per model and arithmetic."""
+    key = (model, arithmetic)
+    if key not in _RUNS:
+        amps = [a for m, a in CASES if m == model]
+        sim.setup(timestep=DT, arithmetic=arithmetic)
+        cells = sim.Population(len(amps), getattr(sim, model)(i_offset=amps))
+        cells.initialize(**INIT[model])
+        cells.record("spikes")
+        sim.run(DATA["t_end"])
+        trains = cells.get_data().segments[0].spiketrains
+        sim.end()
+        by_index = {int(st.annotations["source_index"]): st for st in trains}
+        _RUNS[key] = {a: np.asarray(by_index[i].times.magnitude, float)
+                      for i, a in enumerate(amps)}
+    return _RUNS[key]
+
+
+def _params():
+    for model, amp in CASES:
+        for arithmetic in ("fixed", "float"):
+            marks = [pytest.mark.fixed if arithmetic == "fixed" else pytest.mark.float]
+            if model == "HH_cond_exp" and amp < 0.05 and arithmetic == "fixed":
+                # near rheobase (110 ms interspike intervals) fixed point fires up to
+                # 1.9 ms early: V's increments over a 0.01 ms sub-step are rounded to
+                # 2^-15 mV, a bias of up to ~1e-4 nA in a 0.03 nA drive
+                marks.append(pytest.mark.xfail(strict=True, reason="HH fixed point near "
+                                               "rheobase: V's resolution per sub-step"))
+            yield pytest.param(model, amp, arithmetic, marks=marks,
+                               id=f"{model}-{amp:g}nA-{arithmetic}")
+
+
+@pytest.mark.parametrize("model, amp, arithmetic", list(_params()))
+def test_dc_spike_times_against_reference(model, amp, arithmetic):
+    case = CASES[model, amp]
+    grid, true = np.array(case["grid"]), np.array(case["spikes"])
+    got = _run(model, arithmetic)[amp]
+    assert len(grid) >= 8
+    assert len(got) == len(grid), (len(got), len(grid))
+    off = np.abs(got - grid)
+    assert np.all(off <= DT + 1e-6), (got[off > DT + 1e-6], grid[off > DT + 1e-6])
+    if model != "HH_cond_exp":  # HH's grid rule itself is up to two steps after the peak
+        # within two timesteps of the true crossing, never before it by more than one
+        assert np.all(got - true > -DT - 1e-6) and np.all(got - true < 2 * DT + 1e-6)
+
+
+def test_reference_data_is_the_scripts():
+    """The stored reference is what tests/reference/dc.py computes (one short case)."""
+    from reference import dc
+    case = CASES["Izhikevich", 0.01]
+    again = dc.spikes("Izhikevich", 0.01, t_end=100.0)
+    want = np.array(case["spikes"])
+    assert np.allclose(again, want[want < 100.0], atol=1e-6)
+    assert np.allclose(dc.grid_spikes("Izhikevich", 0.01, t_end=100.0),
+                       np.array(case["grid"])[:len(again)])
+
+
+nb_crossing = numba.njit(lambda v0, v1, vp: crossing(v0, v1, vp))
+I32 = st.integers(-(2 ** 31), 2 ** 31 - 1)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(I32, I32, I32)
+def test_crossing_bit_for_bit(v0, v1, v_peak):
+    """The fixed-point crossing fraction: numba as the Python reference, in [0, 2^32],
+    and within 2^-31 of the exact fraction where the sub-step did cross."""
+    want = crossing(v0, v1, v_peak)
+    assert tuple(int(x) for x in nb_crossing(np.int64(v0), np.int64(v1), np.int64(v_peak))) == want
+    assert tuple(int(x) for x in nb_crossing(np.int32(v0), np.int32(v1), np.int32(v_peak))) == want
+    theta, rest = want
+    assert 0 <= theta <= 2 ** 32 and theta + rest == 2 ** 32
+    if v0 < v_peak <= v1:
+        assert abs(theta / 2 ** 32 - (v_peak - v0) / (v1 - v0)) <= 2.0 ** -31
+
+
+def test_crossing_float_twin():
+    assert nb_crossing(-50.0, 50.0, 30.0) == pytest.approx((0.8, 0.2))
+    assert nb_crossing(31.0, 40.0, 30.0) == (0.0, 1.0)  # began above: the start
