@@ -7,37 +7,33 @@ tau_refrac 5 ms, tau_syn_E 5 ms, tau_syn_I 10 ms, e_rev_E 0 mV, e_rev_I -80 mV,
 weights 4 nS (exc) and 51 nS (inh), delay 0.2 ms, initial v uniform in
 [v_reset, v_thresh]; as there, 20 Poisson sources (100 Hz for the first 50 ms,
 connection probability 0.01, weight 0.1 uS) kick the network into activity.
+The figure (out/coba.png) is the raster of 200 excitatory and 200 inhibitory cells.
 Run it on the emulated machine with
 
-    python examples/coba.py [--n 4000] [--arithmetic fixed|float] [--plot coba.png]
+    python examples/coba.py [--scale 1 | --n 4000] [--arithmetic fixed|float]
 
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
-import argparse
 import time
 
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG, RandomDistribution
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--n", type=int, default=4000, help="number of neurons (4/5 excitatory)")
-parser.add_argument("--duration", type=float, default=1000.0, help="ms")
-parser.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
-parser.add_argument("--threads", type=int, default=None, help="emulator threads (neurochip)")
-parser.add_argument("--plot", default="coba.png", help="raster plot file ('' for none)")
-parser.add_argument("--seed", type=int, default=98765)
-parser.add_argument("--json", default="", help="also write the figures to this JSON file")
+from neurochip.analysis import example_parser, out_file, report, setup_options, spike_raster
+
+parser = example_parser(__doc__, duration=1000.0, seed=98765, transient=100.0)
+parser.add_argument("--n", type=int, default=None, help="number of neurons (4/5 excitatory; "
+                    "default 4000 x --scale)")
 args = parser.parse_args()
+n = args.n or int(round(4000 * args.scale))
 
 dt = 0.1
-extra = ({"arithmetic": args.arithmetic, "threads": args.threads}
-         if sim.__name__.endswith("neurochip") else {})
 t0 = time.perf_counter()
-sim.setup(timestep=dt, min_delay=dt, **extra)
+sim.setup(timestep=dt, min_delay=dt, **setup_options(sim, args))
 
-n_exc = int(args.n * 0.8)
-n_inh = args.n - n_exc
+n_exc = int(n * 0.8)
+n_inh = n - n_exc
 cell = sim.IF_cond_exp(tau_m=20.0, cm=0.2, v_rest=-60.0, v_thresh=-50.0, v_reset=-60.0,
                        tau_refrac=5.0, tau_syn_E=5.0, tau_syn_I=10.0,
                        e_rev_E=0.0, e_rev_I=-80.0, i_offset=0.0)
@@ -68,61 +64,24 @@ sim.run(args.duration)
 t_run = time.perf_counter() - t1
 
 t2 = time.perf_counter()
-data = {pop.label: pop.get_data("spikes").segments[0] for pop in (exc, inh)}
+trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in (exc, inh)}
 t_extract = time.perf_counter() - t2
 
-n_syn = sum(len(p) for p in prjs)
-n_ext = sum(len(p) for p in ext)
-print(f"COBA: {args.n} neurons, {n_syn} synapses (+{n_ext} from the stimulus), "
-      f"{args.duration:g} ms at dt={dt} ms")
-if hasattr(sim, "mapping_summary"):
-    s = sim.mapping_summary()
-    print(f"mapping: {s['chips_used']} of {s['chips_available']} chips ({s['machine']}), "
-          f"{s['cores']} cores, up to {s['max_neurons_per_core']} neurons per core; routing "
-          f"entries {s['routing_entries_before']} -> {s['routing_entries_after']} after "
-          f"compression; worst chip {s['worst_chip']} with {s['worst_chip_entries']} of "
-          f"{s['router_limit']}")
-    st = sim.simulator.state
-    print("stages: " + ", ".join(f"{k} {v:.3f} s" for k, v in st.timings.items())
-          + " (map = " + ", ".join(f"{k} {v:.3f}" for k, v in st.mapping.times.items()) + ")")
-    prov = sim.provenance()
-    print(f"provenance: {prov['synaptic_events']} synaptic events, {prov['dropped_packets']} "
-          f"dropped packets, {prov['ring_saturations']} ring saturations, "
-          f"{prov['cores_overrunning']} cores would overrun real time (worst "
-          f"{prov['max_cycles_per_tick']} of {prov['cycle_budget_per_tick']} cycles per tick)")
-rates = {}
-for label, seg in data.items():
-    n_spikes = sum(len(st) for st in seg.spiketrains)
-    rates[label] = n_spikes / len(seg.spiketrains) / (args.duration / 1000.0)
-print(f"rates: excitatory {rates['excitatory']:.2f} Hz, inhibitory {rates['inhibitory']:.2f} Hz")
-print(f"time: build {t_build:.2f} s, run (map + load + emulate) {t_run:.2f} s, "
-      f"extract {t_extract:.2f} s")
-
-if args.json:
-    import json
-    out = {"simulator": sim.__name__, "n": args.n, "synapses": n_syn + n_ext, "build": t_build,
-           "run": t_run, "extract": t_extract, "rates": rates}
-    if hasattr(sim, "mapping_summary"):
-        out.update(stages=sim.simulator.state.timings, mapping=sim.mapping_summary(),
-                   provenance=sim.provenance())
-    with open(args.json, "w") as f:
-        json.dump(out, f, indent=1, default=str)
-
-if args.plot:
+n_syn = sum(len(p) for p in prjs) + sum(len(p) for p in ext)
+res = report(sim, f"VA COBA ({n} neurons, {n_syn} synapses with the stimulus)", trains, args,
+             {"build": t_build, "run": t_run, "extract": t_extract},
+             extra={"n": n, "synapses": n_syn})
+path = out_file(args, __file__, "coba.png")
+if path:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(8, 4))
-    offset = 0
-    for label, color in (("excitatory", "tab:blue"), ("inhibitory", "tab:red")):
-        seg = data[label]
-        for i, st in enumerate(seg.spiketrains[:200]):
-            ax.plot(st.times, [offset + i] * len(st), ".", ms=1, color=color)
-        offset += 200
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel("neuron (200 exc, 200 inh)")
-    ax.set_title(f"COBA on {sim.__name__}: exc {rates['excitatory']:.1f} Hz, "
-                 f"inh {rates['inhibitory']:.1f} Hz")
-    fig.savefig(args.plot, dpi=100)
-    print(f"raster saved to {args.plot}")
+    spike_raster(ax, trains["excitatory"][:200], marker=".", ms=1, color="tab:blue")
+    spike_raster(ax, trains["inhibitory"][:200], offset=200, marker=".", ms=1, color="tab:red")
+    ax.set(xlabel="time (ms)", ylabel="neuron (200 exc, 200 inh)", xlim=(0, args.duration),
+           title=f"COBA on {sim.__name__}: exc {res['rates']['excitatory']:.1f} Hz, "
+                 f"inh {res['rates']['inhibitory']:.1f} Hz")
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    print(f"figure saved to {path}")
 sim.end()
