@@ -32,6 +32,7 @@ __all__ = ["population_stats", "rate_spectrum", "network_stats", "classify_regim
            "spike_raster", "raster_and_rate", "compare_to_reference", "regimes_of"]
 
 REGIMES = ("SR", "SI-fast", "AI", "SI-slow")
+MIN_CV_NEURONS = 5         # fewer neurons with 3 spikes or more: no CV
 
 # Regime thresholds (see classify_regime), set from NEST runs of the four panels at
 # --scale 0.2 (in-degrees kept).
@@ -61,7 +62,8 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
     [t_start, t_stop) ms.
 
     ``rate`` is the mean over all neurons of their firing rates; ``cv`` the mean over
-    the neurons with at least 3 spikes of CV(ISI) (nan if none); ``fano`` the variance
+    the ``n_cv`` neurons with at least 3 spikes of CV(ISI) (nan if fewer than
+    MIN_CV_NEURONS: a CV of one or two neurons says nothing of a population); ``fano`` the variance
     over the mean of the summed spike count in bins of ``bin_size`` ms (nan if no spikes);
     ``sync`` = (fano - 1) / (n - 1), the mean pairwise correlation of the neurons' counts
     in those bins, which does not grow with the number of neurons recorded; ``n`` the
@@ -70,7 +72,7 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
     trains = _trains(spiketrains, t_start, t_stop)
     n = len(trains)
     if n == 0:
-        return {"n": 0, "spikes": 0, "rate": float("nan"), "cv": float("nan"),
+        return {"n": 0, "spikes": 0, "rate": float("nan"), "n_cv": 0, "cv": float("nan"),
                 "fano": float("nan"), "sync": float("nan")}
     t0, t1 = t_start * pq.ms, t_stop * pq.ms
     # Elephant refuses an empty train: a silent neuron's rate is 0
@@ -82,8 +84,9 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
     if spikes:
         counts = _histogram(trains, bin_size, t_start, t_stop, "counts").magnitude.ravel()
         fano = float(counts.var() / counts.mean())
-    return {"n": n, "spikes": int(spikes), "rate": float(np.mean(rates)),
-            "cv": float(np.mean(cvs)) if cvs else float("nan"), "fano": fano,
+    return {"n": n, "spikes": int(spikes), "rate": float(np.mean(rates)), "n_cv": len(cvs),
+            "cv": float(np.mean(cvs)) if len(cvs) >= MIN_CV_NEURONS else float("nan"),
+            "fano": fano,
             "sync": (fano - 1.0) / (n - 1) if n > 1 else float("nan")}
 
 
