@@ -1,6 +1,6 @@
 """Run PyNN's own system scenarios against pyNN.neurochip and compare with the known list.
 
-    python scenarios/check.py            # needs ../shared/pynn-scenarios (or PYNN_SCENARIOS)
+    python scenarios/check.py            # downloads PyNN's sdist (tests only) at run time
 
 Exits non-zero when a scenario fails that is not in known_failures.txt, or when a
 listed one passes (the list must stay true), and prints the counts.
@@ -14,8 +14,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 HERE = pathlib.Path(__file__).resolve().parent
-RUNNER = pathlib.Path(os.environ.get(
-    "PYNN_SCENARIOS", HERE.parent.parent / "shared" / "pynn-scenarios")) / "run.sh"
+RUNNER = pathlib.Path(os.environ.get("PYNN_SCENARIOS", HERE)) / "run.sh"
 
 
 def known():
