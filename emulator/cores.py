@@ -4,19 +4,28 @@ A core needs nothing from other cores within a stretch no longer than the
 shortest synaptic delay (see :mod:`emulator.kernel`), so the cores of a machine
 run this independently, one core per thread at a time. The spikes a core
 emits are kept in its own part of ``spk`` (in the order it emits them), with
-their count per tick in ``spk_n``; the tick loop delivers them afterwards.
+their count per tick in ``spk_n``; the tick loop delivers them afterwards. An
+entry is a neuron index, plus ``(m - 1) << SPIKE_MULT_SHIFT`` where a source
+sends ``m`` spikes (packets) in one tick.
 """
 
 import numba
 
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
+from .models import INPUT_LEAD
 from .models.dispatch import neuron_step
 from .poisson import source_tick
 from .program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 
 __all__ = ["update_core", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
-           "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "COUNTERS"]
+           "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "COUNTERS", "SPIKE_MULT_SHIFT",
+           "SPIKE_NEURON_MASK"]
+
+# a spike-buffer entry: neuron index in the low bits, one less than the spikes sent in
+# the tick above them
+SPIKE_MULT_SHIFT = 40
+SPIKE_NEURON_MASK = (1 << SPIKE_MULT_SHIFT) - 1
 
 # per-core provenance counters (columns of the `counters` array)
 COUNTERS = ("spikes_sent", "packets_received", "synaptic_events", "failed_mpt_searches",
@@ -36,10 +45,11 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 @numba.njit(cache=True)
 def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, dring, ring_lo,
                 idx_bits, delay_bits, shift, ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
-                poisson_thresh, poisson_start, poisson_end, rng, poisson_refrac, poisson_every,
+                poisson_cdf_lo, poisson_cdf, poisson_guide, poisson_guide_lo, poisson_start,
+                poisson_end, rng, poisson_refrac, poisson_every,
                 poisson_count, rec_lo, rec_neuron, rec_state_col, state_rec, input_col, i_inj,
                 counters, spk, spk_lo, spk_n, cyc, di_lo, di_target, di_type, di_weight,
-                di_weight_f, di_delay, di_thresh, di_start, di_end, di_refrac, di_every, di_rng,
+                di_weight_f, di_delay, di_start, di_end, di_refrac, di_every, di_rng,
                 di_count, di_cdf_lo, di_cdf, di_guide, di_guide_lo):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c``.
 
@@ -68,17 +78,26 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, d
         elif kind == KIND_POISSON:
             for g in range(lo, hi):
                 if poisson_start[g] <= t + 1 and t + 1 < poisson_end[g]:
-                    if source_tick(rng, poisson_count, g, poisson_thresh, poisson_refrac,
-                                   poisson_every):
-                        spk[out] = g
+                    m = source_tick(rng, poisson_count, g, poisson_cdf_lo, poisson_cdf,
+                                    poisson_guide, poisson_guide_lo, poisson_refrac, poisson_every)
+                    if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
+                        spk[out] = g | ((m - 1) << SPIKE_MULT_SHIFT)
                         out += 1
             cyc[c, k] += CYCLES_SOURCE * (hi - lo)
         else:  # a neuron model: the same ring-buffer transfer for all of them
             inj = i_inj[0] if one_row else i_inj[k]
             nb = idx_bits[c]
             dmask = (1 << delay_bits[c]) - 1
-            slot = ring_lo[c] + ((t & dmask) << (TYPE_BITS + nb))
+            # the slot of arrival time t*dt (t+1 for models whose input acts at once)
+            slot = ring_lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << (TYPE_BITS + nb))
+            nxt = ring_lo[c] + (((t + 1) & dmask) << (TYPE_BITS + nb))
             inh = 1 << nb
+            direct = di_lo[c + 1] > di_lo[c]  # delegated Poisson sources (emulator.direct)
+            if direct:
+                # slot t+1 is complete in both rings now (the delegated sources of tick t
+                # write t+2 on, packets of this stretch after its end): one ring from here on
+                rsat = merge_slot(ring, dring, nxt, nxt + 2 * inh)
+                counters[c, C_RING_SAT] += rsat
             sh_e = shift[c, 0]
             sh_i = shift[c, 1]
             sat = 0
@@ -94,16 +113,13 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, d
                     spk[out] = g
                     out += 1
             counters[c, C_REAL_SAT] += sat
-            nxt = ring_lo[c] + (((t + 1) & dmask) << (TYPE_BITS + nb))
             ev = 0
-            if di_lo[c + 1] > di_lo[c]:  # delegated Poisson sources (emulator.direct)
+            if direct:
                 ev, rsat = direct_inputs(c, t, lo, dring, ring_lo[c], TYPE_BITS + nb, dmask, inh,
                                          di_lo, di_target, di_type, di_weight, di_weight_f,
-                                         di_delay, di_thresh, di_start, di_end, di_refrac,
+                                         di_delay, di_start, di_end, di_refrac,
                                          di_every, di_rng, di_count, di_cdf_lo, di_cdf,
                                          di_guide, di_guide_lo)
-                # the next slot is complete in both rings now: one ring from here on
-                rsat += merge_slot(ring, dring, nxt, nxt + 2 * inh)
                 counters[c, C_SYN_EVENTS] += ev
                 counters[c, C_RING_SAT] += rsat
             cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev

@@ -17,7 +17,15 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from .cores import C_FAILED_MPT, C_PKTS_RX, C_RING_SAT, C_SYN_EVENTS, CYCLES
+from .cores import (
+    C_FAILED_MPT,
+    C_PKTS_RX,
+    C_RING_SAT,
+    C_SYN_EVENTS,
+    CYCLES,
+    SPIKE_MULT_SHIFT,
+    SPIKE_NEURON_MASK,
+)
 from .prefetch import prefetch
 from .program import TYPE_BITS
 from .short_term import tm_row
@@ -60,12 +68,15 @@ def _ring_add(ring, i, word, wf):
 
 @numba.njit(cache=True)
 def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest_lo, dest_hi,
-                 dest, rec_spk_pos, spike_rec, packets_per_key, pkt_lo, pkt):
+                 dest, rec_spk_pos, spike_rec, rec_extra, n_extra, packets_per_key, pkt_lo, pkt):
     """Record the stretch's spikes and queue their packets by destination core.
 
-    Spikes of tick offset ``k`` go to row ``k + r_off`` of ``spike_rec``. Fills
-    ``pkt_lo`` (``n_cores + 1``) and returns the queue array (``pkt`` itself, or a
-    larger one when it is too small).
+    Spikes of tick offset ``k`` go to row ``k + r_off`` of ``spike_rec`` (one bit per
+    recorded neuron); a source's second and later spikes of one tick go to
+    ``rec_extra[n_extra[0]:]`` as ``row << 32 | bit``, one entry each. A spike entry
+    of ``m`` spikes (see :data:`emulator.cores.SPIKE_MULT_SHIFT`) sends ``m`` packets.
+    Fills ``pkt_lo`` (``n_cores + 1``) and returns the queue and extra-spike arrays
+    (the ones given, or larger ones when they are too small).
     """
     n_cores = len(neuron_lo) - 1
     off = np.empty(n_cores, np.int64)
@@ -79,14 +90,23 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
             b = a + spk_n[c, k]
             off[c] = b
             for s in range(a, b):
-                g = spk[s]
+                g = spk[s] & SPIKE_NEURON_MASK
+                m = (spk[s] >> SPIKE_MULT_SHIFT) + 1
                 pos = rec_spk_pos[g]
                 if pos >= 0:
                     spike_rec[r, pos >> 5] |= np.uint32(1) << np.uint32(pos & 31)
+                    if m > 1:
+                        if n_extra[0] + m - 1 > len(rec_extra):
+                            grown = np.empty(2 * (n_extra[0] + m), np.int64)
+                            grown[:n_extra[0]] = rec_extra[:n_extra[0]]
+                            rec_extra = grown
+                        for _ in range(m - 1):
+                            rec_extra[n_extra[0]] = (np.int64(r) << 32) | pos
+                            n_extra[0] += 1
                 if core_sends[c]:
-                    packets_per_key[g] += 1
+                    packets_per_key[g] += m
                     for j in range(dest_lo[g], dest_hi[g]):
-                        pkt_lo[dest[j] + 1] += 1
+                        pkt_lo[dest[j] + 1] += m
     for c in range(n_cores):
         pkt_lo[c + 1] += pkt_lo[c]
     if pkt_lo[n_cores] > len(pkt):
@@ -102,13 +122,14 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
             if not core_sends[c]:
                 continue
             for s in range(a, b):
-                g = spk[s]
+                g = spk[s] & SPIKE_NEURON_MASK
                 word = (np.int64(g) << TICK_BITS) | k
-                for j in range(dest_lo[g], dest_hi[g]):
-                    dc = dest[j]
-                    pkt[fill[dc]] = word
-                    fill[dc] += 1
-    return pkt
+                for _ in range((spk[s] >> SPIKE_MULT_SHIFT) + 1):
+                    for j in range(dest_lo[g], dest_hi[g]):
+                        dc = dest[j]
+                        pkt[fill[dc]] = word
+                        fill[dc] += 1
+    return pkt, rec_extra
 
 
 @numba.njit(cache=True, inline="always")

@@ -16,11 +16,8 @@ generator (the source's KISS state and dead-time/gamma counters move here), so a
 delegated source gives the same spikes at its target as the same source on its
 own core, in fixed point bit for bit (the sum of two saturating u16 rings, capped,
 is the capped sum). A separate ring keeps float sums in one order whatever the
-stretch of ticks between deliveries. A source whose rate is one spike per tick or more, which a source core
-cannot send (one packet per neuron per tick), draws a Poisson count instead:
-entries with ``cdf_lo >= 0`` take one uniform u0.32 draw and send the number of
-thresholds ``cdf[cdf_lo:...]`` it reaches (``P(K <= k)`` in u0.32; the last is
-``2**32``).
+stretch of ticks between deliveries. Each tick's Poisson count (:mod:`emulator.poisson`)
+adds ``count * weight`` to the slot, as ``count`` packets would.
 """
 
 from __future__ import annotations
@@ -32,12 +29,9 @@ import numpy as np
 
 from .errors import ProgramError
 from .fixed import sat_add_u16
-from .poisson import source_tick
-from .rng import kiss_next
+from .poisson import COUNT_ONE, source_tick
 
-__all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot", "guide_tables"]
-
-GUIDE_BITS = 8  # the count search starts from a guide indexed by the draw's top bits
+__all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,13 +44,12 @@ class DirectInputs:
     weight: np.ndarray      # (E,) int64, ring units (fixed point)
     weight_f: np.ndarray    # (E,) float64, ring units (float arithmetic), else empty
     delay: np.ndarray       # (E,) int64 ticks, >= 1
-    thresh: np.ndarray      # (E,) uint32, as MachineProgram.poisson_thresh
     start: np.ndarray       # (E,) int64
     end: np.ndarray         # (E,) int64
     refrac: np.ndarray      # (E,) int64
     every: np.ndarray       # (E,) int64
     rng0: np.ndarray        # (E, 4) uint32
-    cdf_lo: np.ndarray      # (E,) int64, -1 for the one-spike-per-tick generator
+    cdf_lo: np.ndarray      # (E,) int64, the source's count table (emulator.poisson)
     cdf: np.ndarray         # uint64 thresholds of the count tables
 
     def __post_init__(self):
@@ -71,8 +64,10 @@ class DirectInputs:
             raise ProgramError("DirectInputs.lo must be non-decreasing and end at the entry count")
         if e and np.any(self.delay < 1):
             raise ProgramError("DirectInputs.delay must be >= 1 tick")
-        if np.any(self.cdf_lo >= len(self.cdf)):
-            raise ProgramError("DirectInputs.cdf_lo points beyond the count tables")
+        if e and (np.any(self.cdf_lo < 0) or np.any(self.cdf_lo >= len(self.cdf))
+                  or self.cdf[-1] != COUNT_ONE):
+            raise ProgramError(f"DirectInputs.cdf_lo must point into the {len(self.cdf)} count "
+                               f"table thresholds, the last of which must be 2**32")
 
     @property
     def n(self) -> int:
@@ -82,19 +77,20 @@ class DirectInputs:
 def no_direct_inputs(n_cores: int) -> DirectInputs:
     z = np.zeros(0, np.int64)
     return DirectInputs(lo=np.zeros(n_cores + 1, np.int64), target=z, type=np.zeros(0, np.int32),
-                        weight=z, weight_f=np.zeros(0), delay=z, thresh=np.zeros(0, np.uint32),
+                        weight=z, weight_f=np.zeros(0), delay=z,
                         start=z, end=z, refrac=z, every=z, rng0=np.zeros((0, 4), np.uint32),
                         cdf_lo=z, cdf=np.zeros(0, np.uint64))
 
 
 @numba.njit(cache=True)
 def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype, weight,
-                  weight_f, delay, thresh, start, end, refrac, every, rng, count, cdf_lo, cdf,
+                  weight_f, delay, start, end, refrac, every, rng, count, cdf_lo, cdf,
                   guide, guide_lo):
     """Core ``c``, tick ``t``: run each delegated source's tick ``t`` and add what it sends
     into slot ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot
     is ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n``
-    is the core's first neuron; ``guide``/``guide_lo`` from :func:`guide_tables`). Returns
+    is the core's first neuron; ``guide``/``guide_lo`` from
+    :func:`emulator.poisson.guide_tables`). Returns
     (spikes sent, ring saturations)."""
     events = 0
     sat = 0
@@ -102,15 +98,7 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype,
     for e in range(di_lo[c], di_lo[c + 1]):
         if not (start[e] <= t + 1 and t + 1 < end[e]):  # spikes are stamped t + 1
             continue
-        k = 0
-        if cdf_lo[e] >= 0:  # a Poisson count: the first threshold above the draw
-            u = np.uint64(kiss_next(rng[e]))
-            j = cdf_lo[e] + guide[guide_lo[e] + np.int64(u >> np.uint64(32 - GUIDE_BITS))]
-            while u >= cdf[j]:
-                j += 1
-            k = j - cdf_lo[e]
-        else:  # the source core's own tick
-            k = source_tick(rng, count, e, thresh, refrac, every)
+        k = source_tick(rng, count, e, cdf_lo, cdf, guide, guide_lo, refrac, every)
         if k == 0:
             continue
         events += k
@@ -137,19 +125,3 @@ def merge_slot(ring, dring, lo, hi):
         ring[j] = s
         dring[j] = 0
     return capped
-
-
-def guide_tables(cdf_lo, cdf):
-    """Per count table and value of a draw's top ``GUIDE_BITS`` bits, the first count the
-    search can end on (every threshold before it is at most the bucket's lowest draw):
-    ``(guide, guide_lo)``, ``guide_lo[e]`` the row of entry ``e`` (0 where it has none).
-    Derived at load, like the routing walk; the counts are the plain search's."""
-    starts = np.unique(cdf_lo[cdf_lo >= 0])
-    bounds = np.r_[starts, len(cdf)]
-    buckets = np.arange(1 << GUIDE_BITS, dtype=np.uint64) << np.uint64(32 - GUIDE_BITS)
-    guide = np.zeros(max(len(starts), 1) << GUIDE_BITS, np.int64)
-    for r, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
-        guide[r << GUIDE_BITS:(r + 1) << GUIDE_BITS] = np.searchsorted(cdf[a:b], buckets,
-                                                                      side="right")
-    row = np.searchsorted(starts, cdf_lo)
-    return guide, np.where(cdf_lo >= 0, row << GUIDE_BITS, 0).astype(np.int64)

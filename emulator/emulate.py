@@ -15,10 +15,10 @@ import numba
 import numpy as np
 
 from .cores import COUNTERS
-from .direct import guide_tables
 from .errors import EmulatorError
 from .kernel import MAX_STRETCH, run_ticks
 from .models import input_columns
+from .poisson import guide_tables
 from .program import KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
 from .results import RunResult
 from .routing import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, walk_keys
@@ -123,6 +123,8 @@ class Emulation:
                 room[c] = max(room[c], np.unique(ticks, return_counts=True)[1].max())
         self.spk_lo = np.r_[0, np.cumsum(room * self.stretch)].astype(np.int64)
         self.di_guide, self.di_guide_lo = guide_tables(p.direct.cdf_lo, p.direct.cdf)
+        self.guide, self.guide_lo = guide_tables(p.poisson_cdf_lo, p.poisson_cdf)
+        self.rec_extra = np.empty(1 << 10, np.int64)  # a source's further spikes in a tick
         self.pkt = np.empty(1 << 16, np.int64)
         self.scratch = np.empty((4, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
@@ -146,7 +148,7 @@ class Emulation:
                         f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
                         f"do not implement the intended multicast tree")
 
-    def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters):
+    def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters, n_extra):
         p = self.program
         el = p.electrodes
         di = p.direct
@@ -157,14 +159,15 @@ class Emulation:
         numba.set_num_threads(self.threads)
         chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
         try:
-            self.pkt, self.scratch = run_ticks(
+            self.pkt, self.scratch, self.rec_extra = run_ticks(
                 a, b, self.stretch, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
                 p.params, self.state, self.ring, self.dring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
                 p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.row_ptr,
                 self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
                 np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
                 p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
-                p.poisson_thresh, p.poisson_start, p.poisson_end, self.rng,
+                p.poisson_cdf_lo, p.poisson_cdf, self.guide, self.guide_lo,
+                p.poisson_start, p.poisson_end, self.rng,
                 p.poisson_refrac, p.poisson_every, self.poisson_count,
                 self.dest_lo, self.dest_hi, self.dest,
                 self.rec_spk_pos, spike_rec, self.rec_lo, self.state_neuron, self.state_column,
@@ -173,8 +176,9 @@ class Emulation:
                 el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
                 el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,
                 src_rec, packets, counters, spk, self.spk_lo, spk_n, cyc, self.pkt, pkt_lo,
-                self.scratch, di.lo, di.target, di.type, di.weight, di.weight_f, di.delay,
-                di.thresh, di.start, di.end, di.refrac, di.every, self.di_rng, self.di_count,
+                self.scratch, self.rec_extra, n_extra,
+                di.lo, di.target, di.type, di.weight, di.weight_f, di.delay,
+                di.start, di.end, di.refrac, di.every, self.di_rng, self.di_count,
                 di.cdf_lo, di.cdf, self.di_guide, self.di_guide_lo)
         finally:
             numba.set_parallel_chunksize(chunk)
@@ -276,7 +280,8 @@ class Emulation:
             tj = time.perf_counter()
             self._kernel(t0, t0, budget, np.zeros((0, n_words), np.uint32),
                          np.zeros((0, len(self.state_neuron)), self.state.dtype),
-                         np.zeros((0, n_src), self.state.dtype), packets, counters)
+                         np.zeros((0, n_src), self.state.dtype), packets, counters,
+                         np.zeros(1, np.int64))
             self.timings["jit"] = time.perf_counter() - tj
             self._warm = True
         done = 0
@@ -287,14 +292,20 @@ class Emulation:
             src_rec = np.zeros((chunk, n_src), self.state.dtype)
             a = self._t
             tr = time.perf_counter()
-            self._kernel(a, a + chunk, budget, spike_rec, state_rec, src_rec, packets, counters)
+            n_extra = np.zeros(1, np.int64)
+            self._kernel(a, a + chunk, budget, spike_rec, state_rec, src_rec, packets, counters,
+                         n_extra)
             self.timings["emulate"] += time.perf_counter() - tr
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:
                 bits = np.unpackbits(spike_rec.view(np.uint8), axis=1, bitorder="little")
                 r, pos = np.nonzero(bits[:, :len(self.rec_spk_neurons)])
-                spk_t.append(r.astype(np.int64) + a)
-                spk_n.append(self.rec_spk_neurons[pos])
+                extra = self.rec_extra[:n_extra[0]]
+                r = np.r_[r, extra >> 32]
+                pos = np.r_[pos, extra & 0xFFFFFFFF]
+                order = np.lexsort((pos, r))  # tick order, neurons in order within a tick
+                spk_t.append(r[order].astype(np.int64) + a)
+                spk_n.append(self.rec_spk_neurons[pos[order]])
             samples.append(state_rec)
             sources.append(src_rec)
             self._t += chunk

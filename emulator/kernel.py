@@ -44,8 +44,8 @@ def run_ticks(t0, t1, stretch, cycle_budget,
               mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n, row_ptr, syn, syn_wf,
               mpt_prow_lo, mpt_pstride, mpt_pkind, syn_seed, tm_lut, tm_tau,
               ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
-              poisson_thresh, poisson_start, poisson_end, rng,
-              poisson_refrac, poisson_every, poisson_count,
+              poisson_cdf_lo, poisson_cdf, poisson_guide, poisson_guide_lo,
+              poisson_start, poisson_end, rng, poisson_refrac, poisson_every, poisson_count,
               key_dest_lo, key_dest_hi, key_dest,
               rec_spk_pos, spike_rec, rec_lo, rec_neuron, rec_state_col, state_rec, input_col,
               i_inj,
@@ -53,16 +53,19 @@ def run_ticks(t0, t1, stretch, cycle_budget,
               cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick, cs_chg_amp, cs_tgt_lo,
               cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng, src_rec,
               packets_per_key, counters, spk, spk_lo, spk_n, cyc, pkt, pkt_lo, scratch,
-              di_lo, di_target, di_type, di_weight, di_weight_f, di_delay, di_thresh, di_start,
+              rec_extra, n_extra,
+              di_lo, di_target, di_type, di_weight, di_weight_f, di_delay, di_start,
               di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf, di_guide,
               di_guide_lo):
-    """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue
-    array (grown if a stretch needed more room) for the next call.
+    """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
+    scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
     ``i_inj`` has one row of injected current per tick of a stretch (a single row when
     there are no current sources); ``spk``/``spk_lo``/``spk_n``/``cyc`` are the cores'
     spike and cycle buffers for a stretch, ``pkt``/``pkt_lo`` the packet queues and
-    ``scratch`` four int64 rows of at least the queue's length; ``di_*`` the delegated
+    ``scratch`` four int64 rows of at least the queue's length; ``rec_extra``/``n_extra``
+    the recorded spikes beyond a source's first in a tick
+    (:func:`emulator.delivery.sort_packets`); ``di_*`` the delegated
     Poisson sources (:mod:`emulator.direct`). The caller sets
     numba's parallel chunk size to 1, so that threads take cores one at a time.
     """
@@ -80,15 +83,17 @@ def run_ticks(t0, t1, stretch, cycle_budget,
         for c in prange(n_cores):
             update_core(c, t, n_ticks, t0, core_kind, neuron_lo, params, state, ring, dring, ring_lo,
                         idx_bits, delay_bits, shift, ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
-                        poisson_thresh, poisson_start, poisson_end, rng, poisson_refrac,
+                        poisson_cdf_lo, poisson_cdf, poisson_guide, poisson_guide_lo,
+                        poisson_start, poisson_end, rng, poisson_refrac,
                         poisson_every, poisson_count, rec_lo, rec_neuron, rec_state_col,
                         state_rec, input_col, i_inj, counters, spk, spk_lo, spk_n, cyc, di_lo,
-                        di_target, di_type, di_weight, di_weight_f, di_delay, di_thresh, di_start,
+                        di_target, di_type, di_weight, di_weight_f, di_delay, di_start,
                         di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf,
                         di_guide, di_guide_lo)
-        pkt = sort_packets(n_ticks, t - t0, neuron_lo, core_sends, spk, spk_lo, spk_n,
-                           key_dest_lo, key_dest_hi, key_dest, rec_spk_pos, spike_rec,
-                           packets_per_key, pkt_lo, pkt)
+        pkt, rec_extra = sort_packets(n_ticks, t - t0, neuron_lo, core_sends, spk, spk_lo,
+                                      spk_n, key_dest_lo, key_dest_hi, key_dest, rec_spk_pos,
+                                      spike_rec, rec_extra, n_extra, packets_per_key, pkt_lo,
+                                      pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
         row_of = scratch[0]
@@ -109,4 +114,4 @@ def run_ticks(t0, t1, stretch, cycle_budget,
                 if total > cycle_budget:
                     counters[c, C_OVERRUN] += 1
         t += n_ticks
-    return pkt, scratch
+    return pkt, scratch, rec_extra

@@ -17,6 +17,7 @@ import numpy as np
 from .direct import DirectInputs, no_direct_inputs
 from .electrodes import Electrodes, no_electrodes
 from .errors import ProgramError
+from .poisson import COUNT_ONE
 from .routing_entry import ROUTE_ENTRY
 
 __all__ = ["MachineProgram", "KIND_SPIKE_ARRAY", "KIND_POISSON", "TYPE_BITS",
@@ -72,10 +73,12 @@ class MachineProgram:
     ssa_lo : (C + 1,) int64; ssa_tick : int64; ssa_idx : int32
         Spike-source-array events per core, sorted by tick: neuron ``ssa_idx`` sends
         at the end of tick ``ssa_tick - 1`` (its spike time is ``ssa_tick * dt``).
-    poisson_thresh : (n,) uint32; poisson_start, poisson_end : (n,) int64;
-    rng0 : (n, 4) uint32
-        Poisson sources: a spike when a KISS draw is below ``poisson_thresh`` in
-        ticks ``[poisson_start, poisson_end)``; per-neuron generator state.
+    poisson_cdf_lo : (n,) int64; poisson_start, poisson_end : (n,) int64;
+    rng0 : (n, 4) uint32; poisson_cdf : uint64
+        Poisson sources: in ticks ``[poisson_start, poisson_end)`` a Poisson count of
+        events per tick, from a KISS draw (per-neuron generator state) on the table
+        of ``P(K <= k)`` in u0.32 starting at ``poisson_cdf[poisson_cdf_lo]`` (each
+        table ends with ``2**32``; see :mod:`emulator.poisson`).
     rec_spikes : (n,) bool; rec_state : (n, S) bool
         What to record.
     dest_lo : (C + 1,) int64; dest_core : int32
@@ -131,7 +134,7 @@ class MachineProgram:
     ssa_lo: np.ndarray
     ssa_tick: np.ndarray
     ssa_idx: np.ndarray
-    poisson_thresh: np.ndarray
+    poisson_cdf_lo: np.ndarray
     poisson_start: np.ndarray
     poisson_end: np.ndarray
     rng0: np.ndarray
@@ -151,6 +154,7 @@ class MachineProgram:
     syn_seed: int = 0
     direct: DirectInputs | None = None
     row_ptr: np.ndarray | None = None
+    poisson_cdf: np.ndarray | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -165,8 +169,9 @@ class MachineProgram:
                     "mpt_pstride": np.zeros(n_mpt, np.int32),
                     "mpt_pkind": np.zeros(n_mpt, np.int32),
                     "tm_lut": np.zeros((0, 2, 256), np.uint32), "tm_tau": np.zeros(0),
-                    "poisson_refrac": np.zeros(len(self.poisson_thresh), np.int64),
-                    "poisson_every": np.ones(len(self.poisson_thresh), np.int64)}
+                    "poisson_refrac": np.zeros(len(self.poisson_cdf_lo), np.int64),
+                    "poisson_every": np.ones(len(self.poisson_cdf_lo), np.int64),
+                    "poisson_cdf": np.zeros(0, np.uint64)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
@@ -174,8 +179,8 @@ class MachineProgram:
                 or self.mpt_prow_lo.dtype != np.int64 or self.mpt_pstride.dtype != np.int32):
             raise ProgramError("MachineProgram.mpt_prow_lo/mpt_pstride need one int64/int32 "
                                "entry per master-table entry")
-        if (self.poisson_refrac.shape != self.poisson_thresh.shape
-                or self.poisson_every.shape != self.poisson_thresh.shape
+        if (self.poisson_refrac.shape != self.poisson_cdf_lo.shape
+                or self.poisson_every.shape != self.poisson_cdf_lo.shape
                 or np.any(self.poisson_every < 1) or np.any(self.poisson_refrac < 0)):
             raise ProgramError("MachineProgram.poisson_refrac (>= 0) and poisson_every (>= 1) "
                                "need one entry per neuron")
@@ -208,10 +213,10 @@ class MachineProgram:
             "mpt_lo": np.int64, "mpt_key": np.uint32, "mpt_mask": np.uint32,
             "mpt_row_lo": np.int64, "mpt_stride": np.int32, "mpt_n": np.int32,
             "syn": np.uint32, "syn_wf": np.float64, "ssa_lo": np.int64,
-            "ssa_tick": np.int64, "ssa_idx": np.int32, "poisson_thresh": np.uint32,
+            "ssa_tick": np.int64, "ssa_idx": np.int32, "poisson_cdf_lo": np.int64,
             "poisson_start": np.int64, "poisson_end": np.int64, "rng0": np.uint32,
             "rec_spikes": np.bool_, "rec_state": np.bool_, "dest_lo": np.int64,
-            "dest_core": np.int32,
+            "dest_core": np.int32, "poisson_cdf": np.uint64,
         }
         for name, dtype in want.items():
             arr = getattr(self, name)
@@ -248,12 +253,29 @@ class MachineProgram:
         for name, ok in checks:
             if not ok:
                 raise ProgramError(f"MachineProgram.{name} has an inconsistent shape or value")
+        self._check_count_tables()
         for c in range(n_cores):
             size = 1 << int(self.idx_bits[c])
             if self.neuron_lo[c + 1] - self.neuron_lo[c] > size:
                 raise ProgramError(
                     f"core {c} holds {self.neuron_lo[c + 1] - self.neuron_lo[c]} neurons but "
                     f"idx_bits={self.idx_bits[c]} addresses only {size}")
+
+    def _check_count_tables(self):
+        sizes = np.diff(self.neuron_lo)
+        lo = self.poisson_cdf_lo[np.repeat(self.core_kind == KIND_POISSON, sizes)]
+        if not len(lo):
+            return
+        cdf = self.poisson_cdf
+        if len(cdf) == 0 or cdf[-1] != COUNT_ONE:
+            raise ProgramError(f"MachineProgram.poisson_cdf: the Poisson sources' count tables "
+                               f"({len(cdf)} thresholds) must end with 2**32")
+        bad = (lo < 0) | (lo >= len(cdf))
+        bad[~bad] = (lo[~bad] > 0) & (cdf[np.maximum(lo[~bad] - 1, 0)] != COUNT_ONE)
+        if np.any(bad):
+            raise ProgramError(f"MachineProgram.poisson_cdf_lo = {int(lo[bad][0])} is not the "
+                               f"start of a count table in poisson_cdf (0..{len(cdf) - 1}, each "
+                               f"table starting after a 2**32)")
 
     def _check_packed_rows(self):
         packed = (self.mpt_row_lo >= 0) & (self.mpt_stride == 0)

@@ -21,7 +21,8 @@ class RunResult:
         Tick range run.
     spike_ticks, spike_neurons : (m,) int64
         Recorded spikes: the tick each was produced in (time stamp
-        ``(tick + 1) * dt``) and the global neuron index, in tick order.
+        ``(tick + 1) * dt``) and the global neuron index, in tick order (a source that
+        sends m spikes in one tick appears m times).
     state_samples : (t1 - t0, k) int32 or float64
         Recorded state; sample ``r`` is the state at time ``(t0 + r + 1) * dt``.
     state_neuron, state_column : (k,) int64

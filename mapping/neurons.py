@@ -6,6 +6,8 @@ not depend on how the network was cut.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from emulator import fixed, models
@@ -15,7 +17,7 @@ from .errors import MappingError
 from .neuron_constants import CONSTANTS
 
 __all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_window", "NEVER",
-           "POISSON_MODELS"]
+           "POISSON_MODELS", "PoissonArrays", "count_table", "MAX_COUNT_RATE"]
 
 NEVER = np.int64(1) << 62
 
@@ -75,18 +77,52 @@ def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:
 
 
 POISSON_MODELS = ("SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma")
+MAX_COUNT_RATE = 100.0  # expected events per tick of one source, at most
 
 
-def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> tuple:
-    """``(thresh, start, end, refrac, every, rng0)`` per neuron of a Poisson-type source:
-    SpikeSourcePoisson, SpikeSourcePoissonRefractory (dead time) or SpikeSourceGamma
-    (every alpha-th event of a Poisson process of rate beta)."""
+@dataclass(frozen=True, eq=False)
+class PoissonArrays:
+    """Per neuron of a Poisson-type source population: its count table (``cdf_lo`` into
+    the concatenation of ``tables``), the most spikes it can send in one tick, its
+    window, dead time and gamma order, and its generator's initial state."""
+
+    cdf_lo: np.ndarray   # (size,) int64
+    tables: list         # uint64 arrays, P(K <= k) in u0.32 (see count_table)
+    most: np.ndarray     # (size,) int64
+    start: np.ndarray    # (size,) int64
+    end: np.ndarray      # (size,) int64
+    refrac: np.ndarray   # (size,) int64
+    every: np.ndarray    # (size,) int64
+    rng0: np.ndarray     # (size, 4) uint32
+
+
+def count_table(lam: float) -> np.ndarray:
+    """``P(K <= k)`` of a Poisson count of mean ``lam``, in u0.32 (uint64), for k = 0, 1,
+    ... until it reaches ``2**32`` (the last entry is ``2**32``: every draw stops)."""
+    pmf = np.exp(-lam)
+    cum, out, k = pmf, [], 0
+    while True:
+        q = min(int(np.rint(cum * 2.0 ** 32)), 1 << 32)
+        if q >= (1 << 32) or k > lam + 40.0 * np.sqrt(lam) + 40:
+            out.append(1 << 32)
+            return np.array(out, np.uint64)
+        out.append(q)
+        k += 1
+        pmf *= lam / k
+        cum += pmf
+
+
+def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> PoissonArrays:
+    """The :class:`PoissonArrays` of a Poisson-type source: SpikeSourcePoisson,
+    SpikeSourcePoissonRefractory (dead time) or SpikeSourceGamma (every alpha-th
+    event of a Poisson process of rate beta). Each tick draws a Poisson count of
+    events (a source may send several spikes in one tick, as NEST's generators do)."""
     p = pop.params
     where = f"population {pop.label!r}"
     refrac = np.zeros(pop.size, np.int64)
     every = np.ones(pop.size, np.int64)
     if pop.model == "SpikeSourceGamma":
-        alpha = np.asarray(p["alpha"], np.float64)
+        alpha = np.broadcast_to(np.asarray(p["alpha"], np.float64), (pop.size,))
         if np.any((alpha < 1) | (alpha != np.rint(alpha))):
             raise MappingError(f"{where}: alpha = {alpha[(alpha < 1) | (alpha != np.rint(alpha))][0]:g}"
                                f"; the on-core gamma generator needs a whole number >= 1")
@@ -94,27 +130,40 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> tuple:
         rate = np.asarray(p["beta"], np.float64)  # Poisson events per second
     else:
         rate = np.asarray(p["rate"], np.float64)
-    if np.any(rate < 0):
-        raise MappingError(f"{where}: rate {rate.min():g} Hz must be >= 0")
-    prob = rate * dt / 1000.0
+    rate = np.broadcast_to(rate, (pop.size,))
+    if np.any(~(rate >= 0)):
+        raise MappingError(f"{where}: rate {rate[~(rate >= 0)][0]:g} Hz must be >= 0 (and finite)")
+    lam = rate * dt / 1000.0  # mean events per tick
     if pop.model == "SpikeSourcePoissonRefractory":
-        tau = np.asarray(p["tau_refrac"], np.float64)
+        tau = np.broadcast_to(np.asarray(p["tau_refrac"], np.float64), (pop.size,))
         refrac = np.rint(tau / dt).astype(np.int64)
+        # after the dead time, a spike in a tick with probability dt / (mean interval -
+        # dead time) (NEST's ppd generator's hazard), so the mean interval is the rate's
+        dead = refrac > 0
         free = np.where(rate > 0, 1000.0 / np.maximum(rate, 1e-300), np.inf) - refrac * dt
-        if np.any((rate > 0) & (free <= 0)):
-            raise MappingError(f"{where}: a rate of {rate.max():g} Hz leaves no time between "
-                               f"dead times of {tau.max():g} ms; lower the rate or tau_refrac")
-        prob = np.where(rate > 0, dt / free, 0.0)  # mean interval: dead time + dt / p
-    if np.any(prob >= 1.0):
-        raise MappingError(
-            f"{where}: rate {rate.max():g} Hz is at least one spike per "
-            f"timestep ({1000.0 / dt:g} Hz at dt={dt} ms); a source core sends at most "
-            f"one spike per timestep: use a lower rate or several sources, or connect it "
-            f"one-to-one (each source to one neuron, spikes not recorded), so that it runs on "
-            f"its targets' cores, which draw Poisson counts")
-    thresh = np.minimum(np.rint(prob * 2.0 ** 32), 2.0 ** 32 - 1).astype(np.uint32)
+        prob = np.where(rate > 0, dt / np.where(free > 0, free, 1.0), 0.0)
+        bad = dead & (rate > 0) & ((free <= 0) | (prob >= 1.0))
+        if np.any(bad):
+            k = np.flatnonzero(bad)[0]
+            raise MappingError(
+                f"{where}: a rate of {rate[k]:g} Hz with a dead time of {tau[k]:g} ms leaves "
+                f"less than one timestep between dead times; on the time grid the rate is "
+                f"at most {1000.0 / ((refrac[k] + 1) * dt):g} Hz: lower the rate or tau_refrac")
+        lam = np.where(dead, -np.log1p(-np.where(dead, prob, 0.0)), lam)
+    if np.any(lam > MAX_COUNT_RATE):
+        raise MappingError(f"{where}: rate {lam.max() * 1000.0 / dt:g} Hz is more than "
+                           f"{MAX_COUNT_RATE:g} events per timestep ({MAX_COUNT_RATE * 1000.0 / dt:g} "
+                           f"Hz at dt={dt} ms); split it into several sources")
+    values, which = np.unique(lam, return_inverse=True)
+    tables = [count_table(v) for v in values]
+    sizes = np.array([len(t) for t in tables], np.int64)
+    first = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    k_max = (sizes - 1)[which]
+    most = np.where(refrac > 0, np.minimum(k_max, 1), (every - 1 + k_max) // every)
     start, end = poisson_window(pop, dt)
-    return thresh, start, end, refrac, every, seed_kiss(seed, pop_index, np.arange(pop.size))
+    return PoissonArrays(cdf_lo=first[which].astype(np.int64), tables=tables,
+                         most=most.astype(np.int64), start=start, end=end, refrac=refrac,
+                         every=every, rng0=seed_kiss(seed, pop_index, np.arange(pop.size)))
 
 
 def poisson_window(pop, dt: float) -> tuple:

@@ -106,7 +106,9 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
         if len(prj.delay):
             max_delay[prj.post] = max(max_delay[prj.post], max_delay_of(prj, graph.dt))
     delay_bits = np.array([max(int(max_delay[s.pop]).bit_length(), 1) for s in slices], np.int32)
-    shifts = weight_shifts(graph, count_factors(graph, delegated, graph.dt))
+    sources = {i: poisson_arrays(pop, i, graph.dt, graph.seed)  # Poisson-type sources
+               for i, pop in enumerate(graph.populations) if pop.model in POISSON_MODELS}
+    shifts = weight_shifts(graph, count_factors(graph, sources))
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
                              with_floats=arithmetic != "fixed", skip_pre=delegated)
     if layout.quantised_to_zero:
@@ -164,15 +166,15 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     t3 = time.perf_counter()
     program = _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
                       idx_bits, delay_bits, shifts, layout, tables_after, dest_lists,
-                      arithmetic, warn)
+                      arithmetic, sources, warn)
     times["encode"] = time.perf_counter() - t3
     pop_lo = np.full(len(graph.populations), -1, np.int64)  # -1: no neurons of its own
     for i, s in reversed(list(enumerate(slices))):
         if s.lo == 0:
             pop_lo[s.pop] = program.neuron_lo[i]
     if delegated:
-        direct, zeros = encode_direct(graph, delegated, pop_lo, program.neuron_lo, shifts,
-                                      arithmetic == "fixed")
+        direct, zeros = encode_direct(graph, {i: sources[i] for i in delegated}, pop_lo,
+                                      program.neuron_lo, shifts, arithmetic == "fixed")
         program = dataclasses.replace(program, direct=direct)
         if zeros:
             warn(f"{zeros} non-zero weight(s) of Poisson sources run on their targets' cores "
@@ -192,7 +194,8 @@ def _ranges(sizes):
 
 
 def _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
-            idx_bits, delay_bits, shifts, layout, tables, dest_lists, arithmetic, warn):
+            idx_bits, delay_bits, shifts, layout, tables, dest_lists, arithmetic, sources,
+            warn):
     fixed_point = arithmetic == "fixed"
     n = len(slices)
     sizes = np.array([s.n for s in slices], np.int64)
@@ -208,7 +211,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     state0 = np.zeros((total, n_st), sdt)
     rec_spikes = np.zeros(total, bool)
     rec_state = np.zeros((total, n_st), bool)
-    thresh = np.zeros(total, np.uint32)
+    cdf_lo = np.zeros(total, np.int64)
+    cdf, cdf_at = [], {}  # count tables of the sources placed, and where each population's start
     p_start = np.zeros(total, np.int64)
     p_end = np.zeros(total, np.int64)
     p_refrac = np.zeros(total, np.int64)
@@ -226,10 +230,13 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             params[a:b, :prow.shape[1]] = prow[s.lo:s.hi]
             state0[a:b, :srow.shape[1]] = srow[s.lo:s.hi]
         elif pop.model in POISSON_MODELS:
-            if s.pop not in pop_rows:
-                pop_rows[s.pop] = poisson_arrays(pop, s.pop, graph.dt, graph.seed)
-            thresh[a:b], p_start[a:b], p_end[a:b], p_refrac[a:b], p_every[a:b], rng0[a:b] = (
-                r[s.lo:s.hi] for r in pop_rows[s.pop])
+            src = sources[s.pop]
+            if s.pop not in cdf_at:
+                cdf_at[s.pop] = sum(len(t) for t in cdf)
+                cdf += src.tables
+            cdf_lo[a:b] = src.cdf_lo[s.lo:s.hi] + cdf_at[s.pop]
+            p_start[a:b], p_end[a:b], p_refrac[a:b], p_every[a:b], rng0[a:b] = (
+                r[s.lo:s.hi] for r in (src.start, src.end, src.refrac, src.every, src.rng0))
         else:
             ticks, idx = spike_array_events(pop, s.lo, s.hi, graph.dt, warn)
             ssa_ticks.append(ticks)
@@ -283,7 +290,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
         ssa_lo=np.r_[0, np.cumsum(ssa_count)].astype(np.int64),
         ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
         ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
-        poisson_thresh=thresh, poisson_start=p_start, poisson_end=p_end, rng0=rng0,
+        poisson_cdf_lo=cdf_lo, poisson_start=p_start, poisson_end=p_end, rng0=rng0,
+        poisson_cdf=np.concatenate(cdf) if cdf else np.zeros(0, np.uint64),
         poisson_refrac=p_refrac, poisson_every=p_every,
         rec_spikes=rec_spikes, rec_state=rec_state,
         dest_lo=np.r_[0, np.cumsum(dest_count)].astype(np.int64),

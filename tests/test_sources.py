@@ -61,3 +61,52 @@ def test_poisson_rate_changed_between_runs(arithmetic):
     first = np.sum(times <= 2000.0) / 100 / 2.0
     second = np.sum(times > 2000.0) / 100 / 2.0
     assert abs(first - 10.0) < 1.0 and abs(second - 50.0) < 2.5
+
+
+def _counts_per_tick(celltype, n, duration, dt=0.1):
+    """Spikes of each recorded source in each tick, as an (n, ticks) array."""
+    sim.setup(timestep=dt, seed=5)
+    src = sim.Population(n, celltype)
+    src.record("spikes")
+    sim.run(duration)
+    trains = src.get_data().segments[0].spiketrains
+    sim.end()
+    ticks = int(round(duration / dt))
+    return np.array([np.bincount(np.rint(np.asarray(t) / dt).astype(np.int64) - 1,
+                                 minlength=ticks)[:ticks] for t in trains])
+
+
+@pytest.mark.parametrize("lam", [0.1, 0.5, 0.9, 2.0, 20.0])
+def test_poisson_source_sends_a_poisson_count_every_tick(lam):
+    """Mean and variance of the count per tick are both lambda (a Bernoulli draw per
+    tick has variance lambda (1 - lambda): 10 times too little at 0.9)."""
+    n, duration = 100, 1000.0
+    counts = _counts_per_tick(sim.SpikeSourcePoisson(rate=lam * 1e4), n, duration)
+    m = counts.size
+    mean, var = counts.mean(), counts.var()
+    assert abs(mean - lam) < 5 * np.sqrt(lam / m)
+    # the sample variance of a Poisson count has variance (lam + 2 lam^2) / m
+    assert abs(var - lam) < 5 * np.sqrt((lam + 2 * lam ** 2) / m)
+    # and the whole distribution: P(K = 0), P(K = 1), P(K = 2)
+    for k in range(3):
+        p = np.exp(-lam) * lam ** k / np.prod(np.arange(1, k + 1))
+        assert abs(np.mean(counts == k) - p) < 5 * np.sqrt(p * (1 - p) / m) + 1e-12
+
+
+def test_fast_gamma_source_keeps_its_rate_and_order():
+    # beta of two events per tick: several spikes of an order-2 gamma process per tick
+    counts = _counts_per_tick(sim.SpikeSourceGamma(alpha=2, beta=2e4), 50, 500.0)
+    assert abs(counts.mean() - 1.0) < 0.01  # beta / alpha spikes per tick
+    assert counts.max() >= 3
+    # a gamma process of order 2 has a count variance well below Poisson's over 10 ms
+    window = counts.reshape(50, -1, 100).sum(axis=2)
+    fano = window.var() / window.mean()
+    assert 0.4 < fano < 0.6  # 1 / alpha for long windows
+
+
+def test_dead_time_too_long_for_the_rate_names_the_limit():
+    pop = PopulationSpec(label="ppd", model="SpikeSourcePoissonRefractory", size=1,
+                         params={"rate": np.array([3000.0]), "tau_refrac": np.array([0.3]),
+                                 "start": np.zeros(1), "duration": np.array([1e10])})
+    with pytest.raises(MappingError, match=r"'ppd'.*3000 Hz.*0\.3 ms.*at most 2500 Hz"):
+        map_network(NetworkGraph(dt=0.1, populations=(pop,)))

@@ -5,7 +5,9 @@ the machine), ``PARAMS``/``STATE`` (column name and fixed-point format),
 ``RECORD`` (PyNN variable -> state column and unit factor), ``INPUT`` (the state
 columns ring-buffer input adds to, for recording), ``CONDUCTANCE``,
 ``WEIGHT_SCALE`` (ring units per PyNN weight unit), ``PYNN_PARAMS`` (the PyNN
-parameters the host needs) and a jitted
+parameters the host needs), optionally ``INPUT_LEAD`` (1 where input acts in the
+tick that ends at its arrival time, as a voltage jump does; default 0, the tick
+that starts there) and a jitted
 ``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``, which
 :mod:`emulator.models.dispatch` calls. Host-side constants live in
 :mod:`mapping.neuron_constants`, the PyNN class in :mod:`neurochip.standardmodels`.
@@ -25,7 +27,8 @@ from . import (
     izhikevich,
 )
 
-__all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "N_PARAMS", "N_STATE", "input_columns"]
+__all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "N_PARAMS", "N_STATE", "input_columns",
+           "INPUT_LEAD"]
 
 NEURON_MODELS = (if_curr_exp, if_cond_exp, if_curr_alpha, if_cond_alpha, if_curr_delta,
                  izhikevich, eif_cond_exp_isfa_ista, eif_cond_alpha_isfa_ista, hh_cond_exp)
@@ -33,6 +36,8 @@ BY_NAME = {m.NAME: m for m in NEURON_MODELS}
 BY_KIND = {m.KIND: m for m in NEURON_MODELS}
 N_PARAMS = max(len(m.PARAMS) for m in NEURON_MODELS)
 N_STATE = max(len(m.STATE) for m in NEURON_MODELS)
+# per kind (a constant tuple, for numba): ring slots ahead of the tick its input is read in
+INPUT_LEAD = tuple(getattr(BY_KIND.get(k), "INPUT_LEAD", 0) for k in range(max(BY_KIND) + 1))
 
 
 def input_columns() -> np.ndarray:
