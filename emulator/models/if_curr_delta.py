@@ -2,27 +2,21 @@
 
 A weight is a step change of the membrane potential in mV (PyNN's IF_curr_delta,
 NEST's iaf_psc_delta); inhibitory weights are negative and the ring buffer holds
-their magnitude. Per tick, in the reference order of DESIGN.md section 4:
+their magnitude. A jump acts at its arrival time: the tick that *ends* there reads
+its ring slot (``INPUT_LEAD = 1``), as NEST adds a spike's jump in the step that
+ends at its arrival and checks the threshold at once. Per tick, NEST's order:
 
-1. not refractory: ``V += in_exc - in_inh`` (this tick's ring slots), then the exact
-   leak ``V = V_inf + (V - V_inf)*P22`` with ``V_inf = V_rest + R*(i_offset + i_inj)``;
-   refractory: the input is dropped and V held (see below);
-2. ``V >= V_thresh``: spike, ``V = V_reset``, refractory for ``refrac_ticks + 1`` ticks.
+1. not refractory: the exact leak ``V = V_inf + (V - V_inf)*P22`` with
+   ``V_inf = V_rest + R*(i_offset + i_inj)``, then ``V += in_exc - in_inh``;
+   refractory: the input is dropped, V held at V_reset, the timer counts down;
+2. ``V >= V_thresh``: spike, ``V = V_reset``, refractory for ``R = round(tau_refrac/dt)``
+   ticks.
 
-Refractoriness follows NEST's iaf_psc_delta (``with_refr_input`` false): input that
-arrives while the neuron is refractory is discarded. NEST adds a jump at the end of
-the step before its arrival time and checks the threshold at once; here the jump
-lands at the start of the tick of its arrival time (the same instant) and the
-threshold is checked at the tick's end. NEST discards the arrivals at
-``T, T+dt, ..., T+R*dt`` after a spike stamped ``T`` (``R = round(tau_refrac/dt)``,
-the one at ``T`` lost to the reset) and lets V evolve from ``T+R*dt``; so here the
-timer is ``R + 1``: V is held while it counts down from ``R + 1`` to 1 and the tick
-in which it reaches 0 advances V from V_reset but still drops its input.
-
-A spike caused by a jump alone is therefore stamped one step after NEST's (the end
-of the tick that starts with the jump, after one step of leak), as it is by the
-grid-constrained reference; the voltage record, sampled at the end of each tick,
-shows a jump from the sample after its arrival time (``INPUT = (-1, -1)``).
+Refractoriness follows NEST's iaf_psc_delta (``refractory_input`` false): after a
+spike in tick ``n`` the ticks ``n+1 .. n+R`` discard their input and hold V, and
+tick ``n+R+1`` integrates again (with ``R = 0``, at once). A jump alone that
+crosses the threshold fires in the tick of its arrival, stamped at its arrival
+time, as in NEST.
 """
 
 import numba
@@ -42,33 +36,23 @@ STATE = (("v", "REAL"), ("refrac", "int"))
 P_V_INF, P_P22, P_V_THRESH, P_V_RESET, P_REFRAC, P_R = range(len(PARAMS))
 S_V, S_REFRAC = range(len(STATE))
 RECORD = {"v": (S_V, 1.0)}
-INPUT = (-1, -1)  # the jump is recorded from the next sample, after the leak
+INPUT = (-1, -1)  # no synaptic state: a jump shows in v from the sample at its arrival
+INPUT_LEAD = 1  # a jump acts in the tick that ends at its arrival time
 
 
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
-    sat = 0
-    spiked = False
-    hold = False
-    v = s[S_V]
-    if s[S_REFRAC] > 0:  # refractory: the input is discarded, as by NEST
+    if s[S_REFRAC] > 0:  # refractory: the input is discarded and V held, as by NEST
         s[S_REFRAC] -= 1
-        hold = s[S_REFRAC] > 0
-    else:
-        jumped = sat_real(v + in_e - in_i)
-        if jumped != v + in_e - in_i:
-            sat += 1
-        v = jumped
-    if not hold:
-        v_inf = sat_real(p[P_V_INF] + mul_real(i_inj, p[P_R]))
-        raw = v_inf + mul_ufract(sat_real(v - v_inf), p[P_P22])
-        v = sat_real(raw)
-        if v != raw:
-            sat += 1
-        if v >= p[P_V_THRESH]:
-            spiked = True
-            v = p[P_V_RESET]
-            s[S_REFRAC] = p[P_REFRAC] + 1
-        s[S_V] = v
+        return False, 0
+    v_inf = sat_real(p[P_V_INF] + mul_real(i_inj, p[P_R]))
+    raw = v_inf + mul_ufract(sat_real(s[S_V] - v_inf), p[P_P22]) + in_e - in_i
+    v = sat_real(raw)
+    sat = 1 if v != raw else 0
+    spiked = v >= p[P_V_THRESH]
+    if spiked:
+        v = p[P_V_RESET]
+        s[S_REFRAC] = p[P_REFRAC]
+    s[S_V] = v
     return spiked, sat

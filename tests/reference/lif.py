@@ -46,22 +46,25 @@ def curr_delta(p, exc, inh, t_end, i_offset=0.0):
 
 
 def on_grid(rhs_of, p, exc, inh, t_end, dt, i_offset=0.0):
-    """The same model constrained to the time grid, as grid-based simulators run it:
-    threshold checked at the end of each step, reset there, refractory for
-    round(tau_refrac/dt) whole steps. Returns the spike times (ms)."""
+    """The same model constrained to the time grid, as NEST runs it: threshold checked
+    at the end of each step, reset there, refractory for R = round(tau_refrac/dt) whole
+    steps (V held, synapses decaying). Synaptic input arriving at time A enters its
+    state at the start of the step beginning at A; a V jump (delta synapse) is added at
+    the end of the step ending at A, before the threshold check, and dropped in
+    refractory steps (NEST's iaf_psc_delta). Returns the spike times (ms)."""
     rhs = rhs_of(p, i_offset)
     n_ref = int(round(p["tau_refrac"] / dt))
     y = np.array(getattr(rhs, "y0", [p["v_rest"], 0.0, 0.0]), float)
     events = _events(rhs, exc, inh)
-    k, counter, spikes = 0, 0, []
-    blocked = 0  # V jumps dropped for n_ref + 1 steps after a spike (NEST's iaf_psc_delta)
+    jumps = [e for e in events if e[1] == 0]
+    events = [e for e in events if e[1] != 0]
+    k = kj = 0
+    counter, spikes = 0, []
     for step in range(int(round(t_end / dt))):
         t0 = step * dt
         while k < len(events) and events[k][0] <= t0 + 1e-9:
-            if not (events[k][1] == 0 and blocked > 0):
-                y[events[k][1]] += events[k][2]
+            y[events[k][1]] += events[k][2]
             k += 1
-        blocked = max(blocked - 1, 0)
         frozen = counter > 0  # refractory: V held, synapses decay
         if frozen:
             counter -= 1
@@ -70,11 +73,14 @@ def on_grid(rhs_of, p, exc, inh, t_end, dt, i_offset=0.0):
             d = rhs(tt, yy)
             return [0.0, *d[1:]] if frozen else d
         y = solve_ivp(f, (t0, t0 + dt), y, rtol=1e-10, atol=1e-12).y[:, -1]
-        if counter == 0 and y[0] >= p["v_thresh"]:
+        while kj < len(jumps) and jumps[kj][0] <= t0 + dt + 1e-9:
+            if not frozen:
+                y[0] += jumps[kj][2]
+            kj += 1
+        if not frozen and y[0] >= p["v_thresh"]:
             spikes.append(t0 + dt)
             y[0] = p["v_reset"]
             counter = n_ref
-            blocked = n_ref + 1
     return np.array(spikes)
 
 
