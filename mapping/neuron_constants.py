@@ -72,7 +72,7 @@ def if_cond_exp(p: dict, init: dict, dt: float) -> tuple:
                            f"(h / (1000 cm) must be < 1); use a larger cm")
     params = {"e_leak": p["v_rest"], "e_exc": p["e_rev_E"], "e_inh": p["e_rev_I"],
               "g_leak": 1000.0 * p["cm"] / p["tau_m"], "k_full": k, "k_half": k / 2,
-              "decay_e_half": np.exp(-h / (2 * p["tau_syn_E"])),
+              "k_sixth": k / 6, "decay_e_half": np.exp(-h / (2 * p["tau_syn_E"])),
               "decay_i_half": np.exp(-h / (2 * p["tau_syn_I"])),
               "decay_e_sub": np.exp(-h / p["tau_syn_E"]), "decay_i_sub": np.exp(-h / p["tau_syn_I"]),
               "i_offset": 1000.0 * p["i_offset"], "v_thresh": p["v_thresh"],
