@@ -154,7 +154,9 @@ def classify_regime(cv, sync, f_peak):
 
 # Smallest tolerances: a few seeds can agree closely by chance.
 FLOORS = {"rate": lambda mean: 0.5 + 0.05 * abs(mean), "cv": lambda mean: 0.05,
-          "a": lambda mean: 0.1, "t": lambda mean: 0.5}
+          "f_peak": lambda mean: 25.0, "a": lambda mean: 0.1, "t": lambda mean: 0.5}
+STEADY_PEAK_SD = 10.0      # Hz: a reference spectral peak this steady over seeds is compared
+MIN_CV_COMPARE = 20        # a reference CV from fewer neurons (in any run) is not compared
 
 
 def _regime_inputs(stats):
@@ -177,9 +179,11 @@ def regimes_of(reference):
 
 def compare_to_reference(results, reference, n_sd=3.0):
     """What in ``results`` (an example's JSON) is off from ``reference`` (a stored entry of
-    mean/sd/values per statistic): each group's rate and CV must lie within
+    mean/sd/values per statistic): each group's rate and CV (if the reference's came from
+    at least MIN_CV_COMPARE neurons) must lie within
     max(n_sd x the seed-to-seed sd, a floor) of the reference mean, the regime must be one
-    the reference runs had, and a synfire chain's pulse packets must arrive alike.
+    the reference runs had, so must the population-rate spectral peak where the reference's
+    is steady (an oscillation), and a synfire chain's pulse packets must arrive alike.
     Returns a list of problems (empty: agrees)."""
     problems = []
 
@@ -193,14 +197,18 @@ def compare_to_reference(results, reference, n_sd=3.0):
 
     for group, ref in reference["stats"].items():
         got = results["stats"].get(group, {})
-        for key in ("rate", "cv"):
-            check(f"{group} {key}", got.get(key, float("nan")), ref[key], key)
+        check(f"{group} rate", got.get("rate", float("nan")), ref["rate"], "rate")
+        if min(ref.get("n_cv", {}).get("values", [MIN_CV_COMPARE])) >= MIN_CV_COMPARE:
+            check(f"{group} cv", got.get("cv", float("nan")), ref["cv"], "cv")
     nest_regimes = regimes_of(reference)
     if nest_regimes:
         whole = _regime_inputs(results["stats"])
         regime = classify_regime(whole["cv"], whole["sync"], whole["f_peak"])
         if regime not in nest_regimes:
             problems.append(f"regime {regime}, NEST {'/'.join(sorted(set(nest_regimes)))}")
+        peak = _regime_inputs(reference["stats"])["f_peak"]
+        if peak["sd"] <= STEADY_PEAK_SD:
+            check("spectral peak", whole["f_peak"], peak, "f_peak")
     for group, ref in reference.get("packets", {}).items():
         for key in ("a", "t"):
             check(f"{group} packet {key}", results["packets"][group][key], ref[key], key)
