@@ -140,7 +140,9 @@ def classify_regime(cv, sync, f_peak):
     regular firing is ``SR``; irregular firing with a slow peak and some synchrony is
     ``SI-slow``; with strong synchrony ``SI-fast``; else ``AI``. A silent network is
     ``"silent"``. The thresholds are set so that NEST's runs of fig. 8 A-D at --scale 0.2
-    get the paper's labels; at other sizes the synchrony of the same regime differs."""
+    get the paper's labels; at other sizes the synchrony of the same regime differs, and
+    ``sync`` falls with the rate: Brunel & Hakim's network at 3.5 Hz shows its fast
+    oscillation as a steady ~150 Hz spectral peak but is labelled AI."""
     if not np.isfinite(sync):
         return "silent"
     if np.isfinite(cv) and cv < SR_MAX_CV:
