@@ -21,15 +21,14 @@ def crossing(v0, v1, v_peak):
     """``(theta, 1 - theta)`` for a sub-step that went from ``v0`` to ``v1 >= v_peak``,
     as u0.32 integers (``1 - theta`` can be exactly ``2**32``); Python-integer reference.
 
-    ``theta`` is rounded down: one integer division per spike (on the hardware a
-    software divide, which a spike can afford)."""
+    ``theta`` is rounded down (exactly ``floor((v_peak - v0) 2^32 / (v1 - v0))``): two
+    integer divisions per spike (on the hardware a software divide, which a spike can
+    afford)."""
     num, den = int(v_peak) - int(v0), int(v1) - int(v0)
     if num <= 0 or den <= 0:  # already at or above the threshold when the sub-step began
         return 0, UFRACT_ONE
     if num >= den:  # not below v1: the end of the sub-step
         return UFRACT_ONE, 0
-    if den >= 1 << 31:  # keep num << 32 inside int64 (num <= den < 2^32)
-        num, den = num >> 1, den >> 1
     theta = (num << 32) // den
     return theta, UFRACT_ONE - theta
 
@@ -45,10 +44,12 @@ def _crossing(v0, v1, v_peak):
                 return np.int64(0), one
             if num >= den:
                 return one, np.int64(0)
-            if den >= np.int64(1 << 31):
-                num >>= np.int64(1)
-                den >>= np.int64(1)
-            theta = (num << np.int64(32)) // den
+            # floor(num * 2^32 / den) in two 16-bit steps: num < den < 2^32, so no
+            # product leaves int64 (num << 32 would)
+            sixteen = np.int64(16)
+            q1 = (num << sixteen) // den
+            r1 = (num << sixteen) - q1 * den
+            theta = (q1 << sixteen) + (r1 << sixteen) // den
             return theta, one - theta
         return impl
 

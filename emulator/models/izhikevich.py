@@ -10,14 +10,15 @@ their magnitude. There is no refractory period.
 
 Per tick:
 
-1. ``v += in_exc - in_inh`` (this tick's ring slots, at the arrival time);
-2. ``n_sub`` midpoint (RK2) sub-steps of ``(v, u)`` of at most 0.01 ms each (chosen
+1. ``n_sub`` midpoint (RK2) sub-steps of ``(v, u)`` of at most 0.01 ms each (chosen
    on the host); a sub-step that begins with ``v >= -40`` mV (the upstroke: below the
    unstable fixed point the cell is slow) is done as ``n_fine`` = 4 sub-steps of a
    quarter of the length. After a sub-step that ends with ``v >= 30``, the crossing is
    placed by linear interpolation (:func:`.crossing.crossing`): u is taken there,
    ``v = c``, ``u += d``, and the rest of the sub-step is one Euler step from the reset;
-3. the spike is stamped at the end of the tick.
+2. ``v += in_exc - in_inh`` (the jumps arriving at the tick's end), and ``v >= 30``:
+   ``v = c``, ``u += d``;
+3. a spike is stamped at the end of the tick.
 
 Accuracy (tests/test_model_dc.py, against scipy at rtol 1e-10 with the reset at the
 exact crossing, 1 s of DC at dt = 0.1 ms, 15 to 213 spikes): every spike in the
@@ -34,9 +35,10 @@ multipliers (products round to nearest). u is held as ``128 u``: its change over
 0.01 ms sub-step, ``a h (b v - u)``, is a few LSB of s16.15 (a = 0.02), which left u
 stuck up to 0.08 mV/ms from ``b v`` and v 0.02 mV off at rest; 7 more bits cut that
 128-fold and still hold |u| < 512 mV/ms.
-A jump that alone takes v past 30 mV spikes at the end of its tick, one step after
-NEST (which checks the threshold right after adding it). The voltage record shows a
-jump from the sample after its arrival time (``INPUT = (-1, -1)``).
+A jump acts at its arrival time, as in NEST: the tick that ends there integrates,
+then adds the jump and checks the threshold (``INPUT_LEAD = 1``), so a jump that alone
+takes v past 30 mV spikes at its arrival time, and the voltage record shows it from
+the sample at that time.
 """
 
 import numba
@@ -69,7 +71,8 @@ STATE = (("v", "REAL"), ("u_scaled", "REAL"))
 FINE = P_FH - P_H  # offset of the fine set
 S_V, S_U = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "u": (S_U, 1.0 / U_SCALE)}
-INPUT = (-1, -1)  # the jump is recorded from the next sample
+INPUT = (-1, -1)  # no synaptic state: a jump shows in v from the sample at its arrival
+INPUT_LEAD = 1  # a jump acts in the tick that ends at its arrival time
 
 
 @numba.njit(cache=True, inline="always")
@@ -98,10 +101,7 @@ def _substep(p, o, v, u, i_ext):
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    raw = s[S_V] + in_e - in_i
-    v = sat_real(raw)
-    if v != raw:
-        sat += 1
+    v = s[S_V]
     u = s[S_U]
     i_ext = sat_real(p[P_ICONST] + i_inj * 1000)  # nA -> mV/ms, as NEST's pA
     spiked = False
@@ -126,6 +126,18 @@ def step(p, s, in_e, in_i, i_inj):
                 l = sat_real(mul_real(c, p[P_BS]) - u)
                 v = sat_real(c + mul_ufract(k, mul_ufract(p[o + P_H], rest)))
                 u = sat_real(u + mul_ufract(l, mul_ufract(p[o + P_AH], rest)))
+    # the jumps that arrive at the end of this tick, then the threshold (NEST's order)
+    raw = v + in_e - in_i
+    v = sat_real(raw)
+    if v != raw:
+        sat += 1
+    if v >= vpk:
+        spiked = True
+        v = p[P_C]
+        raw = u + p[P_DS]
+        u = sat_real(raw)
+        if u != raw:
+            sat += 1
     s[S_V] = v
     s[S_U] = u
     return spiked, sat
