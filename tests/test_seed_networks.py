@@ -29,19 +29,9 @@ def run_example(example, args, tmp_path):
     return json.loads(out.read_text())
 
 
-# known to differ, each with its reason: a strict xfail, so that a fix shows
-KNOWN = {
-    "brunel_A": "fixed point: 314 Hz, one loose cluster (310 Hz spectral peak), against NEST's "
-                "289 +- 4.4 Hz in two locked clusters (570 Hz); float gives 287.5 Hz and 570 Hz, "
-                "and float with the fixed-point weights 291.6 Hz: the rounding of V or I_syn, "
-                "not the weights, keeps the cells from locking (issue 8, open)",
-}
-
-
 @pytest.mark.slow
 @pytest.mark.fixed
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
-                                  if n in KNOWN else n for n in sorted(REFERENCE)])
+@pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_seed_network_matches_nest(name, tmp_path):
     ref = REFERENCE[name]
     results = run_example(ref["example"], [*ref["args"], "--seed", str(ref["seeds"][0])], tmp_path)
