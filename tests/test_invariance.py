@@ -26,3 +26,34 @@ def test_spikes_do_not_depend_on_placement(layout):
         assert len(a) == len(b)
         for ta, tb in zip(a, b):
             assert np.array_equal(ta, tb)
+
+
+def _fast_sources(per_core):
+    """Recorded sources of 1.5 spikes per tick (several packets of one source in a tick)
+    onto cells, cut into ``per_core`` neurons per core."""
+    sim.setup(timestep=0.1, min_delay=0.1, seed=9)
+    sim.set_number_of_neurons_per_core(sim.SpikeSourcePoisson, per_core)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 2 * per_core)
+    src = sim.Population(40, sim.SpikeSourcePoisson(rate=1.5e4), label="fast")
+    cells = sim.Population(60, sim.IF_curr_exp(tau_refrac=1.0), label="cells")
+    sim.Projection(src, cells, sim.FixedProbabilityConnector(0.2, rng=sim.NumpyRNG(4)),
+                   sim.StaticSynapse(weight=0.004, delay=0.5))
+    for pop in (src, cells):
+        pop.record("spikes")
+    sim.run(100.0)
+    out = [[np.asarray(t) for t in pop.get_data("spikes").segments[0].spiketrains]
+           for pop in (src, cells)]
+    sim.end()
+    return out
+
+
+@pytest.mark.fixed
+def test_several_spikes_per_tick_do_not_depend_on_placement():
+    ref = _fast_sources(40)
+    other = _fast_sources(7)
+    assert sum(len(t) for t in ref[1]) > 100
+    times = ref[0][0]
+    assert len(np.unique(times)) < len(times)  # repeated stamps: several in one tick
+    for a, b in zip(ref, other):
+        for ta, tb in zip(a, b):
+            assert np.array_equal(ta, tb)
