@@ -14,7 +14,7 @@ import numpy as np
 
 from emulator.direct import DirectInputs, no_direct_inputs
 
-from .neurons import POISSON_MODELS
+from .neurons import POISSON_MODELS, CountTables
 from .synapses import RECEPTOR_TYPE, quantise_weights
 
 __all__ = ["delegated_sources", "encode_direct", "count_factors"]
@@ -51,10 +51,9 @@ def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point:
     in the ring format."""
     cols = {k: [] for k in ("target", "type", "weight", "weight_f", "delay", "start",
                             "end", "refrac", "every", "rng0", "cdf_lo")}
-    cdf, zeros = [], 0
+    tables, zeros = CountTables(), 0
     for i, src in sorted(sources.items()):
-        offset = sum(len(t) for t in cdf)
-        cdf += src.tables
+        offset = tables.offset(i, src)
         for prj in graph.projections:
             if prj.pre != i or not len(prj.pre_idx):
                 continue
@@ -79,5 +78,5 @@ def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point:
     order = np.argsort(core, kind="stable")  # by core; projection and synapse order within
     arrays = {k: (v[order] if len(v) == len(order) else v) for k, v in arrays.items()}
     lo = np.r_[0, np.cumsum(np.bincount(core, minlength=len(neuron_lo) - 1))].astype(np.int64)
-    return DirectInputs(lo=lo, cdf=np.concatenate(cdf) if cdf else np.zeros(0, np.uint64),
+    return DirectInputs(lo=lo, cdf=tables.array(),
                         **arrays), zeros

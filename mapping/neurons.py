@@ -17,7 +17,7 @@ from .errors import MappingError
 from .neuron_constants import CONSTANTS
 
 __all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_window", "NEVER",
-           "POISSON_MODELS", "PoissonArrays", "count_table", "MAX_COUNT_RATE"]
+           "POISSON_MODELS", "PoissonArrays", "CountTables", "count_table", "MAX_COUNT_RATE"]
 
 NEVER = np.int64(1) << 62
 
@@ -94,6 +94,25 @@ class PoissonArrays:
     refrac: np.ndarray   # (size,) int64
     every: np.ndarray    # (size,) int64
     rng0: np.ndarray     # (size, 4) uint32
+
+
+class CountTables:
+    """The count tables of several source populations, one after the other (a machine's
+    ``poisson_cdf`` or ``DirectInputs.cdf``): :meth:`offset` places a population's
+    tables once and says where they start."""
+
+    def __init__(self):
+        self._tables, self._at, self._size = [], {}, 0
+
+    def offset(self, pop_index: int, src: PoissonArrays) -> int:
+        if pop_index not in self._at:
+            self._at[pop_index] = self._size
+            self._tables += src.tables
+            self._size += sum(len(t) for t in src.tables)
+        return self._at[pop_index]
+
+    def array(self) -> np.ndarray:
+        return np.concatenate(self._tables) if self._tables else np.zeros(0, np.uint64)
 
 
 def count_table(lam: float) -> np.ndarray:

@@ -25,7 +25,13 @@ from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
-from .neurons import POISSON_MODELS, neuron_rows, poisson_arrays, spike_array_events
+from .neurons import (
+    POISSON_MODELS,
+    CountTables,
+    neuron_rows,
+    poisson_arrays,
+    spike_array_events,
+)
 from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition
 from .place import PLACERS
 from .route import route
@@ -212,7 +218,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     rec_spikes = np.zeros(total, bool)
     rec_state = np.zeros((total, n_st), bool)
     cdf_lo = np.zeros(total, np.int64)
-    cdf, cdf_at = [], {}  # count tables of the sources placed, and where each population's start
+    count_tables = CountTables()  # of the sources placed on cores
     p_start = np.zeros(total, np.int64)
     p_end = np.zeros(total, np.int64)
     p_refrac = np.zeros(total, np.int64)
@@ -231,10 +237,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             state0[a:b, :srow.shape[1]] = srow[s.lo:s.hi]
         elif pop.model in POISSON_MODELS:
             src = sources[s.pop]
-            if s.pop not in cdf_at:
-                cdf_at[s.pop] = sum(len(t) for t in cdf)
-                cdf += src.tables
-            cdf_lo[a:b] = src.cdf_lo[s.lo:s.hi] + cdf_at[s.pop]
+            cdf_lo[a:b] = src.cdf_lo[s.lo:s.hi] + count_tables.offset(s.pop, src)
             p_start[a:b], p_end[a:b], p_refrac[a:b], p_every[a:b], rng0[a:b] = (
                 r[s.lo:s.hi] for r in (src.start, src.end, src.refrac, src.every, src.rng0))
         else:
@@ -291,7 +294,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
         ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
         ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
         poisson_cdf_lo=cdf_lo, poisson_start=p_start, poisson_end=p_end, rng0=rng0,
-        poisson_cdf=np.concatenate(cdf) if cdf else np.zeros(0, np.uint64),
+        poisson_cdf=count_tables.array(),
         poisson_refrac=p_refrac, poisson_every=p_every,
         rec_spikes=rec_spikes, rec_state=rec_state,
         dest_lo=np.r_[0, np.cumsum(dest_count)].astype(np.int64),
