@@ -1,9 +1,11 @@
 """Exceptions raised while mapping a network onto the machine."""
 
+from emulator.errors import NeurochipError
+
 __all__ = ["MappingError", "ResourceError", "RoutingError"]
 
 
-class MappingError(ValueError):
+class MappingError(NeurochipError, ValueError):
     """A network cannot be mapped as asked; the message names the object, the
     value, the limit and the fix."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import ResourceError
+from .errors import MappingError, ResourceError
 
 __all__ = [
     "MachineSpec",
@@ -102,17 +102,17 @@ class MachineSpec:
 
     def __post_init__(self):
         if self.width < 1 or self.height < 1:
-            raise ValueError(
+            raise MappingError(
                 f"MachineSpec {self.name!r}: width and height must be >= 1, "
                 f"got {self.width}x{self.height}"
             )
         if not (self.monitor_cores < self.cores_per_chip <= 32):
-            raise ValueError(
+            raise MappingError(
                 f"MachineSpec {self.name!r}: cores_per_chip={self.cores_per_chip} must be "
                 f"more than monitor_cores={self.monitor_cores} and at most 32"
             )
         if not 1 <= self.router_entries <= ROUTER_ENTRIES:
-            raise ValueError(
+            raise MappingError(
                 f"MachineSpec {self.name!r}: router_entries={self.router_entries} must be "
                 f"in [1, {ROUTER_ENTRIES}]"
             )

@@ -1,9 +1,7 @@
-"""The root exception of the PyNN front end."""
+"""The root exception of neurochip (defined in the emulator, the lowest layer, so that
+every layer's errors derive from it), re-exported for the PyNN front end."""
 
+from emulator.errors import EmulatorError, NeurochipError
 from mapping.errors import MappingError
 
-__all__ = ["NeurochipError", "MappingError"]
-
-
-class NeurochipError(Exception):
-    """Something the PyNN front end cannot do as asked; the message says what to change."""
+__all__ = ["NeurochipError", "MappingError", "EmulatorError"]

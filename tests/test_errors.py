@@ -223,3 +223,23 @@ def test_poisson_rate_not_finite(rate):
 def test_poisson_negative_rate(rate):
     with pytest.raises(MappingError, match=r"'noise'.*rate -5 Hz must be >= 0"):
         _poisson(rate)
+
+
+def test_every_error_of_ours_is_a_neurochip_error_and_keeps_its_builtin_base():
+    from emulator.errors import EmulatorError, ProgramError
+    from mapping import MachineSpec, RoutingError
+
+    assert issubclass(MappingError, ValueError) and issubclass(ResourceError, MappingError)
+    assert issubclass(RoutingError, MappingError)
+    assert issubclass(EmulatorError, RuntimeError) and issubclass(ProgramError, ValueError)
+    for cls in (MappingError, ResourceError, RoutingError, EmulatorError, ProgramError):
+        assert issubclass(cls, NeurochipError)
+    with pytest.raises(NeurochipError, match=r"MachineSpec 'bad': width and height must be >= 1"):
+        MachineSpec(0, 2, name="bad")
+    with pytest.raises(ValueError):  # what callers caught before
+        MachineSpec(2, 2, cores_per_chip=40)
+    sim.setup(timestep=0.1)
+    sim.Population(2, sim.IF_curr_exp(tau_m=-1.0))
+    with pytest.raises(NeurochipError):  # a mapping error, caught as ours
+        sim.run(1.0)
+    sim.end()
