@@ -26,6 +26,7 @@ from .cores import (
     SPIKE_MULT_SHIFT,
     SPIKE_NEURON_MASK,
 )
+from .fixed import sat_ring_add
 from .prefetch import prefetch
 from .program import TYPE_BITS
 from .short_term import tm_row
@@ -43,21 +44,14 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 def ring_add(ring, i, word, wf):
     """Add one synaptic word's weight to ring slot ``i``; returns 1 on saturation."""
-    s = int(ring[i]) + (int(word) >> 16)
-    ring[i] = min(s, 0xFFFF)
-    return int(s > 0xFFFF)
+    return sat_ring_add(ring, i, int(word) >> 16)
 
 
 @overload(ring_add)
 def _ring_add(ring, i, word, wf):
     if isinstance(ring.dtype, types.Integer):
         def impl(ring, i, word, wf):
-            s = np.int64(ring[i]) + (np.int64(word) >> np.int64(16))
-            if s > 0xFFFF:
-                ring[i] = 0xFFFF
-                return 1
-            ring[i] = s
-            return 0
+            return sat_ring_add(ring, i, np.int64(word) >> np.int64(16))
         return impl
 
     def fimpl(ring, i, word, wf):

@@ -28,7 +28,7 @@ import numba
 import numpy as np
 
 from .errors import ProgramError
-from .fixed import sat_add_u16
+from .fixed import sat_add_u16, sat_ring_add
 from .poisson import COUNT_ONE, source_tick
 
 __all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot"]
@@ -106,11 +106,7 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype,
         if float_ring:
             dring[i] += k * weight_f[e]
         else:
-            s = np.int64(dring[i]) + k * weight[e]
-            if s > 0xFFFF:
-                s = 0xFFFF
-                sat += 1
-            dring[i] = s
+            sat += sat_ring_add(dring, i, k * weight[e])
     return events, sat
 
 

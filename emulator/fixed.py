@@ -21,7 +21,7 @@ from numba.extending import overload
 __all__ = [
     "REAL_FRAC_BITS", "REAL_ONE", "REAL_MIN", "REAL_MAX", "UFRACT_ONE", "UFRACT_MAX",
     "U16_MAX", "to_real", "to_ufract", "from_real", "from_ufract",
-    "mul_real", "mul_ufract", "decay", "sat_real", "ring_to_real", "sat_add_u16",
+    "mul_real", "mul_ufract", "decay", "sat_real", "ring_to_real", "sat_add_u16", "sat_ring_add",
     "exp_real",
 ]
 
@@ -110,8 +110,28 @@ def sat_add_u16(a, b):
     return min(int(a) + int(b), U16_MAX)
 
 
+def sat_ring_add(ring, i, w):
+    """``ring[i] += w`` in a u16 ring buffer, saturating at 0xFFFF; returns 1 where it
+    saturated (the count the machine reports), else 0. Every ring add goes through here."""
+    s = int(ring[i]) + int(w)
+    ring[i] = min(s, U16_MAX)
+    return int(s > U16_MAX)
+
+
 def _is_int(t):
     return isinstance(t, types.Integer)
+
+
+@overload(sat_ring_add)
+def _sat_ring_add(ring, i, w):
+    def impl(ring, i, w):
+        s = np.int64(ring[i]) + np.int64(w)
+        if s > U16_MAX:
+            ring[i] = U16_MAX
+            return 1
+        ring[i] = s
+        return 0
+    return impl
 
 
 @overload(sat_real)

@@ -20,6 +20,8 @@ import math
 import numba
 import numpy as np
 
+from .fixed import sat_ring_add
+
 __all__ = ["TM_WORDS", "TM_HEADER", "NO_LUT", "tm_row", "decay_tables"]
 
 TM_WORDS = 5
@@ -92,9 +94,5 @@ def tm_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, luts, taus, float_syn
             syn[a + 2] = np.uint32(u)
             syn[a + 3] = np.uint32(x)
             q = (((np.uint64(word) >> np.uint64(16)) * u) >> np.uint64(32)) * x >> np.uint64(32)
-            s = np.int64(ring[slot]) + np.int64(q)
-            if s > 0xFFFF:
-                s = 0xFFFF
-                sat += 1
-            ring[slot] = s
+            sat += sat_ring_add(ring, slot, np.int64(q))
     return cnt, sat

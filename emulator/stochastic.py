@@ -11,6 +11,8 @@ round(p * (2**32 - 1))``; the largest value always transmits).
 import numba
 import numpy as np
 
+from .fixed import sat_ring_add
+
 __all__ = ["ST_WORDS", "ST_HEADER", "stochastic_row", "draw", "P_ALWAYS"]
 
 ST_WORDS = 3
@@ -53,9 +55,5 @@ def stochastic_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, seed, float_s
         if float_syn:
             ring[slot] += syn_wf[a]
         else:
-            s = np.int64(ring[slot]) + (word >> 16)
-            if s > 0xFFFF:
-                s = 0xFFFF
-                sat += 1
-            ring[slot] = s
+            sat += sat_ring_add(ring, slot, word >> 16)
     return sent, sat

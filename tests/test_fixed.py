@@ -22,6 +22,7 @@ from emulator.fixed import (
     ring_to_real,
     sat_add_u16,
     sat_real,
+    sat_ring_add,
     to_real,
     to_ufract,
 )
@@ -64,6 +65,7 @@ nb_mul_ufract = numba.njit(lambda a, u: mul_ufract(a, u))
 nb_sat_real = numba.njit(lambda x: sat_real(x))
 nb_ring_to_real = numba.njit(lambda r, shift: ring_to_real(r, shift))
 nb_sat_add_u16 = numba.njit(lambda a, b: sat_add_u16(a, b))
+nb_sat_ring_add = numba.njit(lambda ring, i, w: sat_ring_add(ring, i, w))
 
 
 def test_reference_formulas_round_half_up():
@@ -317,3 +319,18 @@ def test_decay_reaches_zero_where_rounding_alone_stalls():
         x, y = decay(x, d), ref_mul_ufract(y, d)
     assert x == 0 and y > 0  # plain rounding stalls about 50 LSB above 0
     assert nb_decay(0.5, 0.25) == 0.125  # float twin: the plain product
+
+
+@SOME
+@given(st.one_of(U16, st.sampled_from([0, 0xFFFE, 0xFFFF])),
+       st.one_of(st.integers(0, 3 * 0xFFFF), st.sampled_from([0, 1, 0xFFFF])))
+def test_sat_ring_add(r, w):
+    """The one saturating ring add (rows, plastic rows, delegated sources): the slot
+    holds min(r + w, 0xFFFF) and the call says whether it capped, in Python and numba."""
+    want = (min(r + w, 0xFFFF), int(r + w > 0xFFFF))
+    py = np.array([r], np.uint16)
+    nb = np.array([r], np.uint16)
+    got_py = sat_ring_add(py, 0, w)
+    got_nb = nb_sat_ring_add(nb, 0, np.int64(w))
+    assert (int(py[0]), got_py) == want
+    assert (int(nb[0]), int(got_nb)) == want
