@@ -27,8 +27,6 @@ from .stretch import shortest_delay
 
 __all__ = ["load", "Emulation", "check_threads"]
 
-_C_MAX = COUNTERS.index("max_cycles_per_tick")
-
 
 def load(program: MachineProgram, check_routes: bool = True, threads: int | None = None,
          stretch: int | None = None) -> Emulation:

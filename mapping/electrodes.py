@@ -9,10 +9,10 @@ from emulator.electrodes import CS_AC, CS_NOISE, CS_STEPS, Electrodes
 from emulator.rng import seed_kiss
 
 from .errors import MappingError
+from .neurons import NEVER
 
 __all__ = ["encode_electrodes", "step_changes"]
 
-NEVER = np.int64(1) << 62
 
 
 def _tick(t, dt):

@@ -16,6 +16,7 @@ from emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
 
 from .errors import MappingError
 from .neuron_constants_nonlinear import (
+    check_positive,
     eif_cond_alpha_isfa_ista,
     eif_cond_exp_isfa_ista,
     hh_cond_exp,
@@ -25,15 +26,6 @@ from .neuron_constants_nonlinear import (
 __all__ = ["CONSTANTS", "check_positive"]
 
 MAX_SUBSTEP_MS = 0.1  # sub-step length of the nonlinear (RK2) models
-
-
-def check_positive(p: dict, names, allow_zero=()):
-    for name in names:
-        v = np.asarray(p[name])
-        bad = v < 0 if name in allow_zero else v <= 0
-        if np.any(bad):
-            limit = ">= 0" if name in allow_zero else "positive"
-            raise MappingError(f"{name} must be {limit}, got {v[bad][0]:g}")
 
 
 def _exp_psc_propagator(tau_m, tau_s, cm, dt):

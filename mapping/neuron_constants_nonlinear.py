@@ -30,7 +30,8 @@ HH_MAX_SUBSTEP_MS = 0.01
 
 
 def check_positive(p: dict, names, allow_zero=()):
-    """As :func:`mapping.neuron_constants.check_positive` (which imports this module)."""
+    """Every value of parameters ``names`` must be positive (``>= 0`` for those in
+    ``allow_zero``); mapping.neuron_constants uses it too (it imports this module)."""
     for name in names:
         v = np.asarray(p[name])
         bad = v < 0 if name in allow_zero else v <= 0

@@ -16,6 +16,7 @@ import numba
 import numpy as np
 
 from emulator import models as neuron_models
+from emulator.fixed import U16_MAX
 from emulator.program import TYPE_BITS
 from emulator.short_term import NO_LUT, TM_HEADER, TM_WORDS, decay_tables
 from emulator.stochastic import P_ALWAYS, ST_HEADER, ST_WORDS
@@ -27,7 +28,6 @@ __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weight
 
 RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
 PLASTIC_TM, PLASTIC_STOCHASTIC = 0, 1
-U16_MAX = 0xFFFF
 
 
 def _ring_weights(graph, prj, w=None) -> np.ndarray:

@@ -139,7 +139,7 @@ class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
     translations = build_translations(("weight", "weight"), ("delay", "delay"), ("p", "p"))
 
     def _get_minimum_delay(self):
-        return state.dt if state.min_delay == "auto" else state.min_delay
+        return state.min_delay  # setup() resolves "auto" to the timestep
 
 
 class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
@@ -152,7 +152,7 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
                                       ("tau_rec", "tau_rec"), ("tau_facil", "tau_facil"))
 
     def _get_minimum_delay(self):
-        return state.dt if state.min_delay == "auto" else state.min_delay
+        return state.min_delay  # setup() resolves "auto" to the timestep
 
 
 class StaticSynapse(synapses.StaticSynapse):
@@ -160,4 +160,4 @@ class StaticSynapse(synapses.StaticSynapse):
     translations = build_translations(("weight", "weight"), ("delay", "delay"))
 
     def _get_minimum_delay(self):
-        return state.dt if state.min_delay == "auto" else state.min_delay
+        return state.min_delay  # setup() resolves "auto" to the timestep

@@ -84,8 +84,9 @@ def test_weights_are_quantised_per_population_with_a_shift():
     m = converging(n_src=5)
     prog = m.program
     shift = int(prog.shift[1, 0])
-    row = prog.mpt_row_lo[0]
-    w = int(prog.syn[row + 1]) >> 16
+    k = prog.mpt_row_lo[0]  # packed rows: the first row's words start at row_ptr[k]
+    assert prog.mpt_stride[0] == 0 and prog.row_ptr[k + 1] > prog.row_ptr[k]
+    w = int(prog.syn[prog.row_ptr[k]]) >> 16
     # 5 x 0.5 nA can arrive in one slot: 2.5 nA * 2**15 > 2**16, so one bit of shift
     assert shift == 1
     assert w == round(0.5 * 2 ** (15 - shift))

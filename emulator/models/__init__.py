@@ -27,15 +27,12 @@ from . import (
     izhikevich,
 )
 
-__all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "N_PARAMS", "N_STATE", "input_columns",
-           "INPUT_LEAD"]
+__all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "input_columns", "INPUT_LEAD"]
 
 NEURON_MODELS = (if_curr_exp, if_cond_exp, if_curr_alpha, if_cond_alpha, if_curr_delta,
                  izhikevich, eif_cond_exp_isfa_ista, eif_cond_alpha_isfa_ista, hh_cond_exp)
 BY_NAME = {m.NAME: m for m in NEURON_MODELS}
 BY_KIND = {m.KIND: m for m in NEURON_MODELS}
-N_PARAMS = max(len(m.PARAMS) for m in NEURON_MODELS)
-N_STATE = max(len(m.STATE) for m in NEURON_MODELS)
 # per kind (a constant tuple, for numba): ring slots ahead of the tick its input is read in
 INPUT_LEAD = tuple(getattr(BY_KIND.get(k), "INPUT_LEAD", 0) for k in range(max(BY_KIND) + 1))
 
