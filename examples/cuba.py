@@ -3,12 +3,15 @@
 4000 IF_curr_exp neurons (3200 excitatory, 800 inhibitory), connection
 probability 0.02, dt = 0.1 ms, 1 s. Run it on the emulated machine with
 
-    python examples/cuba.py [--n 4000] [--arithmetic fixed|float] [--plot cuba.png]
+    python examples/cuba.py [--n 4000] [--arithmetic fixed|float] [--plot out/cuba.png]
+
+The raster goes to out/cuba.png at the repository root unless --plot says otherwise.
 
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
 import argparse
+import pathlib
 import time
 
 import pyNN.neurochip as sim
@@ -19,7 +22,8 @@ parser.add_argument("--n", type=int, default=4000, help="number of neurons (4/5 
 parser.add_argument("--duration", type=float, default=1000.0, help="ms")
 parser.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
 parser.add_argument("--threads", type=int, default=None, help="emulator threads (neurochip)")
-parser.add_argument("--plot", default="cuba.png", help="raster plot file ('' for none)")
+parser.add_argument("--plot", default=str(pathlib.Path(__file__).resolve().parents[1] / "out" / "cuba.png"),
+                    help="raster plot file ('' for none)")
 parser.add_argument("--seed", type=int, default=4242)
 parser.add_argument("--json", default="", help="also write the figures to this JSON file")
 args = parser.parse_args()
@@ -112,6 +116,7 @@ if args.plot:
     ax.set_ylabel("neuron (200 exc, 200 inh)")
     ax.set_title(f"CUBA on {sim.__name__}: exc {rates['excitatory']:.1f} Hz, "
                  f"inh {rates['inhibitory']:.1f} Hz")
+    pathlib.Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.plot, dpi=100)
     print(f"raster saved to {args.plot}")
 sim.end()
