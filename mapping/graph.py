@@ -131,6 +131,15 @@ class ProjectionSpec:
             if len(getattr(self, name)) != n:
                 raise MappingError(f"projection {self.label!r}: {name} has "
                                    f"{len(getattr(self, name))} entries, pre_idx has {n}")
+        for name in ("weight", "delay"):  # a NaN would become an arbitrary integer
+            values = np.asarray(getattr(self, name), np.float64)
+            bad = ~np.isfinite(values)
+            if np.any(bad):
+                k = int(np.argmax(bad))
+                raise MappingError(
+                    f"projection {self.label!r}: {name} of connection {k} (pre {self.pre_idx[k]} "
+                    f"-> post {self.post_idx[k]}) is {values[k]}; every {name} must be a finite "
+                    f"number: check the expression or distribution that made it")
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,6 +13,7 @@ from emulator import models
 from emulator.fixed import from_real
 
 from . import simulator
+from .errors import NeurochipError
 
 __all__ = ["Recorder"]
 
@@ -37,6 +38,14 @@ class Recorder(recording.Recorder):
 
     def _reset(self):
         simulator.state.mark_dirty()
+
+    def get(self, variables, gather=False, filter_ids=None, clear=False, annotations=None,
+            locations=None):
+        if not simulator.state.running and next(iter(self.cache), None) is None:
+            # no segment at all: PyNN's core would fail with an IndexError
+            raise NeurochipError(f"get_data() on {self.population.label!r}: nothing has been "
+                                 f"recorded yet; call run() first")
+        return super().get(variables, gather, filter_ids, clear, annotations, locations)
 
     def _clear_simulator(self):
         st = simulator.state

@@ -243,3 +243,29 @@ def test_every_error_of_ours_is_a_neurochip_error_and_keeps_its_builtin_base():
     with pytest.raises(NeurochipError):  # a mapping error, caught as ours
         sim.run(1.0)
     sim.end()
+
+
+@pytest.mark.parametrize("what", ["weight", "delay"])
+def test_nan_weight_or_delay_names_the_projection_and_connection(what):
+    sim.setup(timestep=0.1)
+    a = sim.Population(3, sim.SpikeSourceArray(spike_times=[1.0]), label="a")
+    b = sim.Population(3, sim.IF_curr_exp(), label="b")
+    values = {"weight": 0.5, "delay": 1.0}
+    values[what] = float("nan")
+    sim.Projection(a, b, sim.AllToAllConnector(), sim.StaticSynapse(**values), label="a->b")
+    with pytest.raises(MappingError, match=rf"'a->b': {what} of connection 0 .* is nan; every "
+                                           rf"{what} must be a finite number"):
+        sim.run(10.0)
+    sim.end()
+
+
+def test_get_data_before_any_run_says_so():
+    sim.setup(timestep=0.1)
+    pop = sim.Population(2, sim.IF_curr_exp(), label="early")
+    pop.record("spikes")
+    with pytest.raises(NeurochipError, match=r"get_data\(\) on 'early': nothing has been "
+                                             r"recorded yet; call run\(\) first"):
+        pop.get_data()
+    sim.run(1.0)
+    assert len(pop.get_data().segments) == 1
+    sim.end()
