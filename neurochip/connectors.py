@@ -9,10 +9,14 @@ path, which still stores connections as arrays.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from pyNN import common, errors
 from pyNN import connectors as pc
 from pyNN.random import NumpyRNG, RandomDistribution
+
+from .errors import HostMemoryError
 
 __all__ = ["fast_connect"]
 
@@ -34,6 +38,7 @@ def fast_connect(projection, connector) -> bool:
     params = _parameter_maps(projection)
     if params is None:
         return False
+    _check_host_memory(projection, connector)
     pairs = gen(projection, connector)
     if pairs is None:
         return False
@@ -48,6 +53,54 @@ def fast_connect(projection, connector) -> bool:
             values[name] = _evaluate(params[name], pre, post)
     projection._store(pre, post, values)
     return True
+
+
+# host bytes per connection while a projection is built: int64 pre and post indices
+# and their int32 copies, a float64 weight and delay (the synaptic rows come later)
+BUILD_BYTES_PER_CONNECTION = 40
+
+
+def _expected_connections(projection, connector) -> float:
+    n_pre, n_post = projection.pre.size, projection.post.size
+    kind = type(connector)
+    if kind is pc.AllToAllConnector:
+        return float(n_pre) * n_post
+    if kind is pc.FixedProbabilityConnector:
+        return float(connector.p_connect) * n_pre * n_post
+    if kind in (pc.FixedNumberPreConnector, pc.FixedNumberPostConnector) and isinstance(
+            connector.n, (int, np.integer)):
+        return float(connector.n) * (n_post if kind is pc.FixedNumberPreConnector else n_pre)
+    if kind is pc.FixedTotalNumberConnector and isinstance(connector.n, (int, np.integer)):
+        return float(connector.n)
+    return 0.0  # one-to-one, lists, small worlds: bounded by what the script holds already
+
+
+def available_memory() -> int:
+    """Bytes of memory this machine can still give (MemAvailable, else all of it)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def _check_host_memory(projection, connector):
+    """Refuse, before allocating anything, a projection whose connections alone would
+    not fit in this machine's memory (numpy would fail deep inside with a bare
+    allocation error)."""
+    n = _expected_connections(projection, connector)
+    need = n * BUILD_BYTES_PER_CONNECTION
+    have = available_memory()
+    if need > have:
+        raise HostMemoryError(
+            f"Projection {projection.label!r}: {type(connector).__name__} between "
+            f"{projection.pre.size} and {projection.post.size} cells makes about {n:.3g} "
+            f"connections, about {need / 2 ** 30:,.0f} GiB to build on this host "
+            f"({BUILD_BYTES_PER_CONNECTION} bytes each), more than the {have / 2 ** 30:.1f} GiB "
+            f"available: use a sparser connector or a smaller network (--scale)")
 
 
 def _parameter_maps(projection):

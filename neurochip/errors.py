@@ -4,4 +4,8 @@ every layer's errors derive from it), re-exported for the PyNN front end."""
 from emulator.errors import EmulatorError, NeurochipError
 from mapping.errors import MappingError
 
-__all__ = ["NeurochipError", "MappingError", "EmulatorError"]
+__all__ = ["NeurochipError", "MappingError", "EmulatorError", "HostMemoryError"]
+
+
+class HostMemoryError(NeurochipError, MemoryError):
+    """The network would not fit in this host's memory; the message gives the estimate."""

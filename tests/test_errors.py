@@ -9,7 +9,7 @@ from pyNN import errors as pynn_errors
 from pyNN.standardmodels import cells
 
 from mapping.errors import MappingError, ResourceError
-from neurochip.errors import NeurochipError
+from neurochip.errors import HostMemoryError, NeurochipError
 
 
 @pytest.fixture(autouse=True)
@@ -269,3 +269,16 @@ def test_get_data_before_any_run_says_so():
     sim.run(1.0)
     assert len(pop.get_data().segments) == 1
     sim.end()
+
+
+def test_a_network_too_big_for_this_host_is_refused_before_any_allocation():
+    """All-to-all on 300,000 cells: 9e10 connections. numpy failed deep inside, asking for
+    671 GiB; now the projection is refused with the estimate, at once."""
+    sim.setup(timestep=0.1)
+    pop = sim.Population(300_000, sim.IF_curr_exp(), label="huge")
+    with pytest.raises(HostMemoryError, match=r"Projection .*AllToAllConnector between 300000 and "
+                                          r"300000 cells makes about 9e\+10 connections, about "
+                                          r"[\d,]+ GiB .* more than the [\d.]+ GiB available"):
+        sim.Projection(pop, pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))
+    sim.end()
+    assert issubclass(HostMemoryError, MemoryError) and issubclass(HostMemoryError, NeurochipError)
