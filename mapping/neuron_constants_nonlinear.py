@@ -144,7 +144,7 @@ def _eif(p: dict, init: dict, dt: float) -> tuple:
     zero = 0.0 * ones
     state = {"v": init["v"], "w": 1000.0 * init.get("w", zero),
              "gsyn_exc": 1000.0 * init.get("gsyn_exc", zero),
-             "gsyn_inh": 1000.0 * init.get("gsyn_inh", zero), "refrac": zero}
+             "gsyn_inh": 1000.0 * init.get("gsyn_inh", zero), "refrac": zero, "v_res": zero}
     return params, state
 
 
@@ -191,7 +191,7 @@ def hh_cond_exp(p: dict, init: dict, dt: float) -> tuple:
         params[f"decay_{syn}_sub"] = np.exp(-h / tau)
     zero = 0.0 * ones
     state = {"v": init["v"], "gsyn_exc": 1000.0 * init.get("gsyn_exc", zero),
-             "gsyn_inh": 1000.0 * init.get("gsyn_inh", zero), "refrac": zero}
+             "gsyn_inh": 1000.0 * init.get("gsyn_inh", zero), "refrac": zero, "v_res": zero}
     for gate, default in _hh.INITIAL_GATES.items():
         state[gate] = scale * np.asarray(init.get(gate, default * ones), np.float64)
     return params, state
