@@ -3,8 +3,9 @@
 >>> machine = load(program)          # walks every key through the tables once
 >>> result = machine.run(10_000)     # ticks; split into chunks if recording fills up
 
-``threads`` (default: numba's thread count, all cores) shares the cores of the
-machine out among that many threads; the result does not depend on it.
+``threads`` shares the cores of the machine out among that many threads (default:
+chosen at each run, one per core that other processes leave free, up to numba's
+thread count; see :mod:`emulator.free_cores`); the result does not depend on it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 
 from .cores import COUNTERS
 from .errors import EmulatorError
+from .free_cores import FreeCores
 from .kernel import MAX_STRETCH, run_ticks
 from .models import input_columns
 from .poisson import guide_tables
@@ -34,11 +36,15 @@ def load(program: MachineProgram, check_routes: bool = True, threads: int | None
     return Emulation(program, check_routes=check_routes, threads=threads, stretch=stretch)
 
 
-def check_threads(threads) -> int:
-    """The number of threads to use for ``threads`` (None: numba's thread count)."""
+FREE_CORES = FreeCores()  # looks at the machine from import on
+
+
+def check_threads(threads) -> int | None:
+    """``threads`` checked (None: chosen at each run from the cores other processes
+    leave free, up to numba's thread count)."""
     most = numba.config.NUMBA_NUM_THREADS
     if threads is None:
-        return most
+        return None
     if not isinstance(threads, (int, np.integer)) or not 1 <= threads <= most:
         raise EmulatorError(f"threads={threads!r}: use 1 to {most} (numba's thread count here; "
                             f"set NUMBA_NUM_THREADS before the first import for more)")
@@ -56,7 +62,8 @@ class Emulation:
     def __init__(self, program: MachineProgram, check_routes: bool = True,
                  threads: int | None = None, stretch: int | None = None):
         self.program = p = program
-        self.threads = check_threads(threads)
+        self.threads = check_threads(threads)  # None: chosen at each run
+        self.threads_now = self.threads or numba.config.NUMBA_NUM_THREADS
         n_chips = p.width * p.height
         self.core_at = np.full((n_chips, 32), -1, dtype=np.int32)
         for c in range(p.n_cores):
@@ -154,7 +161,7 @@ class Emulation:
         spk_n = np.zeros((p.n_cores, self.stretch), np.int64)
         cyc = np.zeros((p.n_cores, self.stretch), np.int64)
         pkt_lo = np.zeros(p.n_cores + 1, np.int64)
-        numba.set_num_threads(self.threads)
+        numba.set_num_threads(self.threads_now)
         chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
         try:
             self.pkt, self.scratch, self.rec_extra = run_ticks(
@@ -265,6 +272,8 @@ class Emulation:
         """Run ``n_ticks`` ticks, in chunks no longer than the recording buffers."""
         if n_ticks < 0:
             raise EmulatorError(f"run: n_ticks={n_ticks} must be >= 0")
+        most = numba.config.NUMBA_NUM_THREADS
+        self.threads_now = self.threads or FREE_CORES.threads(most)
         p = self.program
         n_chips = p.width * p.height
         counters = np.zeros((p.n_cores, len(COUNTERS)), np.int64)

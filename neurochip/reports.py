@@ -44,7 +44,7 @@ def provenance() -> dict:
             totals[k] = max(totals.get(k, 0), v) if k == "max_cycles_per_tick" else totals.get(k, 0) + v
     totals["cycle_budget_per_tick"] = int(st.dt * 1e-3 * 200e6)
     if st.emulation is not None:  # how the host ran it (the results do not depend on it)
-        totals["threads"] = st.emulation.threads
+        totals["threads"] = st.emulation.threads_now
         totals["stretch_ticks"] = st.emulation.stretch
         totals["delegated_poisson_synapses"] = st.emulation.program.direct.n
     return json.loads(json.dumps(totals))
