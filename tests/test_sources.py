@@ -9,13 +9,19 @@ from mapping.graph import NetworkGraph, PopulationSpec
 from mapping.pipeline import map_network
 
 
-def _isis(celltype, n=200, duration=20000.0):
-    sim.setup(timestep=0.1, seed=11)
+def _trains(celltype, n, duration, seed, dt=0.1):
+    """Recorded spike trains of ``n`` sources of ``celltype`` over ``duration`` ms."""
+    sim.setup(timestep=dt, seed=seed)
     src = sim.Population(n, celltype)
     src.record("spikes")
     sim.run(duration)
     trains = src.get_data().segments[0].spiketrains
     sim.end()
+    return trains
+
+
+def _isis(celltype, n=200, duration=20000.0):
+    trains = _trains(celltype, n, duration, seed=11)
     return np.concatenate([np.diff(np.asarray(t)) for t in trains]), trains
 
 
@@ -65,12 +71,7 @@ def test_poisson_rate_changed_between_runs(arithmetic):
 
 def _counts_per_tick(celltype, n, duration, dt=0.1):
     """Spikes of each recorded source in each tick, as an (n, ticks) array."""
-    sim.setup(timestep=dt, seed=5)
-    src = sim.Population(n, celltype)
-    src.record("spikes")
-    sim.run(duration)
-    trains = src.get_data().segments[0].spiketrains
-    sim.end()
+    trains = _trains(celltype, n, duration, seed=5, dt=dt)
     ticks = int(round(duration / dt))
     return np.array([np.bincount(np.rint(np.asarray(t) / dt).astype(np.int64) - 1,
                                  minlength=ticks)[:ticks] for t in trains])
