@@ -10,8 +10,9 @@ of core ``c`` (``lo[c] <= e < lo[c + 1]``) is one such synapse onto neuron
 
 In tick ``t`` the core runs the source's tick ``t`` and adds what it sends to slot
 ``t + 1 + delay`` of a second ring buffer, ``dring``, laid out as the core's ring
-buffer (the SDRAM input of sPyNNaker's delegate); the neuron update adds the two
-rings' slots. The source's logic is the source core's, draw for draw from the same
+buffer (the SDRAM input of sPyNNaker's delegate); at the start of tick ``t`` the
+core merges slot ``t + 1`` of the second ring into its own (see
+:func:`emulator.cores.update_core`). The source's logic is the source core's, draw for draw from the same
 generator (the source's KISS state and dead-time/gamma counters move here), so a
 delegated source gives the same spikes at its target as the same source on its
 own core, in fixed point bit for bit (the sum of two saturating u16 rings, capped,
