@@ -1,7 +1,7 @@
 """One core's own work over a stretch of ticks: sources or neuron updates, and recording.
 
 A core needs nothing from other cores within a stretch no longer than the
-shortest synaptic delay (see :mod:`emulator.kernel`), so the cores of a machine
+shortest synaptic delay (see :mod:`neurochip.emulator.kernel`), so the cores of a machine
 run this independently, one core per thread at a time. The spikes a core
 emits are kept in its own part of ``spk`` (in the order it emits them), with
 their count per tick in ``spk_n``; the tick loop delivers them afterwards. An
@@ -56,7 +56,7 @@ def update_core(c, t0, n_ticks, r0, core_kind, neuron_lo, params, state, ring, d
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
     it has a single row); state samples go to row ``t - r0`` of ``state_rec``; the
     cycles each tick costs are added to ``cyc[c, k]``; ``di_*`` are the delegated Poisson
-    sources (:mod:`emulator.direct`).
+    sources (:mod:`neurochip.emulator.direct`).
     """
     kind = core_kind[c]
     lo = neuron_lo[c]

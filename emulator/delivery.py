@@ -68,7 +68,7 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
     Spikes of tick offset ``k`` go to row ``k + r_off`` of ``spike_rec`` (one bit per
     recorded neuron); a source's second and later spikes of one tick go to
     ``rec_extra[n_extra[0]:]`` as ``row << 32 | bit``, one entry each. A spike entry
-    of ``m`` spikes (see :data:`emulator.cores.SPIKE_MULT_SHIFT`) sends ``m`` packets.
+    of ``m`` spikes (see :data:`neurochip.emulator.cores.SPIKE_MULT_SHIFT`) sends ``m`` packets.
     Fills ``pkt_lo`` (``n_cores + 1``) and returns the queue and extra-spike arrays
     (the ones given, or larger ones when they are too small).
     """

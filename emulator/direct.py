@@ -12,12 +12,13 @@ In tick ``t`` the core runs the source's tick ``t`` and adds what it sends to sl
 ``t + 1 + delay`` of a second ring buffer, ``dring``, laid out as the core's ring
 buffer (the SDRAM input of sPyNNaker's delegate); at the start of tick ``t`` the
 core merges slot ``t + 1`` of the second ring into its own (see
-:func:`emulator.cores.update_core`). The source's logic is the source core's, draw for draw from the same
-generator (the source's KISS state and dead-time/gamma counters move here), so a
+:func:`neurochip.emulator.cores.update_core`). The source's logic is the source
+core's, draw for draw from the same generator (the source's KISS state and
+dead-time/gamma counters move here), so a
 delegated source gives the same spikes at its target as the same source on its
 own core, in fixed point bit for bit (the sum of two saturating u16 rings, capped,
 is the capped sum). A separate ring keeps float sums in one order whatever the
-stretch of ticks between deliveries. Each tick's Poisson count (:mod:`emulator.poisson`)
+stretch of ticks between deliveries. Each tick's Poisson count (:mod:`neurochip.emulator.poisson`)
 adds ``count * weight`` to the slot, as ``count`` packets would.
 """
 
@@ -91,7 +92,7 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype,
     into slot ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot
     is ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n``
     is the core's first neuron; ``guide``/``guide_lo`` from
-    :func:`emulator.poisson.guide_tables`). Returns
+    :func:`neurochip.emulator.poisson.guide_tables`). Returns
     (spikes sent, ring saturations)."""
     events = 0
     sat = 0

@@ -5,7 +5,7 @@
 
 ``threads`` shares the cores of the machine out among that many threads (default:
 chosen at each run, one per core that other processes leave free, up to numba's
-thread count; see :mod:`emulator.free_cores`); the result does not depend on it.
+thread count; see :mod:`neurochip.emulator.free_cores`); the result does not depend on it.
 """
 
 from __future__ import annotations

@@ -9,11 +9,11 @@ emitted, ``d_min`` being the shortest delay in the machine: the loop runs in
 stretches of ``d_min`` ticks (at most ``MAX_STRETCH``). In each stretch:
 
 1. current sources, tick by tick, into one row of injected current per tick;
-2. every core runs its own ticks (:func:`emulator.cores.update_core`), the
+2. every core runs its own ticks (:func:`neurochip.emulator.cores.update_core`), the
    cores shared out among the threads;
 3. the stretch's spikes are recorded and queued by destination core, in
-   emission order (:func:`emulator.delivery.sort_packets`, one thread);
-4. every core delivers its queue (:func:`emulator.delivery.deliver_core`),
+   emission order (:func:`neurochip.emulator.delivery.sort_packets`, one thread);
+4. every core delivers its queue (:func:`neurochip.emulator.delivery.deliver_core`),
    the cores shared out among the threads;
 5. each core's cycle estimate of each tick is checked against the budget.
 
@@ -65,8 +65,8 @@ def run_ticks(t0, t1, stretch, cycle_budget,
     spike and cycle buffers for a stretch, ``pkt``/``pkt_lo`` the packet queues and
     ``scratch`` four int64 rows of at least the queue's length; ``rec_extra``/``n_extra``
     the recorded spikes beyond a source's first in a tick
-    (:func:`emulator.delivery.sort_packets`); ``di_*`` the delegated
-    Poisson sources (:mod:`emulator.direct`). The caller sets
+    (:func:`neurochip.emulator.delivery.sort_packets`); ``di_*`` the delegated
+    Poisson sources (:mod:`neurochip.emulator.direct`). The caller sets
     numba's parallel chunk size to 1, so that threads take cores one at a time.
     """
     n_cores = len(core_kind)

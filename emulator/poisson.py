@@ -1,5 +1,5 @@
 """One tick of an on-core Poisson-type source: shared by the source cores and by the
-delegated sources that run on their targets' cores (:mod:`emulator.direct`), which
+delegated sources that run on their targets' cores (:mod:`neurochip.emulator.direct`), which
 must draw exactly alike.
 
 Every Poisson-type source draws a Poisson *count* of events per tick, as NEST's

@@ -78,7 +78,7 @@ class MachineProgram:
         Poisson sources: in ticks ``[poisson_start, poisson_end)`` a Poisson count of
         events per tick, from a KISS draw (per-neuron generator state) on the table
         of ``P(K <= k)`` in u0.32 starting at ``poisson_cdf[poisson_cdf_lo]`` (each
-        table ends with ``2**32``; see :mod:`emulator.poisson`).
+        table ends with ``2**32``; see :mod:`neurochip.emulator.poisson`).
     rec_spikes : (n,) bool; rec_state : (n, S) bool
         What to record.
     dest_lo : (C + 1,) int64; dest_core : int32
@@ -86,21 +86,21 @@ class MachineProgram:
     max_record_ticks : int
         Ticks the recording buffers hold; longer runs are split into chunks.
     electrodes : Electrodes, optional
-        Current sources (see :mod:`emulator.electrodes`); None: none.
+        Current sources (see :mod:`neurochip.emulator.electrodes`); None: none.
     mpt_prow_lo, mpt_pstride, mpt_pkind : int64, int32, int32 (per entry), optional
         Plastic rows of each entry's source, -1 where none (the static rows'
         ``mpt_row_lo`` is -1 where an entry has only plastic rows), and their kind:
-        0 Tsodyks-Markram (:mod:`emulator.short_term`), 1 stochastic
-        (:mod:`emulator.stochastic`, drawing from ``syn_seed``).
+        0 Tsodyks-Markram (:mod:`neurochip.emulator.short_term`), 1 stochastic
+        (:mod:`neurochip.emulator.stochastic`, drawing from ``syn_seed``).
     tm_lut : (L, 2, 256) uint32; tm_tau : (L,) float64, optional
         Decay tables and time constants (ticks) of the plastic rows
-        (see :mod:`emulator.short_term`).
+        (see :mod:`neurochip.emulator.short_term`).
     poisson_refrac, poisson_every : (n,) int64, optional
         Poisson-type sources: ticks without draws after a spike (dead time), and
         the number of Poisson events per spike (a gamma process of that order);
         default 0 and 1, the plain Poisson source.
     direct : DirectInputs, optional
-        Poisson sources run on their targets' cores (see :mod:`emulator.direct`).
+        Poisson sources run on their targets' cores (see :mod:`neurochip.emulator.direct`).
     """
 
     dt: float

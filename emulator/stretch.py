@@ -1,6 +1,6 @@
 """The shortest synaptic delay of a loaded machine, which sets how many ticks the
 cores may run on their own before their spikes must be delivered (see
-:mod:`emulator.kernel`). Read from the synaptic words themselves, so it holds for
+:mod:`neurochip.emulator.kernel`). Read from the synaptic words themselves, so it holds for
 any program, mapped or written by hand."""
 
 import numba

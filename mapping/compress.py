@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator.routing_entry import ROUTE_ENTRY
+from neurochip.emulator.routing_entry import ROUTE_ENTRY
 
 from .errors import RoutingError
 from .machine import MachineSpec
@@ -198,7 +198,7 @@ def compress(table: np.ndarray, keys, target: int, chip=None) -> np.ndarray:
     ----------
     table : ndarray of ROUTE_ENTRY
         The chip's table, with no overlapping entries of different routes (as
-        :func:`mapping.tables.build_tables` makes it).
+        :func:`neurochip.mapping.tables.build_tables` makes it).
     keys : array_like of uint32
         Every routing key in use anywhere in the machine.
     target : int
@@ -276,7 +276,7 @@ def compress_tables(machine: MachineSpec, tables: dict, keys, target=None,
     ----------
     machine : MachineSpec
     tables : dict
-        ``(x, y) -> ROUTE_ENTRY array`` from :func:`mapping.tables.build_tables`.
+        ``(x, y) -> ROUTE_ENTRY array`` from :func:`neurochip.mapping.tables.build_tables`.
     keys : array_like of uint32
         Every routing key in use in the machine.
     target : int, optional

@@ -3,7 +3,7 @@
 A Poisson-type source population whose neurons each have at most one synapse
 (typically a OneToOneConnector onto a population), static, and whose spikes are
 not recorded, gets no cores and sends no packets: each of its synapses becomes
-an entry of :class:`emulator.direct.DirectInputs` on the target's core, which
+an entry of :class:`neurochip.emulator.direct.DirectInputs` on the target's core, which
 runs the source there with the source's own generator. Results are the same as
 with the source on its own cores (the packets' work is simply not done).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator.direct import DirectInputs, no_direct_inputs
+from neurochip.emulator.direct import DirectInputs, no_direct_inputs
 
 from .neurons import POISSON_MODELS, CountTables
 from .synapses import RECEPTOR_TYPE, quantise_weights
@@ -39,7 +39,7 @@ def delegated_sources(graph) -> frozenset:
 
 def count_factors(graph, sources) -> dict:
     """Projection index -> most spikes one synapse can bring in one tick: a Poisson-type
-    source (``sources``: population index -> its :class:`mapping.neurons.PoissonArrays`) sends a
+    source (``sources``: population index -> its :class:`neurochip.mapping.neurons.PoissonArrays`) sends a
     Poisson count, at most its count table's last count."""
     return {j: int(sources[p.pre].most[p.pre_idx].max())
             for j, p in enumerate(graph.projections) if p.pre in sources and len(p.pre_idx)}
@@ -47,8 +47,8 @@ def count_factors(graph, sources) -> dict:
 
 def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point: bool):
     """The DirectInputs of the delegated populations (``sources``: population index ->
-    its :class:`mapping.neurons.PoissonArrays`), and how many of their non-zero weights round to zero
-    in the ring format."""
+    its :class:`neurochip.mapping.neurons.PoissonArrays`), and how many of their
+    non-zero weights round to zero in the ring format."""
     cols = {k: [] for k in ("target", "type", "weight", "weight_f", "delay", "start",
                             "end", "refrac", "every", "rng0", "cdf_lo")}
     tables, zeros = CountTables(), 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator import fixed
-from emulator.electrodes import CS_AC, CS_NOISE, CS_STEPS, Electrodes
-from emulator.rng import seed_kiss
+from neurochip.emulator import fixed
+from neurochip.emulator.electrodes import CS_AC, CS_NOISE, CS_STEPS, Electrodes
+from neurochip.emulator.rng import seed_kiss
 
 from .errors import MappingError
 from .neurons import NEVER

@@ -1,6 +1,6 @@
 """Exceptions raised while mapping a network onto the machine."""
 
-from emulator.errors import NeurochipError
+from neurochip.emulator.errors import NeurochipError
 
 __all__ = ["MappingError", "ResourceError", "RoutingError"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emulator import models as neuron_models
+from neurochip.emulator import models as neuron_models
 
 from .errors import MappingError
 

@@ -2,7 +2,7 @@
 
 One function per neuron model, each returning ``(params, state)``: dicts of
 float64 arrays keyed by the model's PARAMS and STATE column names (in the
-core's units). :mod:`mapping.neurons` quantises them.
+core's units). :mod:`neurochip.mapping.neurons` quantises them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from emulator.models.if_cond_alpha import SYN_SCALE as COND_ALPHA_SCALE
-from emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
+from neurochip.emulator.models.if_cond_alpha import SYN_SCALE as COND_ALPHA_SCALE
+from neurochip.emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
 
 from .errors import MappingError
 from .neuron_constants_nonlinear import (

@@ -1,8 +1,8 @@
 """Host constants of the nonlinear neuron models (Izhikevich, AdEx, Hodgkin-Huxley).
 
-Same contract as :mod:`mapping.neuron_constants`: one function per model,
+Same contract as :mod:`neurochip.mapping.neuron_constants`: one function per model,
 ``(pynn_params, initial_values, dt) -> (params, state)`` as float64 arrays in the
-core's units, quantised by :mod:`mapping.neurons`.
+core's units, quantised by :mod:`neurochip.mapping.neurons`.
 
 Constants derived from a PyNN parameter (a current in other units, an inverse, a
 shifted threshold) are range-checked here, in both arithmetics, so that the error
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator.models import eif_cond_exp_isfa_ista as _eif_model
-from emulator.models import hh_cond_exp as _hh
-from emulator.models import izhikevich as _izh
+from neurochip.emulator.models import eif_cond_exp_isfa_ista as _eif_model
+from neurochip.emulator.models import hh_cond_exp as _hh
+from neurochip.emulator.models import izhikevich as _izh
 
 from .errors import MappingError
 

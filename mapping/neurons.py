@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emulator import fixed, models
-from emulator.rng import seed_kiss
+from neurochip.emulator import fixed, models
+from neurochip.emulator.rng import seed_kiss
 
 from .errors import MappingError
 from .neuron_constants import CONSTANTS

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emulator import models
-from emulator.program import RING_ADDRESS_BITS, TYPE_BITS
+from neurochip.emulator import models
+from neurochip.emulator.program import RING_ADDRESS_BITS, TYPE_BITS
 
 from .errors import MappingError, ResourceError
 from .graph import NetworkGraph

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emulator import models as neuron_models
-from emulator.program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
-from emulator.routing_entry import ROUTE_ENTRY
+from neurochip.emulator import models as neuron_models
+from neurochip.emulator.program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
+from neurochip.emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
 from .delegate import count_factors, delegated_sources, encode_direct

@@ -37,7 +37,7 @@ def placement_rows(mapping) -> list:
 
 
 def write_reports(mapping, folder: str, result=None) -> list:
-    """Write ``placement.txt``, ``routing_tables.txt``, ``mapping.json`` and
+    """Write ``placement.txt``, ``routing_tables.txt``, ``neurochip.mapping.json`` and
     ``chips.png`` into ``folder``; returns the paths written."""
     rows = placement_rows(mapping)
     paths = []

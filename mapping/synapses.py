@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from emulator import models as neuron_models
-from emulator.fixed import U16_MAX
-from emulator.program import TYPE_BITS
-from emulator.short_term import NO_LUT, TM_HEADER, TM_WORDS, decay_tables
-from emulator.stochastic import P_ALWAYS, ST_HEADER, ST_WORDS
+from neurochip.emulator import models as neuron_models
+from neurochip.emulator.fixed import U16_MAX
+from neurochip.emulator.program import TYPE_BITS
+from neurochip.emulator.short_term import NO_LUT, TM_HEADER, TM_WORDS, decay_tables
+from neurochip.emulator.stochastic import P_ALWAYS, ST_HEADER, ST_WORDS
 
 from .errors import MappingError
 
@@ -244,10 +244,10 @@ def _check_signs(graph, prj):
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
                     skip_pre: frozenset = frozenset()) -> SynapseLayout:
     """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core); the
-    delays have been checked by :func:`mapping.partition.partition`, which also chose
+    delays have been checked by :func:`neurochip.mapping.partition.partition`, which also chose
     ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
     also the float twins of the words (float arithmetic). Projections from the
-    populations in ``skip_pre`` get no rows (see :mod:`mapping.delegate`)."""
+    populations in ``skip_pre`` get no rows (see :mod:`neurochip.mapping.delegate`)."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):

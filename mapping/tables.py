@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from emulator.routing_entry import CORE_BIT_SHIFT, LINK_BITS, ROUTE_ENTRY, make_route
+from neurochip.emulator.routing_entry import CORE_BIT_SHIFT, LINK_BITS, ROUTE_ENTRY, make_route
 
 from .errors import RoutingError
 from .machine import LINK_NAMES, MachineSpec, opposite_link
@@ -73,7 +73,7 @@ def build_tables(machine: MachineSpec, trees) -> dict:
     machine : MachineSpec
         The machine the trees were routed on.
     trees : iterable of MulticastTree
-        From :func:`mapping.route.route`.
+        From :func:`neurochip.mapping.route.route`.
 
     Returns
     -------

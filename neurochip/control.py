@@ -8,9 +8,9 @@ from pyNN import common
 from pyNN.common.control import DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
 from pyNN.recording import get_io
 
-from emulator import EmulatorError, check_threads
-from mapping.machine import DTCM_BYTES
-from mapping.partition import max_delay_ticks
+from neurochip.emulator import EmulatorError, check_threads
+from neurochip.mapping.machine import DTCM_BYTES
+from neurochip.mapping.partition import max_delay_ticks
 
 from . import simulator
 from .errors import NeurochipError

@@ -12,8 +12,8 @@ from pyNN.parameters import ParameterSpace, Sequence
 from pyNN.random import NumpyRNG
 from pyNN.standardmodels import build_translations, electrodes
 
-from emulator.fixed import from_real
-from mapping.graph import ElectrodeSpec
+from neurochip.emulator.fixed import from_real
+from neurochip.mapping.graph import ElectrodeSpec
 
 from . import simulator
 

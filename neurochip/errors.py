@@ -1,8 +1,8 @@
 """The root exception of neurochip (defined in the emulator, the lowest layer, so that
 every layer's errors derive from it), re-exported for the PyNN front end."""
 
-from emulator.errors import EmulatorError, NeurochipError
-from mapping.errors import MappingError
+from neurochip.emulator.errors import EmulatorError, NeurochipError
+from neurochip.mapping.errors import MappingError
 
 __all__ = ["NeurochipError", "MappingError", "EmulatorError", "HostMemoryError"]
 

@@ -11,9 +11,9 @@ from pyNN import common, errors
 from pyNN.parameters import ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 
-from emulator import models
-from mapping.graph import PopulationSpec
-from mapping.neurons import POISSON_MODELS
+from neurochip.emulator import models
+from neurochip.mapping.graph import PopulationSpec
+from neurochip.mapping.neurons import POISSON_MODELS
 
 from . import simulator, standardmodels
 from .errors import NeurochipError

@@ -6,7 +6,7 @@ import numpy as np
 from pyNN import common, errors
 from pyNN.space import Space
 
-from mapping.graph import ProjectionSpec
+from neurochip.mapping.graph import ProjectionSpec
 
 from . import simulator
 from .connectors import fast_connect

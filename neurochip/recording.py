@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from pyNN import recording
 
-from emulator import models
-from emulator.fixed import from_real
+from neurochip.emulator import models
+from neurochip.emulator.fixed import from_real
 
 from . import simulator
 from .errors import NeurochipError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from mapping.reports import write_reports
+from neurochip.mapping.reports import write_reports
 
 from . import simulator
 from .errors import NeurochipError

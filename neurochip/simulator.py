@@ -13,10 +13,10 @@ import time
 import numpy as np
 from pyNN import common
 
-from emulator import load
-from mapping.graph import NetworkGraph
-from mapping.machine import spinn3, spinn5, torus
-from mapping.pipeline import map_network
+from neurochip.emulator import load
+from neurochip.mapping.graph import NetworkGraph
+from neurochip.mapping.machine import spinn3, spinn5, torus
+from neurochip.mapping.pipeline import map_network
 
 from .errors import NeurochipError
 
@@ -117,7 +117,8 @@ class State(common.control.BaseState):
             return torus(w, h)
         except ValueError:
             raise NeurochipError(f"setup(machine={m!r}): use 'spinn3', 'spinn5', 'WxH' (a "
-                                 f"torus), a mapping.MachineSpec, or None (smallest that fits)") from None
+                                 f"torus), a neurochip.mapping.MachineSpec, or None (smallest that "
+                                 f"fits)") from None
 
     def _prepare(self):
         if not self.dirty and self.emulation is not None:

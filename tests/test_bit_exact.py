@@ -135,7 +135,7 @@ def _result_digest(result) -> str:
 def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
     """The default (several threads, stretches of the shortest delay) against one thread,
     one tick at a time, on the same loaded program."""
-    from emulator import load
+    from neurochip.emulator import load
     CASES[name]()
     program = sim.simulator.state.mapping.program
     n_ticks = sim.simulator.state.t_ticks
@@ -152,7 +152,7 @@ def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
 def test_threads_out_of_range_is_refused_with_the_limit():
     with pytest.raises(Exception, match=r"threads=0: use 1 to \d+"):
         sim.setup(timestep=0.1, threads=0)
-    from emulator import EmulatorError, load
+    from neurochip.emulator import EmulatorError, load
     CASES["mixed-fixed"]()
     program = sim.simulator.state.mapping.program
     sim.end()

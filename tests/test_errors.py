@@ -8,8 +8,8 @@ import pytest
 from pyNN import errors as pynn_errors
 from pyNN.standardmodels import cells
 
-from mapping.errors import MappingError, ResourceError
 from neurochip.errors import HostMemoryError, NeurochipError
+from neurochip.mapping.errors import MappingError, ResourceError
 
 
 @pytest.fixture(autouse=True)
@@ -226,8 +226,8 @@ def test_poisson_negative_rate(rate):
 
 
 def test_every_error_of_ours_is_a_neurochip_error_and_keeps_its_builtin_base():
-    from emulator.errors import EmulatorError, ProgramError
-    from mapping import MachineSpec, RoutingError
+    from neurochip.emulator.errors import EmulatorError, ProgramError
+    from neurochip.mapping import MachineSpec, RoutingError
 
     assert issubclass(MappingError, ValueError) and issubclass(ResourceError, MappingError)
     assert issubclass(RoutingError, MappingError)

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator import fixed
-from emulator.fixed import (
+from neurochip.emulator import fixed
+from neurochip.emulator.fixed import (
     REAL_MAX,
     REAL_MIN,
     UFRACT_MAX,
@@ -26,7 +26,7 @@ from emulator.fixed import (
     to_real,
     to_ufract,
 )
-from emulator.rng import kiss_next, kiss_next_py, seed_kiss
+from neurochip.emulator.rng import kiss_next, kiss_next_py, seed_kiss
 
 pytestmark = pytest.mark.fixed
 

@@ -2,7 +2,7 @@
 
 import pyNN.neurochip as sim
 
-from emulator.free_cores import FreeCores
+from neurochip.emulator.free_cores import FreeCores
 
 
 def _looks(*snaps):

@@ -46,8 +46,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.models.crossing import crossing
-from emulator.models.hh_cond_exp import add_current
+from neurochip.emulator.models.crossing import crossing
+from neurochip.emulator.models.hh_cond_exp import add_current
 
 DATA = json.loads((pathlib.Path(__file__).parent / "data" / "dc_reference.json").read_text())
 DT = DATA["dt"]

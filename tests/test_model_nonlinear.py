@@ -21,11 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import nonlinear as ref
 
-from emulator import fixed
-from emulator.fixed import REAL_MAX, exp_real
-from emulator.models import hh_cond_exp as hh_model
-from mapping.errors import MappingError
-from mapping.neuron_constants_nonlinear import EIF_MAX_SUBSTEP_MS, IZH_MAX_SUBSTEP_MS
+from neurochip.emulator import fixed
+from neurochip.emulator.fixed import REAL_MAX, exp_real
+from neurochip.emulator.models import hh_cond_exp as hh_model
+from neurochip.mapping.errors import MappingError
+from neurochip.mapping.neuron_constants_nonlinear import EIF_MAX_SUBSTEP_MS, IZH_MAX_SUBSTEP_MS
 
 SOME = settings(max_examples=300, deadline=None, database=None)
 I32 = st.integers(-(2 ** 31), 2 ** 31 - 1)

@@ -9,8 +9,8 @@ import numpy as np
 import pyNN.neurochip as sim
 import pytest
 
-from emulator import load
-from mapping.neurons import count_table
+from neurochip.emulator import load
+from neurochip.mapping.neurons import count_table
 
 
 def _net(record_source, arithmetic="fixed", rate=200.0, model=None, two_runs=False):

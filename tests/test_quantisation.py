@@ -3,7 +3,7 @@
 import pyNN.neurochip as sim
 import pytest
 
-from mapping.pipeline import QuantisationWarning
+from neurochip.mapping.pipeline import QuantisationWarning
 
 
 def test_weight_that_rounds_to_zero_warns():

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.routing_entry import ROUTE_ENTRY, make_route, route_cores, route_links
-from mapping.compress import check_equivalent, compress, compress_tables
-from mapping.errors import RoutingError
-from mapping.machine import MachineSpec, spinn3, spinn5, torus
-from mapping.route import route
-from mapping.tables import build_tables, format_entry, format_table, lookup
+from neurochip.emulator.routing_entry import ROUTE_ENTRY, make_route, route_cores, route_links
+from neurochip.mapping.compress import check_equivalent, compress, compress_tables
+from neurochip.mapping.errors import RoutingError
+from neurochip.mapping.machine import MachineSpec, spinn3, spinn5, torus
+from neurochip.mapping.route import route
+from neurochip.mapping.tables import build_tables, format_entry, format_table, lookup
 
 FEW = settings(max_examples=50, deadline=None)
 

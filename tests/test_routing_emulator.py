@@ -6,11 +6,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from emulator import EmulatorError, load
-from mapping.compress import compress
-from mapping.graph import NetworkGraph, PopulationSpec, ProjectionSpec
-from mapping.machine import MachineSpec, spinn3, spinn5
-from mapping.pipeline import map_network
+from neurochip.emulator import EmulatorError, load
+from neurochip.mapping.compress import compress
+from neurochip.mapping.graph import NetworkGraph, PopulationSpec, ProjectionSpec
+from neurochip.mapping.machine import MachineSpec, spinn3, spinn5
+from neurochip.mapping.pipeline import map_network
 
 LIF = dict(v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=1.0, tau_syn_E=5.0, tau_syn_I=5.0,
            i_offset=0.0, v_reset=-65.0, v_thresh=-50.0)

@@ -4,9 +4,9 @@ import numpy as np
 import pyNN.neurochip as sim
 import pytest
 
-from mapping.errors import MappingError
-from mapping.graph import NetworkGraph, PopulationSpec
-from mapping.pipeline import map_network
+from neurochip.mapping.errors import MappingError
+from neurochip.mapping.graph import NetworkGraph, PopulationSpec
+from neurochip.mapping.pipeline import map_network
 
 
 def _trains(celltype, n, duration, seed, dt=0.1):

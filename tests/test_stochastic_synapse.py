@@ -4,7 +4,7 @@ import numpy as np
 import pyNN.neurochip as sim
 import pytest
 
-from emulator.stochastic import P_ALWAYS, _draw, draw
+from neurochip.emulator.stochastic import P_ALWAYS, _draw, draw
 
 
 def _transmitted(p, neurons_per_core=None, arithmetic="fixed", n_spikes=400):

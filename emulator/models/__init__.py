@@ -9,8 +9,8 @@ parameters the host needs), optionally ``INPUT_LEAD`` (1 where input acts in the
 tick that ends at its arrival time, as a voltage jump does; default 0, the tick
 that starts there) and a jitted
 ``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``, which
-:mod:`emulator.models.dispatch` calls. Host-side constants live in
-:mod:`mapping.neuron_constants`, the PyNN class in :mod:`neurochip.standardmodels`.
+:mod:`neurochip.emulator.models.dispatch` calls. Host-side constants live in
+:mod:`neurochip.mapping.neuron_constants`, the PyNN class in :mod:`neurochip.standardmodels`.
 """
 
 import numpy as np

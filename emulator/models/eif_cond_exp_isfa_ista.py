@@ -8,7 +8,7 @@ Brette and Gerstner (2005) with exponentially decaying conductances (NEST's aeif
 Units on the core: mV, nS (conductances, weights and ``a``), pA (currents and w),
 ms. The exponential term is kept apart and computed directly as V's change over a
 (half) sub-step of length s: ``s g_L D_T/C exp((V - V_T)/D_T) = exp((V - V_s)/D_T)``
-with ``V_s = V_T - D_T ln(s D_T/tau_m)``, by :func:`emulator.fixed.exp_real` (one
+with ``V_s = V_T - D_T ln(s D_T/tau_m)``, by :func:`neurochip.emulator.fixed.exp_real` (one
 rounding, no multiply), which saturates at 65536 mV: a neuron that far up its
 upstroke is past any ``v_spike`` after the sub-step. As in NEST, the right-hand
 side sees ``min(V, V_peak)``, and a refractory neuron is held at ``V_reset`` while w and
