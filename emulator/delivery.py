@@ -17,6 +17,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
+from .contract import TYPE_BITS
 from .cores import (
     C_FAILED_MPT,
     C_PKTS_RX,
@@ -28,9 +29,7 @@ from .cores import (
 )
 from .fixed import sat_ring_add
 from .prefetch import prefetch
-from .program import TYPE_BITS
-from .short_term import tm_row
-from .stochastic import stochastic_row
+from .synapse_dynamics import dynamic_row
 
 __all__ = ["sort_packets", "deliver_core", "ring_add", "TICK_BITS", "MAX_STRETCH"]
 
@@ -61,17 +60,22 @@ def _ring_add(ring, i, word, wf):
 
 
 @numba.njit(cache=True)
-def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest_lo, dest_hi,
-                 dest, rec_spk_pos, spike_rec, rec_extra, n_extra, packets_per_key, pkt_lo, pkt):
+def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
     """Record the stretch's spikes and queue their packets by destination core.
 
-    Spikes of tick offset ``k`` go to row ``k + r_off`` of ``spike_rec`` (one bit per
+    Spikes of tick offset ``k`` go to row ``k + r_off`` of ``rec.spikes`` (one bit per
     recorded neuron); a source's second and later spikes of one tick go to
-    ``rec_extra[n_extra[0]:]`` as ``row << 32 | bit``, one entry each. A spike entry
-    of ``m`` spikes (see :data:`neurochip.emulator.cores.SPIKE_MULT_SHIFT`) sends ``m`` packets.
-    Fills ``pkt_lo`` (``n_cores + 1``) and returns the queue and extra-spike arrays
-    (the ones given, or larger ones when they are too small).
+    ``rec_extra[rec.n_extra[0]:]`` as ``row << 32 | bit``, one entry each. A spike entry
+    of ``m`` spikes (see :data:`neurochip.emulator.cores.SPIKE_MULT_SHIFT`) sends ``m``
+    packets. Fills ``traffic.pkt_lo`` (``n_cores + 1``) and returns the queue and
+    extra-spike arrays (the ones given, or larger ones when they are too small).
     """
+    neuron_lo = cores.neuron_lo
+    sends = cores.sends
+    spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
+    dest_lo, dest_hi, dest = traffic.dest_lo, traffic.dest_hi, traffic.dest
+    pkt_lo = traffic.pkt_lo
+    n_extra = rec.n_extra
     n_cores = len(neuron_lo) - 1
     off = np.empty(n_cores, np.int64)
     pkt_lo[:] = 0
@@ -86,9 +90,9 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
             for s in range(a, b):
                 g = spk[s] & SPIKE_NEURON_MASK
                 m = (spk[s] >> SPIKE_MULT_SHIFT) + 1
-                pos = rec_spk_pos[g]
+                pos = rec.spk_pos[g]
                 if pos >= 0:
-                    spike_rec[r, pos >> 5] |= np.uint32(1) << np.uint32(pos & 31)
+                    rec.spikes[r, pos >> 5] |= np.uint32(1) << np.uint32(pos & 31)
                     if m > 1:
                         if n_extra[0] + m - 1 > len(rec_extra):
                             grown = np.empty(2 * (n_extra[0] + m), np.int64)
@@ -97,8 +101,8 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
                         for _ in range(m - 1):
                             rec_extra[n_extra[0]] = (np.int64(r) << 32) | pos
                             n_extra[0] += 1
-                if core_sends[c]:
-                    packets_per_key[g] += m
+                if sends[c]:
+                    traffic.packets[g] += m
                     for j in range(dest_lo[g], dest_hi[g]):
                         pkt_lo[dest[j] + 1] += m
     for c in range(n_cores):
@@ -113,7 +117,7 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
             a = off[c]
             b = a + spk_n[c, k]
             off[c] = b
-            if not core_sends[c]:
+            if not sends[c]:
                 continue
             for s in range(a, b):
                 g = spk[s] & SPIKE_NEURON_MASK
@@ -127,9 +131,11 @@ def sort_packets(n_ticks, r_off, neuron_lo, core_sends, spk, spk_lo, spk_n, dest
 
 
 @numba.njit(cache=True, inline="always")
-def mpt_search(dc, key, mpt_lo, mpt_key, mpt_mask, mpt_n):
-    """Master population table of core ``dc``: binary search for the last entry whose
-    key is <= ``key``; returns ``(entry, local index)``, entry -1 when none matches."""
+def mpt_search(dc, key, sv):
+    """Master population table of core ``dc`` (``sv``, a SynapseView): binary search for
+    the last entry whose key is <= ``key``; returns ``(entry, local index)``, entry -1
+    when none matches."""
+    mpt_lo, mpt_key, mpt_mask, mpt_n = sv.mpt_lo, sv.mpt_key, sv.mpt_mask, sv.mpt_n
     a = mpt_lo[dc]
     b = mpt_lo[dc + 1]
     while a < b:
@@ -148,13 +154,20 @@ def mpt_search(dc, key, mpt_lo, mpt_key, mpt_mask, mpt_n):
 
 
 @numba.njit(cache=True)
-def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_of, idx_bits,
-                 delay_bits, ring_lo, mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n,
-                 row_ptr, mpt_prow_lo, mpt_pstride, mpt_pkind, syn, syn_wf, ring, syn_seed, tm_lut,
-                 tm_tau, counters, cyc):
+def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, traffic):
     """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``) of the stretch
-    starting at tick ``t0``; ``row_of``, ``cnt_of``, ``prow_of``, ``entry_of`` are scratch
-    space of the queue's length."""
+    starting at tick ``t0``; ``scratch`` holds four rows of the queue's length, ``sv`` is
+    the :class:`neurochip.emulator.views.SynapseView`."""
+    row_of = scratch[0]
+    local_of = scratch[1]
+    entry_of = scratch[2]
+    cnt_of = scratch[3]
+    mpt_lo, mpt_key, mpt_mask, mpt_n = sv.mpt_lo, sv.mpt_key, sv.mpt_mask, sv.mpt_n
+    mpt_row_lo, mpt_stride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.row_ptr
+    dyn_lo, dyn_kind, dyn_row_lo, dyn_stride = sv.mpt_dyn_lo, sv.dyn_kind, sv.dyn_row_lo, sv.dyn_stride
+    syn = sv.syn
+    syn_wf = sv.syn_wf
+    ring = rings.ring
     float_syn = len(syn_wf) > 0
     tmask = (1 << TICK_BITS) - 1
     failed = 0
@@ -172,12 +185,12 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_o
             if local >= mpt_n[e]:
                 e = -1
         else:
-            e, local = mpt_search(dc, key, mpt_lo, mpt_key, mpt_mask, mpt_n)
+            e, local = mpt_search(dc, key, sv)
             if e >= 0:
                 last = e
         entry_of[p] = e
         row_of[p] = -1
-        prow_of[p] = -1
+        local_of[p] = local
         if e < 0:
             failed += 1
             continue
@@ -189,8 +202,6 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_o
             else:  # strided: the count is the row's first word
                 row_of[p] = mpt_row_lo[e] + local * mpt_stride[e]
                 cnt_of[p] = -1
-        if mpt_prow_lo[e] >= 0:
-            prow_of[p] = mpt_prow_lo[e] + local * mpt_pstride[e]
     for p in range(plo, phi):  # packed rows: first word and count from the index
         if cnt_of[p] == -2 and row_of[p] >= 0:
             k = row_of[p]
@@ -199,10 +210,10 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_o
     for p in range(plo, min(plo + AHEAD, phi)):
         if row_of[p] >= 0:
             prefetch(syn, row_of[p])
-    nb = idx_bits[dc]
+    nb = rings.idx_bits[dc]
     tb = TYPE_BITS + nb
-    rmask = (np.int64(1) << (delay_bits[dc] + tb)) - 1
-    base = ring_lo[dc]
+    rmask = (np.int64(1) << (rings.delay_bits[dc] + tb)) - 1
+    base = rings.lo[dc]
     sat = 0
     events = 0
     for p in range(plo, phi):  # the rows
@@ -213,8 +224,10 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_o
                 n = cnt_of[q] if cnt_of[q] >= 0 else np.int64(mpt_stride[entry_of[q]])
                 for w in range(r, r + min(n, LINES * 16), 16):
                     prefetch(syn, w)
-            if prow_of[q] >= 0:
-                prefetch(syn, prow_of[q])
+            eq = entry_of[q]
+            if eq >= 0 and dyn_lo[eq + 1] > dyn_lo[eq]:  # the first row with dynamics
+                b = dyn_lo[eq]
+                prefetch(syn, dyn_row_lo[b] + local_of[q] * dyn_stride[b])
         e = entry_of[p]
         if e < 0:
             continue
@@ -232,18 +245,14 @@ def deliver_core(dc, t0, pkt, plo, phi, row_of, cnt_of, prow_of, entry_of, key_o
                 word = np.int64(syn[w])
                 wf = syn_wf[w] if float_syn else 0.0
                 sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
-        prow = prow_of[p]
-        if prow >= 0:  # plastic row: short-term or stochastic
-            if mpt_pkind[e] == 0:
-                pc, ps = tm_row(syn, syn_wf, prow, stamp, ring, base, rmask, tt, tm_lut,
-                                tm_tau, float_syn)
-            else:
-                pc, ps = stochastic_row(syn, syn_wf, prow, stamp, ring, base, rmask, tt,
-                                        syn_seed, float_syn)
+        for b in range(dyn_lo[e], dyn_lo[e + 1]):  # rows with dynamics, kind by kind
+            pc, ps = dynamic_row(dyn_kind[b], syn, syn_wf, dyn_row_lo[b] + local_of[p] * dyn_stride[b],
+                                 stamp, ring, base, rmask, tt, sv, float_syn)
             cnt += pc
             sat += ps
         events += cnt
-        cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
+        traffic.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
+    counters = traffic.counters
     counters[dc, C_PKTS_RX] += phi - plo
     counters[dc, C_FAILED_MPT] += failed
     counters[dc, C_RING_SAT] += sat

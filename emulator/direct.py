@@ -85,30 +85,27 @@ def no_direct_inputs(n_cores: int) -> DirectInputs:
 
 
 @numba.njit(cache=True)
-def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di_lo, target, dtype, weight,
-                  weight_f, delay, start, end, refrac, every, rng, count, cdf_lo, cdf,
-                  guide, guide_lo):
-    """Core ``c``, tick ``t``: run each delegated source's tick ``t`` and add what it sends
-    into slot ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot
-    is ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n``
-    is the core's first neuron; ``guide``/``guide_lo`` from
-    :func:`neurochip.emulator.poisson.guide_tables`). Returns
-    (spikes sent, ring saturations)."""
+def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di):
+    """Core ``c``, tick ``t``: run each delegated source's tick ``t`` (``di``, a
+    :class:`neurochip.emulator.views.DirectView`) and add what it sends into slot
+    ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot is
+    ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n`` is
+    the core's first neuron). Returns (spikes sent, ring saturations)."""
     events = 0
     sat = 0
-    float_ring = len(weight_f) > 0
-    for e in range(di_lo[c], di_lo[c + 1]):
-        if not (start[e] <= t + 1 and t + 1 < end[e]):  # spikes are stamped t + 1
+    float_ring = len(di.weight_f) > 0
+    for e in range(di.lo[c], di.lo[c + 1]):
+        if not (di.start[e] <= t + 1 and t + 1 < di.end[e]):  # spikes are stamped t + 1
             continue
-        k = source_tick(rng, count, e, cdf_lo, cdf, guide, guide_lo, refrac, every)
+        k = source_tick(di, e)
         if k == 0:
             continue
         events += k
-        i = base + (((t + 1 + delay[e]) & dmask) << tb) + dtype[e] * inh + (target[e] - lo_n)
+        i = base + (((t + 1 + di.delay[e]) & dmask) << tb) + di.type[e] * inh + (di.target[e] - lo_n)
         if float_ring:
-            dring[i] += k * weight_f[e]
+            dring[i] += k * di.weight_f[e]
         else:
-            sat += sat_ring_add(dring, i, k * weight[e])
+            sat += sat_ring_add(dring, i, k * di.weight[e])
     return events, sat
 
 

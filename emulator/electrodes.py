@@ -150,11 +150,13 @@ def _noise_value(mean, stdev, acc):
 
 
 @numba.njit(cache=True)
-def apply_electrodes(t, kind, start, stop, interval, amplitude, offset, mean, stdev,
-                     phase0, phase_inc, chg_lo, chg_tick, chg_amp, tgt_lo, tgt,
-                     ptr, val, pair_val, rng, i_inj, rec_row):
-    """Set ``i_inj`` of every driven neuron for tick ``t``; ``rec_row[e]`` gets source
-    e's value (its first target's, for noise)."""
+def apply_electrodes(t, el, i_inj, rec_row):
+    """Set ``i_inj`` of every driven neuron for tick ``t`` (``el``, a
+    :class:`neurochip.emulator.views.ElectrodeView`); ``rec_row[e]`` gets source e's value
+    (its first target's, for noise)."""
+    kind, start, stop, interval = el.kind, el.start, el.stop, el.interval
+    tgt_lo, tgt, ptr, val, pair_val, rng = el.tgt_lo, el.tgt, el.ptr, el.val, el.pair_val, el.rng
+    chg_lo, chg_tick, chg_amp = el.chg_lo, el.chg_tick, el.chg_amp
     for e in range(len(kind)):
         for j in range(tgt_lo[e], tgt_lo[e + 1]):
             i_inj[tgt[j]] = 0
@@ -172,11 +174,11 @@ def apply_electrodes(t, kind, start, stop, interval, amplitude, offset, mean, st
                 i_inj[tgt[j]] += v
             rec_row[e] = v
         elif k == CS_AC:
-            v = offset[e] * 0
+            v = el.offset[e] * 0
             if on:
-                phase = (np.uint64(phase0[e]) + np.uint64(phase_inc[e]) * np.uint64(t - start[e])) \
+                phase = (np.uint64(el.phase0[e]) + np.uint64(el.phase_inc[e]) * np.uint64(t - start[e])) \
                     & np.uint64(0xFFFFFFFF)
-                v = ac_value(offset[e], amplitude[e], phase)
+                v = ac_value(el.offset[e], el.amplitude[e], phase)
             for j in range(tgt_lo[e], tgt_lo[e + 1]):
                 i_inj[tgt[j]] += v
             rec_row[e] = v
@@ -188,7 +190,7 @@ def apply_electrodes(t, kind, start, stop, interval, amplitude, offset, mean, st
                     for _ in range(12):
                         acc += np.int64(kiss_next(rng[j]))
                     acc -= np.int64(6) << np.int64(32)
-                    pair_val[j] = noise_value(mean[e], stdev[e], acc)
+                    pair_val[j] = noise_value(el.mean[e], el.stdev[e], acc)
                 elif not on:
                     pair_val[j] = 0
                 i_inj[tgt[j]] += pair_val[j]

@@ -15,19 +15,35 @@ import time
 import numba
 import numpy as np
 
+from .contract import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, KIND_SPIKE_ARRAY
 from .cores import COUNTERS
 from .errors import EmulatorError
 from .free_cores import FreeCores
 from .kernel import MAX_STRETCH, run_ticks
 from .models import input_columns
 from .poisson import guide_tables
-from .program import KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
+from .program import MachineProgram
 from .results import RunResult
-from .routing import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, walk_keys
-from .short_term import TM_HEADER, TM_WORDS
+from .routing import walk_keys
 from .stretch import shortest_delay
+from .synapse_dynamics import DYNAMICS
+from .views import (
+    CoreView,
+    DirectView,
+    ElectrodeView,
+    RecordView,
+    RingView,
+    SourceView,
+    SynapseView,
+    Traffic,
+)
 
-__all__ = ["load", "Emulation", "check_threads"]
+__all__ = ["load", "Emulation", "check_threads", "cycle_budget"]
+
+
+def cycle_budget(dt: float, clock_hz: int) -> int:
+    """CPU cycles a core has per tick of ``dt`` ms at ``clock_hz``."""
+    return int(dt * 1e-3 * clock_hz)
 
 
 def load(program: MachineProgram, check_routes: bool = True, threads: int | None = None,
@@ -64,27 +80,25 @@ class Emulation:
         self.program = p = program
         self.threads = check_threads(threads)  # None: chosen at each run
         self.threads_now = self.threads or numba.config.NUMBA_NUM_THREADS
-        n_chips = p.width * p.height
-        self.core_at = np.full((n_chips, 32), -1, dtype=np.int32)
+        cores, syn, r = p.cores, p.synapses, p.routing
+        self.core_at = np.full((r.n_chips, 32), -1, dtype=np.int32)
         for c in range(p.n_cores):
-            chip, proc = int(p.core_chip[c]), int(p.core_p[c])
-            if not 0 <= proc < 32:
-                raise EmulatorError(f"core {c}: processor number {proc} is outside 0..31")
+            chip, proc = int(cores.chip[c]), int(cores.proc[c])
             if self.core_at[chip, proc] >= 0:
                 raise EmulatorError(f"cores {self.core_at[chip, proc]} and {c} are both placed "
                                     f"on chip {chip} processor {proc}")
             self.core_at[chip, proc] = c
-        sizes = np.diff(p.neuron_lo)
+        sizes = np.diff(cores.neuron_lo)
         core_of = np.repeat(np.arange(p.n_cores), sizes)
-        local = np.arange(p.n_neurons) - p.neuron_lo[core_of]
-        self.key_of = (p.core_key[core_of].astype(np.int64) | local).astype(np.uint32)
+        local = np.arange(p.n_neurons) - cores.neuron_lo[core_of]
+        self.key_of = (cores.key[core_of].astype(np.int64) | local).astype(np.uint32)
         self.core_of = core_of
-        sending = p.core_sends[core_of]
+        sending = cores.sends[core_of]
         keys = self.key_of[sending]
-        chips = p.core_chip[core_of[sending]].astype(np.int64)
-        t = p.tables
+        chips = cores.chip[core_of[sending]].astype(np.int64)
+        t = r.tables
         d_lo, d_hi, dest, e_lo, e_hi, ev = walk_keys(
-            keys, chips, t["key"], t["mask"], t["route"], p.table_lo, p.link_to, self.core_at)
+            keys, chips, t["key"], t["mask"], t["route"], r.table_lo, r.link_to, self.core_at)
         n = p.n_neurons
         self.dest_lo = np.zeros(n, np.int64)
         self.dest_hi = np.zeros(n, np.int64)
@@ -96,24 +110,16 @@ class Emulation:
         self.ev = ev
         if check_routes:
             self._check_routes()
-        ring_size = np.where(np.diff(p.ring_lo) > 0,
-                             1 << (p.delay_bits.astype(np.int64) + TYPE_BITS + p.idx_bits), 0)
-        if np.any(np.diff(p.ring_lo) != ring_size):
-            bad = int(np.argmax(np.diff(p.ring_lo) != ring_size))
-            raise EmulatorError(f"core {bad}: ring buffer of {np.diff(p.ring_lo)[bad]} entries, "
-                                f"expected {ring_size[bad]}")
         self._ring_dtype = np.uint16 if p.arithmetic == "fixed" else np.float64
-        self.rec_spk_neurons = np.flatnonzero(p.rec_spikes)
+        self.rec_spk_neurons = np.flatnonzero(p.recording.spikes)
         self.rec_spk_pos = np.full(n, -1, np.int64)
         self.rec_spk_pos[self.rec_spk_neurons] = np.arange(len(self.rec_spk_neurons))
         # recorded (neuron, state column) pairs in neuron order: column k of the samples;
         # each core's pairs are a contiguous range
-        self.state_neuron, self.state_column = np.nonzero(p.rec_state)
-        self.rec_lo = np.searchsorted(self.state_neuron, p.neuron_lo).astype(np.int64)
+        self.state_neuron, self.state_column = np.nonzero(p.recording.state)
+        self.rec_lo = np.searchsorted(self.state_neuron, cores.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
-        d_min = shortest_delay(p.mpt_lo, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.row_ptr,
-                               p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind, p.idx_bits,
-                               p.delay_bits, p.syn)
+        d_min = shortest_delay(self._synapse_view(syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits)
         self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
         if stretch is not None:
             if not 1 <= stretch <= self.stretch:
@@ -121,14 +127,15 @@ class Emulation:
                                     f"delay, {d_min} ticks, bounds it)")
             self.stretch = int(stretch)
         # each core's room for the spikes of one tick (a spike array may repeat a neuron)
-        room = np.diff(p.neuron_lo)
-        for c in np.flatnonzero(p.core_kind == KIND_SPIKE_ARRAY):
-            ticks = p.ssa_tick[p.ssa_lo[c]:p.ssa_lo[c + 1]]
+        room = np.diff(cores.neuron_lo)
+        ssa = p.sources
+        for c in np.flatnonzero(cores.kind == KIND_SPIKE_ARRAY):
+            ticks = ssa.ssa_tick[ssa.ssa_lo[c]:ssa.ssa_lo[c + 1]]
             if len(ticks):
                 room[c] = max(room[c], np.unique(ticks, return_counts=True)[1].max())
         self.spk_lo = np.r_[0, np.cumsum(room * self.stretch)].astype(np.int64)
         self.di_guide, self.di_guide_lo = guide_tables(p.direct.cdf_lo, p.direct.cdf)
-        self.guide, self.guide_lo = guide_tables(p.poisson_cdf_lo, p.poisson_cdf)
+        self.guide, self.guide_lo = guide_tables(ssa.cdf_lo, ssa.cdf)
         self.rec_extra = np.empty(1 << 10, np.int64)  # a source's further spikes in a tick
         self.pkt = np.empty(1 << 16, np.int64)
         self.scratch = np.empty((4, len(self.pkt)), np.int64)
@@ -140,9 +147,10 @@ class Emulation:
         """Every key of each sending core must reach exactly the core's intended
         cores, and no others."""
         p = self.program
-        for c in np.flatnonzero(p.core_sends):
-            want = np.unique(p.dest_core[p.dest_lo[c]:p.dest_lo[c + 1]])
-            lo, hi = p.neuron_lo[c], p.neuron_lo[c + 1]
+        r = p.routing
+        for c in np.flatnonzero(p.cores.sends):
+            want = np.unique(r.dest_core[r.dest_lo[c]:r.dest_lo[c + 1]])
+            lo, hi = p.cores.neuron_lo[c], p.cores.neuron_lo[c + 1]
             # keys with the same walk share one range: only the odd ones need comparing
             odd = lo + 1 + np.flatnonzero(self.dest_lo[lo + 1:hi] != self.dest_lo[lo])
             for g in (lo, *odd):
@@ -153,38 +161,53 @@ class Emulation:
                         f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
                         f"do not implement the intended multicast tree")
 
-    def _kernel(self, a, b, budget, spike_rec, state_rec, src_rec, packets, counters, n_extra):
+    def _synapse_view(self, syn_words, syn_wf) -> SynapseView:
+        sy = self.program.synapses
+        return SynapseView(sy.mpt_lo, sy.mpt_key, sy.mpt_mask, sy.mpt_n, sy.mpt_row_lo,
+                           sy.mpt_stride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
+                           sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.tm_lut, sy.tm_tau,
+                           np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF))
+
+    def _views(self, rec: RecordView, packets, counters):
+        """The kernels' views of the machine and its dynamic state (emulator.views)."""
         p = self.program
-        el = p.electrodes
-        di = p.direct
-        spk = np.empty(self.spk_lo[-1], np.int64)
-        spk_n = np.zeros((p.n_cores, self.stretch), np.int64)
-        cyc = np.zeros((p.n_cores, self.stretch), np.int64)
-        pkt_lo = np.zeros(p.n_cores + 1, np.int64)
+        cores, sy, src, el, di = p.cores, p.synapses, p.sources, p.electrodes, p.direct
+        n_cores = p.n_cores
+        return (
+            CoreView(cores.kind, cores.neuron_lo, cores.sends, self.key_of, cores.params,
+                     self.state, self.input_col),
+            RingView(self.ring, self.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.shift),
+            self._synapse_view(self.syn, self.syn_wf),
+            SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, src.cdf_lo, src.cdf,
+                       self.guide, self.guide_lo, src.start, src.end, src.refrac, src.every,
+                       self.rng, self.poisson_count),
+            DirectView(di.lo, di.target, di.type, di.weight, di.weight_f, di.delay, di.start,
+                       di.end, di.refrac, di.every, self.di_rng, self.di_count, di.cdf_lo, di.cdf,
+                       self.di_guide, self.di_guide_lo),
+            ElectrodeView(el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
+                          el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick,
+                          el.chg_amp, el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val,
+                          self.cs_pair_val, self.cs_rng, self.i_inj),
+            rec,
+            Traffic(self.dest_lo, self.dest_hi, self.dest, np.empty(self.spk_lo[-1], np.int64),
+                    self.spk_lo, np.zeros((n_cores, self.stretch), np.int64),
+                    np.zeros((n_cores, self.stretch), np.int64), np.zeros(n_cores + 1, np.int64),
+                    counters, packets))
+
+    def _record(self, ticks, n_words, n_src) -> RecordView:
+        """Empty recording buffers for ``ticks`` ticks."""
+        return RecordView(self.rec_spk_pos, np.zeros((ticks, n_words), np.uint32), self.rec_lo,
+                          self.state_neuron, self.state_column,
+                          np.zeros((ticks, len(self.state_neuron)), self.state.dtype),
+                          np.zeros((ticks, n_src), self.state.dtype), np.zeros(1, np.int64))
+
+    def _kernel(self, a, b, budget, rec: RecordView, packets, counters):
         numba.set_num_threads(self.threads_now)
         chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
         try:
             self.pkt, self.scratch, self.rec_extra = run_ticks(
-                a, b, self.stretch, budget, p.core_kind, p.neuron_lo, p.core_sends, self.key_of,
-                p.params, self.state, self.ring, self.dring, p.ring_lo, p.idx_bits, p.delay_bits, p.shift,
-                p.mpt_lo, p.mpt_key, p.mpt_mask, p.mpt_row_lo, p.mpt_stride, p.mpt_n, p.row_ptr,
-                self.syn, self.syn_wf, p.mpt_prow_lo, p.mpt_pstride, p.mpt_pkind,
-                np.uint64(p.syn_seed & 0xFFFFFFFFFFFFFFFF), p.tm_lut, p.tm_tau,
-                p.ssa_lo, p.ssa_tick, p.ssa_idx, self.ssa_ptr,
-                p.poisson_cdf_lo, p.poisson_cdf, self.guide, self.guide_lo,
-                p.poisson_start, p.poisson_end, self.rng,
-                p.poisson_refrac, p.poisson_every, self.poisson_count,
-                self.dest_lo, self.dest_hi, self.dest,
-                self.rec_spk_pos, spike_rec, self.rec_lo, self.state_neuron, self.state_column,
-                state_rec, self.input_col,
-                self.i_inj, el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
-                el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick, el.chg_amp,
-                el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val, self.cs_pair_val, self.cs_rng,
-                src_rec, packets, counters, spk, self.spk_lo, spk_n, cyc, self.pkt, pkt_lo,
-                self.scratch, self.rec_extra, n_extra,
-                di.lo, di.target, di.type, di.weight, di.weight_f, di.delay,
-                di.start, di.end, di.refrac, di.every, self.di_rng, self.di_count,
-                di.cdf_lo, di.cdf, self.di_guide, self.di_guide_lo)
+                a, b, self.stretch, budget, *self._views(rec, packets, counters),
+                self.pkt, self.scratch, self.rec_extra)
         finally:
             numba.set_parallel_chunksize(chunk)
 
@@ -196,18 +219,20 @@ class Emulation:
     def reset(self):
         """Back to the initial state: t = 0, initial values, empty ring buffers."""
         p = self.program
-        self.state = p.state0.copy()
-        # plastic rows change as the network runs: the emulation works on its own copy
-        self.syn = p.syn.copy() if np.any(p.mpt_prow_lo >= 0) else p.syn
-        self.syn_wf = p.syn_wf.copy() if np.any(p.mpt_prow_lo >= 0) else p.syn_wf
+        sy = p.synapses
+        self.state = p.cores.state0.copy()
+        # rows with dynamics change as the network runs: the emulation works on its own copy
+        dynamic = len(sy.dyn_kind) > 0
+        self.syn = sy.syn.copy() if dynamic else sy.syn
+        self.syn_wf = sy.syn_wf.copy() if dynamic else sy.syn_wf
         # injected current: a row per tick of a stretch where current sources set it
         rows = self.stretch if p.electrodes.n_sources else 1
         self.i_inj = np.zeros((rows, p.n_neurons), self.state.dtype)
-        self.ring = np.zeros(int(p.ring_lo[-1]), dtype=self._ring_dtype)
+        self.ring = np.zeros(int(sy.ring_lo[-1]), dtype=self._ring_dtype)
         # delegated Poisson sources' own ring (emulator.direct); empty without them
         self.dring = np.zeros(len(self.ring) if p.direct.n else 0, dtype=self._ring_dtype)
-        self.ssa_ptr = p.ssa_lo[:-1].copy()
-        self.rng = p.rng0.copy()
+        self.ssa_ptr = p.sources.ssa_lo[:-1].copy()
+        self.rng = p.sources.rng0.copy()
         self.poisson_count = np.zeros((p.n_neurons, 2), np.int64)
         el = p.electrodes
         self.cs_ptr = el.chg_lo[:-1].copy()
@@ -232,9 +257,8 @@ class Emulation:
             self.di_count = other.di_count.copy()
         if other.dring.shape == self.dring.shape:
             self.dring = other.dring.astype(self.dring.dtype)
-        if self.syn.shape == other.syn.shape and np.any(self.program.mpt_pkind[
-                self.program.mpt_prow_lo >= 0] == 0):
-            self._adopt_plastic_state(other)
+        if self.syn.shape == other.syn.shape:
+            self._adopt_dynamics_state(other)
         self._t = other._t
         p = self.program
         el = p.electrodes
@@ -248,25 +272,23 @@ class Emulation:
             self.cs_rng = other.cs_rng.copy()
             self.cs_pair_val = other.cs_pair_val.astype(self.cs_pair_val.dtype)
         # spike sources continue from the current time with their (possibly new) events
+        ssa = p.sources
         for c in range(p.n_cores):
-            lo, hi = p.ssa_lo[c], p.ssa_lo[c + 1]
-            self.ssa_ptr[c] = lo + np.searchsorted(p.ssa_tick[lo:hi], self._t + 1)
+            lo, hi = ssa.ssa_lo[c], ssa.ssa_lo[c + 1]
+            self.ssa_ptr[c] = lo + np.searchsorted(ssa.ssa_tick[lo:hi], self._t + 1)
 
-    def _adopt_plastic_state(self, other):
-        """Carry u, x and the last spike tick of plastic rows over (weights and U, tau
-        may have changed: those come from the new program)."""
-        p = self.program
-        for e in np.flatnonzero((p.mpt_prow_lo >= 0) & (p.mpt_pkind == 0)):
-            lo = p.mpt_prow_lo[e]
-            hi = lo + p.mpt_n[e] * p.mpt_pstride[e]
-            for r in range(lo, hi, p.mpt_pstride[e]):
-                cnt = int(self.syn[r])
-                self.syn[r + 1] = other.syn[r + 1]
-                for k in range(cnt):
-                    a = r + TM_HEADER + TM_WORDS * k
-                    self.syn[a + 2:a + 4] = other.syn[a + 2:a + 4]
-                    if len(self.syn_wf):
-                        self.syn_wf[a + 2:a + 4] = other.syn_wf[a + 2:a + 4]
+    def _adopt_dynamics_state(self, other):
+        """Carry the state of the synapses with dynamics over, kind by kind (their
+        parameters may have changed: those come from the new program)."""
+        sy = self.program.synapses
+        n = np.repeat(sy.mpt_n.astype(np.int64), np.diff(sy.mpt_dyn_lo))
+        for b, kind in enumerate(sy.dyn_kind):
+            carry = DYNAMICS[int(kind)].carry
+            if carry is None:
+                continue
+            lo, stride = int(sy.dyn_row_lo[b]), int(sy.dyn_stride[b])
+            for row in range(lo, lo + int(n[b]) * stride, stride):
+                carry(self.syn, self.syn_wf, other.syn, other.syn_wf, row)
 
     def run(self, n_ticks: int) -> RunResult:
         """Run ``n_ticks`` ticks, in chunks no longer than the recording buffers."""
@@ -275,33 +297,27 @@ class Emulation:
         most = numba.config.NUMBA_NUM_THREADS
         self.threads_now = self.threads or FREE_CORES.threads(most)
         p = self.program
-        n_chips = p.width * p.height
+        n_chips = p.routing.n_chips
         counters = np.zeros((p.n_cores, len(COUNTERS)), np.int64)
         packets = np.zeros(p.n_neurons, np.int64)
-        budget = int(p.dt * 1e-3 * 200e6)
+        budget = cycle_budget(p.dt, p.clock_hz)
         spk_t, spk_n, samples, sources = [], [], [], []
         n_src = p.electrodes.n_sources
         n_words = (len(self.rec_spk_neurons) + 31) // 32
         t0 = self._t
         if not self._warm:  # a zero-tick call: numba compiles or loads its cache, timed apart
             tj = time.perf_counter()
-            self._kernel(t0, t0, budget, np.zeros((0, n_words), np.uint32),
-                         np.zeros((0, len(self.state_neuron)), self.state.dtype),
-                         np.zeros((0, n_src), self.state.dtype), packets, counters,
-                         np.zeros(1, np.int64))
+            self._kernel(t0, t0, budget, self._record(0, n_words, n_src), packets, counters)
             self.timings["jit"] = time.perf_counter() - tj
             self._warm = True
         done = 0
         while done < n_ticks:
-            chunk = min(n_ticks - done, int(p.max_record_ticks))
-            spike_rec = np.zeros((chunk, n_words), np.uint32)
-            state_rec = np.zeros((chunk, len(self.state_neuron)), self.state.dtype)
-            src_rec = np.zeros((chunk, n_src), self.state.dtype)
+            chunk = min(n_ticks - done, int(p.recording.max_ticks))
+            rec = self._record(chunk, n_words, n_src)
+            spike_rec, state_rec, src_rec, n_extra = rec.spikes, rec.state, rec.sources, rec.n_extra
             a = self._t
             tr = time.perf_counter()
-            n_extra = np.zeros(1, np.int64)
-            self._kernel(a, a + chunk, budget, spike_rec, state_rec, src_rec, packets, counters,
-                         n_extra)
+            self._kernel(a, a + chunk, budget, rec, packets, counters)
             self.timings["emulate"] += time.perf_counter() - tr
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:

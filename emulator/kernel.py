@@ -38,74 +38,35 @@ CYCLES_TICK = CYCLES["tick"]
 
 
 @numba.njit(cache=True, parallel=True)
-def run_ticks(t0, t1, stretch, cycle_budget,
-              core_kind, neuron_lo, core_sends, key_of, params, state,
-              ring, dring, ring_lo, idx_bits, delay_bits, shift,
-              mpt_lo, mpt_key, mpt_mask, mpt_row_lo, mpt_stride, mpt_n, row_ptr, syn, syn_wf,
-              mpt_prow_lo, mpt_pstride, mpt_pkind, syn_seed, tm_lut, tm_tau,
-              ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
-              poisson_cdf_lo, poisson_cdf, poisson_guide, poisson_guide_lo,
-              poisson_start, poisson_end, rng, poisson_refrac, poisson_every, poisson_count,
-              key_dest_lo, key_dest_hi, key_dest,
-              rec_spk_pos, spike_rec, rec_lo, rec_neuron, rec_state_col, state_rec, input_col,
-              i_inj,
-              cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude, cs_offset, cs_mean,
-              cs_stdev, cs_phase0, cs_phase_inc, cs_chg_lo, cs_chg_tick, cs_chg_amp, cs_tgt_lo,
-              cs_tgt, cs_ptr, cs_val, cs_pair_val, cs_rng, src_rec,
-              packets_per_key, counters, spk, spk_lo, spk_n, cyc, pkt, pkt_lo, scratch,
-              rec_extra, n_extra,
-              di_lo, di_target, di_type, di_weight, di_weight_f, di_delay, di_start,
-              di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf, di_guide,
-              di_guide_lo):
+def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec, traffic, pkt,
+              scratch, rec_extra):
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    ``i_inj`` has one row of injected current per tick of a stretch (a single row when
-    there are no current sources); ``spk``/``spk_lo``/``spk_n``/``cyc`` are the cores'
-    spike and cycle buffers for a stretch, ``pkt``/``pkt_lo`` the packet queues and
-    ``scratch`` four int64 rows of at least the queue's length; ``rec_extra``/``n_extra``
-    the recorded spikes beyond a source's first in a tick
-    (:func:`neurochip.emulator.delivery.sort_packets`); ``di_*`` the delegated
-    Poisson sources (:mod:`neurochip.emulator.direct`). The caller sets
-    numba's parallel chunk size to 1, so that threads take cores one at a time.
+    The machine comes as the views of :mod:`neurochip.emulator.views`; ``pkt`` is the
+    packet queue, ``scratch`` four int64 rows of at least the queue's length, and
+    ``rec_extra`` the recorded spikes beyond a source's first in a tick
+    (:func:`neurochip.emulator.delivery.sort_packets`). The caller sets numba's parallel
+    chunk size to 1, so that threads take cores one at a time.
     """
-    n_cores = len(core_kind)
+    n_cores = len(cores.kind)
+    counters = traffic.counters
+    cyc = traffic.cyc
     t = t0
     while t < t1:
         n_ticks = min(stretch, t1 - t)
-        if len(cs_kind) > 0:
+        if len(el.kind) > 0:
             for k in range(n_ticks):
-                apply_electrodes(t + k, cs_kind, cs_start, cs_stop, cs_interval, cs_amplitude,
-                                 cs_offset, cs_mean, cs_stdev, cs_phase0, cs_phase_inc,
-                                 cs_chg_lo, cs_chg_tick, cs_chg_amp, cs_tgt_lo, cs_tgt, cs_ptr,
-                                 cs_val, cs_pair_val, cs_rng, i_inj[k], src_rec[t + k - t0])
+                apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
         cyc[:, :] = 0
         for c in prange(n_cores):
-            update_core(c, t, n_ticks, t0, core_kind, neuron_lo, params, state, ring, dring, ring_lo,
-                        idx_bits, delay_bits, shift, ssa_lo, ssa_tick, ssa_idx, ssa_ptr,
-                        poisson_cdf_lo, poisson_cdf, poisson_guide, poisson_guide_lo,
-                        poisson_start, poisson_end, rng, poisson_refrac,
-                        poisson_every, poisson_count, rec_lo, rec_neuron, rec_state_col,
-                        state_rec, input_col, i_inj, counters, spk, spk_lo, spk_n, cyc, di_lo,
-                        di_target, di_type, di_weight, di_weight_f, di_delay, di_start,
-                        di_end, di_refrac, di_every, di_rng, di_count, di_cdf_lo, di_cdf,
-                        di_guide, di_guide_lo)
-        pkt, rec_extra = sort_packets(n_ticks, t - t0, neuron_lo, core_sends, spk, spk_lo,
-                                      spk_n, key_dest_lo, key_dest_hi, key_dest, rec_spk_pos,
-                                      spike_rec, rec_extra, n_extra, packets_per_key, pkt_lo,
-                                      pkt)
+            update_core(c, t, n_ticks, t0, cores, rings, src, di, el, rec, traffic)
+        pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
-        row_of = scratch[0]
-        prow_of = scratch[1]
-        entry_of = scratch[2]
-        cnt_of = scratch[3]
         for dc in prange(n_cores):
-            deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], row_of, cnt_of, prow_of,
-                         entry_of, key_of, idx_bits, delay_bits, ring_lo, mpt_lo, mpt_key,
-                         mpt_mask, mpt_row_lo, mpt_stride, mpt_n, row_ptr, mpt_prow_lo,
-                         mpt_pstride, mpt_pkind, syn, syn_wf, ring, syn_seed, tm_lut, tm_tau,
-                         counters, cyc)
+            deliver_core(dc, t, pkt, traffic.pkt_lo[dc], traffic.pkt_lo[dc + 1], scratch,
+                         cores.key_of, rings, sv, traffic)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

@@ -33,26 +33,31 @@ def count_draw(u, lo, cdf, guide, guide_lo):
 
 
 @numba.njit(cache=True, inline="always")
-def source_tick(rng, count, i, cdf_lo, cdf, guide, guide_lo, refrac, every):
-    """Source ``i`` (its KISS state ``rng[i]``, counters ``count[i]``: dead ticks left,
-    events since its last spike) for one tick in which it is on; returns the number of
-    spikes it sends. A Poisson count of events on its table (``cdf_lo[i]``, guide row
-    ``guide_lo[i]``); every ``every[i]``-th event is a spike (a gamma process of that
-    order), and ``refrac[i]`` ticks without draws follow a spike (dead time: a source
-    with one sends at most one spike per tick)."""
+def source_tick(src, i):
+    """Source ``i`` of ``src`` (a SourceView or DirectView of :mod:`neurochip.emulator.views`:
+    its KISS state ``rng[i]``, counters ``count[i]``: dead ticks left, events since its
+    last spike) for one tick in which it is on; returns the number of spikes it sends. A
+    Poisson count of events on its table (``cdf_lo[i]``, guide row ``guide_lo[i]``); every
+    ``every[i]``-th event is a spike (a gamma process of that order), and ``refrac[i]``
+    ticks without draws follow a spike (dead time: a source with one sends at most one
+    spike per tick)."""
+    count = src.count
     if count[i, 0] > 0:  # dead time after a spike
         count[i, 0] -= 1
         return 0
-    k = count_draw(np.uint64(kiss_next(rng[i])), cdf_lo[i], cdf, guide, guide_lo[i])
-    if every[i] == 1 and refrac[i] == 0:  # the plain Poisson source
+    k = count_draw(np.uint64(kiss_next(src.rng[i])), src.cdf_lo[i], src.cdf, src.guide,
+                   src.guide_lo[i])
+    every = src.every[i]
+    refrac = src.refrac[i]
+    if every == 1 and refrac == 0:  # the plain Poisson source
         return k
     if k == 0:
         return 0
     events = count[i, 1] + k
-    spikes = events // every[i]
-    count[i, 1] = events - spikes * every[i]
-    if spikes > 0 and refrac[i] > 0:
-        count[i, 0] = refrac[i]
+    spikes = events // every
+    count[i, 1] = events - spikes * every
+    if spikes > 0 and refrac > 0:
+        count[i, 0] = refrac
         count[i, 1] = 0
         return 1
     return spikes

@@ -10,11 +10,7 @@ packet counts stay exact (packets per key x usage per key).
 import numba
 import numpy as np
 
-__all__ = ["walk_keys", "EV_ROUTER", "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
-
-# usage events per chip: 0..5 = packet left by link l, then:
-EV_ROUTER, EV_DEFAULT, EV_DROP = 6, 7, 8
-EV_PER_CHIP = 9
+__all__ = ["walk_keys"]
 
 
 @numba.njit(cache=True)

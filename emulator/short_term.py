@@ -22,7 +22,7 @@ import numpy as np
 
 from .fixed import sat_ring_add
 
-__all__ = ["TM_WORDS", "TM_HEADER", "NO_LUT", "tm_row", "decay_tables"]
+__all__ = ["TM_WORDS", "TM_HEADER", "NO_LUT", "tm_row", "decay_tables", "carry_tm_state"]
 
 TM_WORDS = 5
 TM_HEADER = 2
@@ -96,3 +96,14 @@ def tm_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, luts, taus, float_syn
             q = (((np.uint64(word) >> np.uint64(16)) * u) >> np.uint64(32)) * x >> np.uint64(32)
             sat += sat_ring_add(ring, slot, np.int64(q))
     return cnt, sat
+
+
+def carry_tm_state(syn, syn_wf, old_syn, old_wf, row):
+    """Carry the row's last spike tick and each synapse's u and x over from an emulation
+    of the same layout (weights, U and the time constants come from the new program)."""
+    syn[row + 1] = old_syn[row + 1]
+    for k in range(int(syn[row])):
+        a = row + TM_HEADER + TM_WORDS * k
+        syn[a + 2:a + 4] = old_syn[a + 2:a + 4]
+        if len(syn_wf):
+            syn_wf[a + 2:a + 4] = old_wf[a + 2:a + 4]

@@ -14,6 +14,7 @@ import numpy as np
 from neurochip.emulator import models as neuron_models
 
 from .errors import MappingError
+from .synapse_dynamics import ENCODERS
 
 __all__ = ["PopulationSpec", "ProjectionSpec", "ElectrodeSpec", "NetworkGraph", "MODELS",
            "RECEPTORS", "ELECTRODES"]
@@ -27,8 +28,8 @@ MODELS = {
     "SpikeSourceGamma": (("alpha", "beta", "start", "duration"), ()),
 }
 RECEPTORS = ("excitatory", "inhibitory")
-# synapse dynamics -> per-connection parameters (PyNN units)
-DYNAMICS = {"static": (), "tsodyks_markram": ("U", "tau_rec", "tau_facil"), "stochastic": ("p",)}
+# synapse dynamics -> per-connection parameters (PyNN units), from the registry
+DYNAMICS = {name: enc.params for name, enc in ENCODERS.items()}
 # current source -> its parameters (PyNN units: nA, ms, Hz, degrees)
 ELECTRODES = {
     "DCSource": ("amplitude", "start", "stop"),

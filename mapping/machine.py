@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from neurochip.emulator.contract import CLOCK_HZ
+
 from .errors import MappingError, ResourceError
 
 __all__ = [
@@ -25,7 +27,6 @@ __all__ = [
     "CORES_PER_CHIP",
     "MONITOR_CORES",
     "DTCM_BYTES",
-    "ITCM_BYTES",
     "SDRAM_BYTES",
     "SDRAM_USABLE_BYTES",
     "ROUTER_ENTRIES",
@@ -38,12 +39,10 @@ __all__ = [
 CORES_PER_CHIP = 18
 MONITOR_CORES = 1  # core 0 runs the monitor; cores 1..17 run applications
 DTCM_BYTES = 64 * 1024
-ITCM_BYTES = 32 * 1024
 SDRAM_BYTES = 128 * 1024 * 1024
 SDRAM_USABLE_BYTES = 123 * 1000 * 1000
 ROUTER_ENTRIES = 1024
 ROUTER_USABLE_ENTRIES = 1023
-CLOCK_HZ = 200_000_000
 
 LINK_NAMES = ("E", "NE", "N", "W", "SW", "S")
 LINK_DELTAS = ((1, 0), (1, 1), (0, 1), (-1, 0), (-1, -1), (0, -1))
@@ -94,7 +93,6 @@ class MachineSpec:
     cores_per_chip: int = CORES_PER_CHIP
     monitor_cores: int = MONITOR_CORES
     dtcm_bytes: int = DTCM_BYTES
-    itcm_bytes: int = ITCM_BYTES
     sdram_bytes: int = SDRAM_USABLE_BYTES
     router_entries: int = ROUTER_USABLE_ENTRIES
     clock_hz: int = CLOCK_HZ

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurochip.emulator import models
-from neurochip.emulator.program import RING_ADDRESS_BITS, TYPE_BITS
+from neurochip.emulator.contract import RING_ADDRESS_BITS, TYPE_BITS
 
 from .errors import MappingError, ResourceError
 from .graph import NetworkGraph

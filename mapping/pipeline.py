@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
-from neurochip.emulator.program import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS, MachineProgram
+from neurochip.emulator.contract import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
+from neurochip.emulator.program import Cores, MachineProgram, Recording, Routing, Sources, Synapses
 from neurochip.emulator.routing_entry import ROUTE_ENTRY
 
 from .compress import compress_tables
@@ -85,7 +86,7 @@ class Mapping:
             "routing_entries_after": int(sum(after.values())),
             "worst_chip": worst, "worst_chip_entries": after.get(worst, 0),
             "router_limit": self.machine.router_entries,
-            "synaptic_words": int(len(self.program.syn)),
+            "synaptic_words": int(len(self.program.synapses.syn)),
         }
 
 
@@ -177,10 +178,10 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     pop_lo = np.full(len(graph.populations), -1, np.int64)  # -1: no neurons of its own
     for i, s in reversed(list(enumerate(slices))):
         if s.lo == 0:
-            pop_lo[s.pop] = program.neuron_lo[i]
+            pop_lo[s.pop] = program.cores.neuron_lo[i]
     if delegated:
         direct, zeros = encode_direct(graph, {i: sources[i] for i in delegated}, pop_lo,
-                                      program.neuron_lo, shifts, arithmetic == "fixed")
+                                      program.cores.neuron_lo, shifts, arithmetic == "fixed")
         program = dataclasses.replace(program, direct=direct)
         if zeros:
             warn(f"{zeros} non-zero weight(s) of Poisson sources run on their targets' cores "
@@ -271,35 +272,39 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     max_ticks = _record_budget(machine, core_chip, layout.core_words(n) * 4, rec_spikes,
                                rec_state, neuron_lo)
     _check_dtcm(graph, slices, machine, ring_size, np.diff(mpt_lo))
+    dyn_n = np.diff(layout.g_dyn_lo)[order]  # blocks with dynamics, in master-table order
+    blocks = (np.repeat(layout.g_dyn_lo[:-1][order], dyn_n) + _ranges(dyn_n)).astype(np.int64)
     return MachineProgram(
-        dt=float(graph.dt), arithmetic=arithmetic, width=machine.width, height=machine.height,
-        link_to=machine.link_table(), tables=all_tables.astype(ROUTE_ENTRY),
-        table_lo=np.r_[0, np.cumsum(counts)].astype(np.int64),
-        core_chip=core_chip, core_p=placements[:, 2].astype(np.int32),
-        core_kind=np.array([KINDS[m] for m in models], np.int32),
-        core_key=key_base.astype(np.uint32), core_mask=key_mask.astype(np.uint32),
-        core_sends=senders.copy(), neuron_lo=neuron_lo, params=params, state0=state0,
-        ring_lo=np.r_[0, np.cumsum(ring_size)].astype(np.int64), idx_bits=idx_bits,
-        delay_bits=delay_bits, shift=shifts[[s.pop for s in slices]].astype(np.int32).reshape(n, 2),
-        mpt_lo=mpt_lo, mpt_key=key_base[src].astype(np.uint32),
-        mpt_mask=key_mask[src].astype(np.uint32), mpt_row_lo=layout.g_lo[order].astype(np.int64),
-        mpt_stride=layout.g_stride[order].astype(np.int32),
-        mpt_prow_lo=layout.g_plo[order].astype(np.int64),
-        mpt_pstride=layout.g_pstride[order].astype(np.int32),
-        mpt_pkind=layout.g_pkind[order].astype(np.int32), syn_seed=int(graph.seed),
-        tm_lut=layout.tm_lut, tm_tau=layout.tm_tau.astype(np.float64),
-        mpt_n=layout.g_rows[order].astype(np.int32), syn=layout.syn, row_ptr=layout.row_ptr,
-        syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,
-        ssa_lo=np.r_[0, np.cumsum(ssa_count)].astype(np.int64),
-        ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
-        ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
-        poisson_cdf_lo=cdf_lo, poisson_start=p_start, poisson_end=p_end, rng0=rng0,
-        poisson_cdf=count_tables.array(),
-        poisson_refrac=p_refrac, poisson_every=p_every,
-        rec_spikes=rec_spikes, rec_state=rec_state,
-        dest_lo=np.r_[0, np.cumsum(dest_count)].astype(np.int64),
-        dest_core=np.array([c for d in dest_lists for c in d], np.int32),
-        max_record_ticks=max_ticks)
+        dt=float(graph.dt), arithmetic=arithmetic, clock_hz=machine.clock_hz,
+        routing=Routing(
+            width=machine.width, height=machine.height, link_to=machine.link_table(),
+            tables=all_tables.astype(ROUTE_ENTRY), table_lo=np.r_[0, np.cumsum(counts)].astype(np.int64),
+            dest_lo=np.r_[0, np.cumsum(dest_count)].astype(np.int64),
+            dest_core=np.array([c for d in dest_lists for c in d], np.int32)),
+        cores=Cores(
+            chip=core_chip, proc=placements[:, 2].astype(np.int32),
+            kind=np.array([KINDS[m] for m in models], np.int32), key=key_base.astype(np.uint32),
+            mask=key_mask.astype(np.uint32), sends=senders.copy(), neuron_lo=neuron_lo,
+            params=params, state0=state0),
+        synapses=Synapses(
+            ring_lo=np.r_[0, np.cumsum(ring_size)].astype(np.int64), idx_bits=idx_bits,
+            delay_bits=delay_bits, shift=shifts[[s.pop for s in slices]].astype(np.int32).reshape(n, 2),
+            mpt_lo=mpt_lo, mpt_key=key_base[src].astype(np.uint32),
+            mpt_mask=key_mask[src].astype(np.uint32), mpt_n=layout.g_rows[order].astype(np.int32),
+            mpt_row_lo=layout.g_lo[order].astype(np.int64),
+            mpt_stride=layout.g_stride[order].astype(np.int32),
+            syn=layout.syn, syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,
+            row_ptr=layout.row_ptr, mpt_dyn_lo=np.r_[0, np.cumsum(dyn_n)].astype(np.int64),
+            dyn_kind=layout.dyn_kind[blocks], dyn_row_lo=layout.dyn_row_lo[blocks],
+            dyn_stride=layout.dyn_stride[blocks], tm_lut=layout.tm_lut,
+            tm_tau=layout.tm_tau.astype(np.float64), seed=int(graph.seed)),
+        sources=Sources(
+            ssa_lo=np.r_[0, np.cumsum(ssa_count)].astype(np.int64),
+            ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
+            ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
+            cdf_lo=cdf_lo, start=p_start, end=p_end, rng0=rng0, cdf=count_tables.array(),
+            refrac=p_refrac, every=p_every),
+        recording=Recording(spikes=rec_spikes, state=rec_state, max_ticks=max_ticks))
 
 
 def _check_dtcm(graph, slices, machine, ring_size, mpt_entries):

@@ -17,27 +17,28 @@ __all__ = ["write_reports", "placement_rows"]
 def placement_rows(mapping) -> list:
     """One dict per core: where it is and what it holds."""
     prog = mapping.program
+    sy = prog.synapses
     rows = []
-    entry_words = prog.synaptic_words()
-    words = np.array([int(entry_words[prog.mpt_lo[c]:prog.mpt_lo[c + 1]].sum())
+    entry_words = sy.words()
+    words = np.array([int(entry_words[sy.mpt_lo[c]:sy.mpt_lo[c + 1]].sum())
                       for c in range(prog.n_cores)], np.int64)
     for c, s in enumerate(mapping.slices):
         x, y, p = (int(v) for v in mapping.placements[c])
         rows.append({
             "core": c, "x": x, "y": y, "p": p,
             "population": mapping.graph.populations[s.pop].label, "lo": s.lo, "hi": s.hi,
-            "key": f"{int(mapping.key_base[c]):#010x}" if prog.core_sends[c] else None,
-            "mask": f"{int(mapping.key_mask[c]):#010x}" if prog.core_sends[c] else None,
-            "master_table_entries": int(prog.mpt_lo[c + 1] - prog.mpt_lo[c]),
+            "key": f"{int(mapping.key_base[c]):#010x}" if prog.cores.sends[c] else None,
+            "mask": f"{int(mapping.key_mask[c]):#010x}" if prog.cores.sends[c] else None,
+            "master_table_entries": int(sy.mpt_lo[c + 1] - sy.mpt_lo[c]),
             "synaptic_bytes": int(words[c] * 4),
-            "ring_buffer_bytes": int(2 * (prog.ring_lo[c + 1] - prog.ring_lo[c])),
-            "delay_bits": int(prog.delay_bits[c]), "weight_shift": prog.shift[c].tolist(),
+            "ring_buffer_bytes": int(2 * (sy.ring_lo[c + 1] - sy.ring_lo[c])),
+            "delay_bits": int(sy.delay_bits[c]), "weight_shift": sy.shift[c].tolist(),
         })
     return rows
 
 
 def write_reports(mapping, folder: str, result=None) -> list:
-    """Write ``placement.txt``, ``routing_tables.txt``, ``neurochip.mapping.json`` and
+    """Write ``placement.txt``, ``routing_tables.txt``, ``mapping.json`` and
     ``chips.png`` into ``folder``; returns the paths written."""
     rows = placement_rows(mapping)
     paths = []

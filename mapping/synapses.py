@@ -16,18 +16,15 @@ import numba
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
+from neurochip.emulator.contract import TYPE_BITS
 from neurochip.emulator.fixed import U16_MAX
-from neurochip.emulator.program import TYPE_BITS
-from neurochip.emulator.short_term import NO_LUT, TM_HEADER, TM_WORDS, decay_tables
-from neurochip.emulator.stochastic import P_ALWAYS, ST_HEADER, ST_WORDS
 
 from .errors import MappingError
+from .synapse_dynamics import ENCODERS, EncodeContext
 
-__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights", "RECEPTOR_TYPE",
-           "PLASTIC_TM", "PLASTIC_STOCHASTIC"]
+__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights", "RECEPTOR_TYPE"]
 
 RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
-PLASTIC_TM, PLASTIC_STOCHASTIC = 0, 1
 
 
 def _ring_weights(graph, prj, w=None) -> np.ndarray:
@@ -89,19 +86,20 @@ class SynapseLayout:
 
     One group per (target core, source slice) pair: ``g_core``, ``g_src``, ``g_rows``
     (source neurons), ``g_synapses``, the static rows ``g_lo`` (the group's first entry
-    of ``row_ptr``; ``g_stride`` 0) and the plastic rows ``g_plo``/``g_pstride`` (``-1``/``0``
-    where a group has none) of kind ``g_pkind`` (PLASTIC_TM or PLASTIC_STOCHASTIC);
-    ``g_words`` the words each group takes (index included). ``tm_lut``/``tm_tau`` are
-    the decay tables and time constants (ticks).
+    of ``row_ptr``, -1 where none; ``g_stride`` 0), the blocks of rows with dynamics
+    ``[g_dyn_lo[g], g_dyn_lo[g + 1])`` (``dyn_kind``, first word ``dyn_row_lo`` and
+    ``dyn_stride`` per block), ``g_words`` the words each group takes (index included).
+    ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks).
     """
 
     g_core: np.ndarray
     g_src: np.ndarray
     g_lo: np.ndarray
     g_stride: np.ndarray
-    g_plo: np.ndarray
-    g_pstride: np.ndarray
-    g_pkind: np.ndarray
+    g_dyn_lo: np.ndarray
+    dyn_kind: np.ndarray
+    dyn_row_lo: np.ndarray
+    dyn_stride: np.ndarray
     g_rows: np.ndarray
     g_synapses: np.ndarray
     g_words: np.ndarray
@@ -203,30 +201,6 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False):
     return ukey, g_lo, g_stride, g_syn, syn, syn_wf, row_ptr, g_words
 
 
-def _tm_words(graph, prj, word, w_ring, luts):
-    """Per-synapse plastic words [word, U, u, x, lut ids] and their float twins."""
-    p = prj.dyn_params
-    n = len(word)
-    U = np.broadcast_to(np.asarray(p["U"], float), (n,))
-    if np.any((U <= 0) | (U > 1)):
-        raise MappingError(f"projection {prj.label!r}: U must be in (0, 1], got "
-                           f"{U[(U <= 0) | (U > 1)][0]:g}")
-    lids = []
-    for name in ("tau_rec", "tau_facil"):
-        tau = np.broadcast_to(np.asarray(p[name], float), (n,)) / graph.dt
-        if np.any(tau < 0):
-            raise MappingError(f"projection {prj.label!r}: {name} must be >= 0")
-        ids = np.full(n, NO_LUT, np.int64)
-        for value in np.unique(tau[tau > 0]):
-            ids[tau == value] = luts.setdefault(float(value), len(luts))
-        lids.append(ids)
-    u0 = np.minimum(np.rint(U * 2.0 ** 32), 2.0 ** 32 - 1)
-    words = np.stack([word, u0, u0, np.full(n, 2.0 ** 32 - 1), lids[0] | (lids[1] << 16)],
-                     axis=1).astype(np.uint64)
-    floats = np.stack([w_ring, U, U, np.ones(n), np.zeros(n)], axis=1)
-    return words, floats
-
-
 def _check_signs(graph, prj):
     post = graph.populations[prj.post]
     w = np.asarray(prj.weight, np.float64)
@@ -244,19 +218,19 @@ def _check_signs(graph, prj):
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
                     skip_pre: frozenset = frozenset()) -> SynapseLayout:
     """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core); the
-    delays have been checked by :func:`neurochip.mapping.partition.partition`, which also chose
-    ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
+    delays have been checked by :func:`neurochip.mapping.partition.partition`, which also
+    chose ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
     also the float twins of the words (float arithmetic). Projections from the
-    populations in ``skip_pre`` get no rows (see :mod:`neurochip.mapping.delegate`)."""
+    populations in ``skip_pre`` get no rows (see :mod:`neurochip.mapping.delegate`). Each
+    projection's rows are those of its dynamics (:mod:`neurochip.mapping.synapse_dynamics`)."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):
         pop_first.setdefault(s.pop, i)
         if s.lo == 0:
             pop_width[s.pop] = s.n
-    luts = {}
+    ctx = EncodeContext(dt=graph.dt)
     zeros = [0]
-    next_sid = {}
 
     def place(prj, lo, hi):
         pre, post = prj.pre_idx[lo:hi], prj.post_idx[lo:hi]
@@ -274,21 +248,9 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         zeros[0] += z
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (TYPE_BITS + nb)) | (t << nb) | pl
-        if prj.dynamics == "tsodyks_markram":
-            return _tm_words(graph, prj, word, w_ring, luts)
-        if prj.dynamics == "stochastic":
-            prob = np.broadcast_to(np.asarray(prj.dyn_params["p"], float), word.shape)
-            if np.any((prob < 0) | (prob > 1)):
-                raise MappingError(f"projection {prj.label!r}: p must be in [0, 1], got "
-                                   f"{prob[(prob < 0) | (prob > 1)][0]:g}")
-            sid = next_sid[id(prj)] + np.arange(len(word))
-            thresh = np.rint(prob * float(P_ALWAYS))
-            return (np.stack([word, thresh, sid], axis=1).astype(np.uint64),
-                    np.stack([w_ring, prob, np.zeros(len(word))], axis=1))
-        return word[:, None], w_ring[:, None]
+        return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
-    jobs = {"static": [], "tsodyks_markram": [], "stochastic": []}
-    sid = 0
+    jobs = {name: [] for name in ENCODERS}
     for prj in graph.projections:
         n = len(prj.pre_idx)
         if not n:
@@ -296,57 +258,46 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         _check_signs(graph, prj)
         if prj.pre in skip_pre:
             continue
-        if prj.dynamics == "static":  # in ranges: the host's temporaries stay small
-            jobs["static"] += [(prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
+        if ENCODERS[prj.dynamics].kind is None:  # in ranges: the host's temporaries stay small
+            jobs[prj.dynamics] += [(prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
         else:
             jobs[prj.dynamics].append((prj, 0, n))
-            if prj.dynamics == "stochastic":
-                next_sid[id(prj)] = sid
-                sid += n
     n_sl = len(slices)
-    parts = []
-    for kind, header, per in (("static", 1, 1), ("tsodyks_markram", TM_HEADER, TM_WORDS),
-                              ("stochastic", ST_HEADER, ST_WORDS)):
-        parts.append(_rows(jobs[kind], place, encode, header, per, slices, with_floats,
-                           packed=kind == "static") if jobs[kind] else None)
-    keys = np.unique(np.concatenate([p[0] for p in parts if p is not None] or [np.zeros(0, int)]))
+    parts = {name: _rows(jobs[name], place, encode, enc.header, enc.words, slices,
+                         with_floats, packed=enc.kind is None)
+             for name, enc in ENCODERS.items() if jobs[name]}
+    keys = np.unique(np.concatenate([p[0] for p in parts.values()] or [np.zeros(0, int)]))
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
-    g_plo, g_pstride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
-    g_pkind = np.zeros(g, np.int32)
     g_syn = np.zeros(g, np.int64)
     g_words = np.zeros(g, np.int64)
     row_ptr = np.zeros(0, np.int64)
+    blocks = []  # (group, kind, first word, stride) of the rows with dynamics
     syn, syn_wf, offset = [], [], 0
-    for kind, part in enumerate(parts):
-        if part is None:
-            continue
+    for name, part in parts.items():  # static first: its index points into syn as is
         ukey, p_lo, p_stride, p_syn, p_words, p_floats, p_ptr, p_gwords = part
         at = np.searchsorted(keys, ukey)
         g_words[at] += p_gwords
-        if kind == 0:  # packed static rows come first: their index points into syn as is
+        kind = ENCODERS[name].kind
+        if kind is None:
             g_lo[at], g_stride[at] = p_lo, p_stride
             row_ptr = p_ptr
         else:
-            if np.any(g_plo[at] >= 0):
-                raise MappingError(
-                    "a source neuron group reaches one core through both Tsodyks-Markram and "
-                    "stochastic synapses; the machine keeps one plastic row kind per source "
-                    "and core: use a separate source population for one of them")
-            g_plo[at], g_pstride[at] = p_lo + offset, p_stride
-            g_pkind[at] = PLASTIC_TM if kind == 1 else PLASTIC_STOCHASTIC
+            blocks += [(a, kind, lo + offset, st) for a, lo, st in zip(at, p_lo, p_stride)]
         g_syn[at] += p_syn
         syn.append(p_words)
         syn_wf.append(p_floats)
         offset += len(p_words)
-    tau = np.array(sorted(luts, key=luts.get), float)
+    blocks.sort(key=lambda b: (b[0], b[1]))  # by group, then kind
+    blk = np.array(blocks, np.int64).reshape(-1, 4)
+    tm_lut, tm_tau = ctx.decay_tables()
     return SynapseLayout(
-        g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride, g_plo=g_plo,
-        g_pstride=g_pstride, g_pkind=g_pkind, g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
+        g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride,
+        g_dyn_lo=np.searchsorted(blk[:, 0], np.arange(g + 1)).astype(np.int64),
+        dyn_kind=blk[:, 1].astype(np.int32), dyn_row_lo=blk[:, 2], dyn_stride=blk[:, 3].astype(np.int32),
+        g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
         g_synapses=g_syn, g_words=g_words, row_ptr=row_ptr, syn=_joined(syn, np.uint32),
-        syn_wf=_joined(syn_wf, np.float64),
-        quantised_to_zero=zeros[0],
-        tm_lut=decay_tables(tau) if len(tau) else np.zeros((0, 2, 256), np.uint32), tm_tau=tau)
+        syn_wf=_joined(syn_wf, np.float64), quantised_to_zero=zeros[0], tm_lut=tm_lut, tm_tau=tm_tau)
 
 
 def _joined(parts, dtype):

@@ -7,15 +7,15 @@ from pyNN import common, errors
 from pyNN.space import Space
 
 from neurochip.mapping.graph import ProjectionSpec
+from neurochip.mapping.synapse_dynamics import ENCODERS
 
 from . import simulator
 from .connectors import fast_connect
 from .errors import NeurochipError
 from .standardmodels import StaticSynapse
 
-# PyNN synapse type -> the dynamics the machine runs for it
-DYNAMICS_OF = {"StaticSynapse": "static", "TsodyksMarkramSynapse": "tsodyks_markram",
-               "SimpleStochasticSynapse": "stochastic"}
+# PyNN synapse type -> the dynamics the machine runs for it (the mapping's registry)
+DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items()}
 
 __all__ = ["Projection", "Connection"]
 

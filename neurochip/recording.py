@@ -88,7 +88,7 @@ class Recorder(recording.Recorder):
             mapping = st.results[0][0] if st.results else st.mapping
             if mapping is None:
                 return np.zeros((0, len(local))), None
-            init = mapping.program.state0[mapping.pop_neuron_lo[pop] + local, col]
+            init = mapping.program.cores.state0[mapping.pop_neuron_lo[pop] + local, col]
             rows.append(_to_float(mapping, init)[None, :])
         for mapping, res in st.results:
             where = np.full(mapping.program.n_neurons, -1, np.int64)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+from neurochip.emulator.contract import CLOCK_HZ
+from neurochip.emulator.emulate import cycle_budget
 from neurochip.mapping.reports import write_reports
 
 from . import simulator
@@ -42,7 +44,8 @@ def provenance() -> dict:
     for _, res in st.results:
         for k, v in res.provenance().items():
             totals[k] = max(totals.get(k, 0), v) if k == "max_cycles_per_tick" else totals.get(k, 0) + v
-    totals["cycle_budget_per_tick"] = int(st.dt * 1e-3 * 200e6)
+    clock = st.mapping.program.clock_hz if st.mapping is not None else CLOCK_HZ
+    totals["cycle_budget_per_tick"] = cycle_budget(st.dt, clock)
     if st.emulation is not None:  # how the host ran it (the results do not depend on it)
         totals["threads"] = st.emulation.threads_now
         totals["stretch_ticks"] = st.emulation.stretch

@@ -136,7 +136,8 @@ class State(common.control.BaseState):
         if self.emulation is not None and self.t_ticks > 0:
             old = self.emulation
             if (old.state.shape == emulation.state.shape and old.ring.shape == emulation.ring.shape
-                    and np.array_equal(old.program.neuron_lo, emulation.program.neuron_lo)):
+                    and np.array_equal(old.program.cores.neuron_lo,
+                                       emulation.program.cores.neuron_lo)):
                 emulation.adopt_state(old)
             else:
                 raise NeurochipError(

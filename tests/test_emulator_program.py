@@ -30,9 +30,14 @@ def converging(n_src=3, times=(5.0, 10.0, 15.0), arithmetic="fixed", record_v=Fa
     return map_network(graph, spinn3(), arithmetic=arithmetic)
 
 
+def changed(prog, group, **fields):
+    """``prog`` with ``fields`` of one of its groups replaced (each group checks itself)."""
+    return dataclasses.replace(prog, **{group: dataclasses.replace(getattr(prog, group), **fields)})
+
+
 def test_ring_buffer_saturation_is_counted():
     m = converging()
-    prog = m.program
+    prog = m.program.synapses
     words = prog.syn.copy()
     is_word = np.zeros(len(words), bool)
     for e in range(len(prog.mpt_key)):
@@ -40,19 +45,18 @@ def test_ring_buffer_saturation_is_counted():
         assert prog.mpt_stride[e] == 0
         is_word[prog.row_ptr[k]:prog.row_ptr[k + prog.mpt_n[e]]] = True
     words[is_word] |= np.uint32(0xFFFF0000)  # heaviest weight: two of them overflow a slot
-    res = load(dataclasses.replace(prog, syn=words)).run(30)
+    res = load(changed(m.program, "synapses", syn=words)).run(30)
     # three packets per spike time land in one slot: the 2nd and 3rd saturate
     assert res.counter("ring_saturations").sum() == 2 * 3
     assert res.counter("synaptic_events").sum() == 3 * 3
-    clean = load(prog).run(30)
+    clean = load(m.program).run(30)
     assert clean.counter("ring_saturations").sum() == 0
 
 
 def test_failed_master_table_search_is_counted():
     m = converging()
-    prog = m.program
-    wrong = prog.mpt_key.copy() ^ np.uint32(1 << 30)  # no entry matches the real keys
-    res = load(dataclasses.replace(prog, mpt_key=wrong), check_routes=True).run(30)
+    wrong = m.program.synapses.mpt_key ^ np.uint32(1 << 30)  # no entry matches the real keys
+    res = load(changed(m.program, "synapses", mpt_key=wrong), check_routes=True).run(30)
     assert res.counter("failed_mpt_searches").sum() == 9
     assert res.counter("synaptic_events").sum() == 0
     assert res.counter("packets_received").sum() == 9
@@ -62,7 +66,7 @@ def test_failed_master_table_search_is_counted():
 def test_runs_split_into_chunks_lose_nothing(arithmetic):
     m = converging(times=(5.0, 6.0, 7.0, 8.0, 30.0), arithmetic=arithmetic, record_v=True)
     whole = load(m.program).run(60)
-    chunked = load(dataclasses.replace(m.program, max_record_ticks=7)).run(60)
+    chunked = load(changed(m.program, "recording", max_ticks=7)).run(60)
     assert np.array_equal(whole.state_samples, chunked.state_samples)
     assert np.array_equal(whole.spike_ticks, chunked.spike_ticks)
     assert len(whole.spike_ticks) > 0
@@ -71,18 +75,20 @@ def test_runs_split_into_chunks_lose_nothing(arithmetic):
 
 def test_program_validation_names_the_field():
     prog = converging().program
-    with pytest.raises(ProgramError, match="syn must be a numpy array of uint32"):
-        dataclasses.replace(prog, syn=prog.syn.astype(np.int64))
+    sy = prog.synapses
+    with pytest.raises(ProgramError, match=r"Synapses.syn must be a numpy array of uint32 of "
+                                           r"shape \(\*,\), got int64"):
+        changed(prog, "synapses", syn=sy.syn.astype(np.int64))
     with pytest.raises(ProgramError, match="arithmetic"):
         dataclasses.replace(prog, arithmetic="double")
-    with pytest.raises(ProgramError, match="delay_bits"):
-        dataclasses.replace(prog, delay_bits=prog.delay_bits + 16)
+    with pytest.raises(ProgramError, match="delay_bits of core 0 is 17"):
+        changed(prog, "synapses", delay_bits=sy.delay_bits + 16)
 
 
 def test_weights_are_quantised_per_population_with_a_shift():
-    assert int(converging(n_src=3).program.shift[1, 0]) == 0  # 1.5 nA * 2**15 < 2**16
+    assert int(converging(n_src=3).program.synapses.shift[1, 0]) == 0  # 1.5 nA * 2**15 < 2**16
     m = converging(n_src=5)
-    prog = m.program
+    prog = m.program.synapses
     shift = int(prog.shift[1, 0])
     k = prog.mpt_row_lo[0]  # packed rows: the first row's words start at row_ptr[k]
     assert prog.mpt_stride[0] == 0 and prog.row_ptr[k + 1] > prog.row_ptr[k]

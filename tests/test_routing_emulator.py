@@ -80,7 +80,7 @@ def expected_events(mapping):
 def smallest_router(graph, machine):
     big = map_network(graph, machine)
     keys = np.concatenate([big.key_base[c] + np.arange(s.n, dtype=np.uint32)
-                           for c, s in enumerate(big.slices) if big.program.core_sends[c]])
+                           for c, s in enumerate(big.slices) if big.program.cores.sends[c]])
     return max(len(compress(t, keys, 10**9)) for t in big.tables_before.values())
 
 
@@ -100,7 +100,7 @@ def test_every_spike_reaches_exactly_its_target_cores(make, seed):
         emu = load(m.program)  # walks every key through the (compressed) tables
         want = expected_destinations(m)
         for c in range(len(m.slices)):
-            lo, hi = m.program.neuron_lo[c], m.program.neuron_lo[c + 1]
+            lo, hi = m.program.cores.neuron_lo[c], m.program.cores.neuron_lo[c + 1]
             for gid in range(lo, hi):
                 got = set(emu.dest[emu.dest_lo[gid]:emu.dest_hi[gid]].tolist())
                 assert got == want.get(c, set()), (machine.name, c, gid)
@@ -127,16 +127,16 @@ def test_compression_happens_and_routes_stay_exact():
 
 
 def _tampered(program, fn):
-    tables = program.tables.copy()
+    tables = program.routing.tables.copy()
     fn(tables)
-    return dataclasses.replace(program, tables=tables)
+    return dataclasses.replace(program, routing=dataclasses.replace(program.routing, tables=tables))
 
 
 def test_load_rejects_a_broken_table():
     graph = random_network(np.random.default_rng(3))
     m = map_network(graph, spinn3())
     prog = m.program
-    assert len(prog.tables) > 0
+    assert len(prog.routing.tables) > 0
 
     def drop_core(t):
         core_bits = t["route"] & ~np.uint32(0x3F)
@@ -156,8 +156,9 @@ def test_locally_unmatched_packets_are_dropped_and_counted():
     graph = random_network(np.random.default_rng(5))
     m = map_network(graph, spinn3())
     prog = m.program
-    empty = dataclasses.replace(prog, tables=prog.tables[:0],
-                                table_lo=np.zeros_like(prog.table_lo))
+    r = prog.routing
+    empty = dataclasses.replace(prog, routing=dataclasses.replace(
+        r, tables=r.tables[:0], table_lo=np.zeros_like(r.table_lo)))
     emu = load(empty, check_routes=False)
     res = emu.run(60)
     sent = int(res.packets_sent.sum())

@@ -1,0 +1,37 @@
+"""The constants of the MachineProgram contract, which mapping and emulator both import.
+
+Core kinds: the two spike sources are numbered here; neuron models take the kinds of
+their registry (:mod:`neurochip.emulator.models`), which checks that they are
+disjoint from these. Synapse-dynamics kinds number the rows of a master-table entry
+(:mod:`neurochip.emulator.synapse_dynamics`). Routing event codes index the per-chip
+usage counters of the load-time walk (:mod:`neurochip.emulator.routing`). The clock
+sets each core's cycle budget per tick; ``MachineSpec.clock_hz`` reaches the
+emulator through ``MachineProgram.clock_hz``.
+"""
+
+__all__ = ["CLOCK_HZ", "ARITHMETICS", "KIND_SPIKE_ARRAY", "KIND_POISSON", "SOURCE_KINDS",
+           "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYNAMICS_KINDS", "TYPE_BITS",
+           "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER", "EV_DEFAULT", "EV_DROP",
+           "EV_PER_CHIP"]
+
+CLOCK_HZ = 200_000_000  # ARM968 cores of SpiNNaker 1
+ARITHMETICS = ("fixed", "float")
+
+# core kinds of the spike sources (neuron kinds come from the model registry)
+KIND_SPIKE_ARRAY, KIND_POISSON = 1, 2
+SOURCE_KINDS = (KIND_SPIKE_ARRAY, KIND_POISSON)
+
+# kinds of the rows with per-synapse dynamics behind a master-table entry (static rows
+# have their own fields); an entry may hold rows of several kinds
+DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC = 0, 1
+DYNAMICS_KINDS = (DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC)
+
+# synaptic word: weight:16 | delay:D | type:TYPE_BITS | index:N, with D and N per core
+# and D + TYPE_BITS + N <= 16 (the low half-word addresses the ring buffer)
+TYPE_BITS = 1
+RING_ADDRESS_BITS = 16
+MAX_IDX_BITS = RING_ADDRESS_BITS - TYPE_BITS - 1
+
+# routing usage events per chip: 0..5 = a packet left by link l, then:
+EV_ROUTER, EV_DEFAULT, EV_DROP = 6, 7, 8
+EV_PER_CHIP = 9

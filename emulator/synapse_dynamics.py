@@ -1,0 +1,63 @@
+"""Synapse dynamics on the core: the registry of row kinds, dispatched in one place.
+
+A master-table entry has its static rows (:class:`neurochip.emulator.groups.Synapses`,
+walked by :func:`neurochip.emulator.delivery.deliver_core` itself) and any number of
+blocks of rows with per-synapse dynamics, each of one kind of
+:data:`neurochip.emulator.contract.DYNAMICS_KINDS`. A kind is a row layout
+(``header`` words, then ``words`` per synapse, the synaptic word first) and a row
+function ``f(syn, syn_wf, row, stamp, ring, base, rmask, tt, sv, float_syn) ->
+(synapses, saturations)`` that processes the row for a spike stamped ``stamp``.
+Adding a kind: its module, a constant in the contract, one :data:`DYNAMICS` entry and
+one branch of :func:`dynamic_row`; its encoder lives in
+:mod:`neurochip.mapping.synapse_dynamics`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numba
+
+from .contract import DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
+from .short_term import TM_HEADER, TM_WORDS, carry_tm_state, tm_row
+from .stochastic import ST_HEADER, ST_WORDS, stochastic_row
+
+__all__ = ["Dynamics", "DYNAMICS", "HEADER", "WORDS", "dynamic_row"]
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """One row kind: its PyNN-facing name, layout, and (optional) host function carrying
+    its synapses' state over to a new program of the same layout (a parameter change
+    between runs): ``carry(syn, syn_wf, old_syn, old_wf, row)``."""
+
+    name: str
+    header: int
+    words: int
+    carry: Callable | None = None
+
+
+DYNAMICS = {
+    DYN_TSODYKS_MARKRAM: Dynamics("tsodyks_markram", TM_HEADER, TM_WORDS, carry_tm_state),
+    DYN_STOCHASTIC: Dynamics("stochastic", ST_HEADER, ST_WORDS),
+}
+if list(DYNAMICS) != list(DYNAMICS_KINDS) or list(DYNAMICS_KINDS) != list(range(len(DYNAMICS))):
+    raise ImportError(f"synapse dynamics: kinds {list(DYNAMICS)} must be the contract's "
+                      f"{list(DYNAMICS_KINDS)}, numbered from 0")
+# per kind, as constant tuples for the kernels
+HEADER = tuple(DYNAMICS[k].header for k in DYNAMICS_KINDS)
+WORDS = tuple(DYNAMICS[k].words for k in DYNAMICS_KINDS)
+
+
+@numba.njit(cache=True, inline="always")
+def dynamic_row(kind, syn, syn_wf, row, stamp, ring, base, rmask, tt, sv, float_syn):
+    """Process the row at ``syn[row]`` of kind ``kind`` for a spike stamped ``stamp`` (its
+    synapses' ring slots are ``base + ((word + tt) & rmask)``; ``sv`` the
+    :class:`neurochip.emulator.views.SynapseView`); returns (synapses, saturations)."""
+    if kind == DYN_TSODYKS_MARKRAM:
+        return tm_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, sv.tm_lut, sv.tm_tau,
+                      float_syn)
+    elif kind == DYN_STOCHASTIC:
+        return stochastic_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, sv.seed, float_syn)
+    return 0, 0
