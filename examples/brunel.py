@@ -32,14 +32,12 @@ must be above 0.1 (NE > CE).
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
-import time
-
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from neurochip.analysis import (
+from neurochip.example_tools import (
+    Stopwatch,
     example_parser,
-    out_file,
     raster_and_rate,
     report,
     save_json,
@@ -78,7 +76,7 @@ nu_thr = theta / (J * CE * tau_m) * 1000.0               # Hz per external input
 nu_ext = eta * nu_thr
 rate_src = CE * nu_ext / max(args.k_ext, 1)             # Hz per external source
 
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, max_delay=delay, **setup_options(sim, args))
 common = dict(tau_m=tau_m, cm=cm, v_rest=0.0, v_thresh=theta, v_reset=v_reset,
               tau_refrac=tau_rp, i_offset=0.0)
@@ -117,21 +115,18 @@ else:  # one source per neuron at the whole external rate
         prjs.append(sim.Projection(drive, post, sim.OneToOneConnector(),
                                    sim.StaticSynapse(weight=w_exc, delay=delay),
                                    receptor_type="excitatory"))
-t_build = time.perf_counter() - t0
+clock.lap("build")
 
-t1 = time.perf_counter()
 sim.run(args.duration)
-t_run = time.perf_counter() - t1
+clock.lap("run")
 
-t2 = time.perf_counter()
 trains = {label: view.get_data("spikes").segments[0].spiketrains for label, view in rec.items()}
-t_extract = time.perf_counter() - t2
+clock.lap("extract")
 
 n_syn = sum(len(p) for p in prjs[:4])
 n_ext = sum(len(p) for p in prjs[4:])
 res = report(sim, f"Brunel fig. 8{args.panel} (g={g:g}, eta={eta:g}, {args.synapse} synapses, "
-             f"{NE}+{NI} neurons)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract}, regime=True,
+             f"{NE}+{NI} neurons)", trains, args, clock.times, regime=True,
              extra={"n": NE + NI, "scale": args.scale, "synapses": n_syn + n_ext,
                     "recurrent_synapses": n_syn}, save=False)
 stats, rates = res["stats"], res["rates"]
@@ -140,11 +135,10 @@ res["estimated_events"] = (NE + NI) * (CE * rates["excitatory"] + CI * rates["in
                                        + CE * nu_ext) * args.duration / 1000.0
 save_json(args, res)
 
-path = out_file(args, __file__, f"brunel_{args.panel}.png")
-if path:
-    raster_and_rate(path, list(trains["excitatory"]) + list(trains["inhibitory"]),
-                    (min(window[0], args.duration - 100.0), min(window[1], args.duration)),
-                    f"{args.panel}: g={g:g}, eta={eta:g} on {sim.__name__.split('.')[-1]} "
-                    f"({stats['all']['rate']:.1f} Hz, {stats['all']['regime']})",
-                    bin_size=dt, n_cells=50, rate_max=rate_max, seed=args.seed)
+raster_and_rate(args, __file__, f"brunel_{args.panel}.png",
+                list(trains["excitatory"]) + list(trains["inhibitory"]),
+                (min(window[0], args.duration - 100.0), min(window[1], args.duration)),
+                f"{args.panel}: g={g:g}, eta={eta:g} on {sim.__name__.split('.')[-1]} "
+                f"({stats['all']['rate']:.1f} Hz, {stats['all']['regime']})",
+                bin_size=dt, n_cells=50, rate_max=rate_max, seed=args.seed)
 sim.end()

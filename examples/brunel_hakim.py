@@ -18,19 +18,18 @@ Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
 import math
-import time
 
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG
 
-from neurochip.analysis import example_parser, out_file, raster_and_rate, report, setup_options
+from neurochip.example_tools import Stopwatch, example_parser, raster_and_rate, report, setup_options
 
 args = example_parser(__doc__, duration=100.0, seed=2024, transient=20.0).parse_args()
 dt = 0.1
 n = int(round(5000 * args.scale))
 tau, theta, v_r, cm = 20.0, 20.0, 10.0, 1.0
 mu_ext, sigma_ext, J, delay = 25.0, 1.0, 0.1, 2.0
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, max_delay=delay, **setup_options(sim, args))
 cells = sim.Population(n, sim.IF_curr_delta(tau_m=tau, cm=cm, v_rest=0.0, v_thresh=theta,
                                             v_reset=v_r, tau_refrac=2.0,
@@ -42,21 +41,18 @@ noise.inject_into(cells)
 prj = sim.Projection(cells, cells, sim.FixedProbabilityConnector(1000 / 5000,
                                                                  rng=NumpyRNG(seed=args.seed)),
                      sim.StaticSynapse(weight=-J, delay=delay), receptor_type="inhibitory")
-t_build = time.perf_counter() - t0
-t1 = time.perf_counter()
-sim.run(args.duration)
-t_run = time.perf_counter() - t1
-t2 = time.perf_counter()
-trains = {"neurons": cells.get_data("spikes").segments[0].spiketrains}
-t_extract = time.perf_counter() - t2
+clock.lap("build")
 
-res = report(sim, f"Brunel & Hakim 1999 ({n} inhibitory neurons)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract}, regime=True,
-             extra={"n": n, "synapses": len(prj)})
-path = out_file(args, __file__, "brunel_hakim.png")
-if path:
-    st = res["stats"]["neurons"]
-    raster_and_rate(path, trains["neurons"], (0.0, args.duration),
-                    f"Brunel & Hakim on {sim.__name__.split('.')[-1]} ({st['rate']:.1f} Hz, "
-                    f"{st['regime']}, peak {st['f_peak']:.0f} Hz)", bin_size=0.4)
+sim.run(args.duration)
+clock.lap("run")
+
+trains = {"neurons": cells.get_data("spikes").segments[0].spiketrains}
+clock.lap("extract")
+
+res = report(sim, f"Brunel & Hakim 1999 ({n} inhibitory neurons)", trains, args, clock.times,
+             regime=True, extra={"n": n, "synapses": len(prj)})
+st = res["stats"]["neurons"]
+raster_and_rate(args, __file__, "brunel_hakim.png", trains["neurons"], (0.0, args.duration),
+                f"Brunel & Hakim on {sim.__name__.split('.')[-1]} ({st['rate']:.1f} Hz, "
+                f"{st['regime']}, peak {st['f_peak']:.0f} Hz)", bin_size=0.4)
 sim.end()

@@ -15,12 +15,10 @@ Run it on the emulated machine with
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
-import time
-
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from neurochip.analysis import example_parser, out_file, report, setup_options, spike_raster
+from neurochip.example_tools import Stopwatch, example_parser, figure, report, setup_options, spike_raster
 
 parser = example_parser(__doc__, duration=1000.0, seed=98765, transient=100.0)
 parser.add_argument("--n", type=int, default=None, help="number of neurons (4/5 excitatory; "
@@ -29,7 +27,7 @@ args = parser.parse_args()
 n = args.n or int(round(4000 * args.scale))
 
 dt = 0.1
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, **setup_options(sim, args))
 
 n_exc = int(n * 0.8)
@@ -57,31 +55,22 @@ for pre, w, receptor in ((exc, w_exc, "excitatory"), (inh, w_inh, "inhibitory"))
 ext_conn = sim.FixedProbabilityConnector(0.01, rng=rng)
 ext = [sim.Projection(stim, post, ext_conn, sim.StaticSynapse(weight=0.1, delay=delay),
                       receptor_type="excitatory") for post in (exc, inh)]
-t_build = time.perf_counter() - t0
+clock.lap("build")
 
-t1 = time.perf_counter()
 sim.run(args.duration)
-t_run = time.perf_counter() - t1
+clock.lap("run")
 
-t2 = time.perf_counter()
 trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in (exc, inh)}
-t_extract = time.perf_counter() - t2
+clock.lap("extract")
 
 n_syn = sum(len(p) for p in prjs) + sum(len(p) for p in ext)
 res = report(sim, f"VA COBA ({n} neurons, {n_syn} synapses with the stimulus)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract},
-             extra={"n": n, "synapses": n_syn})
-path = out_file(args, __file__, "coba.png")
-if path:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(8, 4))
-    spike_raster(ax, trains["excitatory"][:200], marker=".", ms=1, color="tab:blue")
-    spike_raster(ax, trains["inhibitory"][:200], offset=200, marker=".", ms=1, color="tab:red")
-    ax.set(xlabel="time (ms)", ylabel="neuron (200 exc, 200 inh)", xlim=(0, args.duration),
-           title=f"COBA on {sim.__name__}: exc {res['rates']['excitatory']:.1f} Hz, "
-                 f"inh {res['rates']['inhibitory']:.1f} Hz")
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"figure saved to {path}")
+             clock.times, extra={"n": n, "synapses": n_syn})
+with figure(args, __file__, "coba.png", figsize=(8, 4)) as ax:
+    if ax is not None:  # None: no figure (--plot '')
+        spike_raster(ax, trains["excitatory"][:200], marker=".", ms=1, color="tab:blue")
+        spike_raster(ax, trains["inhibitory"][:200], offset=200, marker=".", ms=1, color="tab:red")
+        ax.set(xlabel="time (ms)", ylabel="neuron (200 exc, 200 inh)", xlim=(0, args.duration),
+               title=f"COBA on {sim.__name__}: exc {res['rates']['excitatory']:.1f} Hz, "
+                     f"inh {res['rates']['inhibitory']:.1f} Hz")
 sim.end()

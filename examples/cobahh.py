@@ -14,18 +14,16 @@ the membrane potential of neurons 1, 10 and 100.
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
-import time
-
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from neurochip.analysis import example_parser, out_file, report, setup_options
+from neurochip.example_tools import Stopwatch, example_parser, figure, report, setup_options
 
 args = example_parser(__doc__, duration=1000.0, seed=777, transient=100.0).parse_args()
 dt = 0.1
 n = int(round(4000 * args.scale))
 n_exc = int(n * 0.8)
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, **setup_options(sim, args))
 rng = NumpyRNG(seed=args.seed)
 cell = sim.HH_cond_exp(gbar_Na=20.0, gbar_K=6.0, g_leak=0.01, cm=0.2, v_offset=-63.0,
@@ -45,28 +43,22 @@ for pre, w, receptor in ((exc, 0.006, "excitatory"), (inh, 0.067, "inhibitory"))
     for post in (exc, inh):
         sim.Projection(pre, post, connector, sim.StaticSynapse(weight=w, delay=dt),
                        receptor_type=receptor)
-t_build = time.perf_counter() - t0
-t1 = time.perf_counter()
+clock.lap("build")
+
 sim.run(args.duration)
-t_run = time.perf_counter() - t1
-t2 = time.perf_counter()
+clock.lap("run")
+
 trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in (exc, inh)}
 v = traced.get_data("v").segments[0].filter(name="v")[0]
-t_extract = time.perf_counter() - t2
+clock.lap("extract")
 
-res = report(sim, f"COBAHH ({n} Hodgkin-Huxley neurons)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract}, extra={"n": n})
-path = out_file(args, __file__, "cobahh.png")
-if path:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(8, 4))
-    for i, label in enumerate(("neuron 1", "neuron 10", "neuron 100")):
-        ax.plot(v.times.rescale("ms").magnitude, v.magnitude[:, i], lw=0.6, label=label)
-    ax.set(xlabel="t (ms)", ylabel="v (mV)", xlim=(0, args.duration),
-           title=f"COBAHH on {sim.__name__}: {res['rates']['all']:.1f} Hz")
-    ax.legend(loc="upper right", fontsize="small")
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"figure saved to {path}")
+res = report(sim, f"COBAHH ({n} Hodgkin-Huxley neurons)", trains, args, clock.times,
+             extra={"n": n})
+with figure(args, __file__, "cobahh.png", figsize=(8, 4)) as ax:
+    if ax is not None:  # None: no figure (--plot '')
+        for i, label in enumerate(("neuron 1", "neuron 10", "neuron 100")):
+            ax.plot(v.times.rescale("ms").magnitude, v.magnitude[:, i], lw=0.6, label=label)
+        ax.set(xlabel="t (ms)", ylabel="v (mV)", xlim=(0, args.duration),
+               title=f"COBAHH on {sim.__name__}: {res['rates']['all']:.1f} Hz")
+        ax.legend(loc="upper right", fontsize="small")
 sim.end()

@@ -13,19 +13,17 @@ delay is 0). The figure (out/random_network.png) is the raster of all cells.
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
-import time
-
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from neurochip.analysis import example_parser, out_file, report, setup_options, spike_raster
+from neurochip.example_tools import Stopwatch, example_parser, figure, report, setup_options, spike_raster
 
 args = example_parser(__doc__, duration=1000.0, seed=4242, transient=100.0).parse_args()
 dt = 0.1
 n = int(round(4000 * args.scale))
 n_exc = int(n * 0.8)
 tau_m, cm = 20.0, 0.2
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, **setup_options(sim, args))
 cell = sim.IF_curr_exp(tau_m=tau_m, cm=cm, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0,
                        tau_refrac=0.0, tau_syn_E=5.0, tau_syn_I=10.0, i_offset=0.0)
@@ -40,26 +38,20 @@ for pre, jump, receptor in ((exc, 1.62, "excitatory"), (inh, -9.0, "inhibitory")
     for post in (exc, inh):
         sim.Projection(pre, post, connector, sim.StaticSynapse(weight=jump * cm / tau_m, delay=dt),
                        receptor_type=receptor)
-t_build = time.perf_counter() - t0
-t1 = time.perf_counter()
+clock.lap("build")
+
 sim.run(args.duration)
-t_run = time.perf_counter() - t1
-t2 = time.perf_counter()
+clock.lap("run")
+
 trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in (exc, inh)}
-t_extract = time.perf_counter() - t2
+clock.lap("extract")
 
 res = report(sim, f"Random network (CUBA, no refractoriness, {n} neurons)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract}, extra={"n": n})
-path = out_file(args, __file__, "random_network.png")
-if path:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(8, 5))
-    spike_raster(ax, trains["excitatory"], marker=".", ms=1, color="tab:blue")
-    spike_raster(ax, trains["inhibitory"], offset=n_exc, marker=".", ms=1, color="tab:red")
-    ax.set(xlabel="time (ms)", ylabel="neuron index", xlim=(0, args.duration),
-           title=f"Random network on {sim.__name__}: {res['rates']['all']:.1f} Hz")
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"figure saved to {path}")
+             clock.times, extra={"n": n})
+with figure(args, __file__, "random_network.png", figsize=(8, 5)) as ax:
+    if ax is not None:  # None: no figure (--plot '')
+        spike_raster(ax, trains["excitatory"], marker=".", ms=1, color="tab:blue")
+        spike_raster(ax, trains["inhibitory"], offset=n_exc, marker=".", ms=1, color="tab:red")
+        ax.set(xlabel="time (ms)", ylabel="neuron index", xlim=(0, args.duration),
+               title=f"Random network on {sim.__name__}: {res['rates']['all']:.1f} Hz")
 sim.end()

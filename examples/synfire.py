@@ -21,16 +21,16 @@ Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
 import math
-import time
 
 import numpy as np
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from neurochip.analysis import (
+from neurochip.analysis import pulse_packet
+from neurochip.example_tools import (
+    Stopwatch,
     example_parser,
-    out_file,
-    pulse_packet,
+    figure,
     report,
     save_json,
     setup_options,
@@ -41,7 +41,7 @@ args = example_parser(__doc__, duration=100.0, seed=1, scale=False).parse_args()
 dt, n_groups, size = 0.1, 10, 100
 tau_m, tau_syn, cm, v_r, v_t = 10.0, 0.325, 1.0, -70.0, -55.0
 y_jump, y_drive, y_noise = 4.86, 25.27, 39.24        # mV, mV/ms, mV/ms**0.5 (Brian's y)
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, **setup_options(sim, args))
 rng = NumpyRNG(seed=args.seed)
 cell = sim.IF_curr_alpha(tau_m=tau_m, cm=cm, v_rest=v_r, v_thresh=v_t, v_reset=v_r,
@@ -60,35 +60,28 @@ packet = sim.Population(85, sim.SpikeSourceArray(spike_times=[[max(t, dt)] for t
 synapse = sim.StaticSynapse(weight=y_jump / math.e * cm / tau_m, delay=dt)
 for pre, post in zip([packet, *groups[:-1]], groups):
     sim.Projection(pre, post, sim.AllToAllConnector(), synapse, receptor_type="excitatory")
-t_build = time.perf_counter() - t0
-t1 = time.perf_counter()
+clock.lap("build")
+
 sim.run(args.duration)
-t_run = time.perf_counter() - t1
-t2 = time.perf_counter()
+clock.lap("run")
+
 trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in groups}
-t_extract = time.perf_counter() - t2
+clock.lap("extract")
 
 packets = {label: pulse_packet(st) for label, st in trains.items()}
-res = report(sim, "Synfire chain (10 x 100 neurons)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract},
+res = report(sim, "Synfire chain (10 x 100 neurons)", trains, args, clock.times,
              extra={"n": n_groups * size, "packets": packets}, save=False)
 for label, p in packets.items():
     print(f"  {label}: packet of {p['a']:.2f} spikes per neuron at {p['t']:.1f} ms, "
           f"sigma {p['sigma']:.2f} ms")
 save_json(args, res)
 
-path = out_file(args, __file__, "synfire.png")
-if path:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for k, pop in enumerate(groups):
-        spike_raster(ax, trains[pop.label], offset=k * size, marker=".", ms=2, color="tab:blue")
-        ax.axhline(k * size, color="k", lw=0.5)
-    ax.set_yticks(np.arange(n_groups) * size + size / 2, [str(k) for k in range(n_groups)])
-    ax.set(xlabel="time (ms)", ylabel="group number", xlim=(0, args.duration),
-           ylim=(0, n_groups * size), title=f"Synfire chain on {sim.__name__}")
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"figure saved to {path}")
+with figure(args, __file__, "synfire.png", figsize=(7, 4.5)) as ax:
+    if ax is not None:  # None: no figure (--plot '')
+        for k, pop in enumerate(groups):
+            spike_raster(ax, trains[pop.label], offset=k * size, marker=".", ms=2, color="tab:blue")
+            ax.axhline(k * size, color="k", lw=0.5)
+        ax.set_yticks(np.arange(n_groups) * size + size / 2, [str(k) for k in range(n_groups)])
+        ax.set(xlabel="time (ms)", ylabel="group number", xlim=(0, args.duration),
+               ylim=(0, n_groups * size), title=f"Synfire chain on {sim.__name__}")
 sim.end()

@@ -16,17 +16,15 @@ Delays are one step (Brian's are 0), 1 s at dt = 0.1 ms. The figure
 Change ``pyNN.neurochip`` to ``pyNN.nest`` in the import line to run it on NEST.
 """
 
-import time
-
 import numpy as np
 import pyNN.neurochip as sim
 from pyNN.random import NumpyRNG
 
-from neurochip.analysis import example_parser, out_file, report, setup_options, spike_raster
+from neurochip.example_tools import Stopwatch, example_parser, figure, report, setup_options, spike_raster
 
 args = example_parser(__doc__, duration=1000.0, seed=3, scale=False).parse_args()
 dt, n = 0.1, 100
-t0 = time.perf_counter()
+clock = Stopwatch()
 sim.setup(timestep=dt, min_delay=dt, **setup_options(sim, args))
 rng = NumpyRNG(seed=args.seed)
 rates = np.where(np.abs(np.arange(n) - 49.5) < 10, 30.0, 0.0)
@@ -40,38 +38,31 @@ feedforward = sim.Projection(layer1, layer2, sim.FixedProbabilityConnector(0.5, 
 recurrent = sim.Projection(layer2, layer2, sim.FixedProbabilityConnector(0.5, rng=rng),
                            sim.StaticSynapse(weight=lambda d: 0.5 * np.exp(-0.05 * d), delay=dt),
                            receptor_type="excitatory")
-t_build = time.perf_counter() - t0
-t1 = time.perf_counter()
+clock.lap("build")
+
 sim.run(args.duration)
-t_run = time.perf_counter() - t1
-t2 = time.perf_counter()
+clock.lap("run")
+
 spikes = layer2.get_data("spikes").segments[0].spiketrains
-t_extract = time.perf_counter() - t2
+clock.lap("extract")
 
 centre = np.abs(np.arange(n) - 49.5) < 10  # the cells facing the active inputs
 trains = {"centre": [st for st, c in zip(spikes, centre) if c],
           "flanks": [st for st, c in zip(spikes, centre) if not c]}
-res = report(sim, "Topographic map (100 Poisson -> 100 cells)", trains, args,
-             {"build": t_build, "run": t_run, "extract": t_extract},
+res = report(sim, "Topographic map (100 Poisson -> 100 cells)", trains, args, clock.times,
              extra={"n": n, "synapses": len(feedforward) + len(recurrent)})
-path = out_file(args, __file__, "topographic_map.png")
-if path:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(8, 7))
-    ax = fig.add_subplot(211)
-    spike_raster(ax, spikes, marker=".", ms=2, color="k")
-    ax.set(xlabel="time (ms)", ylabel="layer 2 neuron", xlim=(0, args.duration), ylim=(-1, n),
-           title=f"Topographic map on {sim.__name__}: layer 2 at {res['rates']['all']:.1f} Hz "
-                 f"(centre {res['rates']['centre']:.1f} Hz)")
-    for i, (prj, name) in enumerate(((feedforward, "Feedforward"), (recurrent, "Recurrent"))):
-        w = prj.get("weight", format="array")
-        ax = fig.add_subplot(2, 2, 3 + i)
-        im = ax.imshow(np.nan_to_num(w).T, interpolation="nearest", origin="lower")
-        ax.set(title=f"{name} connection strengths", xlabel="source", ylabel="target")
-        fig.colorbar(im, ax=ax, label="mV", shrink=0.8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    print(f"figure saved to {path}")
+with figure(args, __file__, "topographic_map.png", figsize=(8, 7), layout="constrained",
+            mosaic=[["raster", "raster"], ["Feedforward", "Recurrent"]]) as axes:
+    if axes is not None:  # None: no figure (--plot '')
+        ax = axes["raster"]
+        spike_raster(ax, spikes, marker=".", ms=2, color="k")
+        ax.set(xlabel="time (ms)", ylabel="layer 2 neuron", xlim=(0, args.duration), ylim=(-1, n),
+               title=f"Topographic map on {sim.__name__}: layer 2 at {res['rates']['all']:.1f} Hz "
+                     f"(centre {res['rates']['centre']:.1f} Hz)")
+        for prj, name in ((feedforward, "Feedforward"), (recurrent, "Recurrent")):
+            ax = axes[name]
+            im = ax.imshow(np.nan_to_num(prj.get("weight", format="array")).T,
+                           interpolation="nearest", origin="lower")
+            ax.set(title=f"{name} connection strengths", xlabel="source", ylabel="target")
+            ax.figure.colorbar(im, ax=ax, label="mV", shrink=0.8)
 sim.end()

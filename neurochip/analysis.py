@@ -8,8 +8,9 @@ regime of Brunel (2000): synchronous regular ``SR``, fast oscillation ``SI-fast`
 asynchronous irregular ``AI`` or slow oscillation ``SI-slow``. Rates, CVs, time
 histograms and spectra come from Elephant.
 
-The second half is what every example does around its network: the common command line,
-the ``out/`` folder, and one summary (machine, statistics, times, ``--json``).
+Then the comparison of an example's statistics with stored NEST reference statistics.
+What the examples do around their networks (command line, timing, summary, figure) is
+in :mod:`neurochip.example_tools`.
 
 >>> stats = population_stats(segment.spiketrains, 100.0, 1000.0)   # doctest: +SKIP
 >>> stats["rate"], stats["cv"], stats["fano"]                        # doctest: +SKIP
@@ -17,19 +18,15 @@ the ``out/`` folder, and one summary (machine, statistics, times, ``--json``).
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import pathlib
 import warnings
 
 import numpy as np
 import quantities as pq
 from elephant import spectral, statistics
 
-__all__ = ["population_stats", "rate_spectrum", "network_stats", "classify_regime",
-           "pulse_packet", "REGIMES", "example_parser", "setup_options", "out_file", "report", "save_json",
-           "spike_raster", "raster_and_rate", "compare_to_reference", "regimes_of"]
+__all__ = ["population_stats", "population_rate", "rate_spectrum", "network_stats",
+           "classify_regime", "pulse_packet", "REGIMES", "compare_to_reference", "regimes_of"]
 
 REGIMES = ("SR", "SI-fast", "AI", "SI-slow")
 MIN_CV_NEURONS = 5         # fewer neurons with 3 spikes or more: no CV
@@ -90,11 +87,17 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
             "sync": (fano - 1.0) / (n - 1) if n > 1 else float("nan")}
 
 
+def population_rate(spiketrains, t_start, t_stop, bin_size):
+    """The population rate of ``spiketrains`` over [t_start, t_stop) ms in bins of
+    ``bin_size`` ms: (bin start times in ms, rate in Hz)."""
+    rate = _histogram(_trains(spiketrains, t_start, t_stop), bin_size, t_start, t_stop, "rate")
+    return rate.times.rescale(pq.ms).magnitude, rate.rescale(pq.Hz).magnitude.ravel()
+
+
 def rate_spectrum(spiketrains, t_start, t_stop, bin_size=0.5, resolution=5.0):
     """Welch power spectrum of the population rate (Hz) of ``spiketrains`` over
     [t_start, t_stop) ms in bins of ``bin_size`` ms: (frequencies in Hz, power)."""
-    trains = _trains(spiketrains, t_start, t_stop)
-    rate = _histogram(trains, bin_size, t_start, t_stop, "rate").rescale(pq.Hz).magnitude.ravel()
+    _, rate = population_rate(spiketrains, t_start, t_stop, bin_size)
     fs = 1000.0 / bin_size
     resolution = max(resolution, 2.0 * fs / len(rate))  # at least two segments
     freqs, psd = spectral.welch_psd(rate, frequency_resolution=resolution, fs=fs)
@@ -215,125 +218,3 @@ def compare_to_reference(results, reference, n_sd=3.0):
         for key in ("a", "t"):
             check(f"{group} packet {key}", results["packets"][group][key], ref[key], key)
     return problems
-
-
-# --- what every example does around its network ---------------------------------------
-
-def example_parser(doc, *, duration, seed, scale=True, transient=0.0):
-    """The examples' common command line: --duration --seed --arithmetic --threads --json
-    --out (figure folder; --plot '' for no figure) --transient (ms left out of the
-    statistics) and, with ``scale``, --scale."""
-    p = argparse.ArgumentParser(description=doc.splitlines()[0])
-    if scale:
-        p.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
-    p.add_argument("--duration", type=float, default=duration, help="ms")
-    p.add_argument("--transient", type=float, default=transient,
-                   help="ms at the start left out of the statistics")
-    p.add_argument("--seed", type=int, default=seed)
-    p.add_argument("--arithmetic", default="fixed", choices=["fixed", "float"])
-    p.add_argument("--threads", type=int, default=None, help="emulator threads (neurochip)")
-    p.add_argument("--json", default="", help="also write the results to this JSON file")
-    p.add_argument("--out", default="", help="figure folder (default: out/ at the repository root)")
-    p.add_argument("--plot", default=None, help="figure file name in --out ('' for none)")
-    return p
-
-
-def setup_options(sim, args):
-    """setup() arguments of one backend, so that the one-word switch to pyNN.nest works:
-    neurochip's arithmetic, threads and global seed (of its Poisson sources and noise);
-    NEST's kernel seed and on-grid spikes (as neurochip's, and the reference the
-    examples are compared with; PyNN's default, off-grid, runs NEST's precise models)."""
-    if sim.__name__.endswith("neurochip"):
-        return {"arithmetic": args.arithmetic, "threads": args.threads, "seed": args.seed}
-    if sim.__name__.endswith("nest"):
-        return {"rng_seed": args.seed, "spike_precision": "on_grid"}
-    return {}
-
-
-def out_file(args, script, default):
-    """Where the example ``script`` (its __file__) saves its figure, or None for none:
-    --out (default ``out/`` at the repository root, created) / --plot (default ``default``)."""
-    name = default if args.plot is None else args.plot
-    if not name:
-        return None
-    folder = pathlib.Path(args.out) if args.out else pathlib.Path(script).resolve().parents[1] / "out"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
-
-
-def _simulator_name(sim):
-    name = sim.__name__.split(".")[-1]
-    return f"{name} {sim.simulator.state.arithmetic}" if name == "neurochip" else name
-
-
-def report(sim, title, groups, args, times, regime=False, extra=None, save=True):
-    """Print what the machine reported (neurochip), the statistics of ``groups``
-    (label -> spike trains) over [args.transient, args.duration) and the times
-    (``{"build": s, "run": s, "extract": s}``). Returns the results (``stats`` per group,
-    ``rates``, the times, ``extra``, the machine's reports), also written to ``--json``
-    (later, by ``save_json``, if not ``save``)."""
-    stats = network_stats(groups, args.transient, args.duration, regime=regime)
-    out = {"simulator": sim.__name__, "network": title, "args": vars(args), **times,
-           "stats": stats, "rates": {k: v["rate"] for k, v in stats.items()}, **(extra or {})}
-    print(f"{title} on {_simulator_name(sim)}, {args.duration:g} ms (statistics from "
-          f"{args.transient:g} ms), seed {args.seed}")
-    if hasattr(sim, "mapping_summary"):
-        s, prov = sim.mapping_summary(), sim.provenance()
-        print(f"  machine: {s['chips_used']} chips, {s['cores']} cores; {prov['synaptic_events']} "
-              f"synaptic events, {prov['dropped_packets']} dropped packets, "
-              f"{prov['ring_saturations']} ring saturations, {prov['cores_overrunning']} cores "
-              f"would overrun real time")
-        out.update(stages=sim.simulator.state.timings, mapping=s, provenance=prov)
-    for label, st in stats.items():
-        line = (f"  {label:12} {st['n']:6d} cells  rate {st['rate']:8.2f} Hz  CV {st['cv']:5.2f}  "
-                f"Fano {st['fano']:7.2f}  sync {st['sync']:6.3f}")
-        if "regime" in st:
-            line += f"  spectral peak {st['f_peak']:5.0f} Hz  regime {st['regime']}"
-        print(line)
-    print("  time: " + ", ".join(f"{k} {v:.2f} s" for k, v in times.items()))
-    if save:
-        save_json(args, out)
-    return out
-
-
-def save_json(args, results):
-    """Write ``results`` to ``--json``, if given."""
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=1, default=str)
-
-
-def spike_raster(ax, trains, offset=0, marker="|", ms=2, **kw):
-    """Draw ``trains`` as a raster on ``ax``, rows from ``offset`` up."""
-    if not len(trains):
-        return
-    t = np.concatenate([st.magnitude for st in trains])
-    y = np.concatenate([np.full(len(st), offset + i) for i, st in enumerate(trains)])
-    ax.plot(t, y, marker, ms=ms, ls="none", **kw)
-
-
-def raster_and_rate(path, trains, t_range, title, bin_size=0.1, n_cells=None, rate_max=None,
-                    seed=0):
-    """Save, as Brian's examples draw a network, a raster of ``n_cells`` random cells (all
-    if None) of ``trains`` over ``t_range`` (ms) above the population rate of all of them
-    in bins of ``bin_size`` ms."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    trains = list(trains)
-    shown = (np.arange(len(trains)) if n_cells is None else
-             np.sort(np.random.default_rng(seed).choice(len(trains), n_cells, replace=False)))
-    fig, (ax_s, ax_r) = plt.subplots(2, 1, figsize=(5, 6), sharex=True,
-                                     gridspec_kw={"height_ratios": [4, 1], "hspace": 0})
-    spike_raster(ax_s, [trains[i] for i in shown], marker="|" if len(shown) <= 100 else ".",
-                 ms=4 if len(shown) <= 100 else 1, color="tab:blue")
-    lo, hi = t_range
-    rate = _histogram(trains, bin_size, lo, hi, "rate").rescale(pq.Hz)
-    ax_r.plot(rate.times.rescale(pq.ms).magnitude, rate.magnitude.ravel(), lw=0.7)
-    ax_s.set(yticks=[], ylabel=f"{len(shown)} cells", xlim=(lo, hi), ylim=(-0.5, len(shown) - 0.5),
-             title=title)
-    ax_r.set(xlabel="t (ms)", ylabel="rate (Hz)", ylim=(0, rate_max))
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    print(f"figure saved to {path}")
