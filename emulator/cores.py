@@ -43,58 +43,58 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(cache=True)
-def update_core(c, t0, n_ticks, r0, cores, rings, src, di, el, rec, traffic):
+def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c`` (views of
-    :mod:`neurochip.emulator.views`).
+    :mod:`neurochip.emulator.views`; numba passes them by value, so a core is given only
+    the views it reads).
 
-    ``el.i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
-    it has a single row); state samples go to row ``t - r0`` of ``rec.state``; the
-    cycles each tick costs are added to ``traffic.cyc[c, k]``; ``di`` are the delegated
-    Poisson sources (:mod:`neurochip.emulator.direct`).
+    ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
+    it has a single row); state samples go to row ``t - r0`` of ``rec.state`` (a
+    StateRecord); spikes to ``out.spk``, the cycles each tick costs to ``out.cyc[c, k]``
+    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`).
     """
     kind = cores.kind[c]
     lo = cores.neuron_lo[c]
     hi = cores.neuron_lo[c + 1]
-    spk = traffic.spk
-    cyc = traffic.cyc
-    counters = traffic.counters
-    out = traffic.spk_lo[c]
-    i_inj = el.i_inj
+    spk = out.spk
+    cyc = out.cyc
+    counters = out.counters
+    end = out.spk_lo[c]
     one_row = i_inj.shape[0] == 1
     for k in range(n_ticks):
         t = t0 + k
-        sent0 = out
+        sent0 = end
         if kind == KIND_SPIKE_ARRAY:
             p = src.ssa_ptr[c]
             while p < src.ssa_lo[c + 1] and src.ssa_tick[p] <= t + 1:
                 if src.ssa_tick[p] == t + 1:
-                    spk[out] = lo + src.ssa_idx[p]
-                    out += 1
+                    spk[end] = lo + src.ssa_idx[p]
+                    end += 1
                 p += 1
             src.ssa_ptr[c] = p
-            cyc[c, k] += CYCLES_SOURCE * (out - sent0)
+            cyc[c, k] += CYCLES_SOURCE * (end - sent0)
         elif kind == KIND_POISSON:
             for g in range(lo, hi):
                 if src.start[g] <= t + 1 and t + 1 < src.end[g]:
                     m = source_tick(src, g)
                     if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
-                        spk[out] = g | ((m - 1) << SPIKE_MULT_SHIFT)
-                        out += 1
+                        spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
+                        end += 1
             cyc[c, k] += CYCLES_SOURCE * (hi - lo)
         else:  # a neuron model: the same ring-buffer transfer for all of them
-            out = _neuron_tick(c, t, k, r0, kind, lo, hi, out, cores, rings, di, i_inj[0] if one_row
-                               else i_inj[k], rec, traffic)
-        traffic.spk_n[c, k] = out - sent0
-        counters[c, C_SPIKES] += out - sent0
+            end = _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di,
+                               i_inj[0] if one_row else i_inj[k], rec, out)
+        out.spk_n[c, k] = end - sent0
+        counters[c, C_SPIKES] += end - sent0
 
 
 @numba.njit(cache=True, inline="always")
-def _neuron_tick(c, t, k, r0, kind, lo, hi, out, cores, rings, di, inj, rec, traffic):
+def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out):
     """Tick ``t`` (offset ``k`` in the stretch) of neuron core ``c``; returns the spike
     buffer's new end."""
     ring = rings.ring
-    spk = traffic.spk
-    counters = traffic.counters
+    spk = out.spk
+    counters = out.counters
     params = cores.params
     state = cores.state
     nb = rings.idx_bits[c]
@@ -120,15 +120,15 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, out, cores, rings, di, inj, rec, tra
         spiked, s = neuron_step(kind, params[g], state[g], in_e, in_i, inj[g])
         sat += s
         if spiked:
-            spk[out] = g
-            out += 1
+            spk[end] = g
+            end += 1
     counters[c, C_REAL_SAT] += sat
     ev = 0
     if direct:
         ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], TYPE_BITS + nb, dmask, inh, di)
         counters[c, C_SYN_EVENTS] += ev
         counters[c, C_RING_SAT] += rsat
-    traffic.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
+    out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
     # synaptic state is recorded as the next tick will use it: decayed, plus the
     # input already waiting in the next ring slot (as NEST records it); sample
     # t - r0 is the state at (t+1)*dt
@@ -145,4 +145,4 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, out, cores, rings, di, inj, rec, tra
             samples[r, col] = sat_real(state[g, s] + ring_to_real(ring[nxt + inh + g - lo], sh_i))
         else:
             samples[r, col] = state[g, s]
-    return out
+    return end

@@ -154,10 +154,11 @@ def mpt_search(dc, key, sv):
 
 
 @numba.njit(cache=True)
-def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, traffic):
+def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, out):
     """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``) of the stretch
     starting at tick ``t0``; ``scratch`` holds four rows of the queue's length, ``sv`` is
-    the :class:`neurochip.emulator.views.SynapseView`."""
+    the :class:`neurochip.emulator.views.SynapseView`, ``out`` the CoreOutput (cycles and
+    provenance counters)."""
     row_of = scratch[0]
     local_of = scratch[1]
     entry_of = scratch[2]
@@ -251,8 +252,8 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, traffic):
             cnt += pc
             sat += ps
         events += cnt
-        traffic.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
-    counters = traffic.counters
+        out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
+    counters = out.counters
     counters[dc, C_PKTS_RX] += phi - plo
     counters[dc, C_FAILED_MPT] += failed
     counters[dc, C_RING_SAT] += sat

@@ -31,6 +31,7 @@ from numba import prange
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, update_core
 from .delivery import MAX_STRETCH, deliver_core, sort_packets
 from .electrodes import apply_electrodes
+from .views import CoreOutput, StateRecord
 
 __all__ = ["run_ticks", "MAX_STRETCH"]
 
@@ -52,6 +53,13 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec,
     n_cores = len(cores.kind)
     counters = traffic.counters
     cyc = traffic.cyc
+    # what the parallel loops read, taken out of the views beforehand: each loop launch
+    # passes its variables to the threads, and a whole view costs more to pass than an array
+    i_inj = el.i_inj
+    key_of = cores.key_of
+    pkt_lo = traffic.pkt_lo
+    out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
+    state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
     t = t0
     while t < t1:
         n_ticks = min(stretch, t1 - t)
@@ -60,13 +68,12 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec,
                 apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
         cyc[:, :] = 0
         for c in prange(n_cores):
-            update_core(c, t, n_ticks, t0, cores, rings, src, di, el, rec, traffic)
+            update_core(c, t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
         for dc in prange(n_cores):
-            deliver_core(dc, t, pkt, traffic.pkt_lo[dc], traffic.pkt_lo[dc + 1], scratch,
-                         cores.key_of, rings, sv, traffic)
+            deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, rings, sv, out)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

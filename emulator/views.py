@@ -10,7 +10,7 @@ rebuilt at every call of the tick loop, which costs microseconds.
 from collections import namedtuple
 
 __all__ = ["CoreView", "RingView", "SynapseView", "SourceView", "DirectView", "ElectrodeView",
-           "RecordView", "Traffic"]
+           "RecordView", "Traffic", "CoreOutput", "StateRecord"]
 
 # the cores: kind, neurons, keys, parameters and state (kinds as in Cores; key_of per
 # neuron; input_col[kind] the state columns ring input adds to)
@@ -48,3 +48,10 @@ RecordView = namedtuple("RecordView", "spk_pos spikes lo neuron column state sou
 # the spikes of a stretch on their way: routes per key, each core's spike buffer
 # (spk[spk_lo[c]:], spk_n per tick) and cycle counts, packet queue offsets, provenance
 Traffic = namedtuple("Traffic", "dest_lo dest_hi dest spk spk_lo spk_n cyc pkt_lo counters packets")
+
+# narrower views the tick loop makes of the two above for the per-core kernels, which
+# numba calls with their arguments by value: a core gets only what it reads
+# (each core's spikes and cycle counts of a stretch, and its provenance counters)
+CoreOutput = namedtuple("CoreOutput", "spk spk_lo spk_n cyc counters")
+# the recorded state samples (see RecordView)
+StateRecord = namedtuple("StateRecord", "lo neuron column state")
