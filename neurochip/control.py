@@ -14,15 +14,17 @@ from neurochip.mapping.partition import max_delay_ticks
 
 from . import simulator
 from .errors import NeurochipError
+from .machine_report import default_time_scale_factor
 
 __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
            "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
            "num_processes", "rank", "set_number_of_neurons_per_core"]
 
-_OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "threads")
+_OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "threads", "strict",
+        "time_scale_factor")
 # accepted for compatibility with other backends; they do not change the emulation
 _IGNORED = ("t_flush", "spike_precision", "verbosity", "recording_precision",
-            "rank", "num_processes", "time_scale_factor", "n_chips_required", "n_boards_required",
+            "rank", "num_processes", "n_chips_required", "n_boards_required",
             "model_binary_folder", "database_socket_addresses", "graph_label", "use_cvode",
             "rtol", "atol", "default_maxstep", "allow_offgrid_spikes", "recording_format",
             "split_synapse_types", "min_delay_auto")
@@ -36,7 +38,12 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     ("spinn3", "spinn5", "WxH" torus, a MachineSpec, or None: the smallest that
     fits), ``placer`` ("sequential" or "traffic"), ``seed`` (global seed of the on-core
     random generators), ``threads`` (threads the emulator shares the cores out
-    among; default all of numba's; the results do not depend on it).
+    among; default all of numba's; the results do not depend on it),
+    ``time_scale_factor`` (as sPyNNaker's: the hardware's timestep is that many times
+    longer than the model's; default ``max(1, ceil(1 ms / timestep))``; it sets the
+    cycle budget the real-time check after each run uses, not the results) and
+    ``strict`` (True: what the machine reports after a run, normally one
+    ``MachineWarning``, is a ``MachineError``).
     """
     unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
     if unknown:
@@ -68,6 +75,12 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
         st.threads = check_threads(extra_params.get("threads"))
     except EmulatorError as e:
         raise NeurochipError(f"setup(): {e}") from None
+    tsf = extra_params.get("time_scale_factor")
+    if tsf is not None and (isinstance(tsf, bool) or not isinstance(tsf, (int, float)) or tsf < 1):
+        raise NeurochipError(f"setup(time_scale_factor={tsf!r}): use a number >= 1 (how many "
+                             f"times slower than real time the hardware runs), or None")
+    st.time_scale_factor = default_time_scale_factor(st.dt) if tsf is None else tsf
+    st.strict = bool(extra_params.get("strict", False))
     st.neurons_per_core = {}
     st.clear()
     st.machine_spec()  # validate the machine argument now

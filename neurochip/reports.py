@@ -45,7 +45,8 @@ def provenance() -> dict:
         for k, v in res.provenance().items():
             totals[k] = max(totals.get(k, 0), v) if k == "max_cycles_per_tick" else totals.get(k, 0) + v
     clock = st.mapping.program.clock_hz if st.mapping is not None else CLOCK_HZ
-    totals["cycle_budget_per_tick"] = cycle_budget(st.dt, clock)
+    totals["cycle_budget_per_tick"] = cycle_budget(st.dt, clock)  # real time
+    totals["time_scale_factor"] = st.time_scale_factor  # the budget the post-run check uses
     if st.emulation is not None:  # how the host ran it (the results do not depend on it)
         totals["threads"] = st.emulation.threads_now
         totals["stretch_ticks"] = st.emulation.stretch

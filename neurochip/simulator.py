@@ -19,6 +19,7 @@ from neurochip.mapping.machine import spinn3, spinn5, torus
 from neurochip.mapping.pipeline import map_network
 
 from .errors import NeurochipError
+from .machine_report import speak
 
 name = "neurochip"
 
@@ -45,6 +46,8 @@ class State(common.control.BaseState):
         self.placer = "sequential"
         self.seed = 0
         self.threads = None
+        self.time_scale_factor = 10
+        self.strict = False
         self.neurons_per_core = {}
         self.segment_counter = -1
         self.clear()
@@ -97,6 +100,7 @@ class State(common.control.BaseState):
             self.timings.update(self.emulation.timings)
             self.results.append((self.mapping, result))
             self.t_ticks = self.emulation.t
+            speak(result, self.mapping, self)
 
     def build_graph(self) -> NetworkGraph:
         pops = tuple(p._spec(i) for i, p in enumerate(self.populations))
