@@ -10,6 +10,8 @@ thread count; see :mod:`neurochip.emulator.free_cores`); the result does not dep
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 
 import numba
@@ -53,6 +55,7 @@ def load(program: MachineProgram, check_routes: bool = True, threads: int | None
 
 
 FREE_CORES = FreeCores()  # looks at the machine from import on
+NOTICE_AFTER = 1.5  # s of waiting for the kernels before saying that they are compiling
 
 
 def check_threads(threads) -> int | None:
@@ -141,7 +144,17 @@ class Emulation:
         self.scratch = np.empty((4, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = False
+        # called (from another thread) when the first run waits on numba for longer than
+        # NOTICE_AFTER seconds; None: say nothing
+        self.compile_notice = self._say_compiling
         self.reset()
+
+    def _say_compiling(self):
+        sys.stderr.write(
+            f"neurochip: compiling the emulator's kernels for {self.program.arithmetic} arithmetic "
+            f"(once per version of the emulator and arithmetic, a minute or two; they are kept in "
+            f"{numba.config.CACHE_DIR} for later runs)\n")
+        sys.stderr.flush()
 
     def _check_routes(self):
         """Every key of each sending core must reach exactly the core's intended
@@ -290,8 +303,10 @@ class Emulation:
             for row in range(lo, lo + int(n[b]) * stride, stride):
                 carry(self.syn, self.syn_wf, other.syn, other.syn_wf, row)
 
-    def run(self, n_ticks: int) -> RunResult:
-        """Run ``n_ticks`` ticks, in chunks no longer than the recording buffers."""
+    def run(self, n_ticks: int, progress=None, chunk_ticks: int | None = None) -> RunResult:
+        """Run ``n_ticks`` ticks, in chunks no longer than the recording buffers (nor than
+        ``chunk_ticks``); ``progress(ticks)`` is called after each chunk with the ticks it
+        ran. The results do not depend on the chunks."""
         if n_ticks < 0:
             raise EmulatorError(f"run: n_ticks={n_ticks} must be >= 0")
         most = numba.config.NUMBA_NUM_THREADS
@@ -307,12 +322,23 @@ class Emulation:
         t0 = self._t
         if not self._warm:  # a zero-tick call: numba compiles or loads its cache, timed apart
             tj = time.perf_counter()
-            self._kernel(t0, t0, budget, self._record(0, n_words, n_src), packets, counters)
+            # loading the cache takes a fraction of a second: a longer wait is a compilation
+            notice = threading.Timer(NOTICE_AFTER, self.compile_notice) if self.compile_notice else None
+            if notice is not None:
+                notice.daemon = True
+                notice.start()
+            try:
+                self._kernel(t0, t0, budget, self._record(0, n_words, n_src), packets, counters)
+            finally:
+                if notice is not None:
+                    notice.cancel()
             self.timings["jit"] = time.perf_counter() - tj
             self._warm = True
+        most_ticks = int(p.recording.max_ticks) if chunk_ticks is None else min(
+            int(p.recording.max_ticks), max(1, int(chunk_ticks)))
         done = 0
         while done < n_ticks:
-            chunk = min(n_ticks - done, int(p.recording.max_ticks))
+            chunk = min(n_ticks - done, most_ticks)
             rec = self._record(chunk, n_words, n_src)
             spike_rec, state_rec, src_rec, n_extra = rec.spikes, rec.state, rec.sources, rec.n_extra
             a = self._t
@@ -333,6 +359,8 @@ class Emulation:
             sources.append(src_rec)
             self._t += chunk
             done += chunk
+            if progress is not None:
+                progress(chunk)
         # exact link/router counts: packets per key x usage per key
         counts = np.zeros(n_chips * EV_PER_CHIP, np.int64)
         senders = np.flatnonzero(packets)

@@ -21,7 +21,7 @@ __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
            "num_processes", "rank", "set_number_of_neurons_per_core"]
 
 _OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "threads", "strict",
-        "time_scale_factor")
+        "time_scale_factor", "progress")
 # accepted for compatibility with other backends; they do not change the emulation
 _IGNORED = ("t_flush", "spike_precision", "verbosity", "recording_precision",
             "rank", "num_processes", "n_chips_required", "n_boards_required",
@@ -43,7 +43,9 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     longer than the model's; default ``max(1, ceil(1 ms / timestep))``; it sets the
     cycle budget the real-time check after each run uses, not the results) and
     ``strict`` (True: what the machine reports after a run, normally one
-    ``MachineWarning``, is a ``MachineError``).
+    ``MachineWarning``, is a ``MachineError``) and ``progress`` (None: a progress bar on
+    runs longer than 2 s when on a terminal; True: always; False: no bar and no notice
+    when the kernels compile).
     """
     unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
     if unknown:
@@ -81,6 +83,10 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
                              f"times slower than real time the hardware runs), or None")
     st.time_scale_factor = default_time_scale_factor(st.dt) if tsf is None else tsf
     st.strict = bool(extra_params.get("strict", False))
+    st.progress = extra_params.get("progress")
+    if st.progress not in (None, True, False):
+        raise NeurochipError(f"setup(progress={st.progress!r}): use True, False or None (a bar "
+                             f"on a terminal)")
     st.neurons_per_core = {}
     st.clear()
     st.machine_spec()  # validate the machine argument now

@@ -20,6 +20,7 @@ from neurochip.mapping.pipeline import map_network
 
 from .errors import NeurochipError
 from .machine_report import speak
+from .progress import RunProgress
 
 name = "neurochip"
 
@@ -48,6 +49,7 @@ class State(common.control.BaseState):
         self.threads = None
         self.time_scale_factor = 10
         self.strict = False
+        self.progress = None
         self.neurons_per_core = {}
         self.segment_counter = -1
         self.clear()
@@ -96,7 +98,13 @@ class State(common.control.BaseState):
         self._prepare()
         self.running = True
         if n_ticks:
-            result = self.emulation.run(n_ticks)
+            bar = RunProgress(self.progress, n_ticks, self.dt, self.t)
+            if self.progress is False:
+                self.emulation.compile_notice = None
+            try:
+                result = self.emulation.run(n_ticks, progress=bar.update, chunk_ticks=bar.chunk_ticks)
+            finally:
+                bar.close()
             self.timings.update(self.emulation.timings)
             self.results.append((self.mapping, result))
             self.t_ticks = self.emulation.t
