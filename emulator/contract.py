@@ -11,7 +11,7 @@ emulator through ``MachineProgram.clock_hz``.
 
 __all__ = ["CLOCK_HZ", "ARITHMETICS", "KIND_SPIKE_ARRAY", "KIND_POISSON", "SOURCE_KINDS",
            "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYNAMICS_KINDS", "TYPE_BITS",
-           "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER", "EV_DEFAULT", "EV_DROP",
+           "MAX_TYPE_BITS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER", "EV_DEFAULT", "EV_DROP",
            "EV_PER_CHIP"]
 
 CLOCK_HZ = 200_000_000  # ARM968 cores of SpiNNaker 1
@@ -26,9 +26,12 @@ SOURCE_KINDS = (KIND_SPIKE_ARRAY, KIND_POISSON)
 DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC = 0, 1
 DYNAMICS_KINDS = (DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC)
 
-# synaptic word: weight:16 | delay:D | type:TYPE_BITS | index:N, with D and N per core
-# and D + TYPE_BITS + N <= 16 (the low half-word addresses the ring buffer)
+# synaptic word: weight:16 | delay:D | type:T | index:N, with D, T and N per core and
+# D + T + N <= 16 (the low half-word addresses the ring buffer); T holds the receptor
+# (synapse type) number: TYPE_BITS for the two receptors (excitatory, inhibitory) of the
+# standard cells, up to MAX_TYPE_BITS (8 receptors)
 TYPE_BITS = 1
+MAX_TYPE_BITS = 3
 RING_ADDRESS_BITS = 16
 MAX_IDX_BITS = RING_ADDRESS_BITS - TYPE_BITS - 1
 

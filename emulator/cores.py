@@ -11,7 +11,7 @@ sends ``m`` spikes (packets) in one tick.
 
 import numba
 
-from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
+from .contract import KIND_POISSON, KIND_SPIKE_ARRAY
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
 from .models import INPUT_LEAD
@@ -100,14 +100,15 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
     nb = rings.idx_bits[c]
     dmask = (1 << rings.delay_bits[c]) - 1
     # the slot of arrival time t*dt (t+1 for models whose input acts at once)
-    slot = rings.lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << (TYPE_BITS + nb))
-    nxt = rings.lo[c] + (((t + 1) & dmask) << (TYPE_BITS + nb))
+    tb = rings.type_bits[c] + nb  # a tick's slot: a receptor's 2**nb entries after another's
+    slot = rings.lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << tb)
+    nxt = rings.lo[c] + (((t + 1) & dmask) << tb)
     inh = 1 << nb
     direct = di.lo[c + 1] > di.lo[c]  # delegated Poisson sources (emulator.direct)
     if direct:
         # slot t+1 is complete in both rings now (the delegated sources of tick t
         # write t+2 on, packets of this stretch after its end): one ring from here on
-        counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + 2 * inh)
+        counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
     sh_e = rings.shift[c, 0]
     sh_i = rings.shift[c, 1]
     sat = 0
@@ -125,7 +126,7 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
     counters[c, C_REAL_SAT] += sat
     ev = 0
     if direct:
-        ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], TYPE_BITS + nb, dmask, inh, di)
+        ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di)
         counters[c, C_SYN_EVENTS] += ev
         counters[c, C_RING_SAT] += rsat
     out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev

@@ -17,7 +17,6 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from .contract import TYPE_BITS
 from .cores import (
     C_FAILED_MPT,
     C_PKTS_RX,
@@ -212,7 +211,7 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, out):
         if row_of[p] >= 0:
             prefetch(syn, row_of[p])
     nb = rings.idx_bits[dc]
-    tb = TYPE_BITS + nb
+    tb = rings.type_bits[dc] + nb
     rmask = (np.int64(1) << (rings.delay_bits[dc] + tb)) - 1
     base = rings.lo[dc]
     sat = 0

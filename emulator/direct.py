@@ -89,7 +89,7 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di):
     """Core ``c``, tick ``t``: run each delegated source's tick ``t`` (``di``, a
     :class:`neurochip.emulator.views.DirectView`) and add what it sends into slot
     ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot is
-    ``1 << tb`` entries, ``dmask`` wraps slots, inhibitory is ``inh`` further; ``lo_n`` is
+    ``1 << tb`` entries, ``dmask`` wraps slots, receptor r is ``r * inh`` further; ``lo_n`` is
     the core's first neuron). Returns (spikes sent, ring saturations)."""
     events = 0
     sat = 0

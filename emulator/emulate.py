@@ -122,7 +122,8 @@ class Emulation:
         self.state_neuron, self.state_column = np.nonzero(p.recording.state)
         self.rec_lo = np.searchsorted(self.state_neuron, cores.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
-        d_min = shortest_delay(self._synapse_view(syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits)
+        d_min = shortest_delay(self._synapse_view(syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
+                               syn.type_bits)
         self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
         if stretch is not None:
             if not 1 <= stretch <= self.stretch:
@@ -189,7 +190,8 @@ class Emulation:
         return (
             CoreView(cores.kind, cores.neuron_lo, cores.sends, self.key_of, cores.params,
                      self.state, self.input_col),
-            RingView(self.ring, self.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.shift),
+            RingView(self.ring, self.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.type_bits,
+                     sy.shift),
             self._synapse_view(self.syn, self.syn_wf),
             SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, src.cdf_lo, src.cdf,
                        self.guide, self.guide_lo, src.start, src.end, src.refrac, src.every,

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .contract import DYNAMICS_KINDS, MAX_IDX_BITS, RING_ADDRESS_BITS, SOURCE_KINDS, TYPE_BITS
+from .contract import (
+    DYNAMICS_KINDS,
+    MAX_IDX_BITS,
+    MAX_TYPE_BITS,
+    RING_ADDRESS_BITS,
+    SOURCE_KINDS,
+    TYPE_BITS,
+)
 from .errors import ProgramError
 from .models import BY_KIND
 from .poisson import COUNT_ONE
@@ -155,9 +162,11 @@ class Cores:
 class Synapses:
     """Ring buffers, master population tables and synaptic rows of every core.
 
-    Rings (per core): ring_lo (C+1,) int64; idx_bits, delay_bits (C,) int32; shift (C, 2)
-    int32, the weight shift per synapse type. A core's ring has ``2 ** (delay_bits +
-    TYPE_BITS + idx_bits)`` entries and holds delays up to ``2 ** delay_bits - 1`` ticks.
+    Rings (per core): ring_lo (C+1,) int64; idx_bits, delay_bits, type_bits (C,) int32
+    (type_bits default TYPE_BITS: two receptors); shift (C, R) int32, the weight shift per
+    receptor (synapse type). A core's ring has ``2 ** (delay_bits + type_bits + idx_bits)``
+    entries, a slot per receptor and neuron for each tick, and holds delays up to
+    ``2 ** delay_bits - 1`` ticks.
 
     Master population tables: mpt_lo (C+1,) int64; per entry mpt_key, mpt_mask uint32
     (sorted by key within a core), mpt_n int32 (the source's neurons), mpt_row_lo int64,
@@ -195,9 +204,12 @@ class Synapses:
     tm_lut: np.ndarray | None = None
     tm_tau: np.ndarray | None = None
     seed: int = 0
+    type_bits: np.ndarray | None = None
 
     def __post_init__(self):
         e = len(self.mpt_key)
+        if self.type_bits is None:
+            object.__setattr__(self, "type_bits", np.full(len(self.idx_bits), TYPE_BITS, np.int32))
         defaults = {"row_ptr": np.zeros(0, np.int64), "mpt_dyn_lo": np.zeros(e + 1, np.int64),
                     "dyn_kind": np.zeros(0, np.int32), "dyn_row_lo": np.zeros(0, np.int64),
                     "dyn_stride": np.zeros(0, np.int32),
@@ -209,23 +221,27 @@ class Synapses:
         s = "Synapses"
         require(s, "idx_bits", self.idx_bits, np.int32, (c,))
         require(s, "delay_bits", self.delay_bits, np.int32, (c,))
-        require(s, "shift", self.shift, np.int32, (c, 2))
+        require(s, "type_bits", self.type_bits, np.int32, (c,))
+        require(s, "shift", self.shift, np.int32, (c, None))
         require(s, "ring_lo", self.ring_lo, np.int64, (c + 1,))
         _in_range(s, "idx_bits", self.idx_bits, 0, MAX_IDX_BITS + 1)
+        _in_range(s, "type_bits", self.type_bits, 1, MAX_TYPE_BITS + 1)
         _in_range(s, "shift", self.shift.ravel(), 0, 16)
-        if np.any(self.delay_bits < 1) or np.any(self.delay_bits + TYPE_BITS + self.idx_bits
-                                                 > RING_ADDRESS_BITS):
-            c0 = int(np.argmax((self.delay_bits < 1)
-                               | (self.delay_bits + TYPE_BITS + self.idx_bits > RING_ADDRESS_BITS)))
+        if not 2 <= self.shift.shape[1] <= 1 << MAX_TYPE_BITS:
+            raise ProgramError(f"Synapses.shift has {self.shift.shape[1]} columns: one per receptor, "
+                               f"2 to {1 << MAX_TYPE_BITS}")
+        bits = self.delay_bits + self.type_bits + self.idx_bits
+        if np.any(self.delay_bits < 1) or np.any(bits > RING_ADDRESS_BITS):
+            c0 = int(np.argmax((self.delay_bits < 1) | (bits > RING_ADDRESS_BITS)))
             raise ProgramError(f"Synapses.delay_bits of core {c0} is {self.delay_bits[c0]}: it "
-                               f"must be >= 1 and, with TYPE_BITS={TYPE_BITS} and idx_bits="
+                               f"must be >= 1 and, with type_bits={self.type_bits[c0]} and idx_bits="
                                f"{self.idx_bits[c0]}, at most {RING_ADDRESS_BITS} bits in all")
         sizes = np.diff(self.ring_lo)
-        want = 1 << (self.delay_bits.astype(np.int64) + TYPE_BITS + self.idx_bits)
+        want = 1 << bits.astype(np.int64)
         if self.ring_lo[0] != 0 or np.any((sizes != 0) & (sizes != want)):
             c0 = int(np.argmax((sizes != 0) & (sizes != want)))
             raise ProgramError(f"Synapses.ring_lo gives core {c0} a ring of {sizes[c0]} entries; "
-                               f"a core's ring has 0 or 2**(delay_bits + TYPE_BITS + idx_bits) "
+                               f"a core's ring has 0 or 2**(delay_bits + type_bits + idx_bits) "
                                f"= {want[c0]}")
         for name, dtype in (("mpt_key", np.uint32), ("mpt_mask", np.uint32), ("mpt_n", np.int32),
                             ("mpt_row_lo", np.int64), ("mpt_stride", np.int32)):

@@ -6,7 +6,6 @@ any program, mapped or written by hand."""
 import numba
 import numpy as np
 
-from .contract import TYPE_BITS
 from .synapse_dynamics import HEADER, WORDS
 
 __all__ = ["shortest_delay"]
@@ -15,13 +14,13 @@ NO_SYNAPSES = 1 << 30
 
 
 @numba.njit(cache=True)
-def shortest_delay(sv, idx_bits, delay_bits):
+def shortest_delay(sv, idx_bits, delay_bits, type_bits):
     """The smallest delay (ticks) of any synapse in any row of ``sv`` (a SynapseView);
     ``NO_SYNAPSES`` if none."""
     best = NO_SYNAPSES
     syn = sv.syn
     for dc in range(len(sv.mpt_lo) - 1):
-        tb = TYPE_BITS + idx_bits[dc]
+        tb = type_bits[dc] + idx_bits[dc]
         dmask = (np.int64(1) << delay_bits[dc]) - 1
         for e in range(sv.mpt_lo[dc], sv.mpt_lo[dc + 1]):
             n = sv.mpt_n[e]

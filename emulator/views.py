@@ -17,7 +17,7 @@ __all__ = ["CoreView", "RingView", "SynapseView", "SourceView", "DirectView", "E
 CoreView = namedtuple("CoreView", "kind neuron_lo sends key_of params state input_col")
 
 # each neuron core's ring buffers (and the delegated sources' second ring) and layout
-RingView = namedtuple("RingView", "ring dring lo idx_bits delay_bits shift")
+RingView = namedtuple("RingView", "ring dring lo idx_bits delay_bits type_bits shift")
 
 # master population tables, static rows and rows with dynamics (see groups.Synapses)
 SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_lo mpt_stride "

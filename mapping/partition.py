@@ -18,6 +18,7 @@ from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 
 __all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "max_delay_of", "bits_for",
+           "type_bits_of",
            "max_delay_ticks", "neuron_dtcm_bytes"]
 
 DEFAULT_MAX_PER_CORE = {"SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024,
@@ -55,6 +56,12 @@ def max_delay_of(prj, dt: float) -> int:
     return int(np.rint(np.float64(np.max(prj.delay)) / dt))
 
 
+def type_bits_of(model: str) -> int:
+    """Bits of the receptor number in ``model``'s synaptic words (1 for two receptors)."""
+    receptors = len(getattr(models.BY_NAME[model], "RECEPTORS", ("excitatory", "inhibitory")))
+    return max(TYPE_BITS, bits_for(receptors))
+
+
 def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -> int:
     """DTCM of a core holding ``n`` neurons of ``model`` (parameters and state as words,
     the injected current, u16 ring buffers, master population table)."""
@@ -66,7 +73,8 @@ def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -
 
 
 def _dtcm_bytes(n: int, delay_bits: int, n_sources: int, model: str = "IF_curr_exp") -> int:
-    return neuron_dtcm_bytes(model, n, 1 << (delay_bits + TYPE_BITS + bits_for(n)), n_sources)
+    ring = 1 << (delay_bits + type_bits_of(model) + bits_for(n))
+    return neuron_dtcm_bytes(model, n, ring, n_sources)
 
 
 def max_delay_ticks(dtcm_bytes: int, n_sources: int = 0) -> int:
@@ -125,15 +133,16 @@ def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = 
         n = min(pop.max_per_core or limits[pop.model], pop.size)
         if pop.model in models.BY_NAME:
             d_bits = max(int(max_delay[i]), 1).bit_length()
-            while n > 1 and (d_bits + TYPE_BITS + bits_for(n) > RING_ADDRESS_BITS
+            t_bits = type_bits_of(pop.model)
+            while n > 1 and (d_bits + t_bits + bits_for(n) > RING_ADDRESS_BITS
                              or _dtcm_bytes(n, d_bits, n_src_slices, pop.model) > dtcm_bytes):
                 n = 1 << (bits_for(n) - 1)
-            if (d_bits + TYPE_BITS + bits_for(n) > RING_ADDRESS_BITS
+            if (d_bits + t_bits + bits_for(n) > RING_ADDRESS_BITS
                     or _dtcm_bytes(n, d_bits, n_src_slices, pop.model) > dtcm_bytes):
                 raise ResourceError(
                     f"population {pop.label!r}: even one neuron per core does not fit: a delay "
                     f"of {max_delay[i]} ticks needs a ring buffer of "
-                    f"{2 ** (d_bits + TYPE_BITS)} slots and the DTCM of {dtcm_bytes} bytes; "
+                    f"{2 ** (d_bits + t_bits)} slots and the DTCM of {dtcm_bytes} bytes; "
                     f"use shorter delays or a larger timestep")
         slices.extend(Slice(i, lo, min(lo + n, pop.size)) for lo in range(0, pop.size, n))
     return slices

@@ -33,7 +33,7 @@ from .neurons import (
     poisson_arrays,
     spike_array_events,
 )
-from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition
+from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition, type_bits_of
 from .place import PLACERS
 from .route import route
 from .synapses import layout_synapses, weight_shifts
@@ -108,6 +108,8 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     n = len(slices)
     models = [graph.populations[s.pop].model for s in slices]
     idx_bits = np.array([bits_for(s.n) for s in slices], np.int32)
+    type_bits = np.array([type_bits_of(m) if m in neuron_models.BY_NAME else TYPE_BITS
+                          for m in models], np.int32)
     max_delay = np.ones(len(graph.populations), np.int64)
     for prj in graph.projections:
         if len(prj.delay):
@@ -117,7 +119,8 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
                for i, pop in enumerate(graph.populations) if pop.model in POISSON_MODELS}
     shifts = weight_shifts(graph, count_factors(graph, sources))
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
-                             with_floats=arithmetic != "fixed", skip_pre=delegated)
+                             with_floats=arithmetic != "fixed", skip_pre=delegated,
+                             type_bits=type_bits)
     if layout.quantised_to_zero:
         warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
              f"format and will have no effect: a population's ring step is set by the largest "
@@ -172,7 +175,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
 
     t3 = time.perf_counter()
     program = _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
-                      idx_bits, delay_bits, shifts, layout, tables_after, dest_lists,
+                      (idx_bits, delay_bits, type_bits), shifts, layout, tables_after, dest_lists,
                       arithmetic, sources, warn)
     times["encode"] = time.perf_counter() - t3
     pop_lo = np.full(len(graph.populations), -1, np.int64)  # -1: no neurons of its own
@@ -201,8 +204,8 @@ def _ranges(sizes):
 
 
 def _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
-            idx_bits, delay_bits, shifts, layout, tables, dest_lists, arithmetic, sources,
-            warn):
+            ring_bits, shifts, layout, tables, dest_lists, arithmetic, sources, warn):
+    idx_bits, delay_bits, type_bits = ring_bits
     fixed_point = arithmetic == "fixed"
     n = len(slices)
     sizes = np.array([s.n for s in slices], np.int64)
@@ -253,7 +256,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
                 col = neuron_models.BY_NAME[pop.model].RECORD[var][0]
                 rec_state[a:b, col] |= mask[s.lo:s.hi]
     is_neuron = np.array([m in neuron_models.BY_NAME for m in models])
-    ring_size = np.where(is_neuron, 1 << (delay_bits.astype(np.int64) + TYPE_BITS + idx_bits), 0)
+    ring_size = np.where(is_neuron, 1 << (delay_bits.astype(np.int64) + type_bits + idx_bits), 0)
     # master population tables: groups of each core, sorted by source key
     order = np.lexsort((key_base[layout.g_src], layout.g_core))
     g_core = layout.g_core[order]
@@ -288,7 +291,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             params=params, state0=state0),
         synapses=Synapses(
             ring_lo=np.r_[0, np.cumsum(ring_size)].astype(np.int64), idx_bits=idx_bits,
-            delay_bits=delay_bits, shift=shifts[[s.pop for s in slices]].astype(np.int32).reshape(n, 2),
+            delay_bits=delay_bits, type_bits=type_bits,
+            shift=shifts[[s.pop for s in slices]].astype(np.int32).reshape(n, shifts.shape[1]),
             mpt_lo=mpt_lo, mpt_key=key_base[src].astype(np.uint32),
             mpt_mask=key_mask[src].astype(np.uint32), mpt_n=layout.g_rows[order].astype(np.int32),
             mpt_row_lo=layout.g_lo[order].astype(np.int64),

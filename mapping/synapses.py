@@ -216,8 +216,9 @@ def _check_signs(graph, prj):
 
 
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
-                    skip_pre: frozenset = frozenset()) -> SynapseLayout:
-    """Build every synaptic row. ``idx_bits``/``delay_bits`` are per slice (core); the
+                    skip_pre: frozenset = frozenset(), type_bits=None) -> SynapseLayout:
+    """Build every synaptic row. ``idx_bits``/``delay_bits``/``type_bits`` (default
+    TYPE_BITS, two receptors) are per slice (core); the
     delays have been checked by :func:`neurochip.mapping.partition.partition`, which also
     chose ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
     also the float twins of the words (float arithmetic). Projections from the
@@ -231,6 +232,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
             pop_width[s.pop] = s.n
     ctx = EncodeContext(dt=graph.dt)
     zeros = [0]
+    t_bits = (np.full(len(slices), TYPE_BITS, np.int64) if type_bits is None
+              else np.asarray(type_bits, np.int64))
 
     def place(prj, lo, hi):
         pre, post = prj.pre_idx[lo:hi], prj.post_idx[lo:hi]
@@ -247,7 +250,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         w_ring, q, z = quantise_weights(graph, prj, w, shifts)
         zeros[0] += z
         nb = idx_bits[tc].astype(np.int64)
-        word = (q << 16) | (d << (TYPE_BITS + nb)) | (t << nb) | pl
+        word = (q << 16) | (d << (t_bits[tc] + nb)) | (t << nb) | pl
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
     jobs = {name: [] for name in ENCODERS}

@@ -26,9 +26,10 @@ DELAY = 2  # ticks
 SPIKES = (10, 20, 30)  # ticks of the spike times
 
 
-def hand_program(**changes) -> MachineProgram:
+def hand_program(type_bits=TYPE_BITS, **changes) -> MachineProgram:
     """One chip, two cores: a spike array (processor 1) with one neuron, one synapse of
-    0.5 nA and 2 ticks onto an IF_curr_exp neuron (processor 2), in float arithmetic."""
+    0.5 nA and 2 ticks onto an IF_curr_exp neuron (processor 2), in float arithmetic;
+    ``type_bits``: the receptor field of the neuron core's synaptic words."""
     model = BY_NAME["IF_curr_exp"]
     consts, state = CONSTANTS["IF_curr_exp"]({k: np.full(1, v) for k, v in LIF.items()},
                                              {"v": np.full(1, -65.0)}, DT)
@@ -36,7 +37,7 @@ def hand_program(**changes) -> MachineProgram:
     params[1] = [consts[name][0] for name, _ in model.PARAMS]
     state0 = np.zeros((2, len(model.STATE)))
     state0[1] = [np.asarray(state[name]).ravel()[0] for name, _ in model.STATE]
-    word = (round(W * 2 ** 15) << 16) | (DELAY << TYPE_BITS)  # type 0, neuron 0
+    word = (round(W * 2 ** 15) << 16) | (DELAY << type_bits)  # type 0, neuron 0
     delay_bits = 3
     rec_state = np.zeros((2, len(model.STATE)), bool)
     rec_state[1, [model.RECORD["v"][0], model.RECORD["isyn_exc"][0]]] = True
@@ -50,7 +51,8 @@ def hand_program(**changes) -> MachineProgram:
                     key=np.array([0x000, 0x100], np.uint32),
                     mask=np.full(2, 0xFFFFFF00, np.uint32), sends=np.array([True, False]),
                     neuron_lo=np.array([0, 1, 2]), params=params, state0=state0),
-        synapses=Synapses(ring_lo=np.array([0, 0, 1 << (delay_bits + TYPE_BITS)]),
+        synapses=Synapses(ring_lo=np.array([0, 0, 1 << (delay_bits + type_bits)]),
+                          type_bits=np.array([TYPE_BITS, type_bits], np.int32),
                           idx_bits=np.zeros(2, np.int32), delay_bits=np.full(2, delay_bits, np.int32),
                           shift=np.zeros((2, 2), np.int32), mpt_lo=np.array([0, 0, 1]),
                           mpt_key=np.array([0x000], np.uint32),
@@ -88,6 +90,19 @@ def test_a_program_written_by_hand_runs():
     h = 5 * DT  # five ticks after the first arrival: the PSP of one exponential current
     psp = W * tau_m * tau_s / (cm * (tau_s - tau_m)) * (math.exp(-h / tau_s) - math.exp(-h / tau_m))
     assert v[SPIKES[0] + DELAY - 1 + 5] == pytest.approx(-65.0 + psp, rel=1e-12)
+
+
+def test_a_core_may_have_more_receptor_slots():
+    """Four receptor slots per neuron and tick (two used) run as two do: the ring and the
+    synaptic word take the core's own type bits."""
+    two = load(hand_program()).run(60)
+    four_program = hand_program(type_bits=2)
+    assert np.diff(four_program.synapses.ring_lo)[1] == 32  # 8 ticks x 4 receptors x 1 neuron
+    four = load(four_program).run(60)
+    assert np.array_equal(two.state_samples, four.state_samples)
+    assert np.array_equal(two.counters, four.counters)
+    with pytest.raises(ProgramError, match=r"type_bits holds 4, outside 1..3"):
+        hand_program(type_bits=4)
 
 
 @pytest.mark.parametrize("group,fields,message", [
