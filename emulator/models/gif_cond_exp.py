@@ -102,8 +102,8 @@ def _signed(w):
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    ge, sat_e = sh.receive(s, S_GE, in_e)
-    gi, sat_i = sh.receive(s, S_GI, in_i)
+    ge, sat_e = sh.receive(s[S_GE], in_e)
+    gi, sat_i = sh.receive(s[S_GI], in_i)
     if sat_e or sat_i:
         sat += 1
     e1, e2, e3 = s[S_E1], s[S_E2], s[S_E3]

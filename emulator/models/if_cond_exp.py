@@ -27,7 +27,7 @@ here), static threshold.
 
 import numba
 
-from ..fixed import sat_real
+from ..fixed import decay, mul_real, mul_ufract, sat_real
 from .components import columns, host_steps, index
 from .components import input_type as inp
 from .components import membrane as mem
@@ -60,24 +60,45 @@ PYNN_DOC = """
     """
 
 
-# the columns mem.rk4_cond_tick reads
-RK4 = (P_GL, P_EL, P_EE, P_EI, P_K, P_KH, P_K6, P_DEH, P_DIH, P_DES, P_DIS, P_NSUB)
+@numba.njit(cache=True, inline="always")
+def _current(p, v, ge, gi, i_ext):
+    """Membrane current in pA (REAL) at voltage v with conductances ge, gi (nS)."""
+    return sat_real(mul_real(p[P_GL], p[P_EL] - v) + mul_real(ge, p[P_EE] - v)
+                    + mul_real(gi, p[P_EI] - v) + i_ext)
 
 
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    ge, sat_e = sh.receive(s, S_GE, in_e)
-    gi, sat_i = sh.receive(s, S_GI, in_i)
+    ge, sat_e = sh.receive(s[S_GE], in_e)
+    gi, sat_i = sh.receive(s[S_GI], in_i)
     if sat_e or sat_i:
         sat += 1
     # injected current: nA -> pA
     i_ext = sat_real(p[P_IOFF] + i_inj * 1000)
     spiked = False
-    v, ge, gi = mem.rk4_cond_tick(p, RK4, s[S_V], ge, gi, i_ext, s[S_REFRAC] > 0)
-    if not th.count_down(s, S_REFRAC):
-        v, spiked = th.fire(p, s, v, P_VTH, P_VRESET, P_REFRAC, S_REFRAC)
+    v = s[S_V]
+    refractory = s[S_REFRAC] > 0
+    for _ in range(int(p[P_NSUB])):
+        ge_mid = mul_ufract(ge, p[P_DEH])
+        gi_mid = mul_ufract(gi, p[P_DIH])
+        ge_end = decay(ge, p[P_DES])
+        gi_end = decay(gi, p[P_DIS])
+        if not refractory:
+            k1 = _current(p, v, ge, gi, i_ext)
+            k2 = _current(p, sat_real(v + mul_ufract(k1, p[P_KH])), ge_mid, gi_mid, i_ext)
+            k3 = _current(p, sat_real(v + mul_ufract(k2, p[P_KH])), ge_mid, gi_mid, i_ext)
+            k4 = _current(p, sat_real(v + mul_ufract(k3, p[P_K])), ge_end, gi_end, i_ext)
+            v = mem.rk4_v(v, k1, k2, k3, k4, p[P_K6])
+        ge = ge_end
+        gi = gi_end
+    if refractory:
+        s[S_REFRAC] -= 1
+    elif th.reached(v, p[P_VTH]):
+        spiked = True
+        v = p[P_VRESET]
+        s[S_REFRAC] = p[P_REFRAC]
     s[S_V] = v
     s[S_GE] = ge
     s[S_GI] = gi

@@ -82,8 +82,8 @@ def _current(p, v, ge, gi, gs, gr, i_ext):
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    ge, sat_e = sh.receive(s, S_GE, in_e)
-    gi, sat_i = sh.receive(s, S_GI, in_i)
+    ge, sat_e = sh.receive(s[S_GE], in_e)
+    gi, sat_i = sh.receive(s[S_GI], in_i)
     if sat_e or sat_i:
         sat += 1
     i_ext = sat_real(p[P_IOFF] + i_inj * 1000)  # nA -> pA
@@ -114,8 +114,10 @@ def step(p, s, in_e, in_i, i_inj):
         gi = gi_end
         gs = gs_end
         gr = gr_end
-    if not th.count_down(s, S_REFRAC):
-        v, spiked = th.fire(p, s, v, P_VTH, P_VRESET, P_REFRAC, S_REFRAC)
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if not refractory:
+        v, spiked, timer = th.fire(v, p[P_VTH], p[P_VRESET], p[P_REFRAC], timer)
+    s[S_REFRAC] = timer
     if spiked:
         gs, sat_s = ad.jump(gs, p[P_QS])
         gr, sat_r = ad.jump(gr, p[P_QR])

@@ -81,14 +81,15 @@ PYNN_DOC = """
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    ue, sat_e = sh.receive_scaled(s, S_U_E, in_e, SYN_SCALE)
-    ui, sat_i = sh.receive_scaled(s, S_U_I, in_i, SYN_SCALE)
+    ue, sat_e = sh.receive_scaled(s[S_U_E], in_e, SYN_SCALE)
+    ui, sat_i = sh.receive_scaled(s[S_U_I], in_i, SYN_SCALE)
     if sat_e or sat_i:
         sat += 1
     ie = s[S_ISYN_E]
     ii = s[S_ISYN_I]
     spiked = False
-    if not th.count_down(s, S_REFRAC):
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if not refractory:
         k = p[P_UNSCALE]  # back to nA
         ue_31, ie_32 = sh.alpha_terms(ue, ie, k, p[P_P31E], p[P_P32E])
         ui_31, ii_32 = sh.alpha_terms(ui, ii, k, p[P_P31I], p[P_P32I])
@@ -100,10 +101,15 @@ def step(p, s, in_e, in_i, i_inj):
         v = sat_real(raw)
         if v != raw:
             sat += 1
-        v, spiked = th.fire(p, s, v, P_V_THRESH, P_V_RESET, P_REFRAC, S_REFRAC)
+        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
         s[S_V] = v
-    sat_e = sh.alpha_advance(s, S_ISYN_E, S_U_E, ie, ue, p[P_DECAY_E], p[P_P21E])
-    sat_i = sh.alpha_advance(s, S_ISYN_I, S_U_I, ii, ui, p[P_DECAY_I], p[P_P21I])
+    s[S_REFRAC] = timer
+    ie, ue, sat_e = sh.alpha_advance(ie, ue, p[P_DECAY_E], p[P_P21E])
+    ii, ui, sat_i = sh.alpha_advance(ii, ui, p[P_DECAY_I], p[P_P21I])
+    s[S_ISYN_E] = ie
+    s[S_ISYN_I] = ii
+    s[S_U_E] = ue
+    s[S_U_I] = ui
     if sat_e or sat_i:
         sat += 1
     return spiked, sat

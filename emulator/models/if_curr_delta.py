@@ -56,11 +56,14 @@ PYNN_DOC = """
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
-    if th.count_down(s, S_REFRAC):  # refractory: the input is discarded and V held, as by NEST
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if refractory:  # the input is discarded and V held, as by NEST
+        s[S_REFRAC] = timer
         return False, 0
     raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22]) + in_e - in_i
     v = sat_real(raw)
     sat = 1 if v != raw else 0
-    v, spiked = th.fire(p, s, v, P_V_THRESH, P_V_RESET, P_REFRAC, S_REFRAC)
+    v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
     s[S_V] = v
+    s[S_REFRAC] = timer
     return spiked, sat

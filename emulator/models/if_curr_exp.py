@@ -58,20 +58,22 @@ def step(p, s, in_e, in_i, i_inj):
     ``i_inj`` the injected current (nA, REAL). Returns (spiked, saturations).
     """
     sat = 0
-    ie, sat_e = sh.receive(s, S_ISYN_E, in_e)
-    ii, sat_i = sh.receive(s, S_ISYN_I, in_i)
+    ie, sat_e = sh.receive(s[S_ISYN_E], in_e)
+    ii, sat_i = sh.receive(s[S_ISYN_I], in_i)
     if sat_e or sat_i:
         sat += 1
     spiked = False
-    if not th.count_down(s, S_REFRAC):
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if not refractory:
         raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22])
         raw = raw + inp.current_term(ie, p[P_P21E])
         raw = raw - inp.current_term(ii, p[P_P21I])
         v = sat_real(raw)
         if v != raw:
             sat += 1
-        v, spiked = th.fire(p, s, v, P_V_THRESH, P_V_RESET, P_REFRAC, S_REFRAC)
+        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
         s[S_V] = v
+    s[S_REFRAC] = timer
     s[S_ISYN_E] = decay(ie, p[P_DECAY_E])
     s[S_ISYN_I] = decay(ii, p[P_DECAY_I])
     return spiked, sat

@@ -43,17 +43,17 @@ def fused(name):
 
 
 @numba.njit(cache=True, inline="always")
-def receive(s, col, x):
-    """State column ``col`` plus this tick's input ``x``, saturated: (value, saturated)."""
-    raw = s[col] + x
+def receive(old, x):
+    """The state ``old`` plus this tick's input ``x``, saturated: (value, saturated)."""
+    raw = old + x
     v = sat_real(raw)
     return v, v != raw
 
 
 @numba.njit(cache=True, inline="always")
-def receive_scaled(s, col, x, scale):
+def receive_scaled(old, x, scale):
     """As :func:`receive` with the input scaled by ``scale`` (a power of two)."""
-    raw = s[col] + x * scale
+    raw = old + x * scale
     v = sat_real(raw)
     return v, v != raw
 
@@ -66,10 +66,8 @@ def alpha_terms(u, i, k, p31, p32):
 
 
 @numba.njit(cache=True, inline="always")
-def alpha_advance(s, col_i, col_u, i, u, d, p21):
-    """Advance ``(I, u)`` over the tick into columns ``col_i``, ``col_u``; returns whether
-    ``I`` saturated."""
+def alpha_advance(i, u, d, p21):
+    """``(I, u)`` advanced over the tick, and whether ``I`` saturated."""
     raw = decay(i, d) + mul_ufract(u, p21)
-    s[col_i] = sat_real(raw)
-    s[col_u] = decay(u, d)
-    return s[col_i] != raw
+    i = sat_real(raw)
+    return i, decay(u, d), i != raw
