@@ -224,3 +224,21 @@ def test_kiss_next_words_is_kiss():
     for _ in range(100):
         draw, *w = kiss_next_words(*w)
         assert int(draw) == kiss_next_py(st) and [int(x) for x in w] == st
+
+
+def test_adaptive_threshold_jumps_at_a_spike_and_decays_back():
+    """``threshold.adaptive_fire`` (the ADAPTIVE component), in both arithmetics: a spike
+    against ``v_thresh + theta`` resets V, sets the timer and adds the jump to theta,
+    which then decays each tick."""
+    from neurochip.emulator.fixed import REAL_ONE, to_ufract
+    from neurochip.emulator.models.components.threshold import adaptive_fire as nb
+    d = float(np.exp(-0.1 / 10.0))
+    for one, dq in ((1.0, d), (REAL_ONE, int(to_ufract(d)))):  # float, fixed
+        thr, reset, jump = -50 * one, -65 * one, 2 * one
+        v, theta, spiked, timer, sat = nb(-49 * one, 0 * one, thr, reset, 20, 0, jump, dq)
+        assert spiked and v == reset and timer == 20 and not sat
+        assert theta == pytest.approx(2 * one, rel=1e-4)
+        # -49 mV is now below the threshold (-48 mV): no spike, theta decays
+        v, theta2, spiked, timer, _ = nb(-49 * one, theta, thr, reset, 20, 0, jump, dq)
+        assert not spiked and v == -49 * one and timer == 0
+        assert theta2 == pytest.approx(theta * d, rel=1e-4)
