@@ -49,7 +49,7 @@ class PopulationSpec:
     model : str
         A key of ``MODELS``.
     size : int
-    params : dict name -> (size,) float64
+    params : dict name -> (size,) float64, or (size, k) for a PyNN array parameter
     initial : dict name -> (size,) float64
         Initial values of state variables (``v``, ``isyn_exc``, ``isyn_inh``).
     record : dict variable -> (size,) bool
@@ -83,9 +83,10 @@ class PopulationSpec:
             if name not in self.params:
                 raise MappingError(f"{where}: parameter {name!r} is missing")
         for name, value in list(self.params.items()) + list(self.initial.items()):
-            if np.shape(value) != (self.size,):
+            # a PyNN array parameter (e.g. GIF's tau_eta) is (size, k): one row per neuron
+            if np.shape(value)[:1] != (self.size,) or np.ndim(value) > 2:
                 raise MappingError(f"{where}: {name} has shape {np.shape(value)}, "
-                                   f"expected ({self.size},)")
+                                   f"expected ({self.size},) or ({self.size}, k)")
             if not np.all(np.isfinite(value)):
                 raise MappingError(f"{where}: {name} contains a non-finite value")
         for var, mask in self.record.items():

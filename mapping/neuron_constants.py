@@ -1,8 +1,15 @@
-"""Per-model host computations: PyNN parameters -> float64 constants of the core's update.
+"""Host constants of the neuron models: PyNN parameters -> float64 constants of the core.
 
-One function per neuron model, each returning ``(params, state)``: dicts of
-float64 arrays keyed by the model's PARAMS and STATE column names (in the
-core's units). :mod:`neurochip.mapping.neurons` quantises them.
+Per component (see :mod:`neurochip.emulator.models.components`): ``HOST`` maps a
+component's host name to a function ``(p, init, dt, params, state, receptors)`` that
+adds its columns to the dicts ``params`` and ``state`` (float64 arrays in the core's
+units); ``receptors`` are the receptors it serves (``"excitatory"``, ...), whose PyNN
+parameters end in ``_E``/``_I``. A cell's ``HOST`` lists its components' host names
+in order (membrane first: later ones may read what it computed), and
+``CONSTANTS[name](params, init, dt) -> (params, state)`` runs them, for every
+registered cell. :mod:`neurochip.mapping.neurons` quantises the result. Membranes
+that hold a whole fused update have one function for everything
+(:mod:`neurochip.mapping.neuron_constants_nonlinear`).
 """
 
 from __future__ import annotations
@@ -11,9 +18,12 @@ import math
 
 import numpy as np
 
+from neurochip.emulator.models import NEURON_MODELS
+from neurochip.emulator.models.components import RECEPTOR_SUFFIX
 from neurochip.emulator.models.if_cond_alpha import SYN_SCALE as COND_ALPHA_SCALE
 from neurochip.emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
 
+from . import neuron_constants_extra
 from .errors import MappingError
 from .neuron_constants_nonlinear import (
     check_positive,
@@ -23,9 +33,14 @@ from .neuron_constants_nonlinear import (
     izhikevich,
 )
 
-__all__ = ["CONSTANTS", "check_positive"]
+__all__ = ["CONSTANTS", "HOST", "check_positive", "constants_of"]
 
-MAX_SUBSTEP_MS = 0.1  # sub-step length of the nonlinear (RK2) models
+MAX_SUBSTEP_MS = 0.1  # sub-step length of the RK4 conductance membrane
+
+
+def _suffix(rec):
+    """``(r, syn, R)``: a receptor's column and PyNN parameter suffixes."""
+    return RECEPTOR_SUFFIX[rec]
 
 
 def _exp_psc_propagator(tau_m, tau_s, cm, dt):
@@ -38,42 +53,26 @@ def _exp_psc_propagator(tau_m, tau_s, cm, dt):
     return np.where(near, dt / cm * p22, p21)
 
 
-def if_curr_exp(p: dict, init: dict, dt: float) -> tuple:
-    check_positive(p, ("tau_m", "cm", "tau_syn_E", "tau_syn_I", "tau_refrac"),
-                   allow_zero=("tau_refrac",))
+def lif_exact(p, init, dt, params, state, receptors):
+    """``LIF_EXACT``: V_inf, P22 and R of the exact leaky membrane."""
+    check_positive(p, ("tau_m", "cm"))
     tau_m, cm = p["tau_m"], p["cm"]
-    params = {"v_inf": p["v_rest"] + tau_m / cm * p["i_offset"], "p22": np.exp(-dt / tau_m),
-              "p21e": _exp_psc_propagator(tau_m, p["tau_syn_E"], cm, dt),
-              "p21i": _exp_psc_propagator(tau_m, p["tau_syn_I"], cm, dt),
-              "v_thresh": p["v_thresh"], "v_reset": p["v_reset"],
-              "decay_e": np.exp(-dt / p["tau_syn_E"]), "decay_i": np.exp(-dt / p["tau_syn_I"]),
-              "refrac_ticks": np.rint(p["tau_refrac"] / dt), "r_m": tau_m / cm}
-    state = {"v": init["v"], "isyn_exc": init.get("isyn_exc", 0.0 * init["v"]),
-             "isyn_inh": -init.get("isyn_inh", 0.0 * init["v"]), "refrac": 0.0 * init["v"]}
-    return params, state
+    params.update(v_inf=p["v_rest"] + tau_m / cm * p["i_offset"], p22=np.exp(-dt / tau_m),
+                  r_m=tau_m / cm)
+    state["v"] = init["v"]
 
 
-def if_cond_exp(p: dict, init: dict, dt: float) -> tuple:
-    check_positive(p, ("tau_m", "cm", "tau_syn_E", "tau_syn_I", "tau_refrac"),
-                   allow_zero=("tau_refrac",))
-    n_sub = max(1, int(np.ceil(dt / MAX_SUBSTEP_MS - 1e-9)))
-    h = dt / n_sub
-    k = h / (1000.0 * p["cm"])  # mV per pA over one sub-step
-    if np.any(k >= 1.0):
-        raise MappingError(f"cm = {np.min(p['cm']):g} nF is too small for a sub-step of {h:g} ms "
-                           f"(h / (1000 cm) must be < 1); use a larger cm")
-    params = {"e_leak": p["v_rest"], "e_exc": p["e_rev_E"], "e_inh": p["e_rev_I"],
-              "g_leak": 1000.0 * p["cm"] / p["tau_m"], "k_full": k, "k_half": k / 2,
-              "k_sixth": k / 6, "decay_e_half": np.exp(-h / (2 * p["tau_syn_E"])),
-              "decay_i_half": np.exp(-h / (2 * p["tau_syn_I"])),
-              "decay_e_sub": np.exp(-h / p["tau_syn_E"]), "decay_i_sub": np.exp(-h / p["tau_syn_I"]),
-              "i_offset": 1000.0 * p["i_offset"], "v_thresh": p["v_thresh"],
-              "v_reset": p["v_reset"], "refrac_ticks": np.rint(p["tau_refrac"] / dt),
-              "n_sub": np.full(np.shape(p["cm"]), float(n_sub))}
-    state = {"v": init["v"], "gsyn_exc": 1000.0 * init.get("gsyn_exc", 0.0 * init["v"]),
-             "gsyn_inh": 1000.0 * init.get("gsyn_inh", 0.0 * init["v"]),
-             "refrac": 0.0 * init["v"]}
-    return params, state
+def exp_current(p, init, dt, params, state, receptors):
+    """``EXP`` into an exact LIF membrane: the decay and NEST's P21 per receptor."""
+    check_positive(p, tuple(f"tau_syn_{_suffix(r)[2]}" for r in receptors))
+    for rec in receptors:
+        r, syn, big = _suffix(rec)
+        tau = p[f"tau_syn_{big}"]
+        params[f"p21{r}"] = _exp_psc_propagator(p["tau_m"], tau, p["cm"], dt)
+        params[f"decay_{r}"] = np.exp(-dt / tau)
+        # the inhibitory current is held as a positive magnitude
+        sign = -1.0 if rec == "inhibitory" else 1.0
+        state[f"isyn_{syn}"] = sign * init.get(f"isyn_{syn}", 0.0 * init["v"])
 
 
 def _alpha_psc_propagators(tau_m, tau_s, cm, dt):
@@ -103,29 +102,77 @@ def _alpha_rise(s, tau):
     return np.minimum(s / tau * np.exp(1.0 - s / tau), 1.0)
 
 
-def if_curr_alpha(p: dict, init: dict, dt: float) -> tuple:
-    check_positive(p, ("tau_m", "cm", "tau_syn_E", "tau_syn_I", "tau_refrac"),
-                   allow_zero=("tau_refrac",))
-    tau_m, cm = p["tau_m"], p["cm"]
+def alpha_current(p, init, dt, params, state, receptors):
+    """``ALPHA`` into an exact LIF membrane: decay, rise and NEST's P31, P32 per receptor;
+    the synaptic state is held in nA * ALPHA_SCALE."""
+    check_positive(p, tuple(f"tau_syn_{_suffix(r)[2]}" for r in receptors))
     zero = 0.0 * init["v"]
-    params = {"v_inf": p["v_rest"] + tau_m / cm * p["i_offset"], "p22": np.exp(-dt / tau_m),
-              "v_thresh": p["v_thresh"], "v_reset": p["v_reset"],
-              "refrac_ticks": np.rint(p["tau_refrac"] / dt), "r_m": tau_m / cm,
-              "unscale": 1.0 / ALPHA_SCALE}
-    for syn, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
-        p31, p32 = _alpha_psc_propagators(tau_m, tau, cm, dt)
+    params["unscale"] = 1.0 / ALPHA_SCALE
+    for rec in receptors:
+        r, syn, big = _suffix(rec)
+        tau = p[f"tau_syn_{big}"]
+        p31, p32 = _alpha_psc_propagators(p["tau_m"], tau, p["cm"], dt)
         # the drive u is NEST's dI * tau/e, so that an input of weight w adds w to it
-        params.update({f"p31{syn}": p31 * np.e / tau, f"p32{syn}": p32,
-                       f"decay_{syn}": np.exp(-dt / tau), f"p21{syn}": _alpha_rise(dt, tau)})
-    # the synaptic state is held in nA * ALPHA_SCALE (emulator/models/if_curr_alpha.py)
-    state = {"v": init["v"], "isyn_exc": ALPHA_SCALE * init.get("isyn_exc", zero),
-             "isyn_inh": -ALPHA_SCALE * init.get("isyn_inh", zero), "drive_exc": zero,
-             "drive_inh": zero, "refrac": zero}
-    return params, state
+        params.update({f"p31{r}": p31 * np.e / tau, f"p32{r}": p32,
+                       f"decay_{r}": np.exp(-dt / tau), f"p21{r}": _alpha_rise(dt, tau)})
+        sign = -1.0 if rec == "inhibitory" else 1.0
+        state[f"isyn_{syn}"] = sign * ALPHA_SCALE * init.get(f"isyn_{syn}", zero)
+        state[f"drive_{syn}"] = zero
+
+
+def static_threshold(p, init, dt, params, state, receptors):
+    """``STATIC``: threshold, reset and the refractory period in ticks."""
+    check_positive(p, ("tau_refrac",), allow_zero=("tau_refrac",))
+    params.update(v_thresh=p["v_thresh"], v_reset=p["v_reset"],
+                  refrac_ticks=np.rint(p["tau_refrac"] / dt))
+    state["refrac"] = 0.0 * init["v"]
+
+
+def _lif_cond_sub(dt):
+    """``(n_sub, h)`` of the RK4 conductance membrane: sub-steps of at most 0.1 ms."""
+    n_sub = max(1, int(np.ceil(dt / MAX_SUBSTEP_MS - 1e-9)))
+    return n_sub, dt / n_sub
+
+
+def lif_cond(p, init, dt, params, state, receptors):
+    """``LIF_COND_RK4``: leak, sub-step constants (mV per pA) and the offset current (pA)."""
+    check_positive(p, ("tau_m", "cm"))
+    n_sub, h = _lif_cond_sub(dt)
+    k = h / (1000.0 * p["cm"])  # mV per pA over one sub-step
+    if np.any(k >= 1.0):
+        raise MappingError(f"cm = {np.min(p['cm']):g} nF is too small for a sub-step of {h:g} ms "
+                           f"(h / (1000 cm) must be < 1); use a larger cm")
+    params.update(e_leak=p["v_rest"], g_leak=1000.0 * p["cm"] / p["tau_m"], k_full=k,
+                  k_half=k / 2, k_sixth=k / 6, i_offset=1000.0 * p["i_offset"],
+                  n_sub=np.full(np.shape(p["cm"]), float(n_sub)))
+    state["v"] = init["v"]
+
+
+def exp_cond(p, init, dt, params, state, receptors):
+    """``EXP_COND``: decays over half and whole sub-steps; conductances in nS."""
+    check_positive(p, tuple(f"tau_syn_{_suffix(r)[2]}" for r in receptors))
+    _, h = _lif_cond_sub(dt)
+    for rec in receptors:
+        r, syn, big = _suffix(rec)
+        tau = p[f"tau_syn_{big}"]
+        params[f"decay_{r}_half"] = np.exp(-h / (2 * tau))
+        params[f"decay_{r}_sub"] = np.exp(-h / tau)
+        state[f"gsyn_{syn}"] = 1000.0 * init.get(f"gsyn_{syn}", 0.0 * init["v"])
+
+
+def conductance(p, init, dt, params, state, receptors):
+    """``CONDUCTANCE``: the reversal potential per receptor."""
+    for rec in receptors:
+        _, syn, big = _suffix(rec)
+        params[f"e_{syn}"] = p[f"e_rev_{big}"]
 
 
 def if_cond_alpha(p: dict, init: dict, dt: float) -> tuple:
-    params, state = if_cond_exp(p, init, dt)
+    """The fused alpha-conductance LIF: the RK4 membrane's constants plus alpha rises."""
+    params, state = {}, {}
+    recs = ("excitatory", "inhibitory")
+    for f in (lif_cond, exp_cond, conductance, static_threshold):
+        f(p, init, dt, params, state, recs)
     h = dt / params["n_sub"]
     for syn, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
         params[f"rise_{syn}_half"] = _alpha_rise(h / 2, tau)
@@ -138,17 +185,35 @@ def if_cond_alpha(p: dict, init: dict, dt: float) -> tuple:
     return params, state
 
 
-def if_curr_delta(p: dict, init: dict, dt: float) -> tuple:
-    check_positive(p, ("tau_m", "cm", "tau_refrac"), allow_zero=("tau_refrac",))
-    tau_m, cm = p["tau_m"], p["cm"]
-    params = {"v_inf": p["v_rest"] + tau_m / cm * p["i_offset"], "p22": np.exp(-dt / tau_m),
-              "v_thresh": p["v_thresh"], "v_reset": p["v_reset"],
-              "refrac_ticks": np.rint(p["tau_refrac"] / dt), "r_m": tau_m / cm}
-    return params, {"v": init["v"], "refrac": 0.0 * init["v"]}
+def _whole(fn):
+    """A fused membrane's host function ``(p, init, dt) -> (params, state)`` as a component."""
+    def host(p, init, dt, params, state, receptors):
+        more_params, more_state = fn(p, init, dt)
+        params.update(more_params)
+        state.update(more_state)
+    host.__name__ = host.__qualname__ = fn.__name__
+    host.__doc__ = fn.__doc__
+    return host
 
 
-CONSTANTS = {"IF_curr_exp": if_curr_exp, "IF_cond_exp": if_cond_exp,
-             "IF_curr_alpha": if_curr_alpha, "IF_cond_alpha": if_cond_alpha,
-             "IF_curr_delta": if_curr_delta,
-             "Izhikevich": izhikevich, "EIF_cond_exp_isfa_ista": eif_cond_exp_isfa_ista,
-             "EIF_cond_alpha_isfa_ista": eif_cond_alpha_isfa_ista, "HH_cond_exp": hh_cond_exp}
+HOST = {f.__name__: f for f in (lif_exact, exp_current, alpha_current, static_threshold,
+                                 lif_cond, exp_cond, conductance)}
+HOST.update({f.__name__: _whole(f) for f in (if_cond_alpha, izhikevich, eif_cond_exp_isfa_ista,
+                                              eif_cond_alpha_isfa_ista, hh_cond_exp)})
+HOST.update(neuron_constants_extra.HOST)
+
+
+def constants_of(model) -> callable:
+    """``(p, init, dt) -> (params, state)`` of a registered cell, from its ``HOST`` list."""
+    steps = [(HOST[name], receptors) for name, receptors in model.HOST]
+
+    def constants(p: dict, init: dict, dt: float) -> tuple:
+        params, state = {}, {}
+        for f, receptors in steps:
+            f(p, init, dt, params, state, receptors)
+        return params, state
+    constants.__name__ = model.NAME
+    return constants
+
+
+CONSTANTS = {m.NAME: constants_of(m) for m in NEURON_MODELS}

@@ -150,10 +150,14 @@ class Population(_ParameterAccess, common.Population):
             spike_lo = np.r_[0, np.cumsum([len(t) for t in times])].astype(np.int64)
             spike_times = np.concatenate(times) if times else np.zeros(0)
         else:
-            params = {k: np.asarray(v, float) for k, v in self._parameters.items()}
+            params = {k: _as_array(v) for k, v in self._parameters.items()}
         initial = {}
         for name, default in self.celltype.default_initial_values.items():
             initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))
+        if getattr(models.BY_NAME.get(model), "RNG", False):
+            # a stochastic cell seeds each neuron's generator from these (placement-free)
+            initial["rng_seed"] = np.full(self.size, float(simulator.state.seed))
+            initial["rng_population"] = np.full(self.size, float(index))
         record = {v: self._record_mask(v) for v in self.celltype.recordable}
         record = {v: m for v, m in record.items() if m.any()}
         return PopulationSpec(
@@ -171,6 +175,14 @@ def _check_spike_times(pop):
             raise errors.InvalidParameterValueError(
                 f"Population {pop.label!r}: spike_times of neuron {i} are not in increasing "
                 f"order: {times.tolist()[:8]}; sort them")
+
+
+def _as_array(value):
+    """A parameter as float64: (size,), or (size, k) for a PyNN array parameter."""
+    arr = np.asarray(value)
+    if arr.dtype == object:  # ArrayParameter per neuron
+        return np.stack([np.asarray(getattr(x, "value", x), float).ravel() for x in arr])
+    return np.asarray(arr, float)
 
 
 def _per_neuron(value, size):

@@ -1,36 +1,31 @@
-"""Neuron models, one module each.
+"""Neuron models: one cell type per module, built from components.
 
-A model module defines ``NAME`` (the PyNN cell type), ``KIND`` (its number on
-the machine), ``PARAMS``/``STATE`` (column name and fixed-point format),
-``RECORD`` (PyNN variable -> state column and unit factor), ``INPUT`` (the state
-columns ring-buffer input adds to, for recording), ``CONDUCTANCE``,
-``WEIGHT_SCALE`` (ring units per PyNN weight unit), ``PYNN_PARAMS`` (the PyNN
-parameters the host needs), optionally ``INPUT_LEAD`` (1 where input acts in the
-tick that ends at its arrival time, as a voltage jump does; default 0, the tick
-that starts there) and a jitted
-``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``, which
-:mod:`neurochip.emulator.models.dispatch` calls. Host-side constants live in
-:mod:`neurochip.mapping.neuron_constants`, the PyNN class in :mod:`neurochip.standardmodels`.
+A cell module names its components (:mod:`.components`: synaptic shaping per
+receptor -> input type -> membrane -> threshold) and defines ``NAME`` (the PyNN cell
+type), ``PARAMS``/``STATE`` (column name and fixed-point format, the union of its
+components' columns), ``RECORD`` (PyNN variable -> state column and unit factor),
+``INPUT`` (the state columns ring-buffer input adds to, for recording),
+``CONDUCTANCE``, ``WEIGHT_SCALE`` (ring units per PyNN weight unit), ``PYNN_PARAMS``
+(the PyNN parameters the host needs), ``HOST`` (its host-constant components, in
+order, with the receptors each serves), ``PYNN_DOC`` (what the PyNN class adds to
+PyNN's docstring), optionally ``PYNN_UNITS``, ``INPUT_LEAD`` (1 where input acts in
+the tick that ends at its arrival time, as a voltage jump does; default 0, the tick
+that starts there) and ``WEIGHT_UNIT``, and a jitted
+``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``.
+
+:mod:`.registry` lists the cell modules and gives each its ``KIND``;
+:mod:`.dispatch` (generated from the registry) calls the steps. The host constants
+(:mod:`neurochip.mapping.neuron_constants`) and the PyNN classes
+(:mod:`neurochip.standardmodels`) are found from the registry too.
 """
 
 import numpy as np
 
-from . import (
-    eif_cond_alpha_isfa_ista,
-    eif_cond_exp_isfa_ista,
-    hh_cond_exp,
-    if_cond_alpha,
-    if_cond_exp,
-    if_curr_alpha,
-    if_curr_delta,
-    if_curr_exp,
-    izhikevich,
-)
+from . import registry
 
 __all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "input_columns", "INPUT_LEAD"]
 
-NEURON_MODELS = (if_curr_exp, if_cond_exp, if_curr_alpha, if_cond_alpha, if_curr_delta,
-                 izhikevich, eif_cond_exp_isfa_ista, eif_cond_alpha_isfa_ista, hh_cond_exp)
+NEURON_MODELS = registry.load()
 BY_NAME = {m.NAME: m for m in NEURON_MODELS}
 BY_KIND = {m.KIND: m for m in NEURON_MODELS}
 # per kind (a constant tuple, for numba): ring slots ahead of the tick its input is read in

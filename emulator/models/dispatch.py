@@ -1,6 +1,8 @@
 """One neuron update, dispatched on the core's kind (numba has no dynamic dispatch).
 
-Adding a model: import its module here and add one ``elif`` branch.
+GENERATED from the registry (:mod:`.registry`) by
+``python -m neurochip.emulator.models.registry``: do not edit; tests/test_cells.py
+checks that it matches the registry.
 """
 
 import numba
@@ -8,9 +10,11 @@ import numba
 from . import (
     eif_cond_alpha_isfa_ista,
     eif_cond_exp_isfa_ista,
+    gif_cond_exp,
     hh_cond_exp,
     if_cond_alpha,
     if_cond_exp,
+    if_cond_exp_gsfa_grr,
     if_curr_alpha,
     if_curr_delta,
     if_curr_exp,
@@ -23,22 +27,26 @@ __all__ = ["neuron_step"]
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
     """Advance one neuron of model ``kind`` by one tick; returns (spiked, saturations)."""
-    if kind == if_curr_exp.KIND:
+    if kind == 0:  # if_curr_exp
         return if_curr_exp.step(p, s, in_e, in_i, i_inj)
-    elif kind == if_cond_exp.KIND:
+    elif kind == 3:  # if_cond_exp
         return if_cond_exp.step(p, s, in_e, in_i, i_inj)
-    elif kind == if_curr_alpha.KIND:
+    elif kind == 4:  # if_curr_alpha
         return if_curr_alpha.step(p, s, in_e, in_i, i_inj)
-    elif kind == if_cond_alpha.KIND:
+    elif kind == 5:  # if_cond_alpha
         return if_cond_alpha.step(p, s, in_e, in_i, i_inj)
-    elif kind == if_curr_delta.KIND:
+    elif kind == 6:  # if_curr_delta
         return if_curr_delta.step(p, s, in_e, in_i, i_inj)
-    elif kind == izhikevich.KIND:
+    elif kind == 7:  # izhikevich
         return izhikevich.step(p, s, in_e, in_i, i_inj)
-    elif kind == eif_cond_exp_isfa_ista.KIND:
+    elif kind == 8:  # eif_cond_exp_isfa_ista
         return eif_cond_exp_isfa_ista.step(p, s, in_e, in_i, i_inj)
-    elif kind == eif_cond_alpha_isfa_ista.KIND:
+    elif kind == 9:  # eif_cond_alpha_isfa_ista
         return eif_cond_alpha_isfa_ista.step(p, s, in_e, in_i, i_inj)
-    elif kind == hh_cond_exp.KIND:
+    elif kind == 10:  # hh_cond_exp
         return hh_cond_exp.step(p, s, in_e, in_i, i_inj)
+    elif kind == 11:  # if_cond_exp_gsfa_grr
+        return if_cond_exp_gsfa_grr.step(p, s, in_e, in_i, i_inj)
+    elif kind == 12:  # gif_cond_exp
+        return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
     return False, 0

@@ -14,9 +14,13 @@ import numba
 
 from ..fixed import mul_real, mul_ufract, sat_real
 from . import eif_cond_exp_isfa_ista as _exp
+from .components import host_steps
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "EIF_cond_alpha_isfa_ista"
-KIND = 9
 PYNN_PARAMS = _exp.PYNN_PARAMS
 CONDUCTANCE = True
 WEIGHT_SCALE = 1000.0  # uS -> nS
@@ -35,6 +39,17 @@ STATE = _exp.STATE + (("dg_exc", "REAL"), ("dg_inh", "REAL"))
 S_V, S_W, S_GE, S_GI, S_REFRAC, S_DGE, S_DGI = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "w": (S_W, 1e-3), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3)}
 INPUT = (-1, -1)  # the input enters dg, not a recorded column
+
+# the arithmetic does not split (V, the synapses and the reset advance together in
+# the sub-steps): one fused membrane holds every column; the other parts are named
+MEMBRANE = mem.fused("adex", PARAMS, STATE, host="eif_cond_alpha_isfa_ista")
+RECEPTORS = (("excitatory", sh.fused("alpha_cond")), ("inhibitory", sh.fused("alpha_cond")))
+COMPONENTS = (MEMBRANE, inp.fused("conductance"), th.fused("peak_reset_at_crossing"))
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PYNN_DOC = """
+    On the machine (as NEST's aeif_cond_alpha): as EIF_cond_exp_isfa_ista, with alpha
+    conductances advanced exactly over each sub-step.
+    """
 
 
 @numba.njit(cache=True, inline="always")

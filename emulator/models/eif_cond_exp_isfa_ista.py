@@ -47,10 +47,14 @@ Conductances decay with :func:`decay`, which reaches 0.
 import numba
 
 from ..fixed import decay, exp_real, mul_real, mul_ufract, sat_real
+from .components import host_steps
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 from .crossing import crossing
 
 NAME = "EIF_cond_exp_isfa_ista"
-KIND = 8
 PYNN_PARAMS = ("cm", "tau_refrac", "v_spike", "v_reset", "v_rest", "tau_m", "i_offset", "a", "b",
                "delta_T", "tau_w", "v_thresh", "e_rev_E", "tau_syn_E", "e_rev_I", "tau_syn_I")
 CONDUCTANCE = True
@@ -79,6 +83,19 @@ STATE = (("v", "REAL"), ("w", "REAL"), ("gsyn_exc", "REAL"), ("gsyn_inh", "REAL"
 S_V, S_W, S_GE, S_GI, S_REFRAC = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "w": (S_W, 1e-3), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3)}
 INPUT = (S_GE, S_GI)
+
+# the arithmetic does not split (V, the synapses and the reset advance together in
+# the sub-steps): one fused membrane holds every column; the other parts are named
+MEMBRANE = mem.fused("adex", PARAMS, STATE, host="eif_cond_exp_isfa_ista")
+RECEPTORS = (("excitatory", sh.fused("exp_cond")), ("inhibitory", sh.fused("exp_cond")))
+COMPONENTS = (MEMBRANE, inp.fused("conductance"), th.fused("peak_reset_at_crossing"))
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PYNN_DOC = """
+    On the machine (as NEST's aeif_cond_exp): conductances in nS, currents and w in pA,
+    midpoint (RK2) sub-steps of at most 0.05 ms (finer on the upstroke) with exactly
+    decaying conductances, the exponential term from a fixed-point exp; the reset is
+    applied at the crossing within the sub-step.
+    """
 
 
 @numba.njit(cache=True, inline="always")

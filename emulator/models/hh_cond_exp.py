@@ -39,9 +39,13 @@ from numba import types
 from numba.extending import overload
 
 from ..fixed import REAL_ONE, decay, mul_real, mul_ufract, sat_real
+from .components import host_steps
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "HH_cond_exp"
-KIND = 10
 PYNN_PARAMS = ("gbar_Na", "gbar_K", "g_leak", "cm", "v_offset", "e_rev_Na", "e_rev_K",
                "e_rev_leak", "e_rev_E", "e_rev_I", "tau_syn_E", "tau_syn_I", "i_offset")
 CONDUCTANCE = True
@@ -67,6 +71,20 @@ V_RES_BITS = 8  # V's sub-step increments are summed with 8 more fractional bits
 RECORD = {"v": (S_V, 1.0), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3),
           "m": (S_M, 1 / GATE_SCALE), "h": (S_H, 1 / GATE_SCALE), "n": (S_N, 1 / GATE_SCALE)}
 INPUT = (S_GE, S_GI)
+
+# the arithmetic does not split (V, the synapses and the reset advance together in
+# the sub-steps): one fused membrane holds every column; the other parts are named
+MEMBRANE = mem.fused("hh_traub", PARAMS, STATE, host="hh_cond_exp")
+RECEPTORS = (("excitatory", sh.fused("exp_cond")), ("inhibitory", sh.fused("exp_cond")))
+COMPONENTS = (MEMBRANE, inp.fused("conductance"), th.fused("falling_edge"))
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PYNN_DOC = """
+    As pyNN.nest (NEST's hh_cond_exp_traub): a spike is sent at the end of the first
+    timestep over which V fell while at or above v_offset + 30 mV, then none for 2 ms.
+    On the machine: midpoint (RK2) sub-steps of at most 0.01 ms, tabulated rate
+    functions, channel conductances below 256 uS. neurochip also records the gating
+    variables ``m``, ``h`` and ``n``.
+    """
 
 
 # --- the rate functions (NEST's hh_cond_exp_traub), tabulated for fixed point -----

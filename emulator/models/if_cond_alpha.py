@@ -29,9 +29,13 @@ back to nS (``* 1/SYN_SCALE``, exact in u0.32) where the membrane current uses i
 import numba
 
 from ..fixed import decay, mul_real, mul_ufract, sat_real
+from .components import host_steps
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "IF_cond_alpha"
-KIND = 5
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
                "v_reset", "v_thresh", "e_rev_E", "e_rev_I")
 CONDUCTANCE = True
@@ -54,6 +58,17 @@ S_V, S_GE, S_GI, S_UE, S_UI, S_REFRAC = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "gsyn_exc": (S_GE, 1e-3 / SYN_SCALE),
           "gsyn_inh": (S_GI, 1e-3 / SYN_SCALE)}
 INPUT = (-1, -1)  # the input enters the drive u, not a recorded column
+
+# the arithmetic does not split (V, the synapses and the reset advance together in
+# the sub-steps): one fused membrane holds every column; the other parts are named
+MEMBRANE = mem.fused("lif_cond_alpha_rk2", PARAMS, STATE, host="if_cond_alpha")
+RECEPTORS = (("excitatory", sh.fused("alpha_cond")), ("inhibitory", sh.fused("alpha_cond")))
+COMPONENTS = (MEMBRANE, inp.fused("conductance"), th.fused("static"))
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PYNN_DOC = """
+    On the machine: conductances in nS (s16.15), advanced exactly; a weight (uS) is the
+    peak conductance. The voltage is advanced by midpoint (RK2) sub-steps of at most 0.1 ms.
+    """
 
 
 @numba.njit(cache=True, inline="always")

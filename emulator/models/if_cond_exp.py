@@ -18,30 +18,46 @@ more after NEST's (whose iaf_cond_exp integrates with an adaptive RKF45) and
 lowered the VA COBA benchmark's rate; RK4's error is of order (h/tau_eff)**5, and
 the spikes of ``tests/test_nest_timing.py`` fall in NEST's ticks. ``n_sub`` is
 chosen on the host so that each sub-step is at most 0.1 ms.
+
+Components: exponential conductance shaping per receptor (``EXP_COND``: the decays over
+half and whole sub-steps), conductance input, the RK4 conductance membrane
+(``LIF_COND_RK4``; V and the conductances advance together, so the sub-step loop is
+here), static threshold.
 """
 
 import numba
 
 from ..fixed import decay, mul_real, mul_ufract, sat_real
+from .components import columns, host_steps, index
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "IF_cond_exp"
-KIND = 3
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
                "v_reset", "v_thresh", "e_rev_E", "e_rev_I")
 CONDUCTANCE = True
 WEIGHT_SCALE = 1000.0  # uS -> nS
 
-PARAMS = (("e_leak", "REAL"), ("e_exc", "REAL"), ("e_inh", "REAL"), ("g_leak", "REAL"),
-          ("k_full", "UFRACT"), ("k_half", "UFRACT"), ("k_sixth", "UFRACT"), ("decay_e_half", "UFRACT"),
-          ("decay_i_half", "UFRACT"), ("decay_e_sub", "UFRACT"), ("decay_i_sub", "UFRACT"),
-          ("i_offset", "REAL"), ("v_thresh", "REAL"), ("v_reset", "REAL"),
-          ("refrac_ticks", "int"), ("n_sub", "int"))
-STATE = (("v", "REAL"), ("gsyn_exc", "REAL"), ("gsyn_inh", "REAL"), ("refrac", "int"))
+RECEPTORS = (("excitatory", sh.EXP_COND), ("inhibitory", sh.EXP_COND))
+COMPONENTS = (mem.LIF_COND_RK4, inp.CONDUCTANCE, th.STATIC)
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PARAMS = columns(RECEPTORS, COMPONENTS, (
+    "e_leak", "e_exc", "e_inh", "g_leak", "k_full", "k_half", "k_sixth", "decay_e_half",
+    "decay_i_half", "decay_e_sub", "decay_i_sub", "i_offset", "v_thresh", "v_reset",
+    "refrac_ticks", "n_sub"))
+STATE = columns(RECEPTORS, COMPONENTS, ("v", "gsyn_exc", "gsyn_inh", "refrac"), "state")
+_P, _S = index(PARAMS), index(STATE)
 (P_EL, P_EE, P_EI, P_GL, P_K, P_KH, P_K6, P_DEH, P_DIH, P_DES, P_DIS, P_IOFF, P_VTH, P_VRESET,
- P_REFRAC, P_NSUB) = range(len(PARAMS))
-S_V, S_GE, S_GI, S_REFRAC = range(len(STATE))
+ P_REFRAC, P_NSUB) = (_P[n] for n, _ in PARAMS)
+S_V, S_GE, S_GI, S_REFRAC = (_S[n] for n, _ in STATE)
 RECORD = {"v": (S_V, 1.0), "gsyn_exc": (S_GE, 1e-3), "gsyn_inh": (S_GI, 1e-3)}
 INPUT = (S_GE, S_GI)
+PYNN_DOC = """
+    On the machine: conductances in nS (s16.15), the voltage advanced by classical
+    Runge-Kutta (RK4) sub-steps of at most 0.1 ms with exactly decaying conductances.
+    """
 
 
 @numba.njit(cache=True, inline="always")
@@ -55,9 +71,9 @@ def _current(p, v, ge, gi, i_ext):
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    ge = sat_real(s[S_GE] + in_e)
-    gi = sat_real(s[S_GI] + in_i)
-    if ge != s[S_GE] + in_e or gi != s[S_GI] + in_i:
+    ge, sat_e = sh.receive(s[S_GE], in_e)
+    gi, sat_i = sh.receive(s[S_GI], in_i)
+    if sat_e or sat_i:
         sat += 1
     # injected current: nA -> pA
     i_ext = sat_real(p[P_IOFF] + i_inj * 1000)
@@ -74,12 +90,12 @@ def step(p, s, in_e, in_i, i_inj):
             k2 = _current(p, sat_real(v + mul_ufract(k1, p[P_KH])), ge_mid, gi_mid, i_ext)
             k3 = _current(p, sat_real(v + mul_ufract(k2, p[P_KH])), ge_mid, gi_mid, i_ext)
             k4 = _current(p, sat_real(v + mul_ufract(k3, p[P_K])), ge_end, gi_end, i_ext)
-            v = sat_real(v + mul_ufract(k1 + 2 * (k2 + k3) + k4, p[P_K6]))
+            v = mem.rk4_v(v, k1, k2, k3, k4, p[P_K6])
         ge = ge_end
         gi = gi_end
     if refractory:
         s[S_REFRAC] -= 1
-    elif v >= p[P_VTH]:
+    elif th.reached(v, p[P_VTH]):
         spiked = True
         v = p[P_VRESET]
         s[S_REFRAC] = p[P_REFRAC]

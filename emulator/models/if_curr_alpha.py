@@ -38,66 +38,78 @@ directly (it enters ``u``), hence ``INPUT = (-1, -1)``: the sample at ``t`` is N
 
 import numba
 
-from ..fixed import decay, mul_real, mul_ufract, sat_real
+from ..fixed import sat_real
+from .components import columns, host_steps, index
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "IF_curr_alpha"
-KIND = 4
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
                "v_reset", "v_thresh")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring-buffer units per PyNN weight unit (nA, the peak current)
-SYN_SCALE = 64  # synaptic state units per nA (a power of two: scaling is exact)
+SYN_SCALE = sh.ALPHA_SCALE  # synaptic state units per nA (a power of two: scaling is exact)
 
-PARAMS = (("v_inf", "REAL"), ("p22", "UFRACT"), ("p31e", "REAL"), ("p32e", "REAL"),
-          ("p31i", "REAL"), ("p32i", "REAL"), ("v_thresh", "REAL"), ("v_reset", "REAL"),
-          ("decay_e", "UFRACT"), ("decay_i", "UFRACT"), ("p21e", "UFRACT"), ("p21i", "UFRACT"),
-          ("refrac_ticks", "int"), ("r_m", "REAL"), ("unscale", "UFRACT"))
-STATE = (("v", "REAL"), ("isyn_exc", "REAL"), ("isyn_inh", "REAL"), ("drive_exc", "REAL"),
-         ("drive_inh", "REAL"), ("refrac", "int"))
+RECEPTORS = (("excitatory", sh.ALPHA), ("inhibitory", sh.ALPHA))
+COMPONENTS = (mem.LIF_EXACT, inp.CURRENT, th.STATIC)
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PARAMS = columns(RECEPTORS, COMPONENTS, (
+    "v_inf", "p22", "p31e", "p32e", "p31i", "p32i", "v_thresh", "v_reset", "decay_e", "decay_i",
+    "p21e", "p21i", "refrac_ticks", "r_m", "unscale"))
+STATE = columns(RECEPTORS, COMPONENTS, ("v", "isyn_exc", "isyn_inh", "drive_exc", "drive_inh",
+                                        "refrac"), "state")
+_P, _S = index(PARAMS), index(STATE)
 (P_V_INF, P_P22, P_P31E, P_P32E, P_P31I, P_P32I, P_V_THRESH, P_V_RESET, P_DECAY_E, P_DECAY_I,
- P_P21E, P_P21I, P_REFRAC, P_R, P_UNSCALE) = range(len(PARAMS))
-S_V, S_ISYN_E, S_ISYN_I, S_U_E, S_U_I, S_REFRAC = range(len(STATE))
+ P_P21E, P_P21I, P_REFRAC, P_R, P_UNSCALE) = (_P[n] for n, _ in PARAMS)
+S_V, S_ISYN_E, S_ISYN_I, S_U_E, S_U_I, S_REFRAC = (_S[n] for n, _ in STATE)
 RECORD = {"v": (S_V, 1.0), "isyn_exc": (S_ISYN_E, 1.0 / SYN_SCALE),
           "isyn_inh": (S_ISYN_I, -1.0 / SYN_SCALE), "gsyn_exc": (S_ISYN_E, 1.0 / SYN_SCALE),
           "gsyn_inh": (S_ISYN_I, 1.0 / SYN_SCALE)}
 INPUT = (-1, -1)  # the input enters the drive u, not a recorded column
+PYNN_UNITS = {"gsyn_exc": "nA", "gsyn_inh": "nA"}
+PYNN_DOC = """
+    On the machine: NEST's exact integration (iaf_psc_alpha); a weight (nA) is the peak
+    of the synaptic current, reached tau_syn after arrival. Recordable as IF_curr_exp:
+    ``isyn_exc``/``isyn_inh`` (nA, inhibitory negative) and ``gsyn_exc``/``gsyn_inh``
+    (the same currents as positive magnitudes, nA).
+    """
 
 
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
     sat = 0
-    raw_ue = s[S_U_E] + in_e * SYN_SCALE
-    raw_ui = s[S_U_I] + in_i * SYN_SCALE
-    ue = sat_real(raw_ue)
-    ui = sat_real(raw_ui)
-    if ue != raw_ue or ui != raw_ui:
+    ue, sat_e = sh.receive_scaled(s[S_U_E], in_e, SYN_SCALE)
+    ui, sat_i = sh.receive_scaled(s[S_U_I], in_i, SYN_SCALE)
+    if sat_e or sat_i:
         sat += 1
     ie = s[S_ISYN_E]
     ii = s[S_ISYN_I]
     spiked = False
-    if s[S_REFRAC] > 0:
-        s[S_REFRAC] -= 1
-    else:
-        v_inf = sat_real(p[P_V_INF] + mul_real(i_inj, p[P_R]))
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if not refractory:
         k = p[P_UNSCALE]  # back to nA
-        raw = (v_inf + mul_ufract(sat_real(s[S_V] - v_inf), p[P_P22])
-               + mul_real(mul_ufract(ue, k), p[P_P31E]) + mul_real(mul_ufract(ie, k), p[P_P32E])
-               - mul_real(mul_ufract(ui, k), p[P_P31I]) - mul_real(mul_ufract(ii, k), p[P_P32I]))
+        ue_31, ie_32 = sh.alpha_terms(ue, ie, k, p[P_P31E], p[P_P32E])
+        ui_31, ii_32 = sh.alpha_terms(ui, ii, k, p[P_P31I], p[P_P32I])
+        raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22])
+        raw = raw + ue_31
+        raw = raw + ie_32
+        raw = raw - ui_31
+        raw = raw - ii_32
         v = sat_real(raw)
         if v != raw:
             sat += 1
-        if v >= p[P_V_THRESH]:
-            spiked = True
-            v = p[P_V_RESET]
-            s[S_REFRAC] = p[P_REFRAC]
+        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
         s[S_V] = v
-    raw_e = decay(ie, p[P_DECAY_E]) + mul_ufract(ue, p[P_P21E])
-    raw_i = decay(ii, p[P_DECAY_I]) + mul_ufract(ui, p[P_P21I])
-    s[S_ISYN_E] = sat_real(raw_e)
-    s[S_ISYN_I] = sat_real(raw_i)
-    if s[S_ISYN_E] != raw_e or s[S_ISYN_I] != raw_i:
+    s[S_REFRAC] = timer
+    ie, ue, sat_e = sh.alpha_advance(ie, ue, p[P_DECAY_E], p[P_P21E])
+    ii, ui, sat_i = sh.alpha_advance(ii, ui, p[P_DECAY_I], p[P_P21I])
+    s[S_ISYN_E] = ie
+    s[S_ISYN_I] = ii
+    s[S_U_E] = ue
+    s[S_U_I] = ui
+    if sat_e or sat_i:
         sat += 1
-    s[S_U_E] = decay(ue, p[P_DECAY_E])
-    s[S_U_I] = decay(ui, p[P_DECAY_I])
     return spiked, sat

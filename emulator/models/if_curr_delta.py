@@ -21,38 +21,49 @@ time, as in NEST.
 
 import numba
 
-from ..fixed import mul_real, mul_ufract, sat_real
+from ..fixed import sat_real
+from .components import columns, host_steps, index
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "IF_curr_delta"
-KIND = 6
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "i_offset", "v_reset", "v_thresh")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring-buffer units per PyNN weight unit (mV)
 WEIGHT_UNIT = "mV"
 
-PARAMS = (("v_inf", "REAL"), ("p22", "UFRACT"), ("v_thresh", "REAL"), ("v_reset", "REAL"),
-          ("refrac_ticks", "int"), ("r_m", "REAL"))
-STATE = (("v", "REAL"), ("refrac", "int"))
-P_V_INF, P_P22, P_V_THRESH, P_V_RESET, P_REFRAC, P_R = range(len(PARAMS))
-S_V, S_REFRAC = range(len(STATE))
+RECEPTORS = (("excitatory", sh.DELTA), ("inhibitory", sh.DELTA))
+COMPONENTS = (mem.LIF_EXACT, inp.CURRENT, th.STATIC)
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PARAMS = columns(RECEPTORS, COMPONENTS, ("v_inf", "p22", "v_thresh", "v_reset", "refrac_ticks",
+                                         "r_m"))
+STATE = columns(RECEPTORS, COMPONENTS, ("v", "refrac"), "state")
+_P, _S = index(PARAMS), index(STATE)
+P_V_INF, P_P22, P_V_THRESH, P_V_RESET, P_REFRAC, P_R = (_P[n] for n, _ in PARAMS)
+S_V, S_REFRAC = (_S[n] for n, _ in STATE)
 RECORD = {"v": (S_V, 1.0)}
 INPUT = (-1, -1)  # no synaptic state: a jump shows in v from the sample at its arrival
 INPUT_LEAD = 1  # a jump acts in the tick that ends at its arrival time
+PYNN_DOC = """
+    On the machine: a weight is a voltage jump in mV (inhibitory negative), applied at
+    the start of the step of its arrival and dropped while the neuron is refractory
+    (NEST's iaf_psc_delta); the leak is integrated exactly.
+    """
 
 
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
-    if s[S_REFRAC] > 0:  # refractory: the input is discarded and V held, as by NEST
-        s[S_REFRAC] -= 1
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if refractory:  # the input is discarded and V held, as by NEST
+        s[S_REFRAC] = timer
         return False, 0
-    v_inf = sat_real(p[P_V_INF] + mul_real(i_inj, p[P_R]))
-    raw = v_inf + mul_ufract(sat_real(s[S_V] - v_inf), p[P_P22]) + in_e - in_i
+    raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22]) + in_e - in_i
     v = sat_real(raw)
     sat = 1 if v != raw else 0
-    spiked = v >= p[P_V_THRESH]
-    if spiked:
-        v = p[P_V_RESET]
-        s[S_REFRAC] = p[P_REFRAC]
+    v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
     s[S_V] = v
+    s[S_REFRAC] = timer
     return spiked, sat

@@ -15,27 +15,39 @@ the reference order of DESIGN.md section 4:
 
 import numba
 
-from ..fixed import decay, mul_real, mul_ufract, sat_real
+from ..fixed import decay, sat_real
+from .components import columns, host_steps, index
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 
 NAME = "IF_curr_exp"
-KIND = 0
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
                "v_reset", "v_thresh")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring-buffer units per PyNN weight unit (nA)
 
-# name, format
-PARAMS = (("v_inf", "REAL"), ("p22", "UFRACT"), ("p21e", "REAL"), ("p21i", "REAL"),
-          ("v_thresh", "REAL"), ("v_reset", "REAL"), ("decay_e", "UFRACT"),
-          ("decay_i", "UFRACT"), ("refrac_ticks", "int"), ("r_m", "REAL"))
-STATE = (("v", "REAL"), ("isyn_exc", "REAL"), ("isyn_inh", "REAL"), ("refrac", "int"))
-(P_V_INF, P_P22, P_P21E, P_P21I, P_V_THRESH, P_V_RESET, P_DECAY_E, P_DECAY_I,
- P_REFRAC, P_R) = range(len(PARAMS))
-S_V, S_ISYN_E, S_ISYN_I, S_REFRAC = range(len(STATE))
+RECEPTORS = (("excitatory", sh.EXP), ("inhibitory", sh.EXP))
+COMPONENTS = (mem.LIF_EXACT, inp.CURRENT, th.STATIC)
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PARAMS = columns(RECEPTORS, COMPONENTS, ("v_inf", "p22", "p21e", "p21i", "v_thresh", "v_reset",
+                                         "decay_e", "decay_i", "refrac_ticks", "r_m"))
+STATE = columns(RECEPTORS, COMPONENTS, ("v", "isyn_exc", "isyn_inh", "refrac"), "state")
+_P, _S = index(PARAMS), index(STATE)
+(P_V_INF, P_P22, P_P21E, P_P21I, P_V_THRESH, P_V_RESET, P_DECAY_E, P_DECAY_I, P_REFRAC,
+ P_R) = (_P[n] for n, _ in PARAMS)
+S_V, S_ISYN_E, S_ISYN_I, S_REFRAC = (_S[n] for n, _ in STATE)
 # PyNN variable -> (state column, factor from the state's units to PyNN's)
 RECORD = {"v": (S_V, 1.0), "isyn_exc": (S_ISYN_E, 1.0), "isyn_inh": (S_ISYN_I, -1.0),
           "gsyn_exc": (S_ISYN_E, 1.0), "gsyn_inh": (S_ISYN_I, 1.0)}
 INPUT = (S_ISYN_E, S_ISYN_I)  # state columns that ring-buffer input adds to directly
+PYNN_UNITS = {"gsyn_exc": "nA", "gsyn_inh": "nA"}
+PYNN_DOC = """
+    neurochip also records the synaptic currents: ``isyn_exc`` and ``isyn_inh`` (nA,
+    inhibitory negative, as PyNN's weights), and, as sPyNNaker scripts ask for them,
+    ``gsyn_exc``/``gsyn_inh``: the same currents as positive magnitudes (nA).
+    """
 
 
 @numba.njit(cache=True, inline="always")
@@ -46,25 +58,22 @@ def step(p, s, in_e, in_i, i_inj):
     ``i_inj`` the injected current (nA, REAL). Returns (spiked, saturations).
     """
     sat = 0
-    ie = sat_real(s[S_ISYN_E] + in_e)
-    ii = sat_real(s[S_ISYN_I] + in_i)
-    if ie != s[S_ISYN_E] + in_e or ii != s[S_ISYN_I] + in_i:
+    ie, sat_e = sh.receive(s[S_ISYN_E], in_e)
+    ii, sat_i = sh.receive(s[S_ISYN_I], in_i)
+    if sat_e or sat_i:
         sat += 1
     spiked = False
-    if s[S_REFRAC] > 0:
-        s[S_REFRAC] -= 1
-    else:
-        v_inf = sat_real(p[P_V_INF] + mul_real(i_inj, p[P_R]))
-        raw = (v_inf + mul_ufract(sat_real(s[S_V] - v_inf), p[P_P22])
-               + mul_real(ie, p[P_P21E]) - mul_real(ii, p[P_P21I]))
+    refractory, timer = th.count_down(s[S_REFRAC])
+    if not refractory:
+        raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22])
+        raw = raw + inp.current_term(ie, p[P_P21E])
+        raw = raw - inp.current_term(ii, p[P_P21I])
         v = sat_real(raw)
         if v != raw:
             sat += 1
-        if v >= p[P_V_THRESH]:
-            spiked = True
-            v = p[P_V_RESET]
-            s[S_REFRAC] = p[P_REFRAC]
+        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
         s[S_V] = v
+    s[S_REFRAC] = timer
     s[S_ISYN_E] = decay(ie, p[P_DECAY_E])
     s[S_ISYN_I] = decay(ii, p[P_DECAY_I])
     return spiked, sat

@@ -44,10 +44,14 @@ the sample at that time.
 import numba
 
 from ..fixed import mul_real, mul_ufract, sat_real
+from .components import host_steps
+from .components import input_type as inp
+from .components import membrane as mem
+from .components import shaping as sh
+from .components import threshold as th
 from .crossing import crossing
 
 NAME = "Izhikevich"
-KIND = 7
 PYNN_PARAMS = ("a", "b", "c", "d", "i_offset")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring units per PyNN weight unit (mV)
@@ -72,6 +76,19 @@ FINE = P_FH - P_H  # offset of the fine set
 S_V, S_U = range(len(STATE))
 RECORD = {"v": (S_V, 1.0), "u": (S_U, 1.0 / U_SCALE)}
 INPUT = (-1, -1)  # no synaptic state: a jump shows in v from the sample at its arrival
+
+# the arithmetic does not split (V, the synapses and the reset advance together in
+# the sub-steps): one fused membrane holds every column; the other parts are named
+MEMBRANE = mem.fused("izhikevich", PARAMS, STATE, host="izhikevich")
+RECEPTORS = (("excitatory", sh.fused("delta")), ("inhibitory", sh.fused("delta")))
+COMPONENTS = (MEMBRANE, inp.fused("current"), th.fused("peak_reset_at_crossing"))
+HOST = host_steps(RECEPTORS, COMPONENTS)
+PYNN_DOC = """
+    As pyNN.nest (NEST's izhikevich): the threshold is 30 mV, I = 1000 * i_offset
+    (mV/ms), a weight is a voltage jump in mV (inhibitory negative). On the machine:
+    midpoint (RK2) sub-steps of at most 0.01 ms; the reset is applied at the crossing,
+    placed by linear interpolation within the sub-step that crosses.
+    """
 INPUT_LEAD = 1  # a jump acts in the tick that ends at its arrival time
 
 

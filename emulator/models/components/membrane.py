@@ -1,0 +1,88 @@
+"""Membranes: how V advances over a tick given the inputs.
+
+- ``LIF_EXACT``: the exact propagator of the leaky membrane (NEST's iaf_psc_*):
+  ``V = V_inf + (V - V_inf) P22 + inputs`` with ``V_inf = V_rest + R (i_offset + i_inj)``
+  (host ``lif_exact``). The inputs' terms are added by the cell in receptor order.
+- ``LIF_COND_RK4``: ``C dV/dt = g_L (E_L - V) + sum g (E - V) + I`` by ``n_sub`` classical
+  Runge-Kutta sub-steps, each using the conductances at the start, middle and end of
+  the sub-step (host ``lif_cond``; the conductances' decays are the shaping's). V and
+  the conductances are integrated together: the cell's step holds the sub-step loop.
+- :func:`fused` names a membrane whose cell module holds the whole arithmetic (V,
+  the synapses and the reset advanced together: AdEx, Izhikevich, HH, alpha
+  conductances); its columns are all of the cell's.
+"""
+
+import numba
+
+from ...fixed import decay, mul_real, mul_ufract, sat_real
+from . import Component
+from .input_type import conductance_current
+
+__all__ = ["LIF_EXACT", "LIF_COND_RK4", "fused", "lif_v_inf", "lif_leak", "cond_current",
+           "rk4_v", "rk4_cond_tick"]
+
+LIF_EXACT = Component("lif_exact", "membrane",
+                      params=(("v_inf", "REAL"), ("p22", "UFRACT"), ("r_m", "REAL")),
+                      state=(("v", "REAL"),), host="lif_exact")
+LIF_COND_RK4 = Component("lif_cond_rk4", "membrane",
+                         params=(("e_leak", "REAL"), ("g_leak", "REAL"), ("k_full", "UFRACT"),
+                                 ("k_half", "UFRACT"), ("k_sixth", "UFRACT"),
+                                 ("i_offset", "REAL"), ("n_sub", "int")),
+                         state=(("v", "REAL"),), host="lif_cond")
+
+
+def fused(name, params, state, host):
+    """A membrane whose cell module integrates everything (all the cell's columns)."""
+    return Component(name, "membrane", params=params, state=state, host=host, fused=True)
+
+
+@numba.njit(cache=True, inline="always")
+def lif_v_inf(p, c_v_inf, c_r, i_inj):
+    """``V_inf`` with the injected current held over the tick."""
+    return sat_real(p[c_v_inf] + mul_real(i_inj, p[c_r]))
+
+
+@numba.njit(cache=True, inline="always")
+def lif_leak(v, v_inf, p22):
+    """The leak's part of the exact step: ``V_inf + (V - V_inf) P22`` (unsaturated)."""
+    return v_inf + mul_ufract(sat_real(v - v_inf), p22)
+
+
+@numba.njit(cache=True, inline="always")
+def cond_current(g_leak, e_leak, e_exc, e_inh, v, ge, gi, i_ext):
+    """Membrane current (pA) at V with conductances ge, gi (nS), saturated."""
+    return sat_real(mul_real(g_leak, e_leak - v) + conductance_current(ge, e_exc, v)
+                    + conductance_current(gi, e_inh, v) + i_ext)
+
+
+@numba.njit(cache=True, inline="always")
+def rk4_v(v, k1, k2, k3, k4, k_sixth):
+    """The RK4 combination ``V + h/6 (k1 + 2 (k2 + k3) + k4)``."""
+    return sat_real(v + mul_ufract(k1 + 2 * (k2 + k3) + k4, k_sixth))
+
+
+@numba.njit(cache=True, inline="always")
+def rk4_cond_tick(p, c, v, ge, gi, i_ext, refractory):
+    """One tick of ``LIF_COND_RK4`` with two exponential conductances (``EXP_COND``):
+    ``n_sub`` RK4 sub-steps of V (skipped when ``refractory``) with ge, gi decaying
+    exactly; returns ``(v, ge, gi)`` at the tick's end. ``c`` holds the column numbers
+    ``(g_leak, e_leak, e_exc, e_inh, k_full, k_half, k_sixth, decay_e_half,
+    decay_i_half, decay_e_sub, decay_i_sub, n_sub)``."""
+    for _ in range(int(p[c[11]])):
+        ge_mid = mul_ufract(ge, p[c[7]])
+        gi_mid = mul_ufract(gi, p[c[8]])
+        ge_end = decay(ge, p[c[9]])
+        gi_end = decay(gi, p[c[10]])
+        if not refractory:
+            gl, el, ee, ei = p[c[0]], p[c[1]], p[c[2]], p[c[3]]
+            k1 = cond_current(gl, el, ee, ei, v, ge, gi, i_ext)
+            k2 = cond_current(gl, el, ee, ei, sat_real(v + mul_ufract(k1, p[c[5]])), ge_mid,
+                              gi_mid, i_ext)
+            k3 = cond_current(gl, el, ee, ei, sat_real(v + mul_ufract(k2, p[c[5]])), ge_mid,
+                              gi_mid, i_ext)
+            k4 = cond_current(gl, el, ee, ei, sat_real(v + mul_ufract(k3, p[c[4]])), ge_end,
+                              gi_end, i_ext)
+            v = rk4_v(v, k1, k2, k3, k4, p[c[6]])
+        ge = ge_end
+        gi = gi_end
+    return v, ge, gi

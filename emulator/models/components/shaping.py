@@ -1,0 +1,73 @@
+"""Synaptic shaping: how one receptor's input becomes a current or a conductance.
+
+Every shaping component is per receptor: its ``{r}``/``{syn}`` columns repeat for
+each receptor a cell names. The ring-buffer input of a tick (already shifted into
+REAL) enters through :func:`receive`; the shaping then advances its state.
+
+- ``EXP``: ``x += in``, ``x *= exp(-dt/tau)`` each tick (host ``exp_current``: the decay
+  and NEST's propagator P21 into an exact LIF membrane).
+- ``EXP_COND``: as ``EXP``, decayed over the membrane's sub-steps (host ``exp_cond``:
+  the decays over half and whole sub-steps).
+- ``ALPHA``: a drive ``u`` (the input enters it, scaled by ``ALPHA_SCALE``) and the
+  current ``I``: ``I = I*P11 + u*P21``, ``u = u*P11`` (host ``alpha_current``: also
+  NEST's P31, P32 into an exact LIF membrane).
+- ``DELTA``: no state; the input is a voltage jump the membrane adds.
+- :func:`fused` names a shaping that a fused membrane integrates itself.
+"""
+
+import numba
+
+from ...fixed import decay, mul_real, mul_ufract, sat_real
+from . import Component
+
+__all__ = ["EXP", "EXP_COND", "ALPHA", "DELTA", "ALPHA_SCALE", "fused", "receive",
+           "receive_scaled", "alpha_terms", "alpha_advance"]
+
+ALPHA_SCALE = 64  # alpha state units per nA (a power of two: scaling is exact)
+
+EXP = Component("exp", "shaping", params=(("decay_{r}", "UFRACT"), ("p21{r}", "REAL")),
+                state=(("isyn_{syn}", "REAL"),), host="exp_current")
+EXP_COND = Component("exp_cond", "shaping",
+                     params=(("decay_{r}_half", "UFRACT"), ("decay_{r}_sub", "UFRACT")),
+                     state=(("gsyn_{syn}", "REAL"),), host="exp_cond")
+ALPHA = Component("alpha", "shaping",
+                  params=(("p31{r}", "REAL"), ("p32{r}", "REAL"), ("decay_{r}", "UFRACT"),
+                          ("p21{r}", "UFRACT"), ("unscale", "UFRACT")),
+                  state=(("isyn_{syn}", "REAL"), ("drive_{syn}", "REAL")), host="alpha_current")
+DELTA = Component("delta", "shaping")
+
+
+def fused(name):
+    """A shaping integrated by a fused membrane (its columns are the membrane's)."""
+    return Component(name, "shaping", fused=True)
+
+
+@numba.njit(cache=True, inline="always")
+def receive(old, x):
+    """The state ``old`` plus this tick's input ``x``, saturated: (value, saturated)."""
+    raw = old + x
+    v = sat_real(raw)
+    return v, v != raw
+
+
+@numba.njit(cache=True, inline="always")
+def receive_scaled(old, x, scale):
+    """As :func:`receive` with the input scaled by ``scale`` (a power of two)."""
+    raw = old + x * scale
+    v = sat_real(raw)
+    return v, v != raw
+
+
+@numba.njit(cache=True, inline="always")
+def alpha_terms(u, i, k, p31, p32):
+    """The two terms of an alpha current's V change over a tick (``u``, ``I`` brought
+    back to nA by ``k``): ``(u*P31, I*P32)``; the caller adds them in this order."""
+    return mul_real(mul_ufract(u, k), p31), mul_real(mul_ufract(i, k), p32)
+
+
+@numba.njit(cache=True, inline="always")
+def alpha_advance(i, u, d, p21):
+    """``(I, u)`` advanced over the tick, and whether ``I`` saturated."""
+    raw = decay(i, d) + mul_ufract(u, p21)
+    i = sat_real(raw)
+    return i, decay(u, d), i != raw
