@@ -22,11 +22,16 @@ __all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_windo
 NEVER = np.int64(1) << 62
 
 
-def neuron_rows(pop, dt: float, fixed_point: bool, warn) -> tuple:
+def neuron_rows(pop, dt: float, fixed_point: bool, warn, seed: int = 0, index: int = 0) -> tuple:
     """``(params, state0)`` of a neuron population: ``(size, P)`` and ``(size, S)`` arrays
-    in the model's column order, quantised to the model's formats in fixed point."""
+    in the model's column order, quantised to the model's formats in fixed point. A
+    stochastic cell (``RNG``) seeds each neuron's generator from the global ``seed``, the
+    population's ``index`` and the neuron's, whatever the placement."""
     model = models.BY_NAME[pop.model]
     init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in pop.initial.items()}
+    if getattr(model, "RNG", False):
+        init.setdefault("rng_seed", np.full(pop.size, float(seed)))
+        init.setdefault("rng_population", np.full(pop.size, float(index)))
     init.setdefault("v", np.asarray(pop.params.get("v_rest", np.full(pop.size, -65.0)), float))
     try:
         consts, state0 = CONSTANTS[pop.model](pop.params, init, dt)

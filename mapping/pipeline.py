@@ -235,7 +235,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
         a, b = neuron_lo[i], neuron_lo[i + 1]
         if pop.model in neuron_models.BY_NAME:
             if s.pop not in pop_rows:
-                pop_rows[s.pop] = neuron_rows(pop, graph.dt, fixed_point, warn)
+                pop_rows[s.pop] = neuron_rows(pop, graph.dt, fixed_point, warn, graph.seed, s.pop)
             prow, srow = pop_rows[s.pop]
             params[a:b, :prow.shape[1]] = prow[s.lo:s.hi]
             state0[a:b, :srow.shape[1]] = srow[s.lo:s.hi]

@@ -154,10 +154,6 @@ class Population(_ParameterAccess, common.Population):
         initial = {}
         for name, default in self.celltype.default_initial_values.items():
             initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))
-        if getattr(models.BY_NAME.get(model), "RNG", False):
-            # a stochastic cell seeds each neuron's generator from these (placement-free)
-            initial["rng_seed"] = np.full(self.size, float(simulator.state.seed))
-            initial["rng_population"] = np.full(self.size, float(index))
         record = {v: self._record_mask(v) for v in self.celltype.recordable}
         record = {v: m for v, m in record.items() if m.any()}
         return PopulationSpec(

@@ -20,7 +20,7 @@ from reference import nest_cells
 from reference.nest_timing import run
 from test_nest_timing import BOUNDS, compare
 
-from neurochip.emulator import program
+from neurochip.emulator import contract
 from neurochip.emulator.models import BY_KIND, BY_NAME, INPUT_LEAD, NEURON_MODELS, registry
 from neurochip.emulator.models.components import ROLES, columns
 from neurochip.mapping.neuron_constants import CONSTANTS, HOST
@@ -39,7 +39,7 @@ def test_kinds_come_from_the_registry_and_avoid_the_source_kinds():
     kinds = [m.KIND for m in NEURON_MODELS]
     assert kinds == list(registry.kinds(len(registry.CELLS)))
     assert len(set(kinds)) == len(kinds) == len(BY_KIND)
-    assert set(registry.SOURCE_KINDS) == {program.KIND_SPIKE_ARRAY, program.KIND_POISSON}
+    assert set(registry.SOURCE_KINDS) == {contract.KIND_SPIKE_ARRAY, contract.KIND_POISSON}
     assert not set(kinds) & set(registry.SOURCE_KINDS)
     assert len(INPUT_LEAD) == max(kinds) + 1
     # the first nine keep the numbers they had before the registry

@@ -2,7 +2,7 @@
 
 A cell type is one module of this package (see :mod:`neurochip.emulator.models`);
 ``CELLS`` lists them in registration order. KINDs are given in that order, skipping
-the source kinds of :mod:`neurochip.emulator.program` (``KIND_SPIKE_ARRAY``,
+the source kinds of :mod:`neurochip.emulator.contract` (``KIND_SPIKE_ARRAY``,
 ``KIND_POISSON``): so the first cell is 0, the next ones 3, 4, ... and adding a cell
 at the end changes no existing KIND.
 
@@ -18,15 +18,14 @@ from __future__ import annotations
 import importlib
 import pathlib
 
+from ..contract import SOURCE_KINDS
+
 __all__ = ["CELLS", "SOURCE_KINDS", "load", "kinds", "dispatch_source", "write_dispatch"]
 
 # registration order: a new cell type is one more name at the end
 CELLS = ("if_curr_exp", "if_cond_exp", "if_curr_alpha", "if_cond_alpha", "if_curr_delta",
          "izhikevich", "eif_cond_exp_isfa_ista", "eif_cond_alpha_isfa_ista", "hh_cond_exp",
          "if_cond_exp_gsfa_grr", "gif_cond_exp")
-# emulator/program.py's KIND_SPIKE_ARRAY, KIND_POISSON (program.py imports no model, so
-# the models do not import it; tests/test_cells.py checks the two agree)
-SOURCE_KINDS = (1, 2)
 DISPATCH = pathlib.Path(__file__).with_name("dispatch.py")
 
 
