@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from .machine import LINK_DELTAS
+from .report_pictures import plot_machine
 from .tables import format_table
 
 __all__ = ["write_reports", "placement_rows"]
@@ -75,42 +75,6 @@ def write_reports(mapping, folder: str, result=None) -> list:
         json.dump(data, f, indent=1)
     paths.append(p)
     p = os.path.join(folder, "chips.png")
-    _plot_chips(mapping, rows, result, p)
+    plot_machine(mapping, result, p)
     paths.append(p)
     return paths
-
-
-def _plot_chips(mapping, rows, result, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    m = mapping.machine
-    used = np.zeros(m.width * m.height, np.int64)
-    for r in rows:
-        used[m.chip_id(r["x"], r["y"])] += 1
-    fig, ax = plt.subplots(figsize=(1 + 0.9 * m.width, 1 + 0.8 * m.height))
-    if result is not None:
-        load = result.link_packets
-        top = max(int(load.max(initial=0)), 1)
-        for c in np.flatnonzero(load.sum(axis=1)):
-            x, y = c % m.width, c // m.width
-            for link in range(6):
-                if load[c, link]:
-                    dx, dy = LINK_DELTAS[link]
-                    ax.plot([x, x + 0.45 * dx], [y, y + 0.45 * dy],
-                            color="tab:red", lw=0.5 + 4 * load[c, link] / top, alpha=0.7)
-    for x, y in m.live_chips:
-        n = used[m.chip_id(x, y)]
-        ax.scatter([x], [y], s=500, c=[[1 - 0.8 * n / m.app_cores_per_chip] * 3], edgecolors="k")
-        entries = len(mapping.tables_after.get((x, y), ()))
-        ax.annotate(f"{n}c\n{entries}e", (x, y), ha="center", va="center", fontsize=6,
-                    color="white" if n > m.app_cores_per_chip / 2 else "black")
-    ax.set_title(f"{m.name}: cores used (c) and routing entries (e)"
-                 + (", link load in red" if result is not None else ""), fontsize=8)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_aspect("equal")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
