@@ -20,6 +20,8 @@ import pyNN.neurochip as sim
 import pytest
 from pyNN.random import NumpyRNG, RandomDistribution
 
+from neurochip.machine_report import MachineWarning
+
 GOLDEN = pathlib.Path(__file__).parent / "data" / "golden_runs.json"
 UPDATE = os.environ.get("NEUROCHIP_UPDATE_GOLDEN") == "1"
 
@@ -63,7 +65,11 @@ def _balanced(arithmetic, delay, n=600, duration=300.0):
 
 
 def _mixed(arithmetic):
-    """Several models, spike arrays, plastic (TM) and stochastic rows, current sources."""
+    """Several models, spike arrays, plastic (TM) and stochastic rows, current sources.
+
+    In fixed point the 4 nA step drives the Izhikevich cells' state into saturation, which
+    the machine reports after the run (a MachineWarning, expected here: the digest covers
+    the saturation counts too)."""
     sim.setup(timestep=0.1, min_delay=0.1, arithmetic=arithmetic)
     rng = NumpyRNG(seed=5)
     src = sim.Population(20, sim.SpikeSourceArray(
@@ -96,11 +102,16 @@ def _mixed(arithmetic):
     sim.run(200.0)
 
 
+def _expecting_saturation(case, arithmetic):
+    with pytest.warns(MachineWarning, match=r"neuron state values saturated .* in 'izh'"):
+        case(arithmetic)
+
+
 CASES = {
     "balanced-fixed-d0.1": lambda: _balanced("fixed", 0.1),
     "balanced-fixed-d1.5": lambda: _balanced("fixed", 1.5),
     "balanced-float-d1.0": lambda: _balanced("float", 1.0),
-    "mixed-fixed": lambda: _mixed("fixed"),
+    "mixed-fixed": lambda: _expecting_saturation(_mixed, "fixed"),
     "mixed-float": lambda: _mixed("float"),
 }
 
