@@ -96,8 +96,8 @@ def _cycles_panel(ax, mapping, result):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="core", ylabel="CPU cycles in the busiest timestep",
            ylim=(0, max(need.max(initial=0), budget) * 1.25),
-           title=f"real-time load: {int((need > budget).sum())} of {len(need)} cores over; "
-                 f"needs time_scale_factor {max(1, math.ceil(factor - 1e-9))}")
+           title=f"real-time load: {int((need > budget).sum())} of {len(need)} cores over budget\n"
+                 f"the hardware would need time_scale_factor {max(1, math.ceil(factor - 1e-9))}")
 
 
 def plot_machine(mapping, result, path):
@@ -114,11 +114,11 @@ def plot_machine(mapping, result, path):
     panels = 3 if result is not None else 2
     side = max(5.0, 0.75 * max(m.width, m.height) + 2)  # inches of the chip panel
     fig, axes = plt.subplots(1, panels, figsize=(side + 2 + 6 * (panels - 1), side),
-                             gridspec_kw={"width_ratios": [side + 2] + [6] * (panels - 1)})
+                             gridspec_kw={"width_ratios": [side + 2] + [6] * (panels - 1)},
+                             layout="constrained")
     _chip_panel(axes[0], fig, mapping, used, result)
     _router_panel(axes[1], mapping)
     if result is not None:
         _cycles_panel(axes[2], mapping, result)
-    fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -20,6 +20,9 @@ __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
            "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
            "num_processes", "rank", "set_number_of_neurons_per_core"]
 
+# setup() arguments the command line (`neurochip run`) imposes on the script it runs
+OVERRIDES = {}
+
 _OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "threads", "strict",
         "time_scale_factor", "progress")
 # accepted for compatibility with other backends; they do not change the emulation
@@ -47,6 +50,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     runs longer than 2 s when on a terminal; True: always; False: no bar and no notice
     when the kernels compile).
     """
+    extra_params = {**extra_params, **OVERRIDES}
     unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
     if unknown:
         raise NeurochipError(f"setup(): unknown argument(s) {sorted(unknown)}; neurochip accepts "

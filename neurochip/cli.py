@@ -1,0 +1,90 @@
+"""The ``neurochip`` command line (also ``python -m neurochip``).
+
+    neurochip run [--arithmetic float] [--machine spinn5] [--threads N] [--report DIR]
+                  [--strict] SCRIPT [script arguments...]
+    neurochip machines          # the machine presets and their limits
+    neurochip warmup            # compile the emulator's kernels once, for both arithmetics
+
+``run`` runs an ordinary PyNN script written for ``pyNN.neurochip``: the options given
+here override what the script's ``setup()`` says, and ``--report`` writes the mapping
+report of its last network afterwards. click does the parsing (help, errors, ``--``).
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+import time
+
+import click
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="neurochip")
+def main():
+    """neurochip: PyNN networks on an emulated SpiNNaker-like machine."""
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("script", type=click.Path(exists=True, dir_okay=False))
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--arithmetic", type=click.Choice(["fixed", "float"]), help="override setup()")
+@click.option("--machine", help="'spinn3', 'spinn5' or 'WxH' (a torus); override setup()")
+@click.option("--threads", type=int, help="emulator threads; override setup()")
+@click.option("--strict", is_flag=True, default=None, help="the machine's reports are errors")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False),
+              help="write the mapping report of the last network into this folder")
+def run(script, script_args, arithmetic, machine, threads, strict, report_dir):
+    """Run a PyNN SCRIPT (written for pyNN.neurochip) with these setup() overrides (they
+    come before SCRIPT; what follows it is the script's own command line)."""
+    from neurochip import control, reports, simulator
+    overrides = {k: v for k, v in (("arithmetic", arithmetic), ("machine", machine),
+                                   ("threads", threads), ("strict", strict)) if v is not None}
+    control.OVERRIDES.clear()
+    control.OVERRIDES.update(overrides)
+    argv = sys.argv
+    sys.argv = [script, *script_args]
+    try:
+        runpy.run_path(script, run_name="__main__")
+    finally:
+        sys.argv = argv
+        control.OVERRIDES.clear()
+    if report_dir:
+        if simulator.state.mapping is None:
+            raise click.ClickException(f"{script} mapped no network: there is nothing to report")
+        for path in reports.mapping_report(report_dir):
+            click.echo(f"report: {path}")
+
+
+@main.command()
+def machines():
+    """The machine presets and their limits (setup(machine=...))."""
+    from neurochip.mapping.machine import spinn3, spinn5, torus
+    rows = [("spinn3", spinn3()), ("spinn5", spinn5()), ("8x8", torus(8, 8))]
+    click.echo(f"{'machine':10}{'chips':>7}{'cores':>8}{'router':>8}{'DTCM':>8}{'SDRAM':>10}"
+               f"{'clock':>9}  wrap")
+    for name, m in rows:
+        click.echo(f"{name:10}{m.n_chips:>7}{m.n_chips * m.app_cores_per_chip:>8}"
+                   f"{m.router_entries:>8}{m.dtcm_bytes // 1024:>6}Ki{m.sdram_bytes / 1e6:>8.0f}MB"
+                   f"{m.clock_hz / 1e6:>6.0f}MHz  {'yes' if m.wrap else 'no'}")
+    click.echo("cores: application cores (one per chip runs the monitor); router: usable "
+               "entries per chip; 'WxH' gives any torus; default: the smallest that fits")
+
+
+@main.command()
+def warmup():
+    """Compile the emulator's kernels for both arithmetics now (a minute or two each on a
+    first run; later runs load them from the cache in a fraction of a second)."""
+    import pyNN.neurochip as sim
+    for arithmetic in ("fixed", "float"):
+        t = time.perf_counter()
+        sim.setup(timestep=0.1, arithmetic=arithmetic)
+        cells = sim.Population(2, sim.IF_curr_exp(i_offset=1.0))
+        noise = sim.Population(2, sim.SpikeSourcePoisson(rate=100.0))
+        sim.Projection(noise, cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))
+        sim.DCSource(amplitude=0.1).inject_into(cells)
+        sim.run(1.0)
+        sim.end()
+        click.echo(f"{arithmetic}: ready in {time.perf_counter() - t:.1f} s")
