@@ -41,12 +41,13 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     ("spinn3", "spinn5", "WxH" torus, a MachineSpec, or None: the smallest that
     fits), ``placer`` ("sequential" or "traffic"), ``seed`` (global seed of the on-core
     random generators), ``threads`` (threads the emulator shares the cores out
-    among; default all of numba's; the results do not depend on it),
+    among; default: one per core other processes leave free, chosen at each run; the
+    results do not depend on it),
     ``time_scale_factor`` (as sPyNNaker's: the hardware's timestep is that many times
     longer than the model's; default ``max(1, ceil(1 ms / timestep))``; it sets the
     cycle budget the real-time check after each run uses, not the results) and
     ``strict`` (True: what the machine reports after a run, normally one
-    ``MachineWarning``, is a ``MachineError``) and ``progress`` (None: a progress bar on
+    ``MachineWarning``, is a ``MachineError``), and ``progress`` (None: a progress bar on
     runs longer than 2 s when on a terminal; True: always; False: no bar and no notice
     when the kernels compile).
     """
