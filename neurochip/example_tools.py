@@ -110,10 +110,13 @@ def report(sim, title, groups, args, times, regime=False, extra=None, save=True)
           f"{args.transient:g} ms), seed {args.seed}")
     if hasattr(sim, "mapping_summary"):
         s, prov = sim.mapping_summary(), sim.provenance()
+        # the hardware's pace: how much slower than real time its busiest core would run
+        pace = prov["max_cycles_per_tick"] / prov["cycle_budget_per_tick"]
         print(f"  machine: {s['chips_used']} chips, {s['cores']} cores; {prov['synaptic_events']} "
               f"synaptic events, {prov['dropped_packets']} dropped packets, "
-              f"{prov['ring_saturations']} ring saturations, {prov['cores_overrunning']} cores "
-              f"would overrun real time")
+              f"{prov['ring_saturations']} ring saturations; on the hardware the busiest core "
+              f"would need {pace:.1f}x real time (time_scale_factor {prov['time_scale_factor']} "
+              f"{'is enough' if pace <= prov['time_scale_factor'] else 'is too small'})")
         out.update(stages=sim.simulator.state.timings, mapping=s, provenance=prov)
     for label, st in stats.items():
         line = (f"  {label:12} {st['n']:6d} cells  rate {st['rate']:8.2f} Hz  CV {st['cv']:5.2f}  "
