@@ -101,11 +101,7 @@ def _signed(w):
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
-    sat = 0
-    ge, sat_e = sh.receive(s[S_GE], in_e)
-    gi, sat_i = sh.receive(s[S_GI], in_i)
-    if sat_e or sat_i:
-        sat += 1
+    ge, gi, sat = sh.receive_pair(s[S_GE], s[S_GI], in_e, in_i)
     e1, e2, e3 = s[S_E1], s[S_E2], s[S_E3]
     g1, g2, g3 = s[S_G1], s[S_G2], s[S_G3]
     eta = sat_real(e1 + e2 + e3)

@@ -70,11 +70,7 @@ def _current(p, v, ge, gi, i_ext):
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
-    sat = 0
-    ge, sat_e = sh.receive(s[S_GE], in_e)
-    gi, sat_i = sh.receive(s[S_GI], in_i)
-    if sat_e or sat_i:
-        sat += 1
+    ge, gi, sat = sh.receive_pair(s[S_GE], s[S_GI], in_e, in_i)
     # injected current: nA -> pA
     i_ext = sat_real(p[P_IOFF] + i_inj * 1000)
     spiked = False

@@ -57,11 +57,7 @@ def step(p, s, in_e, in_i, i_inj):
     ``in_e``/``in_i`` are this tick's ring-buffer inputs already shifted into REAL,
     ``i_inj`` the injected current (nA, REAL). Returns (spiked, saturations).
     """
-    sat = 0
-    ie, sat_e = sh.receive(s[S_ISYN_E], in_e)
-    ii, sat_i = sh.receive(s[S_ISYN_I], in_i)
-    if sat_e or sat_i:
-        sat += 1
+    ie, ii, sat = sh.receive_pair(s[S_ISYN_E], s[S_ISYN_I], in_e, in_i)
     spiked = False
     refractory, timer = th.count_down(s[S_REFRAC])
     if not refractory:

@@ -20,7 +20,7 @@ import numba
 from ...fixed import decay, mul_real, mul_ufract, sat_real
 from . import Component
 
-__all__ = ["EXP", "EXP_COND", "ALPHA", "DELTA", "ALPHA_SCALE", "fused", "receive",
+__all__ = ["EXP", "EXP_COND", "ALPHA", "DELTA", "ALPHA_SCALE", "fused", "receive", "receive_pair",
            "receive_scaled", "alpha_terms", "alpha_advance"]
 
 ALPHA_SCALE = 64  # alpha state units per nA (a power of two: scaling is exact)
@@ -48,6 +48,15 @@ def receive(old, x):
     raw = old + x
     v = sat_real(raw)
     return v, v != raw
+
+
+@numba.njit(cache=True, inline="always")
+def receive_pair(old_e, old_i, x_e, x_i):
+    """:func:`receive` for the excitatory and inhibitory receptors: (e, i, saturations),
+    the last 1 if either saturated (a cell's update counts one)."""
+    e, sat_e = receive(old_e, x_e)
+    i, sat_i = receive(old_i, x_i)
+    return e, i, 1 if (sat_e or sat_i) else 0
 
 
 @numba.njit(cache=True, inline="always")
