@@ -17,8 +17,9 @@ and decays back to 0 between them.
 
 import numba
 
-from ...fixed import decay, sat_real
+from ...fixed import decay
 from . import Component
+from .shaping import receive
 
 __all__ = ["spike_conductance", "spike_current", "spike_threshold", "SPIKE_CURRENT_TOTAL", "jump",
            "decay_over"]
@@ -46,12 +47,8 @@ def spike_threshold(name):
                      state=((f"v_{name}", "REAL"),), host=f"spike_threshold_{name}")
 
 
-@numba.njit(cache=True, inline="always")
-def jump(x, q):
-    """``x + q`` saturated: (value, saturated)."""
-    raw = x + q
-    v = sat_real(raw)
-    return v, v != raw
+# a jump at a spike, ``x + q`` saturated: (value, saturated), the sum a receptor's input takes
+jump = receive
 
 
 @numba.njit(cache=True, inline="always")
