@@ -11,8 +11,8 @@ emulator through ``MachineProgram.clock_hz``.
 
 __all__ = ["CLOCK_HZ", "ARITHMETICS", "KIND_SPIKE_ARRAY", "KIND_POISSON", "SOURCE_KINDS",
            "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYNAMICS_KINDS", "TYPE_BITS",
-           "MAX_TYPE_BITS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER", "EV_DEFAULT", "EV_DROP",
-           "EV_PER_CHIP"]
+           "MAX_TYPE_BITS", "MAX_RECEPTORS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER",
+           "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
 
 CLOCK_HZ = 200_000_000  # ARM968 cores of SpiNNaker 1
 ARITHMETICS = ("fixed", "float")
@@ -32,6 +32,7 @@ DYNAMICS_KINDS = (DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC)
 # standard cells, up to MAX_TYPE_BITS (8 receptors)
 TYPE_BITS = 1
 MAX_TYPE_BITS = 3
+MAX_RECEPTORS = 1 << MAX_TYPE_BITS  # receptors of a multi-receptor cell (PyNN's PointNeuron)
 RING_ADDRESS_BITS = 16
 MAX_IDX_BITS = RING_ADDRESS_BITS - TYPE_BITS - 1
 

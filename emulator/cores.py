@@ -10,12 +10,13 @@ sends ``m`` spikes (packets) in one tick.
 """
 
 import numba
+import numpy as np
 
-from .contract import KIND_POISSON, KIND_SPIKE_ARRAY
+from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
-from .models import INPUT_LEAD
-from .models.dispatch import neuron_step
+from .models import INPUT_LEAD, INPUT_SCALE, MULTI
+from .models.dispatch import neuron_step, neuron_step_multi
 from .poisson import source_tick
 
 __all__ = ["update_core", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
@@ -111,18 +112,33 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
         counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
     sh_e = rings.shift[c, 0]
     sh_i = rings.shift[c, 1]
+    n_rec = 1 << rings.type_bits[c]  # receptors in the ring (unused ones stay 0)
     sat = 0
-    for i in range(hi - lo):
-        g = lo + i
-        in_e = ring_to_real(ring[slot + i], sh_e)
-        in_i = ring_to_real(ring[slot + inh + i], sh_i)
-        ring[slot + i] = 0
-        ring[slot + inh + i] = 0
-        spiked, s = neuron_step(kind, params[g], state[g], in_e, in_i, inj[g])
-        sat += s
-        if spiked:
-            spk[end] = g
-            end += 1
+    if MULTI[kind]:  # one input per receptor slot
+        x = np.zeros(MAX_RECEPTORS, params.dtype)
+        for i in range(hi - lo):
+            g = lo + i
+            for r in range(n_rec):
+                j = slot + (r << nb) + i
+                x[r] = ring_to_real(ring[j], rings.shift[c, r])
+                ring[j] = 0
+            spiked, s = neuron_step_multi(kind, params[g], state[g], x, inj[g])
+            sat += s
+            if spiked:
+                spk[end] = g
+                end += 1
+    else:
+        for i in range(hi - lo):
+            g = lo + i
+            in_e = ring_to_real(ring[slot + i], sh_e)
+            in_i = ring_to_real(ring[slot + inh + i], sh_i)
+            ring[slot + i] = 0
+            ring[slot + inh + i] = 0
+            spiked, s = neuron_step(kind, params[g], state[g], in_e, in_i, inj[g])
+            sat += s
+            if spiked:
+                spk[end] = g
+                end += 1
     counters[c, C_REAL_SAT] += sat
     ev = 0
     if direct:
@@ -134,16 +150,14 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
     # input already waiting in the next ring slot (as NEST records it); sample
     # t - r0 is the state at (t+1)*dt
     r = t - r0
-    col_e = cores.input_col[kind, 0]
-    col_i = cores.input_col[kind, 1]
     samples = rec.state
     for col in range(rec.lo[c], rec.lo[c + 1]):  # only what is recorded
         g = rec.neuron[col]
         s = rec.column[col]
-        if s == col_e:
-            samples[r, col] = sat_real(state[g, s] + ring_to_real(ring[nxt + g - lo], sh_e))
-        elif s == col_i:
-            samples[r, col] = sat_real(state[g, s] + ring_to_real(ring[nxt + inh + g - lo], sh_i))
-        else:
-            samples[r, col] = state[g, s]
+        value = state[g, s]
+        for q in range(n_rec):  # the receptor whose input this column takes, if any
+            if s == cores.input_col[kind, q]:
+                x = ring_to_real(ring[nxt + (q << nb) + g - lo], rings.shift[c, q])
+                value = sat_real(value + x * INPUT_SCALE[kind])
+        samples[r, col] = value
     return end

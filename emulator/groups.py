@@ -227,9 +227,11 @@ class Synapses:
         _in_range(s, "idx_bits", self.idx_bits, 0, MAX_IDX_BITS + 1)
         _in_range(s, "type_bits", self.type_bits, 1, MAX_TYPE_BITS + 1)
         _in_range(s, "shift", self.shift.ravel(), 0, 16)
-        if not 2 <= self.shift.shape[1] <= 1 << MAX_TYPE_BITS:
-            raise ProgramError(f"Synapses.shift has {self.shift.shape[1]} columns: one per receptor, "
-                               f"2 to {1 << MAX_TYPE_BITS}")
+        most = 1 << int(self.type_bits.max(initial=TYPE_BITS))
+        if not max(2, most) <= self.shift.shape[1] <= 1 << MAX_TYPE_BITS:
+            raise ProgramError(f"Synapses.shift has {self.shift.shape[1]} columns: one per receptor "
+                               f"of the core with the most (2**type_bits = {most}), "
+                               f"at most {1 << MAX_TYPE_BITS}")
         bits = self.delay_bits + self.type_bits + self.idx_bits
         if np.any(self.delay_bits < 1) or np.any(bits > RING_ADDRESS_BITS):
             c0 = int(np.argmax((self.delay_bits < 1) | (bits > RING_ADDRESS_BITS)))

@@ -8,6 +8,7 @@ checks that it matches the registry.
 import numba
 
 from . import (
+    adexp_cond_alpha_multisynapse,
     eif_cond_alpha_isfa_ista,
     eif_cond_exp_isfa_ista,
     gif_cond_exp,
@@ -19,14 +20,16 @@ from . import (
     if_curr_delta,
     if_curr_exp,
     izhikevich,
+    lif_curr_exp_multisynapse,
 )
 
-__all__ = ["neuron_step"]
+__all__ = ["neuron_step", "neuron_step_multi"]
 
 
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
-    """Advance one neuron of model ``kind`` by one tick; returns (spiked, saturations)."""
+    """Advance one neuron of model ``kind`` by one tick;
+    returns (spiked, saturations)."""
     if kind == 0:  # if_curr_exp
         return if_curr_exp.step(p, s, in_e, in_i, i_inj)
     elif kind == 3:  # if_cond_exp
@@ -49,4 +52,15 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return if_cond_exp_gsfa_grr.step(p, s, in_e, in_i, i_inj)
     elif kind == 12:  # gif_cond_exp
         return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
+    return False, 0
+
+
+@numba.njit(cache=True, inline="always")
+def neuron_step_multi(kind, p, s, x, i_inj):
+    """Advance one neuron of model ``kind`` by one tick (``x``: an input per receptor slot);
+    returns (spiked, saturations)."""
+    if kind == 13:  # lif_curr_exp_multisynapse
+        return lif_curr_exp_multisynapse.step(p, s, x, i_inj)
+    elif kind == 14:  # adexp_cond_alpha_multisynapse
+        return adexp_cond_alpha_multisynapse.step(p, s, x, i_inj)
     return False, 0

@@ -53,7 +53,7 @@ PYNN_DOC = """
 
 
 @numba.njit(cache=True, inline="always")
-def _alpha_mid(g, dg, h, d):
+def alpha_mid(g, dg, h, d):
     """g after half a sub-step: ``d (g + h/2 dg)``."""
     return mul_ufract(sat_real(g + mul_ufract(dg, h)), d)
 
@@ -79,8 +79,8 @@ def step(p, s, in_e, in_i, i_inj):
         o, reps = _exp.fine(p, v, refrac)
         oa = ALPHA_FINE if o != 0 else 0
         for _ in range(reps):
-            ge_mid = _alpha_mid(ge, dge, p[oa + P_HH], p[o + P_DEH])
-            gi_mid = _alpha_mid(gi, dgi, p[oa + P_HH], p[o + P_DIH])
+            ge_mid = alpha_mid(ge, dge, p[oa + P_HH], p[o + P_DEH])
+            gi_mid = alpha_mid(gi, dgi, p[oa + P_HH], p[o + P_DIH])
             v0, w0 = v, w
             v, w = _exp.substep(p, o, v, w, ge, gi, ge_mid, gi_mid, i_ext, refrac > 0)
             if refrac <= 0 and v >= p[P_VPEAK]:

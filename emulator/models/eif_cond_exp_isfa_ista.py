@@ -104,6 +104,13 @@ def dv(p, v, w, ge, gi, i_ext, k, v_s):
     (mV/pA) plus the exponential term, ``exp((v - v_s)/D_T)`` (mV)."""
     i = sat_real(mul_real(p[P_GL], p[P_EL] - v) + mul_real(ge, p[P_EE] - v)
                  + mul_real(gi, p[P_EI] - v) + i_ext - w)
+    return dv_of_current(p, v, i, k, v_s)
+
+
+@numba.njit(cache=True, inline="always")
+def dv_of_current(p, v, i, k, v_s):
+    """V's change over a (half) sub-step at ``v`` with the membrane current ``i`` (pA):
+    ``i k`` plus the exponential term."""
     out = mul_ufract(i, k)
     if p[P_HASEXP] != 0:
         out += exp_real(mul_real(v - v_s, p[P_IDT]))

@@ -25,7 +25,8 @@ __all__ = ["CELLS", "SOURCE_KINDS", "load", "kinds", "dispatch_source", "write_d
 # registration order: a new cell type is one more name at the end
 CELLS = ("if_curr_exp", "if_cond_exp", "if_curr_alpha", "if_cond_alpha", "if_curr_delta",
          "izhikevich", "eif_cond_exp_isfa_ista", "eif_cond_alpha_isfa_ista", "hh_cond_exp",
-         "if_cond_exp_gsfa_grr", "gif_cond_exp")
+         "if_cond_exp_gsfa_grr", "gif_cond_exp", "lif_curr_exp_multisynapse",
+         "adexp_cond_alpha_multisynapse")
 DISPATCH = pathlib.Path(__file__).with_name("dispatch.py")
 
 
@@ -48,7 +49,10 @@ def load() -> tuple:
 
 
 def dispatch_source() -> str:
-    """The text of ``dispatch.py`` for the registered cells."""
+    """The text of ``dispatch.py`` for the registered cells: ``neuron_step`` for the cells
+    of two receptors (``step(p, s, in_e, in_i, i_inj)``), ``neuron_step_multi`` for the
+    multi-receptor ones (``MULTI``: ``step(p, s, x, i_inj)``, ``x`` one input per slot)."""
+    mods = load()
     names = sorted(CELLS)
     lines = ['"""One neuron update, dispatched on the core\'s kind (numba has no dynamic dispatch).',
              "",
@@ -63,16 +67,20 @@ def dispatch_source() -> str:
              *[f"    {n}," for n in names],
              ")",
              "",
-             '__all__ = ["neuron_step"]',
-             "",
-             "",
-             '@numba.njit(cache=True, inline="always")',
-             "def neuron_step(kind, p, s, in_e, in_i, i_inj):",
-             '    """Advance one neuron of model ``kind`` by one tick; returns (spiked, saturations)."""']
-    for i, (name, kind) in enumerate(zip(CELLS, kinds(len(CELLS)))):
-        lines.append(f"    {'if' if i == 0 else 'elif'} kind == {kind}:  # {name}")
-        lines.append(f"        return {name}.step(p, s, in_e, in_i, i_inj)")
-    lines.append("    return False, 0")
+             '__all__ = ["neuron_step", "neuron_step_multi"]']
+    for multi, func, args, what in (
+            (False, "neuron_step", "in_e, in_i", ""),
+            (True, "neuron_step_multi", "x", " (``x``: an input per receptor slot)")):
+        lines += ["", "",
+                  '@numba.njit(cache=True, inline="always")',
+                  f"def {func}(kind, p, s, {args}, i_inj):",
+                  f'    """Advance one neuron of model ``kind`` by one tick{what};',
+                  '    returns (spiked, saturations)."""']
+        chosen = [(n, m) for n, m in zip(CELLS, mods) if getattr(m, "MULTI", False) == multi]
+        for i, (name, m) in enumerate(chosen):
+            lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
+            lines.append(f"        return {name}.step(p, s, {args}, i_inj)")
+        lines.append("    return False, 0")
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,8 @@ fixed-point format) and the name of its host constants (a function of
 ``@numba.njit(inline="always")`` functions in the role's module (:mod:`.shaping`,
 :mod:`.input_type`, :mod:`.membrane`, :mod:`.adaptation`, :mod:`.threshold`).
 
-A column name may hold ``{r}`` (``e``/``i``) or ``{syn}`` (``exc``/``inh``): a
+A column name may hold ``{r}`` (``e``/``i``, ``s0``...``s7`` for the slots of a
+multi-receptor cell) or ``{syn}`` (``exc``/``inh``, the same for slots): a
 shaping component's columns are repeated per receptor. A cell type lists its
 components (see :func:`columns`); its column tables are their union, in its own
 order where it gives one (the existing cells keep their historical order, which
@@ -26,11 +27,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Component", "ROLES", "RECEPTOR_SUFFIX", "columns", "host_steps", "index"]
+from ...contract import MAX_RECEPTORS
+
+__all__ = ["Component", "ROLES", "RECEPTOR_SUFFIX", "SLOTS", "columns", "host_steps", "index",
+           "slot_column"]
 
 ROLES = ("shaping", "input", "membrane", "adaptation", "threshold")
-# receptor -> suffixes of its columns ({r}, {syn}) and of its PyNN parameters (tau_syn_E)
-RECEPTOR_SUFFIX = {"excitatory": ("e", "exc", "E"), "inhibitory": ("i", "inh", "I")}
+# the receptor slots of a multi-receptor cell (PyNN's PointNeuron): a population's
+# receptors, in PyNN's (sorted) order, take slots 0, 1, ...
+SLOTS = tuple(f"slot{k}" for k in range(MAX_RECEPTORS))
+# receptor -> suffixes of its columns ({r}, {syn}) and of its host parameters (tau_syn_E)
+RECEPTOR_SUFFIX = {"excitatory": ("e", "exc", "E"), "inhibitory": ("i", "inh", "I"),
+                   **{slot: (f"s{k}",) * 3 for k, slot in enumerate(SLOTS)}}
 
 
 @dataclass(frozen=True)
@@ -111,3 +119,13 @@ def columns(receptors, components, order=None, what="params"):
 def index(table) -> dict:
     """Column name -> column number."""
     return {name: j for j, (name, _) in enumerate(table)}
+
+
+def slot_column(table, name: str) -> int:
+    """The column of slot 0 of the per-slot column ``name`` (``"decay_{r}"``, ...) of a
+    multi-receptor cell: slot k's is k further on (checked: the step reads them so)."""
+    at = index(table)
+    cols = [at[name.format(r=RECEPTOR_SUFFIX[s][0], syn=RECEPTOR_SUFFIX[s][1])] for s in SLOTS]
+    if cols != list(range(cols[0], cols[0] + len(SLOTS))):
+        raise ValueError(f"the slots of column {name!r} are not consecutive: {cols}")
+    return cols[0]

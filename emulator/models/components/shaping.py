@@ -11,6 +11,14 @@ REAL) enters through :func:`receive`; the shaping then advances its state.
 - ``ALPHA``: a drive ``u`` (the input enters it, scaled by ``ALPHA_SCALE``) and the
   current ``I``: ``I = I*P11 + u*P21``, ``u = u*P11`` (host ``alpha_current``: also
   NEST's P31, P32 into an exact LIF membrane).
+- ``EXP_SLOT``: as ``EXP`` for a receptor slot of a multi-receptor cell: the current is
+  held as a magnitude (the ring's) in ``SLOT_SCALE`` times nA, brought back by
+  ``unscale`` before the propagator ``p21{r}``, which carries the receptor's sign
+  (negative for an inhibitory receptor); ``n_receptors`` says how many slots are in use
+  (host ``exp_current_slot``). Unscaled, a slow current stops decaying in rounding
+  below ``0.5 / (1 - exp(-dt/tau))`` LSB (100 LSB, 3 pA, at tau = 20 ms, dt = 0.1 ms)
+  and then steps down one LSB a tick: a 5 pA NMDA current reached 0 in 16 ms instead
+  of decaying with its 20 ms.
 - ``DELTA``: no state; the input is a voltage jump the membrane adds.
 - :func:`fused` names a shaping that a fused membrane integrates itself.
 """
@@ -20,10 +28,11 @@ import numba
 from ...fixed import decay, mul_real, mul_ufract, sat_real
 from . import Component
 
-__all__ = ["EXP", "EXP_COND", "ALPHA", "DELTA", "ALPHA_SCALE", "fused", "receive", "receive_pair",
-           "receive_scaled", "alpha_terms", "alpha_advance"]
+__all__ = ["EXP", "EXP_COND", "EXP_SLOT", "ALPHA", "DELTA", "ALPHA_SCALE", "SLOT_SCALE", "fused", "receive",
+           "receive_pair", "receive_scaled", "alpha_terms", "alpha_advance"]
 
 ALPHA_SCALE = 64  # alpha state units per nA (a power of two: scaling is exact)
+SLOT_SCALE = 64  # EXP_SLOT state units per nA (a power of two)
 
 EXP = Component("exp", "shaping", params=(("decay_{r}", "UFRACT"), ("p21{r}", "REAL")),
                 state=(("isyn_{syn}", "REAL"),), host="exp_current")
@@ -34,6 +43,10 @@ ALPHA = Component("alpha", "shaping",
                   params=(("p31{r}", "REAL"), ("p32{r}", "REAL"), ("decay_{r}", "UFRACT"),
                           ("p21{r}", "UFRACT"), ("unscale", "UFRACT")),
                   state=(("isyn_{syn}", "REAL"), ("drive_{syn}", "REAL")), host="alpha_current")
+EXP_SLOT = Component("exp_slot", "shaping",
+                     params=(("decay_{r}", "UFRACT"), ("p21{r}", "REAL"), ("n_receptors", "int"),
+                             ("unscale", "UFRACT")),
+                     state=(("isyn_{syn}", "REAL"),), host="exp_current_slot")
 DELTA = Component("delta", "shaping")
 
 
