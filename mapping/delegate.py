@@ -15,7 +15,7 @@ import numpy as np
 from neurochip.emulator.direct import DirectInputs, no_direct_inputs
 
 from .neurons import POISSON_MODELS, CountTables
-from .synapses import RECEPTOR_TYPE, quantise_weights
+from .synapses import quantise_weights, receptor_type
 
 __all__ = ["delegated_sources", "encode_direct", "count_factors"]
 
@@ -57,7 +57,7 @@ def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point:
         for prj in graph.projections:
             if prj.pre != i or not len(prj.pre_idx):
                 continue
-            t = RECEPTOR_TYPE[prj.receptor]
+            t = receptor_type(graph, prj)
             w_ring, q, z = quantise_weights(graph, prj, np.asarray(prj.weight, np.float64),
                                             shifts)
             zeros += z

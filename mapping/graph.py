@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
+from neurochip.emulator.contract import MAX_RECEPTORS
 
 from .errors import MappingError
 from .synapse_dynamics import ENCODERS
 
 __all__ = ["PopulationSpec", "ProjectionSpec", "ElectrodeSpec", "NetworkGraph", "MODELS",
-           "RECEPTORS", "ELECTRODES"]
+           "RECEPTORS", "ELECTRODES", "INHIBITORY_RECEPTORS", "receptors_of", "receptor_index",
+           "receptor_sign"]
 
 # model name -> (parameters it needs, recordable state variables)
 MODELS = {
@@ -27,7 +29,9 @@ MODELS = {
     "SpikeSourcePoissonRefractory": (("rate", "tau_refrac", "start", "duration"), ()),
     "SpikeSourceGamma": (("alpha", "beta", "start", "duration"), ()),
 }
-RECEPTORS = ("excitatory", "inhibitory")
+RECEPTORS = ("excitatory", "inhibitory")  # of the cells that are not multi-receptor
+# PyNN's names of inhibitory receptors: current-based weights onto them are <= 0
+INHIBITORY_RECEPTORS = ("inhibitory", "GABA", "GABAA", "GABAB")
 # synapse dynamics -> per-connection parameters (PyNN units), from the registry
 DYNAMICS = {name: enc.params for name, enc in ENCODERS.items()}
 # current source -> its parameters (PyNN units: nA, ms, Hz, degrees)
@@ -54,6 +58,11 @@ class PopulationSpec:
         Initial values of state variables (``v``, ``isyn_exc``, ``isyn_inh``).
     record : dict variable -> (size,) bool
         ``"spikes"`` and/or state variables.
+    receptors : tuple of str
+        A multi-receptor cell's receptor names (PyNN's ``receptor_types``, sorted), at
+        most ``MAX_RECEPTORS``; receptor ``name``'s parameters are ``"name.tau_syn"``,
+        ..., its variables ``"name.isyn"``, ... Other cells have ``RECEPTORS`` (leave it
+        empty).
     spike_lo, spike_times : arrays or None
         SpikeSourceArray only: neuron i's spike times (ms) are
         ``spike_times[spike_lo[i]:spike_lo[i+1]]``.
@@ -70,6 +79,7 @@ class PopulationSpec:
     spike_lo: np.ndarray | None = None
     spike_times: np.ndarray | None = None
     max_per_core: int | None = None
+    receptors: tuple = ()
 
     def __post_init__(self):
         where = f"population {self.label!r}"
@@ -79,6 +89,14 @@ class PopulationSpec:
         if self.size < 1:
             raise MappingError(f"{where}: size {self.size} must be at least 1")
         needed, recordable = MODELS[self.model]
+        model = neuron_models.BY_NAME.get(self.model)
+        if getattr(model, "MULTI", False):
+            _check_receptors(where, self.receptors)
+            needed = (*needed, *(f"{r}.{q}" for r in self.receptors for q in model.RECEPTOR_PARAMS))
+            recordable = tuple(neuron_models.record_columns(model, self.receptors))
+        elif self.receptors and tuple(self.receptors) != RECEPTORS:
+            raise MappingError(f"{where}: a {self.model} has the receptors {RECEPTORS}, not "
+                               f"{tuple(self.receptors)}; leave receptors empty")
         for name in needed:
             if name not in self.params:
                 raise MappingError(f"{where}: parameter {name!r} is missing")
@@ -103,6 +121,36 @@ class PopulationSpec:
             raise MappingError(f"{where}: max_per_core={self.max_per_core} must be >= 1")
 
 
+def _check_receptors(where, receptors):
+    if not receptors:
+        raise MappingError(f"{where}: a multi-receptor cell needs at least one receptor name")
+    if len(receptors) > MAX_RECEPTORS:
+        raise MappingError(f"{where}: {len(receptors)} receptors {tuple(receptors)}; a core's "
+                           f"synaptic words address at most {MAX_RECEPTORS}: use fewer receptor "
+                           f"types (several projections may share one)")
+    if len(set(receptors)) != len(receptors) or any("." in r or not r for r in receptors):
+        raise MappingError(f"{where}: receptor names {tuple(receptors)} must be distinct, "
+                           f"non-empty and without '.'")
+
+
+def receptors_of(pop) -> tuple:
+    """The receptor names of a population, in slot order."""
+    return tuple(pop.receptors) or RECEPTORS
+
+
+def receptor_index(pop, name: str) -> int:
+    """The slot (synapse type) of receptor ``name`` on ``pop``'s cores."""
+    return receptors_of(pop).index(name)
+
+
+def receptor_sign(model: str, name: str) -> int:
+    """+1 if weights onto receptor ``name`` of cell type ``model`` are >= 0, -1 if <= 0:
+    a current-based receptor that PyNN calls inhibitory (``INHIBITORY_RECEPTORS``); the
+    ring holds magnitudes, so a receptor has one sign."""
+    cell = neuron_models.BY_NAME[model]
+    return -1 if (not cell.CONDUCTANCE and name in INHIBITORY_RECEPTORS) else 1
+
+
 @dataclass(frozen=True, eq=False)
 class ProjectionSpec:
     """Connections ``pre_idx[k] -> post_idx[k]`` between two populations."""
@@ -125,9 +173,9 @@ class ProjectionSpec:
         for name in DYNAMICS[self.dynamics]:
             if name not in self.dyn_params:
                 raise MappingError(f"projection {self.label!r}: parameter {name!r} is missing")
-        if self.receptor not in RECEPTORS:
-            raise MappingError(f"projection {self.label!r}: receptor_type {self.receptor!r} is not "
-                               f"supported; use one of {RECEPTORS}")
+        if not isinstance(self.receptor, str):
+            raise MappingError(f"projection {self.label!r}: receptor_type {self.receptor!r} "
+                               f"must be a receptor name")
         n = len(self.pre_idx)
         for name in ("post_idx", "weight", "delay"):
             if len(getattr(self, name)) != n:
@@ -190,9 +238,13 @@ class NetworkGraph:
             if len(prj.post_idx) and (prj.post_idx.min() < 0 or prj.post_idx.max() >= post.size):
                 raise MappingError(f"projection {prj.label!r}: postsynaptic index out of range "
                                    f"[0, {post.size})")
-            if not MODELS[post.model][1]:
+            if post.model not in neuron_models.BY_NAME:
                 raise MappingError(f"projection {prj.label!r}: the target population "
                                    f"{post.label!r} is a {post.model}, which has no synapses")
+            if prj.receptor not in receptors_of(post):
+                raise MappingError(f"projection {prj.label!r}: receptor_type {prj.receptor!r} is "
+                                   f"not a receptor of {post.label!r} ({post.model}); use one "
+                                   f"of {receptors_of(post)}")
 
         for el in self.electrodes:
             for pop, idx in el.targets:

@@ -20,11 +20,13 @@ import numpy as np
 
 from neurochip.emulator.models import NEURON_MODELS
 from neurochip.emulator.models.components import RECEPTOR_SUFFIX
+from neurochip.emulator.models.components.shaping import SLOT_SCALE
 from neurochip.emulator.models.if_cond_alpha import SYN_SCALE as COND_ALPHA_SCALE
 from neurochip.emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
 
 from . import neuron_constants_extra
 from .errors import MappingError
+from .neuron_constants_multi import adexp_cond_alpha_multisynapse
 from .neuron_constants_nonlinear import (
     check_positive,
     eif_cond_alpha_isfa_ista,
@@ -73,6 +75,21 @@ def exp_current(p, init, dt, params, state, receptors):
         # the inhibitory current is held as a positive magnitude
         sign = -1.0 if rec == "inhibitory" else 1.0
         state[f"isyn_{syn}"] = sign * init.get(f"isyn_{syn}", 0.0 * init["v"])
+
+
+def exp_current_slot(p, init, dt, params, state, receptors):
+    """``EXP_SLOT``: per receptor slot the decay and NEST's P21 into an exact LIF
+    membrane, times the slot's sign (``sign_s0``, ...: -1 for an inhibitory receptor,
+    whose current is held as a magnitude, in SLOT_SCALE times nA); the slots in use."""
+    check_positive(p, tuple(f"tau_syn_{_suffix(r)[2]}" for r in receptors))
+    for rec in receptors:
+        r, syn, big = _suffix(rec)
+        tau, sign = p[f"tau_syn_{big}"], p[f"sign_{big}"]
+        params[f"p21{r}"] = sign * _exp_psc_propagator(p["tau_m"], tau, p["cm"], dt)
+        params[f"decay_{r}"] = np.exp(-dt / tau)
+        state[f"isyn_{syn}"] = SLOT_SCALE * sign * init.get(f"isyn_{syn}", 0.0 * init["v"])
+    params["n_receptors"] = p["n_receptors"]
+    params["unscale"] = 1.0 / SLOT_SCALE
 
 
 def _alpha_psc_propagators(tau_m, tau_s, cm, dt):
@@ -196,10 +213,11 @@ def _whole(fn):
     return host
 
 
-HOST = {f.__name__: f for f in (lif_exact, exp_current, alpha_current, static_threshold,
-                                 lif_cond, exp_cond, conductance)}
+HOST = {f.__name__: f for f in (lif_exact, exp_current, exp_current_slot, alpha_current,
+                                 static_threshold, lif_cond, exp_cond, conductance)}
 HOST.update({f.__name__: _whole(f) for f in (if_cond_alpha, izhikevich, eif_cond_exp_isfa_ista,
-                                              eif_cond_alpha_isfa_ista, hh_cond_exp)})
+                                              eif_cond_alpha_isfa_ista, hh_cond_exp,
+                                              adexp_cond_alpha_multisynapse)})
 HOST.update(neuron_constants_extra.HOST)
 
 

@@ -15,6 +15,7 @@ from neurochip.emulator.rng import seed_kiss
 
 from .errors import MappingError
 from .neuron_constants import CONSTANTS
+from .neuron_constants_multi import slot_parameters
 
 __all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_window", "NEVER",
            "POISSON_MODELS", "PoissonArrays", "CountTables", "count_table", "MAX_COUNT_RATE"]
@@ -28,13 +29,15 @@ def neuron_rows(pop, dt: float, fixed_point: bool, warn, seed: int = 0, index: i
     stochastic cell (``RNG``) seeds each neuron's generator from the global ``seed``, the
     population's ``index`` and the neuron's, whatever the placement."""
     model = models.BY_NAME[pop.model]
-    init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in pop.initial.items()}
+    params, initial = (slot_parameters(pop, model) if getattr(model, "MULTI", False)
+                       else (pop.params, pop.initial))
+    init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in initial.items()}
     if getattr(model, "RNG", False):
         init.setdefault("rng_seed", np.full(pop.size, float(seed)))
         init.setdefault("rng_population", np.full(pop.size, float(index)))
-    init.setdefault("v", np.asarray(pop.params.get("v_rest", np.full(pop.size, -65.0)), float))
+    init.setdefault("v", np.asarray(params.get("v_rest", np.full(pop.size, -65.0)), float))
     try:
-        consts, state0 = CONSTANTS[pop.model](pop.params, init, dt)
+        consts, state0 = CONSTANTS[pop.model](params, init, dt)
     except MappingError as e:
         raise MappingError(f"population {pop.label!r}: {e}") from None
     return (_quantise(consts, model.PARAMS, pop, fixed_point, warn, np.int64),

@@ -15,7 +15,7 @@ from neurochip.emulator import models
 from neurochip.emulator.contract import RING_ADDRESS_BITS, TYPE_BITS
 
 from .errors import MappingError, ResourceError
-from .graph import NetworkGraph
+from .graph import NetworkGraph, receptors_of
 
 __all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "max_delay_of", "bits_for",
            "type_bits_of",
@@ -56,10 +56,10 @@ def max_delay_of(prj, dt: float) -> int:
     return int(np.rint(np.float64(np.max(prj.delay)) / dt))
 
 
-def type_bits_of(model: str) -> int:
-    """Bits of the receptor number in ``model``'s synaptic words (1 for two receptors)."""
-    receptors = len(getattr(models.BY_NAME[model], "RECEPTORS", ("excitatory", "inhibitory")))
-    return max(TYPE_BITS, bits_for(receptors))
+def type_bits_of(pop) -> int:
+    """Bits of the receptor number in the synaptic words of a neuron population's cores
+    (1 for two receptors; a multi-receptor cell's are as many as its receptors need)."""
+    return max(TYPE_BITS, bits_for(len(receptors_of(pop))))
 
 
 def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -> int:
@@ -72,8 +72,9 @@ def neuron_dtcm_bytes(model: str, n: int, ring_entries: int, mpt_entries: int) -
             + mpt_entries * MPT_ENTRY_BYTES)
 
 
-def _dtcm_bytes(n: int, delay_bits: int, n_sources: int, model: str = "IF_curr_exp") -> int:
-    ring = 1 << (delay_bits + type_bits_of(model) + bits_for(n))
+def _dtcm_bytes(n: int, delay_bits: int, n_sources: int, model: str = "IF_curr_exp",
+                t_bits: int = TYPE_BITS) -> int:
+    ring = 1 << (delay_bits + t_bits + bits_for(n))
     return neuron_dtcm_bytes(model, n, ring, n_sources)
 
 
@@ -133,12 +134,12 @@ def partition(graph: NetworkGraph, dtcm_bytes: int, max_per_core: dict | None = 
         n = min(pop.max_per_core or limits[pop.model], pop.size)
         if pop.model in models.BY_NAME:
             d_bits = max(int(max_delay[i]), 1).bit_length()
-            t_bits = type_bits_of(pop.model)
+            t_bits = type_bits_of(pop)
             while n > 1 and (d_bits + t_bits + bits_for(n) > RING_ADDRESS_BITS
-                             or _dtcm_bytes(n, d_bits, n_src_slices, pop.model) > dtcm_bytes):
+                             or _dtcm_bytes(n, d_bits, n_src_slices, pop.model, t_bits) > dtcm_bytes):
                 n = 1 << (bits_for(n) - 1)
             if (d_bits + t_bits + bits_for(n) > RING_ADDRESS_BITS
-                    or _dtcm_bytes(n, d_bits, n_src_slices, pop.model) > dtcm_bytes):
+                    or _dtcm_bytes(n, d_bits, n_src_slices, pop.model, t_bits) > dtcm_bytes):
                 raise ResourceError(
                     f"population {pop.label!r}: even one neuron per core does not fit: a delay "
                     f"of {max_delay[i]} ticks needs a ring buffer of "

@@ -108,8 +108,9 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     n = len(slices)
     models = [graph.populations[s.pop].model for s in slices]
     idx_bits = np.array([bits_for(s.n) for s in slices], np.int32)
-    type_bits = np.array([type_bits_of(m) if m in neuron_models.BY_NAME else TYPE_BITS
-                          for m in models], np.int32)
+    type_bits = np.array([type_bits_of(graph.populations[s.pop])
+                          if m in neuron_models.BY_NAME else TYPE_BITS
+                          for s, m in zip(slices, models)], np.int32)
     max_delay = np.ones(len(graph.populations), np.int64)
     for prj in graph.projections:
         if len(prj.delay):
@@ -253,7 +254,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             if var == "spikes":
                 rec_spikes[a:b] = mask[s.lo:s.hi]
             else:
-                col = neuron_models.BY_NAME[pop.model].RECORD[var][0]
+                col = neuron_models.record_columns(neuron_models.BY_NAME[pop.model],
+                                                   pop.receptors)[var][0]
                 rec_state[a:b, col] |= mask[s.lo:s.hi]
     is_neuron = np.array([m in neuron_models.BY_NAME for m in models])
     ring_size = np.where(is_neuron, 1 << (delay_bits.astype(np.int64) + type_bits + idx_bits), 0)

@@ -20,11 +20,17 @@ from neurochip.emulator.contract import TYPE_BITS
 from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
+from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
+from .partition import bits_for
 from .synapse_dynamics import ENCODERS, EncodeContext
 
-__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights", "RECEPTOR_TYPE"]
+__all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights",
+           "receptor_type"]
 
-RECEPTOR_TYPE = {"excitatory": 0, "inhibitory": 1}
+
+def receptor_type(graph, prj) -> int:
+    """The synapse type (receptor slot) of ``prj``'s synapses on its target's cores."""
+    return receptor_index(graph.populations[prj.post], prj.receptor)
 
 
 def _ring_weights(graph, prj, w=None) -> np.ndarray:
@@ -39,13 +45,14 @@ def quantise_weights(graph, prj, w, shifts) -> tuple:
     twins), their 16-bit ring weights at the target's shift, and how many non-zero
     weights round to 0. Rows and delegated Poisson sources both encode weights here."""
     w_ring = _ring_weights(graph, prj, w)
-    q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, RECEPTOR_TYPE[prj.receptor]]))
+    q = np.rint(w_ring * 2.0 ** (15 - shifts[prj.post, receptor_type(graph, prj)]))
     q = q.astype(np.int64)
     return w_ring, q, int(np.count_nonzero((q == 0) & (np.asarray(w) != 0)))
 
 
 def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
-    """``(n_pops, 2)`` shift per population x synapse type.
+    """``(n_pops, R)`` shift per population x synapse type (receptor), R the most
+    receptors a population's cores have (at least 2).
 
     The shift is the smallest in [0, 15] for which the largest total weight that
     one ring slot of any neuron can receive (every input spiking into the same
@@ -53,16 +60,19 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
     projection index -> spikes one synapse can bring in one tick (default 1).
     """
     factors = factors or {}
-    shifts = np.zeros((len(graph.populations), 2), np.int32)
-    bound = np.zeros((len(graph.populations), 2))
-    for pop_i, pop in enumerate(graph.populations):
-        for t in (0, 1):
-            total = np.zeros(pop.size)
-            for j, prj in enumerate(graph.projections):
-                if prj.post == pop_i and RECEPTOR_TYPE[prj.receptor] == t and len(prj.weight):
-                    total += np.bincount(prj.post_idx, _ring_weights(graph, prj),
-                                         minlength=pop.size) * factors.get(j, 1)
-            bound[pop_i, t] = total.max(initial=0.0)
+    n_types = max([1 << TYPE_BITS] + [1 << bits_for(len(receptors_of(p)))
+                                      for p in graph.populations if p.model in neuron_models.BY_NAME])
+    shifts = np.zeros((len(graph.populations), n_types), np.int32)
+    bound = np.zeros((len(graph.populations), n_types))
+    totals = {}  # (population, synapse type) -> total weight per neuron
+    for j, prj in enumerate(graph.projections):
+        if len(prj.weight):
+            key = (prj.post, receptor_type(graph, prj))
+            total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
+            total += np.bincount(prj.post_idx, _ring_weights(graph, prj),
+                                 minlength=len(total)) * factors.get(j, 1)
+    for key, total in totals.items():
+        bound[key] = total.max(initial=0.0)
     for (pop_i, t), b in np.ndenumerate(bound):
         s = 0
         while s < 15 and np.rint(b * 2.0 ** (15 - s)) > U16_MAX:
@@ -73,7 +83,7 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
             unit = getattr(model, "WEIGHT_UNIT", "nS" if model.CONDUCTANCE else "nA")
             raise MappingError(
                 f"population {pop.label!r}: one neuron can receive a total "
-                f"{('excitatory', 'inhibitory')[t]} weight of {b:g} {unit} in one timestep, more "
+                f"{receptors_of(pop)[t]} weight of {b:g} {unit} in one timestep, more "
                 f"than the {U16_MAX * 2.0 ** (s - 15):g} {unit} a ring-buffer slot can hold; "
                 f"scale the weights down")
         shifts[pop_i, t] = s
@@ -204,15 +214,20 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False):
 def _check_signs(graph, prj):
     post = graph.populations[prj.post]
     w = np.asarray(prj.weight, np.float64)
-    conductance = neuron_models.BY_NAME[post.model].CONDUCTANCE
-    if (RECEPTOR_TYPE[prj.receptor] == 0 or conductance) and np.any(w < 0):
+    if receptor_sign(post.model, prj.receptor) > 0 and np.any(w < 0):
+        inhibitory = [r for r in receptors_of(post) if receptor_sign(post.model, r) < 0]
+        fix = (f"use receptor_type={inhibitory[0]!r} for inhibition" if inhibitory else
+               "a conductance is never negative: inhibition is a receptor with a low e_syn"
+               if neuron_models.BY_NAME[post.model].CONDUCTANCE else
+               f"name an inhibitory receptor one of {INHIBITORY_RECEPTORS}")
         raise MappingError(
-            f"projection {prj.label!r}: weights onto {post.model}'s {prj.receptor} synapses "
-            f"must be >= 0, got {w.min():g}; use receptor_type='inhibitory' for inhibition")
-    if RECEPTOR_TYPE[prj.receptor] == 1 and not conductance and np.any(w > 0):
+            f"projection {prj.label!r}: weights onto {post.model}'s {prj.receptor!r} synapses "
+            f"must be >= 0, got {w.min():g}; {fix}")
+    if receptor_sign(post.model, prj.receptor) < 0 and np.any(w > 0):
         raise MappingError(
-            f"projection {prj.label!r}: inhibitory weights onto the current-based "
-            f"{post.model} must be <= 0 (PyNN's sign convention), got {w.max():g} nA")
+            f"projection {prj.label!r}: {prj.receptor!r} (inhibitory) weights onto the "
+            f"current-based {post.model} must be <= 0 (PyNN's sign convention), got "
+            f"{w.max():g} nA")
 
 
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
@@ -241,7 +256,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
                 pop_first[prj.pre] + pre // pop_width[prj.pre], pre % pop_width[prj.pre])
 
     def encode(prj, lo, hi):
-        t = RECEPTOR_TYPE[prj.receptor]
+        t = receptor_type(graph, prj)
         w = np.asarray(prj.weight[lo:hi], np.float64)
         d = np.rint(np.asarray(prj.delay[lo:hi], np.float64) / graph.dt).astype(np.int64)
         post = prj.post_idx[lo:hi]
