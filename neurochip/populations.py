@@ -12,16 +12,30 @@ from pyNN.parameters import ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 
 from neurochip.emulator import models
-from neurochip.mapping.graph import PopulationSpec
+from neurochip.mapping.graph import PopulationSpec, receptor_sign
 from neurochip.mapping.neurons import POISSON_MODELS
 
-from . import simulator, standardmodels
+from . import composed, simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
-SUPPORTED = (*models.BY_NAME, "SpikeSourceArray", *POISSON_MODELS)
+SUPPORTED = (*(m.NAME for m in models.NEURON_MODELS if not getattr(m, "MULTI", False)),
+             "PointNeuron", "SpikeSourceArray", *POISSON_MODELS)
+
+
+def machine_model(celltype):
+    """The cell module of :mod:`neurochip.emulator.models` a neuron cell type runs as
+    (None for a source)."""
+    return getattr(celltype, "machine_model", None) or models.BY_NAME.get(type(celltype).__name__)
+
+
+def record_columns(population) -> dict:
+    """PyNN variable -> (state column, factor to PyNN's units) of a neuron population."""
+    model = machine_model(population.celltype)
+    names = tuple(population.celltype.receptor_types)
+    return models.record_columns(model, names, [receptor_sign(model.NAME, r) for r in names])
 
 
 class Assembly(common.Assembly):
@@ -109,7 +123,7 @@ class Population(_ParameterAccess, common.Population):
             raise NeurochipError(
                 f"Population {self.label!r}: cell type {name} is not "
                 f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
-        if self.celltype.__class__.__module__ != standardmodels.__name__:
+        if self.celltype.__class__.__module__ not in (standardmodels.__name__, composed.__name__):
             raise NeurochipError(
                 f"Population {self.label!r}: the cell type {name} comes from "
                 f"{self.celltype.__class__.__module__}, not from pyNN.neurochip; use sim.{name}")
@@ -141,7 +155,10 @@ class Population(_ParameterAccess, common.Population):
 
     def _spec(self, index) -> PopulationSpec:
         """This population as the mapping sees it."""
-        model = self.celltype.__class__.__name__
+        cls = self.celltype.__class__.__name__
+        machine = machine_model(self.celltype)
+        model = machine.NAME if machine is not None else cls
+        multi = getattr(machine, "MULTI", False)
         params, spike_lo, spike_times = {}, None, None
         if model == "SpikeSourceArray":
             seqs = self._parameters["spike_times"]
@@ -160,7 +177,9 @@ class Population(_ParameterAccess, common.Population):
             label=self.label, model=model, size=self.size, params=params,
             initial={k: np.asarray(v, float) for k, v in initial.items()}, record=record,
             spike_lo=spike_lo, spike_times=spike_times,
-            max_per_core=simulator.state.neurons_per_core.get(model))
+            max_per_core=simulator.state.neurons_per_core.get(
+                model, simulator.state.neurons_per_core.get(cls)),
+            receptors=tuple(self.celltype.receptor_types) if multi else ())
 
 
 def _check_spike_times(pop):

@@ -6,7 +6,7 @@ import numpy as np
 from pyNN import common, errors
 from pyNN.space import Space
 
-from neurochip.mapping.graph import ProjectionSpec
+from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
 from neurochip.mapping.synapse_dynamics import ENCODERS
 
 from . import simulator
@@ -155,18 +155,25 @@ class Projection(common.Projection):
         return arr
 
     def _check_signs(self, w):
+        """PyNN's sign rules (its check_weights): weights onto conductances and onto
+        excitatory receptors are >= 0, onto current-based receptors PyNN calls
+        inhibitory <= 0; the machine holds one sign per receptor, so any other
+        receptor name (e.g. a PointNeuron's 'NMDA' or 'slow') takes weights >= 0."""
         if not len(w):
             return
-        if self.receptor_type == "excitatory" and w.min() < 0:
+        negative = not self.post.conductance_based and self.receptor_type in INHIBITORY_RECEPTORS
+        if not negative and w.min() < 0:
+            fix = ("use receptor_type='inhibitory' for inhibition"
+                   if "inhibitory" in self.post.receptor_types else
+                   f"name a current-based inhibitory receptor one of {INHIBITORY_RECEPTORS}")
             raise errors.ConnectionError(
-                f"Projection {self.label!r}: excitatory weights must be >= 0, got "
-                f"{w.min():g} nA; use receptor_type='inhibitory' for inhibition")
-        if (self.receptor_type == "inhibitory" and not self.post.conductance_based
-                and w.max() > 0):
+                f"Projection {self.label!r}: weights onto the {self.receptor_type!r} receptor "
+                f"must be >= 0, got {w.min():g}; {fix}")
+        if negative and w.max() > 0:
             raise errors.ConnectionError(
-                f"Projection {self.label!r}: weights onto the inhibitory receptor of "
-                f"current-based cells ({self.post.label}) must be <= 0 (PyNN's sign "
-                f"convention), got {w.max():g} nA")
+                f"Projection {self.label!r}: weights onto the inhibitory receptor "
+                f"{self.receptor_type!r} of current-based cells ({self.post.label}) must be "
+                f"<= 0 (PyNN's sign convention), got {w.max():g} nA")
 
     def __len__(self):
         return len(self._pre)

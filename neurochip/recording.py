@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 from pyNN import recording
 
-from neurochip.emulator import models
 from neurochip.emulator.fixed import from_real
 
 from . import simulator
@@ -79,7 +78,8 @@ class Recorder(recording.Recorder):
     def _get_all_signals(self, variable, ids, clear=False):
         st = simulator.state
         name = variable.name
-        col, factor = models.BY_NAME[self.population.celltype.__class__.__name__].RECORD[name]
+        from .populations import record_columns  # populations imports this module
+        col, factor = record_columns(self.population)[name]
         pop = _index_of(self.population)
         local = np.asarray([int(i) for i in ids], np.int64) - int(self.population.first_id)
         k0 = self._first_tick()

@@ -11,12 +11,21 @@ to the units; a new cell module needs nothing here.
 
 from pyNN.standardmodels import build_translations, cells, synapses
 
-from neurochip.emulator.models import NEURON_MODELS
+from neurochip.emulator.models import BY_NAME, NEURON_MODELS
 
+from .composed import (
+    LIF,
+    AdExp,
+    AlphaPSR,
+    CondAlphaPostSynapticResponse,
+    CurrExpPostSynapticResponse,
+    PointNeuron,
+)
 from .simulator import state
 
-NEURON_CELLS = tuple(m.NAME for m in NEURON_MODELS)
-__all__ = [*NEURON_CELLS,
+NEURON_CELLS = tuple(m.NAME for m in NEURON_MODELS if not getattr(m, "MULTI", False))
+__all__ = [*NEURON_CELLS, "PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticResponse",
+           "CondAlphaPostSynapticResponse", "AlphaPSR",
            "SpikeSourceArray", "SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
            "StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse"]
 
@@ -35,7 +44,7 @@ def _cell_class(model):
         "units": {**base.units, **getattr(model, "PYNN_UNITS", {})}})
 
 
-globals().update({m.NAME: _cell_class(m) for m in NEURON_MODELS})
+globals().update({name: _cell_class(BY_NAME[name]) for name in NEURON_CELLS})
 
 
 class SpikeSourceArray(cells.SpikeSourceArray):

@@ -21,9 +21,18 @@ from reference.nest_timing import run
 from test_nest_timing import BOUNDS, compare
 
 from neurochip.emulator import contract
-from neurochip.emulator.models import BY_KIND, BY_NAME, INPUT_LEAD, NEURON_MODELS, registry
-from neurochip.emulator.models.components import ROLES, columns
+from neurochip.emulator.models import (
+    BY_KIND,
+    BY_NAME,
+    INPUT_LEAD,
+    NEURON_MODELS,
+    record_columns,
+    registry,
+)
+from neurochip.emulator.models.components import ROLES, SLOTS, columns
+from neurochip.mapping.graph import PopulationSpec
 from neurochip.mapping.neuron_constants import CONSTANTS, HOST
+from neurochip.mapping.neuron_constants_multi import slot_parameters
 
 DATA = pathlib.Path(__file__).parent / "data"
 TIMING = {**json.loads((DATA / "nest_timing.json").read_text())["cases"],
@@ -32,6 +41,8 @@ TIMING = {**json.loads((DATA / "nest_timing.json").read_text())["cases"],
 # tick), fixed and float; the nine older cells keep tests/test_nest_timing.py's bounds
 NEW_BOUNDS = {"IF_cond_exp_gsfa_grr": {"fixed": (0.0, 1.0), "float": (0.0, 1.0)}}
 STOCHASTIC = {"GIF_cond_exp"}  # checked statistically (test_gif_*)
+# checked against NEST in tests/test_multi_receptor.py
+MULTI = {m.NAME for m in NEURON_MODELS if getattr(m, "MULTI", False)}
 NAMES = [m.NAME for m in NEURON_MODELS]
 
 
@@ -66,26 +77,41 @@ def test_cell_protocol(name):
     assert set(columns(m.RECEPTORS, m.COMPONENTS, what="state")) == set(m.STATE)
     # host constants: every component's host is known, and together they give the columns
     assert all(h in HOST for h, _ in m.HOST)
-    base = getattr(cells, name)
+    multi = getattr(m, "MULTI", False)
+    # a multi-receptor cell's PyNN class is a PointNeuron of a neuron component
+    base = getattr(cells, m.PYNN_NEURON if multi else name)
     p = {}
     for k, v in base.default_parameters.items():
         v = np.asarray(getattr(v, "value", v), float)  # ArrayParameter: one row per neuron
         p[k] = np.full(3, float(v)) if v.ndim == 0 else np.tile(v, (3, 1))
     init = {k: np.full(3, float(np.mean(v))) for k, v in base.default_initial_values.items()}
+    if multi:  # two receptors in use: the host fills every slot
+        pop = PopulationSpec("p", name, 3, {**p, **{f"{r}.{q}": np.full(3, d) for r in ("A", "B")
+                                                    for q, (_, d) in m.RECEPTOR_PARAMS.items()}},
+                             init, receptors=("A", "B"))
+        p, init = slot_parameters(pop, m)
     params, state = CONSTANTS[name](p, init, 0.1)
     assert set(dict(m.PARAMS)) <= set(params) and set(dict(m.STATE)) <= set(state)
     # the PyNN face
     assert set(m.PYNN_PARAMS) == set(base.default_parameters)
-    cls = getattr(sim, name)
-    assert cls.__module__ == "neurochip.standardmodels"
+    if multi:
+        receptor = getattr(sim, m.PYNN_RECEPTOR)
+        cls = sim.PointNeuron(getattr(sim, m.PYNN_NEURON)(), AMPA=receptor(), GABA=receptor())
+        assert cls.machine_model is m
+        assert set(receptor.default_parameters) - {"locations"} == set(m.RECEPTOR_PARAMS)
+        assert len(m.INPUT) == len(SLOTS) == contract.MAX_RECEPTORS
+    else:
+        cls = getattr(sim, name)
+        assert cls.__module__ == "neurochip.standardmodels"
     recordable = set(cls.recordable) - {"spikes"}
-    assert recordable == set(m.RECORD)
+    columns_of = record_columns(m, cls.receptor_types)
+    assert recordable == set(columns_of)
     assert set(base.recordable) - {"spikes"} <= recordable
-    assert all(0 <= col < len(m.STATE) for col, _ in m.RECORD.values())
+    assert all(0 <= col < len(m.STATE) for col, _ in columns_of.values())
     assert all(c == -1 or 0 <= c < len(m.STATE) for c in m.INPUT)
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n not in STOCHASTIC])
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in STOCHASTIC | MULTI])
 def test_cell_spikes_match_nest(name):
     """One synaptic-input case per cell (the first stored), fixed point, against NEST."""
     case = next(k for k in TIMING if k.split()[0] == name)

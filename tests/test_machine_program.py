@@ -54,7 +54,8 @@ def hand_program(type_bits=TYPE_BITS, **changes) -> MachineProgram:
         synapses=Synapses(ring_lo=np.array([0, 0, 1 << (delay_bits + type_bits)]),
                           type_bits=np.array([TYPE_BITS, type_bits], np.int32),
                           idx_bits=np.zeros(2, np.int32), delay_bits=np.full(2, delay_bits, np.int32),
-                          shift=np.zeros((2, 2), np.int32), mpt_lo=np.array([0, 0, 1]),
+                          shift=np.zeros((2, max(2, 1 << min(type_bits, 3))), np.int32),
+                          mpt_lo=np.array([0, 0, 1]),
                           mpt_key=np.array([0x000], np.uint32),
                           mpt_mask=np.array([0xFFFFFF00], np.uint32), mpt_n=np.ones(1, np.int32),
                           mpt_row_lo=np.zeros(1, np.int64), mpt_stride=np.full(1, 2, np.int32),
@@ -103,6 +104,10 @@ def test_a_core_may_have_more_receptor_slots():
     assert np.array_equal(two.counters, four.counters)
     with pytest.raises(ProgramError, match=r"type_bits holds 4, outside 1..3"):
         hand_program(type_bits=4)
+    # every receptor slot of a core needs its weight shift (the cores read them)
+    with pytest.raises(ProgramError, match=r"shift has 2 columns: one per receptor of the core "
+                                           r"with the most \(2\*\*type_bits = 4\)"):
+        hand_program(type_bits=2, synapses={"shift": np.zeros((2, 2), np.int32)})
 
 
 @pytest.mark.parametrize("group,fields,message", [
