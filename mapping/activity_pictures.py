@@ -69,6 +69,9 @@ def _panel(ax_raster, ax_rate, p, dt, colour):
     few = len(rows) <= 60
     ax_raster.plot(p.times[hit], pos[hit], "|" if few else ".", color=colour,
                    ms=4 if few else 1.5, mew=1 if few else 0)
+    if not len(p.times):
+        ax_raster.text(0.5, 0.5, "no spikes in this run", ha="center", va="center",
+                       transform=ax_raster.transAxes, fontsize=10, color="0.4")
     span = max(p.t_stop - p.t_start, dt)
     note = f"{n} neurons" if n == p.size else f"the {n} of {p.size} neurons that record spikes"
     if len(rows) < n:

@@ -83,6 +83,9 @@ def _rates(ax, result):
     x = np.arange(len(pops))
     ax.bar(x, diff, 0.6, color="tab:purple")
     ax.axhline(0, color="0.3", lw=0.8)
+    if not diff.any():
+        ax.text(0.5, 0.3, "the same rates in both arithmetics", ha="center", va="center",
+                transform=ax.transAxes, fontsize=10, color="0.3")
     top = max(float(np.abs(diff).max()), 1e-3) * 1.6
     for i, (_, p) in enumerate(pops):
         ax.text(i, top * 0.95, f"fixed {p['rate_fixed']:.2f}\nfloat {p['rate_float']:.2f}",
