@@ -66,9 +66,9 @@ def _panel(ax_raster, ax_rate, p, dt, colour):
     shown = recorded[rows]
     pos = np.searchsorted(shown, p.neurons)
     hit = (pos < len(shown)) & (shown[np.minimum(pos, len(shown) - 1)] == p.neurons)
-    few = len(rows) <= 60
+    few = len(rows) <= 60  # ticks; dots, smaller for more rows, above that
     ax_raster.plot(p.times[hit], pos[hit], "|" if few else ".", color=colour,
-                   ms=4 if few else 1.5, mew=1 if few else 0)
+                   ms=4 if few else (3 if len(rows) <= 150 else 2), mew=1 if few else 0)
     if not len(p.times):
         ax_raster.text(0.5, 0.5, "no spikes in this run", ha="center", va="center",
                        transform=ax_raster.transAxes, fontsize=10, color="0.4")

@@ -18,7 +18,7 @@ say which values the machine could not hold). Per population the report gives:
   ``|fixed - float|`` over all samples and neurons.
 
 >>> result = compare_script("examples/synfire.py", "out/synfire-compare")  # doctest: +SKIP
->>> result["populations"]["chain0"]["van_rossum_normalised"]              # doctest: +SKIP
+>>> result["populations"]["group 0"]["van_rossum_normalised"]            # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import json
 import math
 import os
 import runpy
+import shlex
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -233,7 +234,7 @@ def _json_safe(value):
 
 def format_comparison(result) -> str:
     """The comparison as the text of ``compare.txt``."""
-    lines = [f"fixed point against float64: {result['script']} {' '.join(result['args'])}".rstrip(),
+    lines = [f"fixed point against float64: {shlex.join([result['script'], *result['args']])}",
              f"spike-train distances: van Rossum (tau {result['tau_ms']:g} ms), Victor-Purpura "
              f"(cost {result['victor_purpura_cost_per_ms']:g} per ms of shift); 'x chance' is the",
              "mean distance over that of independent Poisson trains of the same rates "
@@ -249,9 +250,9 @@ def format_comparison(result) -> str:
                 f"  rate      fixed {p['rate_fixed']:9.3f} Hz   float {p['rate_float']:9.3f} Hz   "
                 f"difference {p['rate_difference']:+.3f} Hz",
                 f"  van Rossum      {p['van_rossum']:9.4f}   (Poisson {p['van_rossum_poisson']:.4f}, "
-                f"{p['van_rossum_normalised']:.3f} x chance)",
+                f"{p['van_rossum_normalised']:.3g} x chance)",
                 f"  Victor-Purpura  {p['victor_purpura']:9.4f}   (Poisson "
-                f"{p['victor_purpura_poisson']:.4f}, {p['victor_purpura_normalised']:.3f} x chance)"]
+                f"{p['victor_purpura_poisson']:.4f}, {p['victor_purpura_normalised']:.3g} x chance)"]
         else:
             lines.append("  no spikes recorded")
         for name, t in p["traces"].items():

@@ -35,7 +35,7 @@ def _raster(ax, label, a_trains, b_trains, summary):
     ax.set(xlim=(t0, t1), ylim=(-0.7, len(rows) - 0.3), ylabel="neuron",
            title=f"{label!r}: {shown}; {same}\nrate {summary['rate_fixed']:.2f} Hz fixed, "
                  f"{summary['rate_float']:.2f} Hz float; van Rossum "
-                 f"{summary['van_rossum_normalised']:.2f} x chance")
+                 f"{summary['van_rossum_normalised']:.3g} x chance")
     step = max(1, len(rows) // 8)
     ax.set_yticks(range(0, len(rows), step), [str(int(a_trains[i].annotations.get(
         "source_index", i))) for i in rows[::step]])
@@ -73,6 +73,7 @@ def _trace(ax, ax_diff, fixed, float_, result):
 
 
 def _rates(ax, result):
+    """Horizontal bars of fixed - float rate per population, each with both rates."""
     pops = [(label, p) for label, p in result["populations"].items() if p.get("neurons")]
     if not pops:
         ax.text(0.5, 0.5, "no population recorded spikes", ha="center", va="center",
@@ -80,20 +81,23 @@ def _rates(ax, result):
         ax.set_axis_off()
         return
     diff = np.array([p["rate_difference"] for _, p in pops])
-    x = np.arange(len(pops))
-    ax.bar(x, diff, 0.6, color="tab:purple")
-    ax.axhline(0, color="0.3", lw=0.8)
-    if not diff.any():
-        ax.text(0.5, 0.3, "the same rates in both arithmetics", ha="center", va="center",
-                transform=ax.transAxes, fontsize=10, color="0.3")
-    top = max(float(np.abs(diff).max()), 1e-3) * 1.6
-    for i, (_, p) in enumerate(pops):
-        ax.text(i, top * 0.95, f"fixed {p['rate_fixed']:.2f}\nfloat {p['rate_float']:.2f}",
-                ha="center", va="top", fontsize=7)
-    ax.set(xticks=x, ylim=(-top, top), ylabel="fixed - float rate (Hz)",
-           title="population rates (Hz): fixed - float")
-    ax.set_xticklabels([label for label, _ in pops], rotation=30 if len(pops) > 4 else 0,
-                       ha="right" if len(pops) > 4 else "center", fontsize=8)
+    y = np.arange(len(pops))[::-1]  # the first population on top
+    ax.barh(y, diff, 0.6, color="tab:purple")
+    ax.axvline(0, color="0.3", lw=0.8)
+    from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import blended_transform_factory
+    same = not diff.any()
+    top = 1.0 if same else float(np.abs(diff).max()) * 1.15  # Hz
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    at_left = blended_transform_factory(ax.transAxes, ax.transData)
+    for yi, (_, p) in zip(y, pops):
+        ax.text(0.01, yi + 0.32, f"fixed {p['rate_fixed']:.2f}, float {p['rate_float']:.2f} Hz",
+                transform=at_left, va="bottom", fontsize=7, color="0.25")
+    ax.set(yticks=y, xlim=(-top, top), ylim=(-0.6, len(pops) - 0.1),
+           xlabel="fixed - float rate (Hz)",
+           title="population rates: the same in both arithmetics" if same else
+                 "population rates: fixed - float")
+    ax.set_yticklabels([label for label, _ in pops], fontsize=8)
     ax.title.set_fontsize(9)
 
 
@@ -127,7 +131,8 @@ def plot_comparison(fixed, float_, result, path):
     right = grid[:, 1].subgridspec(3, 1, height_ratios=[2, 1, 2])
     ax_trace, ax_diff = fig.add_subplot(right[0]), fig.add_subplot(right[1])
     if not _trace(ax_trace, ax_diff, fixed, float_, result):
-        ax_trace.text(0.5, 0.5, "no state variable recorded", ha="center", va="center")
+        ax_trace.text(0.5, 0.5, "no state variable recorded\n(pop.record('v') to compare traces)",
+                      ha="center", va="center")
         ax_trace.set_axis_off()
         ax_diff.set_axis_off()
     _rates(fig.add_subplot(right[2]), result)
