@@ -63,6 +63,11 @@ def _router_panel(ax, mapping):
     chips = sorted({*mapping.tables_before, *mapping.tables_after}, key=lambda c: m.chip_id(*c))
     before = [len(mapping.tables_before.get(c, ())) for c in chips]
     after = [len(mapping.tables_after.get(c, ())) for c in chips]
+    if not any(before) and not any(after):
+        ax.text(0.5, 0.5, "no routing entries:\nno core sends packets", ha="center", va="center",
+                transform=ax.transAxes, fontsize=10)
+        ax.set(xticks=[], yticks=[], title="routing tables of the chips with entries")
+        return
     x = np.arange(len(chips))
     ax.bar(x - 0.2, before, 0.4, label="before compression", color="0.7")
     ax.bar(x + 0.2, after, 0.4, label="after", color="tab:blue")
@@ -94,7 +99,7 @@ def _cycles_panel(ax, mapping, result):
     ax.legend(handles=[Patch(color=colour[n], label=n) for n in names[:10]], fontsize=8,
               loc="upper left", title="population", title_fontsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set(xlabel="core", ylabel="CPU cycles in the busiest timestep",
+    ax.set(xlabel="core", xlim=(-0.6, len(need) - 0.4), ylabel="CPU cycles in the busiest timestep",
            ylim=(0, max(need.max(initial=0), budget) * 1.25),
            title=f"real-time load: {int((need > budget).sum())} of {len(need)} cores over budget\n"
                  f"the hardware would need time_scale_factor {max(1, math.ceil(factor - 1e-9))}")

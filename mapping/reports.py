@@ -1,5 +1,6 @@
 """Reports of a Mapping: placement, per-core resources, routing tables, key space,
-link loads after a run; as text, JSON and a PNG picture of the chip grid."""
+link loads after a run; as text, JSON, a PNG picture of the chip grid and one of the
+last run's activity."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 
 import numpy as np
 
+from .activity_pictures import plot_activity
 from .report_pictures import plot_machine
 from .tables import format_table
 
@@ -37,9 +39,10 @@ def placement_rows(mapping) -> list:
     return rows
 
 
-def write_reports(mapping, folder: str, result=None) -> list:
-    """Write ``placement.txt``, ``routing_tables.txt``, ``mapping.json`` and
-    ``chips.png`` into ``folder``; returns the paths written."""
+def write_reports(mapping, folder: str, result=None, spikes=None) -> list:
+    """Write ``placement.txt``, ``routing_tables.txt``, ``mapping.json``, ``chips.png``
+    and, given ``spikes`` (PopulationSpikes of the populations that recorded spikes, maybe
+    none), ``activity.png`` into ``folder``; returns the paths written."""
     rows = placement_rows(mapping)
     paths = []
     p = os.path.join(folder, "placement.txt")
@@ -77,4 +80,10 @@ def write_reports(mapping, folder: str, result=None) -> list:
     p = os.path.join(folder, "chips.png")
     plot_machine(mapping, result, p)
     paths.append(p)
+    if spikes is not None:
+        p = os.path.join(folder, "activity.png")
+        spiking = {s.label for s in spikes}
+        silent = [q.label for q in mapping.graph.populations if q.label not in spiking]
+        plot_activity(spikes, p, dt=mapping.graph.dt, silent=silent)
+        paths.append(p)
     return paths

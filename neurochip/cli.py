@@ -2,6 +2,8 @@
 
     neurochip run [--arithmetic float] [--machine spinn5] [--threads N] [--report DIR]
                   [--strict] SCRIPT [script arguments...]
+    neurochip report [--out DIR] SCRIPT [script arguments...]    # run, then the mapping report
+    neurochip compare [--out DIR] SCRIPT [script arguments...]   # fixed point against float
     neurochip machines          # the machine presets and their limits
     neurochip warmup            # compile the emulator's kernels once, for both arithmetics
 
@@ -12,6 +14,7 @@ report of its last network afterwards. click does the parsing (help, errors, ``-
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 import time
@@ -39,9 +42,16 @@ def main():
 def run(script, script_args, arithmetic, machine, threads, strict, report_dir):
     """Run a PyNN SCRIPT (written for pyNN.neurochip) with these setup() overrides (they
     come before SCRIPT; what follows it is the script's own command line)."""
-    from neurochip import control, reports, simulator
     overrides = {k: v for k, v in (("arithmetic", arithmetic), ("machine", machine),
                                    ("threads", threads), ("strict", strict)) if v is not None}
+    _run_script(script, script_args, overrides)
+    if report_dir:
+        _report(script, report_dir)
+
+
+def _run_script(script, script_args, overrides):
+    from neurochip import control, simulator
+    simulator.state.clear()  # what is reported afterwards is this script's network or nothing
     control.OVERRIDES.clear()
     control.OVERRIDES.update(overrides)
     argv = sys.argv
@@ -51,11 +61,64 @@ def run(script, script_args, arithmetic, machine, threads, strict, report_dir):
     finally:
         sys.argv = argv
         control.OVERRIDES.clear()
-    if report_dir:
-        if simulator.state.mapping is None:
-            raise click.ClickException(f"{script} mapped no network: there is nothing to report")
-        for path in reports.mapping_report(report_dir):
-            click.echo(f"report: {path}")
+
+
+def _report(script, folder):
+    from neurochip import reports, simulator
+    if simulator.state.mapping is None:
+        raise click.ClickException(f"{script} mapped no network: there is nothing to report")
+    for path in reports.mapping_report(folder):
+        click.echo(f"report: {path}")
+
+
+def _default_out(script, what):
+    stem = os.path.splitext(os.path.basename(script))[0]
+    return os.path.join("out", f"{stem}-{what}")
+
+
+SCRIPT_COMMAND = {"ignore_unknown_options": True, "allow_interspersed_args": False}
+
+
+@main.command(context_settings=SCRIPT_COMMAND,
+              short_help="Run SCRIPT, then write the mapping report of its last network.")
+@click.argument("script", type=click.Path(exists=True, dir_okay=False))
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--out", "folder", type=click.Path(file_okay=False),
+              help="report folder (default: out/SCRIPTNAME-report)")
+def report(script, script_args, folder):
+    """Run a PyNN SCRIPT, then write the mapping report of its last network into a folder:
+    placement.txt, routing_tables.txt, mapping.json, chips.png (chips, links, routing
+    tables, real-time load) and activity.png (rasters and population rates of the
+    populations that record spikes). Options come before SCRIPT; what follows it is the
+    script's own command line. (With setup() overrides: neurochip run --report DIR.)"""
+    _run_script(script, script_args, {})
+    _report(script, folder or _default_out(script, "report"))
+
+
+@main.command(context_settings=SCRIPT_COMMAND,
+              short_help="Run SCRIPT in fixed point and in float64; compare the two.")
+@click.argument("script", type=click.Path(exists=True, dir_okay=False))
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--out", "folder", type=click.Path(file_okay=False),
+              help="where compare.txt, compare.json and compare.png go "
+                   "(default: out/SCRIPTNAME-compare)")
+def compare(script, script_args, folder):
+    """Run a PyNN SCRIPT twice, in fixed point (the machine) and in float64, and compare
+    what each population recorded: rates, spike-train distances (van Rossum,
+    Victor-Purpura; also as a fraction of what independent Poisson trains of the same
+    rates give), differences of the recorded traces, and the fixed run's quantisation
+    warnings. Options come before SCRIPT; what follows it is the script's own command
+    line."""
+    from neurochip.compare import compare_script
+    from neurochip.errors import NeurochipError
+    try:
+        result = compare_script(script, folder or _default_out(script, "compare"), script_args)
+    except NeurochipError as e:
+        raise click.ClickException(str(e)) from None
+    with open(result["paths"][0]) as f:
+        click.echo(f.read(), nl=False)
+    for path in result["paths"]:
+        click.echo(f"written: {path}")
 
 
 @main.command()

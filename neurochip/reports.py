@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
+
 from neurochip.emulator.contract import CLOCK_HZ
 from neurochip.emulator.emulate import cycle_budget
+from neurochip.mapping.activity_pictures import PopulationSpikes
 from neurochip.mapping.reports import write_reports
 
 from . import simulator
 from .errors import NeurochipError
 
-__all__ = ["mapping_summary", "mapping_report", "provenance"]
+__all__ = ["mapping_summary", "mapping_report", "recorded_spikes", "provenance"]
 
 
 def _mapping():
@@ -29,10 +32,32 @@ def mapping_summary() -> dict:
 
 def mapping_report(folder: str) -> list:
     """Write placement, per-core resources, routing tables and key space reports
-    (text, JSON and a PNG of the chip grid) into ``folder``; returns the paths."""
+    (text, JSON and a PNG of the chip grid) and the picture of the current segment's
+    recorded spikes (``activity.png``: rasters and population rates) into ``folder``;
+    returns the paths."""
     os.makedirs(folder, exist_ok=True)
     last = simulator.state.results[-1][1] if simulator.state.results else None
-    return write_reports(_mapping(), folder, last)
+    return write_reports(_mapping(), folder, last, spikes=recorded_spikes())
+
+
+def recorded_spikes() -> list:
+    """The spikes of the current segment (since the last reset() or get_data(clear=True))
+    of every population that records spikes, as PopulationSpikes."""
+    st = simulator.state
+    out = []
+    for pop in st.populations:
+        ids = set().union(*(ids for var, ids in pop.recorder.recorded.items()
+                            if getattr(var, "name", var) == "spikes"))
+        if not ids:
+            continue
+        first = int(pop.first_id)
+        ids = sorted(int(i) for i in ids)
+        neurons, times = pop.recorder._get_spiketimes(ids)
+        out.append(PopulationSpikes(
+            label=pop.label, size=pop.size, recorded=np.asarray(ids, np.int64) - first,
+            neurons=np.asarray(neurons, np.int64) - first, times=np.asarray(times, np.float64),
+            t_start=pop.recorder._first_tick() * st.dt, t_stop=st.t))
+    return out
 
 
 def provenance() -> dict:
