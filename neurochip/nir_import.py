@@ -219,9 +219,10 @@ def _check_nodes(nodes):
         for k in [*taus, *(["r"] if kind in SPIKING + NONSPIKING else [])]:
             v = np.asarray(getattr(node, k), float)
             if np.any(~(v > 0)):
-                raise NIRError(f"node {name!r} ({kind}): {k} = {v[~(v > 0)][0]!r}; the machine "
-                               f"needs {k} > 0 (a negative resistance: negate the incoming "
-                               f"weights instead)")
+                fix = ("negate the incoming weights instead" if k == "r" else
+                       "a time constant is a positive number of seconds")
+                raise NIRError(f"node {name!r} ({kind}): {k} = {v[~(v > 0)][0]:g}; the machine "
+                               f"needs {k} > 0 ({fix})")
         if kind in SPIKING and np.any(np.asarray(node.v_reset) >= np.asarray(node.v_threshold)):
             raise NIRError(f"node {name!r} ({kind}): v_reset >= v_threshold would fire at every "
                            f"step; set v_reset below v_threshold")
@@ -229,7 +230,7 @@ def _check_nodes(nodes):
             raise NIRError(f"node {name!r} ({kind}): weight of shape {np.shape(node.weight)}; the "
                            f"machine takes 2-D (out, in) matrices: flatten the leading dimensions")
         if kind == "Delay" and np.any(np.asarray(node.delay) < 0):
-            raise NIRError(f"node {name!r} (Delay): delay {np.min(node.delay)!r} < 0; delays "
+            raise NIRError(f"node {name!r} (Delay): delay {np.min(node.delay):g} < 0; delays "
                            f"are at least 0")
 
 
@@ -364,7 +365,7 @@ def _project(sim, net, post_node, e, dt, ts, step):
         post, pre = np.nonzero(sign * w > 0)
         if pre.size == 0:
             continue
-        conn = np.column_stack((pre, post, w[post, pre], (ticks[post, pre] + 1) * step))
+        conn = np.column_stack((pre, post, w[post, pre], np.round((ticks[post, pre] + 1) * step, 9)))
         out.append(sim.Projection(net.populations[e.pre], net.populations[e.post],
                                   sim.FromListConnector(conn, column_names=["weight", "delay"]),
                                   sim.StaticSynapse(), receptor_type=receptor,
