@@ -246,3 +246,24 @@ def test_export_refuses_what_nir_cannot_say(sim):
     with pytest.raises(NIRError, match="tau_refrac = 2 ms"):
         to_nir([refractory])
     assert type(to_nir([refractory], drop_refractory=True).nodes["refractory"]) is nir.LIF
+
+
+def test_command_line_runs_a_nir_file(tmp_path):
+    from click.testing import CliRunner
+
+    from neurochip.cli import main
+
+    nir.write(tmp_path / "net.nir", _graph())
+    raster = np.zeros((300, 3))
+    raster[::10] = 1
+    np.save(tmp_path / "in.npy", raster)
+    out = CliRunner().invoke(main, ["nir", str(tmp_path / "net.nir"), "--duration", "30",
+                                    "--input", f"input={tmp_path / 'in.npy'}",
+                                    "--save", str(tmp_path / "out.npz")])
+    assert out.exit_code == 0, out.output
+    assert "output (lif2, 2 neurons)" in out.output
+    saved = np.load(tmp_path / "out.npz")
+    assert sorted(saved.files) == ["output/0", "output/1"]
+    assert sum(len(saved[k]) for k in saved.files) > 0
+    bad = CliRunner().invoke(main, ["nir", str(tmp_path / "net.nir"), "--input", "no-equals"])
+    assert bad.exit_code == 2 and "NAME=FILE.npy" in bad.output
