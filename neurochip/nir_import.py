@@ -55,7 +55,7 @@ import numpy as np
 
 from .errors import NeurochipError
 
-__all__ = ["from_nir", "NIRNetwork", "NIRError", "IF_TAU_M", "NONSPIKING_THRESHOLD"]
+__all__ = ["from_nir", "set_input", "NIRNetwork", "NIRError", "IF_TAU_M", "NONSPIKING_THRESHOLD"]
 
 IF_TAU_M = 1e5  # ms: the membrane time constant that stands for "no leak" (NIR's IF)
 NONSPIKING_THRESHOLD = 30000.0  # mV: a threshold LI/CubaLI never reach (REAL tops at 65536)
@@ -115,8 +115,8 @@ def from_nir(graph, sim=None, dt=None, *, setup=False, time_scale=1000.0, input_
     time_scale : float
         ms per NIR time unit (1000: NIR in seconds).
     input_spikes : dict, optional
-        Input node name -> spike times per neuron (ms), or a ``(steps, neurons)``
-        array of spike counts per step of ``dt`` (step k sends at ``(k+1)*dt``).
+        Input node name -> spike times per neuron (ms), or a ``(steps, neurons...)``
+        array of spike counts per timestep (see :func:`set_input`).
 
     Returns
     -------
@@ -156,9 +156,15 @@ def from_nir(graph, sim=None, dt=None, *, setup=False, time_scale=1000.0, input_
 
 def set_input(net, name, spikes):
     """Give Input node ``name`` its spikes: times per neuron (ms), or a ``(steps,
-    neurons)`` array of counts per machine step (step k sends at ``(k+1)*dt``)."""
-    pop = net.populations[name]
-    if isinstance(spikes, np.ndarray) and spikes.ndim == 2:
+    neurons...)`` array of counts per machine timestep, as a discrete-time tool feeds
+    its model (step k, from 0, sends at ``(k+1)*dt``, the first time the machine can)."""
+    pop = net.populations.get(name)
+    if pop is None or type(pop.celltype).__name__ != "SpikeSourceArray":
+        inputs = [k for k, p in net.populations.items()
+                  if type(p.celltype).__name__ == "SpikeSourceArray"]
+        raise NIRError(f"input spikes for {name!r}, which is not an Input node; the graph's "
+                       f"Input nodes are {inputs}")
+    if isinstance(spikes, np.ndarray) and spikes.ndim >= 2:
         raster = spikes.reshape(len(spikes), -1)
         times = [np.repeat((np.arange(len(raster)) + 1) * net.dt, raster[:, i].astype(int))
                  for i in range(raster.shape[1])]

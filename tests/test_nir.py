@@ -11,7 +11,7 @@ nir = pytest.importorskip("nir")
 
 from neurochip.errors import NeurochipError  # noqa: E402
 from neurochip.nir_export import to_nir  # noqa: E402
-from neurochip.nir_import import NIRError, from_nir  # noqa: E402
+from neurochip.nir_import import NIRError, from_nir, set_input  # noqa: E402
 
 DT = 1e-4  # s: the graph's step, 0.1 ms on the machine
 
@@ -76,6 +76,8 @@ def test_round_trip_runs_and_gives_the_graph_back(tmp_path):
         counts = {k: sum(len(s) for s in p.get_data().segments[0].spiketrains)
                   for k, p in net.populations.items()}
         assert counts["input"] == 90
+        with pytest.raises(NIRError, match=r"'lif1', which is not an Input node.*\['input'\]"):
+            set_input(net, "lif1", raster)
         assert counts["lif1"] > 0 and counts["lif2"] > 0  # spikes reach the output
 
         back = to_nir(net, dt=DT)
