@@ -4,6 +4,8 @@
                   [--strict] SCRIPT [script arguments...]
     neurochip report [--out DIR] SCRIPT [script arguments...]    # run, then the mapping report
     neurochip compare [--out DIR] SCRIPT [script arguments...]   # fixed point against float
+    neurochip nir MODEL.nir [--dt 1e-4] [--duration MS] [--input NAME=RASTER.npy]
+                  [--arithmetic float] [--machine spinn5] [--save SPIKES.npz]
     neurochip machines          # the machine presets and their limits
     neurochip warmup            # compile the emulator's kernels once, for both arithmetics
 
@@ -119,6 +121,48 @@ def compare(script, script_args, folder):
         click.echo(f.read(), nl=False)
     for path in result["paths"]:
         click.echo(f"written: {path}")
+
+
+@main.command("nir")
+@click.argument("model", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dt", type=float, default=1e-4, show_default=True,
+              help="the graph's time step in seconds (one spike); also the machine's timestep")
+@click.option("--duration", type=float, default=100.0, show_default=True, help="ms to run")
+@click.option("--input", "inputs", multiple=True, metavar="NAME=FILE.npy",
+              help="spike counts (steps x neurons) of an Input node; repeatable")
+@click.option("--arithmetic", type=click.Choice(["fixed", "float"]), default="fixed")
+@click.option("--machine", help="'spinn3', 'spinn5' or 'WxH' (a torus)")
+@click.option("--save", type=click.Path(dir_okay=False), help="write the outputs' spike times (.npz)")
+def nir_model(model, dt, duration, inputs, arithmetic, machine, save):
+    """Run a NIR graph (MODEL.nir, e.g. from snnTorch or Norse) on the machine and print
+    the spike counts of its Output nodes (see neurochip.nir_import for the mapping)."""
+    import numpy as np
+    import pyNN.neurochip as sim
+
+    from neurochip.nir_import import from_nir
+    given = {}
+    for item in inputs:
+        name, sep, path = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: give NAME=FILE.npy", param_hint="--input")
+        given[name] = np.load(path)
+    sim.setup(timestep=dt * 1000.0, arithmetic=arithmetic,
+              **({"machine": machine} if machine else {}))
+    net = from_nir(model, sim, input_spikes=given)
+    for pop in net.outputs.values():
+        pop.record("spikes")
+    sim.run(duration)
+    saved = {}
+    for out, pop in net.outputs.items():
+        trains = pop.get_data().segments[0].spiketrains
+        counts = [len(s) for s in trains]
+        click.echo(f"{out} ({pop.label}, {pop.size} neurons): {sum(counts)} spikes in "
+                   f"{duration:g} ms; per neuron {counts}")
+        for i, s in enumerate(trains):
+            saved[f"{out}/{i}"] = np.asarray(s.times.rescale("ms"))
+    sim.end()
+    if save:
+        np.savez(save, **saved)
 
 
 @main.command()
