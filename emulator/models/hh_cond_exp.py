@@ -211,8 +211,13 @@ def add_current(v, res, i, k):
 @overload(add_current)
 def _add_current(v, res, i, k):
     if isinstance(v, types.Integer):
+        # mul_ufract(i << 8, k) without its int64 overflow (i k 256 passes 2**63 once
+        # |i| k passes 2**23 LSB: about 256 nA at k near 1): (256 i k + 2**31) >> 32 is
+        # (i k + 2**23) >> 24, and i k fits 63 bits for a REAL i
+        half, drop = np.int64(1 << (31 - V_RES_BITS)), np.int64(32 - V_RES_BITS)
+
         def impl(v, res, i, k):
-            total = np.int64(res) + mul_ufract(np.int64(i) << np.int64(V_RES_BITS), k)
+            total = np.int64(res) + ((np.int64(i) * np.int64(k) + half) >> drop)
             whole = total >> np.int64(V_RES_BITS)
             return sat_real(np.int64(v) + whole), total - (whole << np.int64(V_RES_BITS))
         return impl
