@@ -55,7 +55,7 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
     return False, 0
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def neuron_step_multi(kind, p, s, x, i_inj):
     """Advance one neuron of model ``kind`` by one tick (``x``: an input per receptor slot);
     returns (spiked, saturations)."""

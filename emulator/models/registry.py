@@ -72,7 +72,7 @@ def dispatch_source() -> str:
             (False, "neuron_step", "in_e, in_i", ""),
             (True, "neuron_step_multi", "x", " (``x``: an input per receptor slot)")):
         lines += ["", "",
-                  '@numba.njit(cache=True, inline="always")',
+                  f'@numba.njit(cache=True{"" if multi else ", inline=" + chr(34) + "always" + chr(34)})',
                   f"def {func}(kind, p, s, {args}, i_inj):",
                   f'    """Advance one neuron of model ``kind`` by one tick{what};',
                   '    returns (spiked, saturations)."""']
