@@ -38,7 +38,6 @@ directly (it enters ``u``), hence ``INPUT = (-1, -1)``: the sample at ``t`` is N
 
 import numba
 
-from ..fixed import sat_real
 from .components import columns, host_steps, index
 from .components import input_type as inp
 from .components import membrane as mem
@@ -98,10 +97,8 @@ def step(p, s, in_e, in_i, i_inj):
         raw = raw + ie_32
         raw = raw - ui_31
         raw = raw - ii_32
-        v = sat_real(raw)
-        if v != raw:
-            sat += 1
-        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+        v, spiked, timer, n = th.fire_raw(raw, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+        sat += n
         s[S_V] = v
     s[S_REFRAC] = timer
     ie, ue, sat_e = sh.alpha_advance(ie, ue, p[P_DECAY_E], p[P_P21E])

@@ -21,7 +21,6 @@ time, as in NEST.
 
 import numba
 
-from ..fixed import sat_real
 from .components import columns, host_steps, index
 from .components import input_type as inp
 from .components import membrane as mem
@@ -61,9 +60,7 @@ def step(p, s, in_e, in_i, i_inj):
         s[S_REFRAC] = timer
         return False, 0
     raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22]) + in_e - in_i
-    v = sat_real(raw)
-    sat = 1 if v != raw else 0
-    v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+    v, spiked, timer, sat = th.fire_raw(raw, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
     s[S_V] = v
     s[S_REFRAC] = timer
     return spiked, sat

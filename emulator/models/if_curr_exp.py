@@ -15,7 +15,7 @@ the reference order of DESIGN.md section 4:
 
 import numba
 
-from ..fixed import decay, sat_real
+from ..fixed import decay
 from .components import columns, host_steps, index
 from .components import input_type as inp
 from .components import membrane as mem
@@ -64,10 +64,8 @@ def step(p, s, in_e, in_i, i_inj):
         raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22])
         raw = raw + inp.current_term(ie, p[P_P21E])
         raw = raw - inp.current_term(ii, p[P_P21I])
-        v = sat_real(raw)
-        if v != raw:
-            sat += 1
-        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+        v, spiked, timer, n = th.fire_raw(raw, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+        sat += n
         s[S_V] = v
     s[S_REFRAC] = timer
     s[S_ISYN_E] = decay(ie, p[P_DECAY_E])

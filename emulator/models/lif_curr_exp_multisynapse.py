@@ -22,7 +22,7 @@ section 4) with the receptors' terms added in slot order:
 
 import numba
 
-from ..fixed import decay, mul_ufract, sat_real
+from ..fixed import decay, mul_ufract
 from .components import SLOTS, columns, host_steps, index, slot_column
 from .components import input_type as inp
 from .components import membrane as mem
@@ -83,10 +83,8 @@ def step(p, s, x, i_inj):
     refractory, timer = th.count_down(s[S_REFRAC])
     if not refractory:
         raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22]) + syn
-        v = sat_real(raw)
-        if v != raw:
-            sat += 1
-        v, spiked, timer = th.fire(v, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+        v, spiked, timer, n = th.fire_raw(raw, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
+        sat += n
         s[S_V] = v
     s[S_REFRAC] = timer
     return spiked, sat

@@ -14,7 +14,8 @@ import numba
 from ...fixed import decay, sat_real
 from . import Component
 
-__all__ = ["STATIC", "ADAPTIVE", "fused", "count_down", "reached", "fire", "adaptive_fire"]
+__all__ = ["STATIC", "ADAPTIVE", "fused", "count_down", "reached", "fire", "fire_raw",
+           "adaptive_fire"]
 
 STATIC = Component("static", "threshold",
                    params=(("v_thresh", "REAL"), ("v_reset", "REAL"), ("refrac_ticks", "int")),
@@ -54,6 +55,16 @@ def fire(v, thresh, reset, ticks, timer):
     if v >= thresh:
         return reset, True, ticks
     return v, False, timer
+
+
+@numba.njit(cache=True, inline="always")
+def fire_raw(raw, thresh, reset, ticks, timer):
+    """:func:`fire` on ``V = sat_real(raw)`` (the unsaturated V of the update):
+    ``(v, spiked, timer, saturations)``, the last 1 if V saturated."""
+    v = sat_real(raw)
+    sat = 1 if v != raw else 0
+    v, spiked, timer = fire(v, thresh, reset, ticks, timer)
+    return v, spiked, timer, sat
 
 
 @numba.njit(cache=True, inline="always")
