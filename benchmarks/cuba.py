@@ -21,7 +21,7 @@ def main():
     ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--repeat", type=int, default=2, help="runs per simulator (best is kept)")
     a = ap.parse_args()
-    results = run_all("cuba", ["--n", str(a.n)], repeat=a.repeat)
+    results = run_all("cuba", ["--n", str(a.n)], repeat=a.repeat, scale=a.n / 4000)
     report(f"CUBA, {a.n} neurons, 1 s at dt = 0.1 ms (best of {a.repeat}, fresh process each)",
            results, 1000.0)
 

@@ -106,12 +106,31 @@ def size_args(name, scale, duration):
     return ["--n", str(int(round(4000 * scale))), *a]
 
 
-def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None, one_thread=False):
+# connections of each example at scale 1, and how fast pyNN.nest builds them on this
+# 2-core machine (cuba: 320,000 in 6.4 s; brunel at scale 0.2: 3.1 million in about 60 s)
+SYNAPSES = {"cuba": 320_000, "coba": 320_000, "brunel": 15_600_000}
+NEST_BUILD_PER_S = 50_000
+
+
+def expected_seconds(name, scale, label):
+    """A rough wall time of one process, said before it starts (long runs should say so)."""
+    synapses = SYNAPSES[name] * (scale ** 2 if name != "brunel" else scale)
+    if label == "NEST":
+        return 5 + synapses / NEST_BUILD_PER_S
+    return 3 + synapses / 2_000_000  # neurochip maps about 2 million connections a second
+
+
+def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None, one_thread=False,
+            scale=1.0):
     """{label: best result (shortest run) of ``repeat`` fresh processes}."""
     results = {}
-    for label, source, extra in variants(name, use_nest, use_float, one_thread):
+    runs = list(variants(name, use_nest, use_float, one_thread))
+    for i, (label, source, extra) in enumerate(runs):
         best = None
-        for _ in range(repeat):
+        for k in range(repeat):
+            note = "" if label == "NEST" else " (a first run also compiles the kernels: a minute or two)"
+            print(f"[{i + 1}/{len(runs)}] {label}, run {k + 1} of {repeat}: about "
+                  f"{expected_seconds(name, scale, label):.0f} s{note}", flush=True)
             r = run_example(source, [*args, *extra], label, timeout)
             if r and (best is None or r["run"] < best["run"]):
                 best = r
@@ -163,7 +182,7 @@ def main():
     a = ap.parse_args()
     use_float = not a.no_float and (a.name != "brunel" or a.float)
     results = run_all(a.name, size_args(a.name, a.scale, a.duration), not a.no_nest, use_float,
-                      a.repeat, a.timeout, a.one_thread)
+                      a.repeat, a.timeout, a.one_thread, a.scale)
     report(f"{a.name}, scale {a.scale:g}, {a.duration:g} ms at dt = 0.1 ms (best of {a.repeat}, "
            f"fresh process each; RSS = peak resident memory of that process; Mev/s run = synaptic "
            f"events per second of sim.run(), NEST's estimated from the rates)", results, a.duration)

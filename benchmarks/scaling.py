@@ -29,7 +29,7 @@ def main():
     rows = []
     for s in a.scales:
         res = run_all("brunel", ["--scale", str(s), "--duration", str(a.duration)],
-                      use_nest=s <= a.nest_max_scale, use_float=False, timeout=a.timeout)
+                      use_nest=s <= a.nest_max_scale, use_float=False, timeout=a.timeout, scale=s)
         for label, r in res.items():
             rows.append((s, label, r))
             print(f"scale {s:g} {label}: run {r['run']:.2f} s, RSS {r['rss']:.0f} MiB", flush=True)
