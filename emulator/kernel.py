@@ -67,13 +67,17 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec,
             for k in range(n_ticks):
                 apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
         cyc[:, :] = 0
+        # the core index as int64 in both loops: numba types a prange index uint64 in the
+        # threads' function and int64 when it first types this one, and each type is a
+        # compilation of the whole per-core kernel (half of a first run's compile time)
         for c in prange(n_cores):
-            update_core(c, t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
+            update_core(np.int64(c), t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
         for dc in prange(n_cores):
-            deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, rings, sv, out)
+            deliver_core(np.int64(dc), t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, rings,
+                         sv, out)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

@@ -26,6 +26,41 @@ from . import (
 __all__ = ["neuron_step", "neuron_step_multi"]
 
 
+@numba.njit(cache=True)
+def _if_cond_alpha(p, s, in_e, in_i, i_inj):
+    return if_cond_alpha.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _izhikevich(p, s, in_e, in_i, i_inj):
+    return izhikevich.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _eif_cond_exp_isfa_ista(p, s, in_e, in_i, i_inj):
+    return eif_cond_exp_isfa_ista.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _eif_cond_alpha_isfa_ista(p, s, in_e, in_i, i_inj):
+    return eif_cond_alpha_isfa_ista.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _hh_cond_exp(p, s, in_e, in_i, i_inj):
+    return hh_cond_exp.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _if_cond_exp_gsfa_grr(p, s, in_e, in_i, i_inj):
+    return if_cond_exp_gsfa_grr.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _gif_cond_exp(p, s, in_e, in_i, i_inj):
+    return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
+
+
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
     """Advance one neuron of model ``kind`` by one tick;
@@ -37,21 +72,21 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
     elif kind == 4:  # if_curr_alpha
         return if_curr_alpha.step(p, s, in_e, in_i, i_inj)
     elif kind == 5:  # if_cond_alpha
-        return if_cond_alpha.step(p, s, in_e, in_i, i_inj)
+        return _if_cond_alpha(p, s, in_e, in_i, i_inj)
     elif kind == 6:  # if_curr_delta
         return if_curr_delta.step(p, s, in_e, in_i, i_inj)
     elif kind == 7:  # izhikevich
-        return izhikevich.step(p, s, in_e, in_i, i_inj)
+        return _izhikevich(p, s, in_e, in_i, i_inj)
     elif kind == 8:  # eif_cond_exp_isfa_ista
-        return eif_cond_exp_isfa_ista.step(p, s, in_e, in_i, i_inj)
+        return _eif_cond_exp_isfa_ista(p, s, in_e, in_i, i_inj)
     elif kind == 9:  # eif_cond_alpha_isfa_ista
-        return eif_cond_alpha_isfa_ista.step(p, s, in_e, in_i, i_inj)
+        return _eif_cond_alpha_isfa_ista(p, s, in_e, in_i, i_inj)
     elif kind == 10:  # hh_cond_exp
-        return hh_cond_exp.step(p, s, in_e, in_i, i_inj)
+        return _hh_cond_exp(p, s, in_e, in_i, i_inj)
     elif kind == 11:  # if_cond_exp_gsfa_grr
-        return if_cond_exp_gsfa_grr.step(p, s, in_e, in_i, i_inj)
+        return _if_cond_exp_gsfa_grr(p, s, in_e, in_i, i_inj)
     elif kind == 12:  # gif_cond_exp
-        return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
+        return _gif_cond_exp(p, s, in_e, in_i, i_inj)
     return False, 0
 
 

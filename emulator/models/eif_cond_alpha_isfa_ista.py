@@ -21,6 +21,7 @@ from .components import shaping as sh
 from .components import threshold as th
 
 NAME = "EIF_cond_alpha_isfa_ista"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = _exp.PYNN_PARAMS
 CONDUCTANCE = True
 WEIGHT_SCALE = 1000.0  # uS -> nS

@@ -55,6 +55,7 @@ from .components import threshold as th
 from .crossing import crossing
 
 NAME = "EIF_cond_exp_isfa_ista"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = ("cm", "tau_refrac", "v_spike", "v_reset", "v_rest", "tau_m", "i_offset", "a", "b",
                "delta_T", "tau_w", "v_thresh", "e_rev_E", "tau_syn_E", "e_rev_I", "tau_syn_I")
 CONDUCTANCE = True

@@ -41,6 +41,7 @@ from .components import membrane as mem
 from .components import shaping as sh
 
 NAME = "GIF_cond_exp"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "e_rev_E",
                "e_rev_I", "v_reset", "i_offset", "delta_v", "v_t_star", "lambda0", "tau_eta",
                "tau_gamma", "a_eta", "a_gamma")

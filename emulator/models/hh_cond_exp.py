@@ -46,6 +46,7 @@ from .components import shaping as sh
 from .components import threshold as th
 
 NAME = "HH_cond_exp"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = ("gbar_Na", "gbar_K", "g_leak", "cm", "v_offset", "e_rev_Na", "e_rev_K",
                "e_rev_leak", "e_rev_E", "e_rev_I", "tau_syn_E", "tau_syn_I", "i_offset")
 CONDUCTANCE = True

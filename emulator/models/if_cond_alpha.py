@@ -36,6 +36,7 @@ from .components import shaping as sh
 from .components import threshold as th
 
 NAME = "IF_cond_alpha"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
                "v_reset", "v_thresh", "e_rev_E", "e_rev_I")
 CONDUCTANCE = True

@@ -36,6 +36,7 @@ from .components import shaping as sh
 from .components import threshold as th
 
 NAME = "IF_cond_exp_gsfa_grr"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "e_rev_E",
                "e_rev_I", "v_thresh", "v_reset", "i_offset", "tau_sfa", "e_rev_sfa", "q_sfa",
                "tau_rr", "e_rev_rr", "q_rr")

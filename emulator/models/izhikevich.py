@@ -52,6 +52,7 @@ from .components import threshold as th
 from .crossing import crossing
 
 NAME = "Izhikevich"
+INLINE = False  # called, not inlined into the core kernel: see registry.dispatch_source
 PYNN_PARAMS = ("a", "b", "c", "d", "i_offset")
 CONDUCTANCE = False
 WEIGHT_SCALE = 1.0  # ring units per PyNN weight unit (mV)

@@ -51,7 +51,14 @@ def load() -> tuple:
 def dispatch_source() -> str:
     """The text of ``dispatch.py`` for the registered cells: ``neuron_step`` for the cells
     of two receptors (``step(p, s, in_e, in_i, i_inj)``), ``neuron_step_multi`` for the
-    multi-receptor ones (``MULTI``: ``step(p, s, x, i_inj)``, ``x`` one input per slot)."""
+    multi-receptor ones (``MULTI``: ``step(p, s, x, i_inj)``, ``x`` one input per slot).
+
+    Every cell is compiled on a first run, whichever the network uses. ``neuron_step`` is
+    inlined into the per-core kernel with the cheap cells' steps; a cell with
+    ``INLINE = False`` (sub-steps, tens of ns a neuron: a call costs it little) is
+    called through a function of its own, and so is ``neuron_step_multi``: LLVM's time
+    grows faster than the size of the function it optimises, and a first fixed-point
+    run compiled in 85 s with everything inlined."""
     mods = load()
     names = sorted(CELLS)
     lines = ['"""One neuron update, dispatched on the core\'s kind (numba has no dynamic dispatch).',
@@ -68,6 +75,13 @@ def dispatch_source() -> str:
              ")",
              "",
              '__all__ = ["neuron_step", "neuron_step_multi"]']
+    called = [(n, m) for n, m in zip(CELLS, mods)
+              if not getattr(m, "MULTI", False) and not getattr(m, "INLINE", True)]
+    for name, _ in called:  # one compiled function each: see the docstring
+        lines += ["", "",
+                  "@numba.njit(cache=True)",
+                  f"def _{name}(p, s, in_e, in_i, i_inj):",
+                  f"    return {name}.step(p, s, in_e, in_i, i_inj)"]
     for multi, func, args, what in (
             (False, "neuron_step", "in_e, in_i", ""),
             (True, "neuron_step_multi", "x", " (``x``: an input per receptor slot)")):
@@ -78,8 +92,9 @@ def dispatch_source() -> str:
                   '    returns (spiked, saturations)."""']
         chosen = [(n, m) for n, m in zip(CELLS, mods) if getattr(m, "MULTI", False) == multi]
         for i, (name, m) in enumerate(chosen):
+            step = f"{name}.step" if multi or getattr(m, "INLINE", True) else f"_{name}"
             lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
-            lines.append(f"        return {name}.step(p, s, {args}, i_inj)")
+            lines.append(f"        return {step}(p, s, {args}, i_inj)")
         lines.append("    return False, 0")
     return "\n".join(lines) + "\n"
 
