@@ -89,7 +89,7 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
         counters[c, C_SPIKES] += end - sent0
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out):
     """Tick ``t`` (offset ``k`` in the stretch) of neuron core ``c``; returns the spike
     buffer's new end."""
@@ -112,21 +112,9 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
         counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
     sh_e = rings.shift[c, 0]
     sh_i = rings.shift[c, 1]
-    n_rec = 1 << rings.type_bits[c]  # receptors in the ring (unused ones stay 0)
     sat = 0
     if MULTI[kind]:  # one input per receptor slot
-        x = np.zeros(MAX_RECEPTORS, params.dtype)
-        for i in range(hi - lo):
-            g = lo + i
-            for r in range(n_rec):
-                j = slot + (r << nb) + i
-                x[r] = ring_to_real(ring[j], rings.shift[c, r])
-                ring[j] = 0
-            spiked, s = neuron_step_multi(kind, params[g], state[g], x, inj[g])
-            sat += s
-            if spiked:
-                spk[end] = g
-                end += 1
+        end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
     else:
         for i in range(hi - lo):
             g = lo + i
@@ -146,18 +134,49 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
         counters[c, C_SYN_EVENTS] += ev
         counters[c, C_RING_SAT] += rsat
     out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
-    # synaptic state is recorded as the next tick will use it: decayed, plus the
-    # input already waiting in the next ring slot (as NEST records it); sample
-    # t - r0 is the state at (t+1)*dt
-    r = t - r0
+    if rec.lo[c + 1] > rec.lo[c]:
+        _record_state(c, t - r0, kind, lo, nxt, nb, cores, rings, rec)
+    return end
+
+
+# The two functions below run once per core and tick, not per neuron: called, not
+# inlined, they cost nothing measurable and keep the function LLVM optimises small
+# (registry.dispatch_source says why that matters for the first run's compile time).
+@numba.njit(cache=True)
+def _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out):
+    """The neuron updates of a multi-receptor core: each neuron's ring slots, one per
+    receptor, into one input array; returns (the spike buffer's new end, saturations)."""
+    ring = rings.ring
+    params = cores.params
+    x = np.zeros(MAX_RECEPTORS, params.dtype)
+    sat = 0
+    for i in range(hi - lo):
+        g = lo + i
+        for r in range(1 << rings.type_bits[c]):
+            j = slot + (r << nb) + i
+            x[r] = ring_to_real(ring[j], rings.shift[c, r])
+            ring[j] = 0
+        spiked, s = neuron_step_multi(kind, params[g], cores.state[g], x, inj[g])
+        sat += s
+        if spiked:
+            out.spk[end] = g
+            end += 1
+    return end, sat
+
+
+@numba.njit(cache=True)
+def _record_state(c, r, kind, lo, nxt, nb, cores, rings, rec):
+    """Sample ``r`` of core ``c``'s recorded state columns. Synaptic state is recorded as
+    the next tick will use it: decayed, plus the input already waiting in the next ring
+    slot ``nxt`` (as NEST records it); sample t - r0 is the state at (t+1)*dt."""
+    state = cores.state
     samples = rec.state
     for col in range(rec.lo[c], rec.lo[c + 1]):  # only what is recorded
         g = rec.neuron[col]
         s = rec.column[col]
         value = state[g, s]
-        for q in range(n_rec):  # the receptor whose input this column takes, if any
+        for q in range(1 << rings.type_bits[c]):  # the receptor whose input it takes, if any
             if s == cores.input_col[kind, q]:
-                x = ring_to_real(ring[nxt + (q << nb) + g - lo], rings.shift[c, q])
+                x = ring_to_real(rings.ring[nxt + (q << nb) + g - lo], rings.shift[c, q])
                 value = sat_real(value + x * INPUT_SCALE[kind])
         samples[r, col] = value
-    return end

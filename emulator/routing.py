@@ -132,8 +132,8 @@ def walk_keys(keys, src_chips, t_key, t_mask, t_route, table_lo, link_to, core_a
     dest_hi = np.zeros(n_keys, np.int64)
     ev_lo = np.zeros(n_keys, np.int64)
     ev_hi = np.zeros(n_keys, np.int64)
-    nd = 0
-    ne = 0
+    nd = np.int64(0)  # not the literal 0: numba would compile _append for it too
+    ne = np.int64(0)
     for k in range(n_keys):
         a, b = _walk_one(np.int64(keys[k]), src_chips[k], t_key, t_mask, t_route, table_lo,
                          link_to, core_at, max_hops, dest_buf, ev_buf, stack_chip, stack_in)
