@@ -57,7 +57,7 @@ def _missing(name: str, what: str):
                              f"sPyNNaker's extra models neurochip has: IFCurDelta, "
                              f"AllButMeConnector (see sim.list_standard_models() for the rest)")
 
-    return type(name, (), {"__init__": __init__, "__module__": __name__,
+    return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
                            "__doc__": f"sPyNNaker's {what}: not in neurochip yet."})
 
 

@@ -126,6 +126,8 @@ class Population(_Record, _ParameterAccess, common.Population):
 
     def __init__(self, size, cellclass, cellparams=None, structure=None, initial_values=None,
                  label=None, additional_parameters=None, **kwargs):
+        if getattr(cellclass, "missing", False) is True:  # e.g. extra_models.IF_curr_dual_exp
+            cellclass()  # says what is missing
         extra = population_arguments(label or f"population{common.Population._nPop}",
                                      additional_parameters, kwargs)
         self._seed = extra.get("seed")

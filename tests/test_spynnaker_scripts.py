@@ -84,6 +84,28 @@ def test_population_seed_gives_the_same_spikes_wherever_the_population_is():
     assert poisson_spikes() != one  # from setup(seed=5) and the index
 
 
+def driven_v(before=0, seed=1):
+    """v of cells driven one-to-one by a seeded Poisson source (which then runs on the
+    cells' cores, mapping/delegate.py)."""
+    sim.setup(timestep=1.0)
+    for k in range(before):
+        sim.Population(3, sim.SpikeSourcePoisson(rate=50.0), label=f"other{k}")
+    stim = sim.Population(5, sim.SpikeSourcePoisson(rate=100.0), label="stim", seed=seed)
+    cells = sim.Population(5, sim.IF_curr_exp(), label="cells")
+    sim.Projection(stim, cells, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0))
+    cells.record("v")
+    sim.run(100.0)
+    v = cells.get_data("v").segments[0].filter(name="v")[0].magnitude
+    sim.end()
+    return v
+
+
+def test_population_seed_of_a_source_driving_cells():
+    v = driven_v(seed=1)
+    np.testing.assert_array_equal(driven_v(before=1, seed=1), v)
+    assert not np.array_equal(driven_v(seed=2), v)
+
+
 # --- setup() arguments -----------------------------------------------------------
 
 def test_spinnaker_setup_arguments_are_accepted_and_named_once(info):
@@ -224,6 +246,8 @@ def test_extra_models_not_in_neurochip_say_so(name):
     model = getattr(sim.extra_models, name)  # no AttributeError
     with pytest.raises(NeurochipError, match=f"extra_models.{name} .* not in neurochip yet"):
         sim.Population(1, model())
+    with pytest.raises(NeurochipError, match=f"extra_models.{name} .* not in neurochip yet"):
+        sim.Population(1, model, {})  # the class and its parameters, an older style
 
 
 def test_all_but_me_connector():
