@@ -68,6 +68,10 @@ class PopulationSpec:
         ``spike_times[spike_lo[i]:spike_lo[i+1]]``.
     max_per_core : int or None
         Largest slice on one core (None: the model's default).
+    seed : int or None
+        The population's own seed of its on-core random draws (a Poisson source's, a
+        stochastic cell's), whatever the network around it; None: from the network's
+        ``seed`` and the population's index.
     """
 
     label: str
@@ -80,6 +84,7 @@ class PopulationSpec:
     spike_times: np.ndarray | None = None
     max_per_core: int | None = None
     receptors: tuple = ()
+    seed: int | None = None
 
     def __post_init__(self):
         where = f"population {self.label!r}"

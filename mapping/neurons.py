@@ -21,18 +21,29 @@ __all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_windo
            "POISSON_MODELS", "PoissonArrays", "CountTables", "count_table", "MAX_COUNT_RATE"]
 
 NEVER = np.int64(1) << 62
+# the stream of a population with a seed of its own (PopulationSpec.seed) in place of its
+# index: the same seed gives the same draws wherever the population is in the network
+OWN_SEED_STREAM = 2**31 - 1
+
+
+def draw_seed(pop, pop_index: int, seed: int) -> tuple:
+    """``(seed, stream)`` of a population's on-core generators: its own ``pop.seed`` if it
+    has one, else the network's ``seed`` and the population's index."""
+    return (seed, pop_index) if pop.seed is None else (int(pop.seed), OWN_SEED_STREAM)
 
 
 def neuron_rows(pop, dt: float, fixed_point: bool, warn, seed: int = 0, index: int = 0) -> tuple:
     """``(params, state0)`` of a neuron population: ``(size, P)`` and ``(size, S)`` arrays
     in the model's column order, quantised to the model's formats in fixed point. A
     stochastic cell (``RNG``) seeds each neuron's generator from the global ``seed``, the
-    population's ``index`` and the neuron's, whatever the placement."""
+    population's ``index`` (or the population's own seed, see :func:`draw_seed`) and the
+    neuron's, whatever the placement."""
     model = models.BY_NAME[pop.model]
     params, initial = (slot_parameters(pop, model) if getattr(model, "MULTI", False)
                        else (pop.params, pop.initial))
     init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in initial.items()}
     if getattr(model, "RNG", False):
+        seed, index = draw_seed(pop, index, seed)
         init.setdefault("rng_seed", np.full(pop.size, float(seed)))
         init.setdefault("rng_population", np.full(pop.size, float(index)))
     init.setdefault("v", np.asarray(params.get("v_rest", np.full(pop.size, -65.0)), float))
@@ -143,7 +154,8 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> PoissonArrays:
     """The :class:`PoissonArrays` of a Poisson-type source: SpikeSourcePoisson,
     SpikeSourcePoissonRefractory (dead time) or SpikeSourceGamma (every alpha-th
     event of a Poisson process of rate beta). Each tick draws a Poisson count of
-    events (a source may send several spikes in one tick, as NEST's generators do)."""
+    events (a source may send several spikes in one tick, as NEST's generators do).
+    The generators are seeded as :func:`draw_seed` says."""
     p = pop.params
     where = f"population {pop.label!r}"
     refrac = np.zeros(pop.size, np.int64)
@@ -190,7 +202,8 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> PoissonArrays:
     start, end = poisson_window(pop, dt)
     return PoissonArrays(cdf_lo=first[which].astype(np.int64), tables=tables,
                          most=most.astype(np.int64), start=start, end=end, refrac=refrac,
-                         every=every, rng0=seed_kiss(seed, pop_index, np.arange(pop.size)))
+                         every=every,
+                         rng0=seed_kiss(*draw_seed(pop, pop_index, seed), np.arange(pop.size)))
 
 
 def poisson_window(pop, dt: float) -> tuple:

@@ -15,6 +15,7 @@ from neurochip.mapping.partition import max_delay_ticks
 from . import simulator
 from .errors import NeurochipError
 from .machine_report import default_time_scale_factor
+from .spinnaker_compat import SETUP_NO_EFFECT, forget_logged, log_setup_arguments
 
 __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
            "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
@@ -27,8 +28,7 @@ _OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "thr
         "time_scale_factor", "progress")
 # accepted for compatibility with other backends; they do not change the emulation
 _IGNORED = ("t_flush", "spike_precision", "verbosity", "recording_precision",
-            "rank", "num_processes", "n_chips_required", "n_boards_required",
-            "model_binary_folder", "database_socket_addresses", "graph_label", "use_cvode",
+            "rank", "num_processes", "model_binary_folder", "graph_label", "use_cvode",
             "rtol", "atol", "default_maxstep", "allow_offgrid_spikes", "recording_format",
             "split_synapse_types", "min_delay_auto")
 
@@ -52,10 +52,13 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     when the kernels compile).
     """
     extra_params = {**extra_params, **OVERRIDES}
-    unknown = set(extra_params) - set(_OWN) - set(_IGNORED)
+    unknown = set(extra_params) - set(_OWN) - set(_IGNORED) - set(SETUP_NO_EFFECT)
     if unknown:
         raise NeurochipError(f"setup(): unknown argument(s) {sorted(unknown)}; neurochip accepts "
-                             f"{sorted(_OWN)} besides PyNN's own")
+                             f"{sorted(_OWN)} besides PyNN's own (and sPyNNaker's "
+                             f"{sorted(SETUP_NO_EFFECT)}, which change nothing here)")
+    forget_logged()
+    log_setup_arguments(extra_params)
     common.setup(timestep, min_delay, **extra_params)
     if extra_params.get("spike_precision", "on_grid") != "on_grid":
         warnings.warn(f"setup(spike_precision={extra_params['spike_precision']!r}): the machine "

@@ -15,9 +15,10 @@ from neurochip.emulator import models
 from neurochip.mapping.graph import PopulationSpec, receptor_sign
 from neurochip.mapping.neurons import POISSON_MODELS
 
-from . import composed, simulator, standardmodels
+from . import composed, extra_models, simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
+from .spinnaker_compat import population_arguments
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
@@ -87,7 +88,16 @@ class _ParameterAccess:
         simulator.state.mark_dirty()
 
 
-class PopulationView(_ParameterAccess, common.PopulationView):
+class _Record:
+    """``record('all')`` as sPyNNaker takes it: every recordable of the cell type."""
+
+    def record(self, variables, to_file=None, sampling_interval=None, locations=None):
+        if isinstance(variables, str) and variables == "all":
+            variables = list(self.celltype.recordable)
+        super().record(variables, to_file, sampling_interval, locations)
+
+
+class PopulationView(_Record, _ParameterAccess, common.PopulationView):
     _assembly_class = Assembly
     _simulator = simulator
 
@@ -103,11 +113,27 @@ class PopulationView(_ParameterAccess, common.PopulationView):
         return PopulationView(self, selector, label)
 
 
-class Population(_ParameterAccess, common.Population):
-    __doc__ = common.Population.__doc__
+class Population(_Record, _ParameterAccess, common.Population):
+    __doc__ = common.Population.__doc__ + """
+    neurochip also takes sPyNNaker's extra arguments, as ``additional_parameters`` or
+    keywords: ``seed`` (the population's own random draws, e.g. a Poisson source's),
+    ``neurons_per_core``, and others that have no effect here (logged once, see
+    :mod:`neurochip.spinnaker_compat`).
+    """
     _simulator = simulator
     _recorder_class = Recorder
     _assembly_class = Assembly
+
+    def __init__(self, size, cellclass, cellparams=None, structure=None, initial_values=None,
+                 label=None, additional_parameters=None, **kwargs):
+        if getattr(cellclass, "missing", False) is True:  # e.g. extra_models.IF_curr_dual_exp
+            cellclass()  # says what is missing
+        extra = population_arguments(label or f"population{common.Population._nPop}",
+                                     additional_parameters, kwargs)
+        self._seed = extra.get("seed")
+        self._neurons_per_core = extra.get("neurons_per_core")
+        initial = {**getattr(cellclass, "spinnaker_initial_values", {}), **(initial_values or {})}
+        common.Population.__init__(self, size, cellclass, cellparams, structure, initial, label)
 
     @property
     def _root(self):
@@ -119,11 +145,14 @@ class Population(_ParameterAccess, common.Population):
 
     def _create_cells(self):
         name = self.celltype.__class__.__name__
+        if name not in SUPPORTED and getattr(self.celltype, "machine_model", None) is not None:
+            name = self.celltype.machine_model.NAME
         if name not in SUPPORTED:
             raise NeurochipError(
                 f"Population {self.label!r}: cell type {name} is not "
                 f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
-        if self.celltype.__class__.__module__ not in (standardmodels.__name__, composed.__name__):
+        if self.celltype.__class__.__module__ not in (standardmodels.__name__, composed.__name__,
+                                                      extra_models.__name__):
             raise NeurochipError(
                 f"Population {self.label!r}: the cell type {name} comes from "
                 f"{self.celltype.__class__.__module__}, not from pyNN.neurochip; use sim.{name}")
@@ -177,9 +206,10 @@ class Population(_ParameterAccess, common.Population):
             label=self.label, model=model, size=self.size, params=params,
             initial={k: np.asarray(v, float) for k, v in initial.items()}, record=record,
             spike_lo=spike_lo, spike_times=spike_times,
-            max_per_core=simulator.state.neurons_per_core.get(
+            max_per_core=self._neurons_per_core or simulator.state.neurons_per_core.get(
                 model, simulator.state.neurons_per_core.get(cls)),
-            receptors=tuple(self.celltype.receptor_types) if multi else ())
+            receptors=tuple(self.celltype.receptor_types) if multi else (),
+            seed=None if self._seed is None else int(self._seed))
 
 
 def _check_spike_times(pop):

@@ -12,6 +12,7 @@ from neurochip.mapping.synapse_dynamics import ENCODERS
 from . import simulator
 from .connectors import fast_connect
 from .errors import NeurochipError
+from .spinnaker_compat import log_once
 from .standardmodels import StaticSynapse
 
 # PyNN synapse type -> the dynamics the machine runs for it (the mapping's registry)
@@ -80,6 +81,7 @@ class Projection(common.Projection):
                 f"conductance-based cells; make one Projection per kind")
         self._chunks = {"pre": [], "post": [], **{name: [] for name in self._params}}
         self._arrays = None
+        self._positive_inhibition = False  # see _check_signs
         try:
             if not fast_connect(self, connector):
                 connector.connect(self)
@@ -158,7 +160,10 @@ class Projection(common.Projection):
         """PyNN's sign rules (its check_weights): weights onto conductances and onto
         excitatory receptors are >= 0, onto current-based receptors PyNN calls
         inhibitory <= 0; the machine holds one sign per receptor, so any other
-        receptor name (e.g. a PointNeuron's 'NMDA' or 'slow') takes weights >= 0."""
+        receptor name (e.g. a PointNeuron's 'NMDA' or 'slow') takes weights >= 0.
+        As in sPyNNaker, weights >= 0 onto the 'inhibitory' receptor of a current-based
+        cell are inhibition of that magnitude (the mapping is given them negated, see
+        _specs); one projection may not mix the two signs."""
         if not len(w):
             return
         negative = not self.post.conductance_based and self.receptor_type in INHIBITORY_RECEPTORS
@@ -169,11 +174,23 @@ class Projection(common.Projection):
             raise errors.ConnectionError(
                 f"Projection {self.label!r}: weights onto the {self.receptor_type!r} receptor "
                 f"must be >= 0, got {w.min():g}; {fix}")
-        if negative and w.max() > 0:
+        if negative and w.max() > 0 and self.receptor_type != "inhibitory":
             raise errors.ConnectionError(
                 f"Projection {self.label!r}: weights onto the inhibitory receptor "
                 f"{self.receptor_type!r} of current-based cells ({self.post.label}) must be "
                 f"<= 0 (PyNN's sign convention), got {w.max():g} nA")
+        if negative and w.max() > 0 and w.min() < 0:
+            raise errors.ConnectionError(
+                f"Projection {self.label!r}: weights onto the inhibitory receptor "
+                f"{self.receptor_type!r} of current-based cells ({self.post.label}) mix signs "
+                f"({w.min():g} to {w.max():g} nA); use all <= 0 (PyNN's convention) or all "
+                f">= 0 (sPyNNaker's: inhibition of that magnitude)")
+        self._positive_inhibition = bool(negative and w.max() > 0)
+        if self._positive_inhibition:
+            log_once(("positive_inhibition", self.label),
+                     f"Projection {self.label!r}: weights >= 0 onto the current-based "
+                     f"receptor {self.receptor_type!r} are taken as inhibition of "
+                     f"that magnitude (sPyNNaker's meaning); weights <= 0 keep PyNN's")
 
     def __len__(self):
         return len(self._pre)
@@ -248,6 +265,8 @@ class Projection(common.Projection):
         populations (several when pre or post is an Assembly). Between two populations
         (or views) the spec shares this projection's arrays: nothing is copied."""
         w, d = self._attr("weight"), self._attr("delay")
+        if self._positive_inhibition:  # sPyNNaker's sign: the mapping takes PyNN's
+            w = -w
         dynamics = DYNAMICS_OF[type(self.synapse_type).__name__]
         extra = [name for name in self._params if name not in ("weight", "delay")]
         if not isinstance(self.pre, common.Assembly) and not isinstance(self.post, common.Assembly):

@@ -9,7 +9,8 @@ its docstring, its ``RECORD`` as the recordable variables and ``PYNN_UNITS`` add
 to the units; a new cell module needs nothing here.
 """
 
-from pyNN.standardmodels import build_translations, cells, synapses
+import numpy as np
+from pyNN.standardmodels import build_translations, cells, check_weights, synapses
 
 from neurochip.emulator.models import BY_NAME, NEURON_MODELS
 
@@ -28,6 +29,17 @@ __all__ = [*NEURON_CELLS, "PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticRes
            "CondAlphaPostSynapticResponse", "AlphaPSR",
            "SpikeSourceArray", "SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
            "StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse"]
+
+
+def _check_weights(weights, projection):
+    """PyNN's weight check, except that weights >= 0 onto the 'inhibitory' receptor of a
+    current-based cell pass: sPyNNaker's inhibition of that magnitude (the Projection
+    decides)."""
+    if (projection.post.conductance_based is False
+            and projection.receptor_type == "inhibitory"
+            and np.all(np.asarray(weights) >= 0)):
+        return
+    check_weights(weights, projection)
 
 
 def _identity(celltype):
@@ -79,6 +91,7 @@ class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
     and the spike time (emulator/stochastic.py) falls below p.
     """
     translations = build_translations(("weight", "weight"), ("delay", "delay"), ("p", "p"))
+    parameter_checks = {"weight": _check_weights}
 
     def _get_minimum_delay(self):
         return state.min_delay  # setup() resolves "auto" to the timestep
@@ -92,6 +105,7 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
     """
     translations = build_translations(("weight", "weight"), ("delay", "delay"), ("U", "U"),
                                       ("tau_rec", "tau_rec"), ("tau_facil", "tau_facil"))
+    parameter_checks = {"weight": _check_weights}
 
     def _get_minimum_delay(self):
         return state.min_delay  # setup() resolves "auto" to the timestep
@@ -100,6 +114,7 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
 class StaticSynapse(synapses.StaticSynapse):
     __doc__ = synapses.StaticSynapse.__doc__
     translations = build_translations(("weight", "weight"), ("delay", "delay"))
+    parameter_checks = {"weight": _check_weights}
 
     def _get_minimum_delay(self):
         return state.min_delay  # setup() resolves "auto" to the timestep

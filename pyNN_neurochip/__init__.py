@@ -22,7 +22,7 @@ from pyNN.recording import *  # noqa: F401,F403
 from pyNN.space import Space  # noqa: F401
 from pyNN.standardmodels import StandardCellType
 
-from neurochip import simulator  # noqa: F401
+from neurochip import extra_models, simulator  # noqa: F401
 from neurochip.control import (  # noqa: F401
     end,
     get_current_time,
@@ -44,6 +44,11 @@ from neurochip.populations import Assembly, Population, PopulationView  # noqa: 
 from neurochip.procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
 from neurochip.projections import Projection  # noqa: F401
 from neurochip.reports import mapping_report, mapping_summary, provenance  # noqa: F401
+from neurochip.spinnaker_compat import (  # noqa: F401
+    name,
+    set_allow_delay_extensions,
+    set_number_of_synapse_cores,
+)
 from neurochip.standardmodels import *  # noqa: F401,F403
 
 
@@ -54,6 +59,6 @@ def list_standard_models():
 
 
 for _name in ("control", "populations", "procedural_api", "projections", "recording",
-              "simulator", "standardmodels", "reports", "errors"):
+              "simulator", "standardmodels", "reports", "errors", "extra_models"):
     __import__(f"neurochip.{_name}")
     sys.modules[f"{__name__}.{_name}"] = sys.modules[f"neurochip.{_name}"]

@@ -1,0 +1,85 @@
+"""``sim.extra_models``: sPyNNaker's extra models under sPyNNaker's names.
+
+What neurochip has is given under that name (``IFCurDelta`` is PyNN's IF_curr_delta;
+``AllButMeConnector`` without groups is an all-to-all connector without self
+connections). What it does not have yet is a class whose use raises a
+:class:`NeurochipError` naming what is missing (never an ``AttributeError``, so that a
+script fails where the model is used, with the reason).
+"""
+
+from __future__ import annotations
+
+from pyNN.connectors import AllToAllConnector
+
+from neurochip.emulator.models import BY_NAME
+
+from .errors import NeurochipError
+from .standardmodels import IF_curr_delta
+
+
+class IFCurDelta(IF_curr_delta):
+    __doc__ = IF_curr_delta.__doc__ + """
+    sPyNNaker's name (``extra_models.IFCurDelta``): the same parameters as PyNN's
+    IF_curr_delta; like sPyNNaker's, it also takes the initial ``v`` as an argument
+    (``isyn_exc``, ``isyn_inh``: a delta synapse holds no current, so only 0).
+    """
+    machine_model = BY_NAME["IF_curr_delta"]
+
+    def __init__(self, v=None, isyn_exc=0.0, isyn_inh=0.0, **parameters):
+        for name, value in (("isyn_exc", isyn_exc), ("isyn_inh", isyn_inh)):
+            if value != 0:
+                raise NeurochipError(f"IFCurDelta({name}={value!r}): a delta synapse holds no "
+                                     f"current between timesteps; leave {name} at 0")
+        super().__init__(**parameters)
+        # read by Population as initial values (PyNN's cell types take only parameters)
+        self.spinnaker_initial_values = {} if v is None else {"v": v}
+
+
+class AllButMeConnector(AllToAllConnector):
+    """sPyNNaker's AllButMeConnector: every pre-synaptic neuron to every post-synaptic
+    one but itself. Only the plain form: groups (``n_neurons_per_group``) and a weight
+    matrix (``weights``) are not in neurochip yet."""
+
+    def __init__(self, n_neurons_per_group=None, weights=None, safe=True, callback=None,
+                 verbose=None):
+        if n_neurons_per_group is not None or weights is not None:
+            raise NeurochipError("extra_models.AllButMeConnector: n_neurons_per_group and "
+                                 "weights are not in neurochip yet; give the connections with "
+                                 "FromListConnector")
+        super().__init__(allow_self_connections=False, safe=safe, callback=callback)
+
+
+def _missing(name: str, what: str):
+    """A class standing for sPyNNaker's ``name``: making one raises NeurochipError."""
+
+    def __init__(self, *args, **kwargs):
+        raise NeurochipError(f"sim.extra_models.{name} ({what}) is not in neurochip yet; "
+                             f"sPyNNaker's extra models neurochip has: IFCurDelta, "
+                             f"AllButMeConnector (see sim.list_standard_models() for the rest)")
+
+    return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
+                           "__doc__": f"sPyNNaker's {what}: not in neurochip yet."})
+
+
+_STDP = "a plasticity rule of sPyNNaker (STDP is a later piece of neurochip)"
+_MISSING = {
+    "IF_curr_dual_exp": "LIF with two excitatory exponential current synapses",
+    "IFCurrExpCa2Adaptive": "LIF with a calcium-activated adaptation current",
+    "Izhikevich_cond": "Izhikevich neuron with conductance-based exponential synapses",
+    "IFCondExpStoc": "conductance LIF with a stochastic (sigmoid) threshold",
+    "IF_curr_exp_sEMD": "the spiking elementary motion detector",
+    "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
+    "SpikeSourcePoissonVariable": "Poisson source whose rate changes at given times",
+    "Neuromodulation": "dopamine-modulated synapse dynamics",
+    "WeightDependenceAdditiveTriplet": _STDP,
+    "PfisterSpikeTriplet": _STDP,
+    "SpikeNearestPairRule": _STDP,
+    "RecurrentRule": _STDP,
+    "Vogels2011Rule": _STDP,
+    "TimingDependencePFPC": _STDP,
+    "WeightDependencePFPC": _STDP,
+    "TimingDependenceMFVN": _STDP,
+    "WeightDependenceMFVN": _STDP,
+}
+globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
+__all__ = ["IFCurDelta", "AllButMeConnector", *_MISSING]  # noqa: PLE0604
