@@ -46,6 +46,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from neurochip.emulator.fixed import REAL_MAX, REAL_MIN
 from neurochip.emulator.models.crossing import crossing
 from neurochip.emulator.models.hh_cond_exp import add_current
 
@@ -182,5 +183,19 @@ def test_hh_add_current_carries_what_v_cannot_hold(v, res, i, k):
     v1, res1 = want
     assert 0 <= res1 < 256
     exact = (v * 256 + res) + i * 256 * k / 2 ** 32
-    assert abs((v1 * 256 + res1) - exact) <= 0.5 + 1e-9
+    if REAL_MIN * 256 <= exact < (REAL_MAX + 1) * 256:
+        assert abs((v1 * 256 + res1) - exact) <= 0.5 + 1e-9
+    else:  # beyond what V can hold: V saturates on the side the sum went
+        assert v1 == (REAL_MAX if exact > 0 else REAL_MIN)
     assert nb_add_current(-65.0, 0.0, 1.5, 0.05) == (-65.0 + 1.5 * 0.05, 0.0)  # float twin
+
+
+def test_hh_add_current_at_the_edges():
+    """The largest current and propagator: no int64 wrap (the sum keeps its sign), and V
+    saturates where the sum leaves its range."""
+    for v, i, want in ((0, REAL_MAX, REAL_MAX - 1), (0, REAL_MIN, REAL_MIN),
+                       (REAL_MAX // 2, REAL_MAX, REAL_MAX), (REAL_MIN // 2, REAL_MIN, REAL_MIN)):
+        got = tuple(int(x) for x in nb_add_current(np.int64(v), np.int64(0), np.int64(i),
+                                                   np.int64(2 ** 32 - 1)))
+        assert got == add_current(v, 0, i, 2 ** 32 - 1)
+        assert got[0] == want
