@@ -18,10 +18,11 @@ from .fixed import ring_to_real, sat_real
 from .models import INPUT_LEAD, INPUT_SCALE, MULTI
 from .models.dispatch import neuron_step, neuron_step_multi
 from .poisson import source_tick
+from .stdp import record_post_spikes
 
 __all__ = ["update_core", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
-           "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "COUNTERS", "SPIKE_MULT_SHIFT",
-           "SPIKE_NEURON_MASK"]
+           "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "C_STDP_LOST", "COUNTERS",
+           "SPIKE_MULT_SHIFT", "SPIKE_NEURON_MASK"]
 
 # a spike-buffer entry: neuron index in the low bits, one less than the spikes sent in
 # the tick above them
@@ -30,9 +31,10 @@ SPIKE_NEURON_MASK = (1 << SPIKE_MULT_SHIFT) - 1
 
 # per-core provenance counters (columns of the `counters` array)
 COUNTERS = ("spikes_sent", "packets_received", "synaptic_events", "failed_mpt_searches",
-            "ring_saturations", "real_saturations", "max_cycles_per_tick", "overrun_ticks")
+            "ring_saturations", "real_saturations", "max_cycles_per_tick", "overrun_ticks",
+            "stdp_history_lost")
 (C_SPIKES, C_PKTS_RX, C_SYN_EVENTS, C_FAILED_MPT, C_RING_SAT, C_REAL_SAT, C_MAX_CYCLES,
- C_OVERRUN) = range(len(COUNTERS))
+ C_OVERRUN, C_STDP_LOST) = range(len(COUNTERS))
 
 # CPU cycle estimates (ARM968 at 200 MHz), per event; order-of-magnitude figures
 # from sPyNNaker's own provenance: timer-tick overhead, one neuron update, one
@@ -44,7 +46,7 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(cache=True)
-def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
+def update_core(c, t0, n_ticks, r0, cores, rings, src, di, pl, i_inj, rec, out):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c`` (views of
     :mod:`neurochip.emulator.views`; numba passes them by value, so a core is given only
     the views it reads).
@@ -52,7 +54,8 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
     it has a single row); state samples go to row ``t - r0`` of ``rec.state`` (a
     StateRecord); spikes to ``out.spk``, the cycles each tick costs to ``out.cyc[c, k]``
-    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`).
+    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`),
+    ``pl`` the PlasticView, whose post-spike histories take the core's spikes.
     """
     kind = cores.kind[c]
     lo = cores.neuron_lo[c]
@@ -62,6 +65,7 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
     counters = out.counters
     end = out.spk_lo[c]
     one_row = i_inj.shape[0] == 1
+    plastic = len(pl.hist_n) > 0
     for k in range(n_ticks):
         t = t0 + k
         sent0 = end
@@ -85,6 +89,8 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
         else:  # a neuron model: the same ring-buffer transfer for all of them
             end = _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di,
                                i_inj[0] if one_row else i_inj[k], rec, out)
+            if plastic and end > sent0:
+                record_post_spikes(spk, sent0, end, t + 1, pl)
         out.spk_n[c, k] = end - sent0
         counters[c, C_SPIKES] += end - sent0
 

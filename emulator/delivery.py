@@ -21,6 +21,7 @@ from .cores import (
     C_FAILED_MPT,
     C_PKTS_RX,
     C_RING_SAT,
+    C_STDP_LOST,
     C_SYN_EVENTS,
     CYCLES,
     SPIKE_MULT_SHIFT,
@@ -153,18 +154,18 @@ def mpt_search(dc, key, sv):
 
 
 @numba.njit(cache=True)
-def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, out):
-    """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``) of the stretch
-    starting at tick ``t0``; ``scratch`` holds four rows of the queue's length, ``sv`` is
-    the :class:`neurochip.emulator.views.SynapseView`, ``out`` the CoreOutput (cycles and
-    provenance counters)."""
+def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, out):
+    """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``, whose neurons start
+    at ``nlo``) of the stretch starting at tick ``t0``; ``scratch`` holds four rows of the
+    queue's length, ``sv`` is the :class:`neurochip.emulator.views.SynapseView`, ``pl`` the
+    PlasticView, ``out`` the CoreOutput (cycles and provenance counters)."""
     row_of = scratch[0]
     local_of = scratch[1]
     entry_of = scratch[2]
     cnt_of = scratch[3]
     mpt_lo, mpt_key, mpt_mask, mpt_n = sv.mpt_lo, sv.mpt_key, sv.mpt_mask, sv.mpt_n
     mpt_row_lo, mpt_stride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.row_ptr
-    dyn_lo, dyn_kind, dyn_row_lo, dyn_stride = sv.mpt_dyn_lo, sv.dyn_kind, sv.dyn_row_lo, sv.dyn_stride
+    dyn_lo, dyn_row_lo, dyn_stride = sv.mpt_dyn_lo, sv.dyn_row_lo, sv.dyn_stride
     syn = sv.syn
     syn_wf = sv.syn_wf
     ring = rings.ring
@@ -214,8 +215,11 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, out):
     tb = rings.type_bits[dc] + nb
     rmask = (np.int64(1) << (rings.delay_bits[dc] + tb)) - 1
     base = rings.lo[dc]
+    at = (np.int64(base), rmask, np.int64(nlo), np.int64(nb), np.int64(tb),
+          (np.int64(1) << rings.delay_bits[dc]) - 1)
     sat = 0
     events = 0
+    lost = 0
     for p in range(plo, phi):  # the rows
         q = p + AHEAD
         if q < phi:
@@ -246,10 +250,11 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, out):
                 wf = syn_wf[w] if float_syn else 0.0
                 sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
         for b in range(dyn_lo[e], dyn_lo[e + 1]):  # rows with dynamics, kind by kind
-            pc, ps = dynamic_row(dyn_kind[b], syn, syn_wf, dyn_row_lo[b] + local_of[p] * dyn_stride[b],
-                                 stamp, ring, base, rmask, tt, sv, float_syn)
+            pc, ps, pls = dynamic_row(b, dyn_row_lo[b] + local_of[p] * dyn_stride[b], stamp, tt, at,
+                                      sv, pl, ring, float_syn)
             cnt += pc
             sat += ps
+            lost += pls
         events += cnt
         out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
     counters = out.counters
@@ -257,3 +262,4 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, rings, sv, out):
     counters[dc, C_FAILED_MPT] += failed
     counters[dc, C_RING_SAT] += sat
     counters[dc, C_SYN_EVENTS] += events
+    counters[dc, C_STDP_LOST] += lost

@@ -27,12 +27,14 @@ from .poisson import guide_tables
 from .program import MachineProgram
 from .results import RunResult
 from .routing import walk_keys
+from .stdp import copy_histories, target_without_history
 from .stretch import shortest_delay
 from .synapse_dynamics import DYNAMICS
 from .views import (
     CoreView,
     DirectView,
     ElectrodeView,
+    PlasticView,
     RecordView,
     RingView,
     SourceView,
@@ -124,6 +126,11 @@ class Emulation:
         self.input_col = input_columns()
         d_min = shortest_delay(self._synapse_view(syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
                                syn.type_bits)
+        g = target_without_history(self._synapse_view(syn.syn, syn.syn_wf),
+                                   p.plasticity.hist_row, cores.neuron_lo, syn.idx_bits)
+        if g >= 0:
+            raise EmulatorError(f"neuron {g} is the target of plastic (STDP) synapses but keeps no "
+                                f"post-spike history: Plasticity.hist_row[{g}] must be >= 0")
         self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
         if stretch is not None:
             if not 1 <= stretch <= self.stretch:
@@ -179,7 +186,8 @@ class Emulation:
         sy = self.program.synapses
         return SynapseView(sy.mpt_lo, sy.mpt_key, sy.mpt_mask, sy.mpt_n, sy.mpt_row_lo,
                            sy.mpt_stride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
-                           sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.tm_lut, sy.tm_tau,
+                           sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.dyn_param, sy.tm_lut,
+                           sy.tm_tau,
                            np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF))
 
     def _views(self, rec: RecordView, packets, counters):
@@ -193,6 +201,7 @@ class Emulation:
             RingView(self.ring, self.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.type_bits,
                      sy.shift),
             self._synapse_view(self.syn, self.syn_wf),
+            self._plastic_view(),
             SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, src.cdf_lo, src.cdf,
                        self.guide, self.guide_lo, src.start, src.end, src.refrac, src.every,
                        self.rng, self.poisson_count),
@@ -209,6 +218,12 @@ class Emulation:
                     np.zeros((n_cores, self.stretch), np.int64), np.zeros(n_cores + 1, np.int64),
                     counters, packets))
 
+    def _plastic_view(self) -> PlasticView:
+        pl = self.program.plasticity
+        return PlasticView(pl.hist_row, self.hist_t, self.hist_tr, self.hist_n, pl.hist_lut,
+                           pl.hist_nearest, np.int64(pl.history), pl.lut, pl.lut_shift,
+                           pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow)
+
     def _record(self, ticks, n_words, n_src) -> RecordView:
         """Empty recording buffers for ``ticks`` ticks."""
         return RecordView(self.rec_spk_pos, np.zeros((ticks, n_words), np.uint32), self.rec_lo,
@@ -222,7 +237,7 @@ class Emulation:
         try:
             self.pkt, self.scratch, self.rec_extra = run_ticks(
                 a, b, self.stretch, budget, *self._views(rec, packets, counters),
-                self.pkt, self.scratch, self.rec_extra)
+                (self.pkt, self.scratch, self.rec_extra))
         finally:
             numba.set_parallel_chunksize(chunk)
 
@@ -256,6 +271,14 @@ class Emulation:
         self.cs_rng = el.rng0.copy()
         self.di_rng = p.direct.rng0.copy()
         self.di_count = np.zeros((p.direct.n, 2), np.int64)
+        # post-spike histories (emulator.stdp): room for `history` entries plus the spikes
+        # of one stretch, a power of two
+        pl = p.plasticity
+        rows = len(pl.hist_lut)
+        cap = 1 << int(pl.history + self.stretch - 1).bit_length()
+        self.hist_t = np.zeros((rows, cap), np.int64)
+        self.hist_tr = np.zeros((rows, cap), np.int32 if p.arithmetic == "fixed" else np.float64)
+        self.hist_n = np.zeros(rows, np.int64)
         self._t = 0
 
     def adopt_state(self, other: Emulation):
@@ -274,6 +297,9 @@ class Emulation:
             self.dring = other.dring.astype(self.dring.dtype)
         if self.syn.shape == other.syn.shape:
             self._adopt_dynamics_state(other)
+        if len(other.hist_n) == len(self.hist_n):  # the neurons' post-spike histories
+            copy_histories(other.hist_t, other.hist_tr.astype(self.hist_tr.dtype), other.hist_n,
+                           self.hist_t, self.hist_tr, self.hist_n)
         self._t = other._t
         p = self.program
         el = p.electrodes

@@ -176,7 +176,8 @@ class Synapses:
 
     Rows with synapse dynamics (:mod:`neurochip.emulator.synapse_dynamics`): entry e owns
     the blocks ``[mpt_dyn_lo[e], mpt_dyn_lo[e+1])``; block b holds the rows of kind
-    dyn_kind[b] (int32), row i at ``dyn_row_lo[b] + i * dyn_stride[b]``. tm_lut (L, 2, 256)
+    dyn_kind[b] (int32), row i at ``dyn_row_lo[b] + i * dyn_stride[b]``, and dyn_param[b]
+    (int32) its parameter set (STDP: a row of the Plasticity group). tm_lut (L, 2, 256)
     uint32 and tm_tau (L,) float64: the Tsodyks-Markram decay tables; seed: the
     stochastic synapses' seed.
 
@@ -205,6 +206,7 @@ class Synapses:
     tm_tau: np.ndarray | None = None
     seed: int = 0
     type_bits: np.ndarray | None = None
+    dyn_param: np.ndarray | None = None
 
     def __post_init__(self):
         e = len(self.mpt_key)
@@ -213,6 +215,8 @@ class Synapses:
         defaults = {"row_ptr": np.zeros(0, np.int64), "mpt_dyn_lo": np.zeros(e + 1, np.int64),
                     "dyn_kind": np.zeros(0, np.int32), "dyn_row_lo": np.zeros(0, np.int64),
                     "dyn_stride": np.zeros(0, np.int32),
+                    "dyn_param": np.zeros(len(self.dyn_kind if self.dyn_kind is not None else ()),
+                                          np.int32),
                     "tm_lut": np.zeros((0, 2, 256), np.uint32), "tm_tau": np.zeros(0)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
@@ -302,6 +306,7 @@ class Synapses:
         if np.any(unknown):
             raise ProgramError(f"Synapses.dyn_kind holds {self.dyn_kind[unknown][0]}, not a "
                                f"synapse-dynamics kind {DYNAMICS_KINDS}")
+        require(s, "dyn_param", self.dyn_param, np.int32, (b,))
         n = np.repeat(self.mpt_n.astype(np.int64), np.diff(self.mpt_dyn_lo))
         end = self.dyn_row_lo + n * self.dyn_stride
         if b and (np.any(self.dyn_row_lo < 0) or np.any(self.dyn_stride < 1) or end.max() > len(self.syn)):

@@ -39,17 +39,18 @@ CYCLES_TICK = CYCLES["tick"]
 
 
 @numba.njit(cache=True, parallel=True)
-def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec, traffic, pkt,
-              scratch, rec_extra):
+def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, src, di, el, rec, traffic,
+              buffers):
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    The machine comes as the views of :mod:`neurochip.emulator.views`; ``pkt`` is the
-    packet queue, ``scratch`` four int64 rows of at least the queue's length, and
-    ``rec_extra`` the recorded spikes beyond a source's first in a tick
+    The machine comes as the views of :mod:`neurochip.emulator.views`; ``buffers`` is
+    ``(pkt, scratch, rec_extra)``: the packet queue, four int64 rows of at least the
+    queue's length, and the recorded spikes beyond a source's first in a tick
     (:func:`neurochip.emulator.delivery.sort_packets`). The caller sets numba's parallel
     chunk size to 1, so that threads take cores one at a time.
     """
+    pkt, scratch, rec_extra = buffers
     n_cores = len(cores.kind)
     counters = traffic.counters
     cyc = traffic.cyc
@@ -57,6 +58,7 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec,
     # passes its variables to the threads, and a whole view costs more to pass than an array
     i_inj = el.i_inj
     key_of = cores.key_of
+    neuron_lo = cores.neuron_lo
     pkt_lo = traffic.pkt_lo
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
@@ -71,13 +73,13 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, src, di, el, rec,
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
         for c in prange(n_cores):
-            update_core(np.int64(c), t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
+            update_core(np.int64(c), t, n_ticks, t0, cores, rings, src, di, pl, i_inj, state_rec, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
         for dc in prange(n_cores):
-            deliver_core(np.int64(dc), t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, rings,
-                         sv, out)
+            deliver_core(np.int64(dc), t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
+                         neuron_lo[dc], rings, sv, pl, out)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

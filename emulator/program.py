@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .contract import ARITHMETICS, CLOCK_HZ, KIND_POISSON, SOURCE_KINDS
+from .contract import ARITHMETICS, CLOCK_HZ, DYN_STDP, KIND_POISSON, SOURCE_KINDS
 from .direct import DirectInputs, no_direct_inputs
 from .electrodes import Electrodes, no_electrodes
 from .errors import ProgramError
 from .groups import Cores, Recording, Routing, Sources, Synapses
+from .plasticity import Plasticity, no_plasticity
 
-__all__ = ["MachineProgram", "Routing", "Cores", "Synapses", "Sources", "Recording"]
+__all__ = ["MachineProgram", "Routing", "Cores", "Synapses", "Sources", "Recording", "Plasticity"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +39,9 @@ class MachineProgram:
         Poisson sources run on their targets' cores (:mod:`neurochip.emulator.direct`).
     clock_hz : int
         Each core's clock: a tick's cycle budget is ``dt * clock_hz``.
+    plasticity : Plasticity, optional
+        STDP parameter sets, decay tables and post-spike histories
+        (:mod:`neurochip.emulator.plasticity`); None: no plastic synapses.
     """
 
     dt: float
@@ -50,6 +54,7 @@ class MachineProgram:
     electrodes: Electrodes | None = None
     direct: DirectInputs | None = None
     clock_hz: int = CLOCK_HZ
+    plasticity: Plasticity | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -68,10 +73,13 @@ class MachineProgram:
             object.__setattr__(self, "electrodes", no_electrodes(fixed))
         if self.direct is None:
             object.__setattr__(self, "direct", no_direct_inputs(self.n_cores))
+        if self.plasticity is None:
+            object.__setattr__(self, "plasticity", no_plasticity(self.n_neurons))
         self._check_arithmetic(fixed)
         self._check_per_core()
         self._check_per_neuron()
         self._check_direct(fixed)
+        self._check_plasticity()
 
     def _check_arithmetic(self, fixed):
         kind = "int64/int32" if fixed else "float64"
@@ -116,6 +124,16 @@ class MachineProgram:
         core = np.repeat(np.arange(c), np.diff(ssa.ssa_lo))
         if np.any(ssa.ssa_idx >= sizes[core]):
             raise ProgramError("MachineProgram.sources.ssa_idx holds a neuron beyond its core's size")
+
+    def _check_plasticity(self):
+        pl, syn = self.plasticity, self.synapses
+        if len(pl.hist_row) != self.n_neurons:
+            raise ProgramError(f"MachineProgram.plasticity.hist_row has {len(pl.hist_row)} "
+                               f"entries, one per neuron ({self.n_neurons}) needed")
+        stdp = syn.dyn_kind == DYN_STDP
+        if np.any(stdp) and (syn.dyn_param[stdp].min() < 0 or syn.dyn_param[stdp].max() >= pl.n_sets):
+            raise ProgramError(f"MachineProgram.synapses.dyn_param names an STDP parameter set "
+                               f"outside 0..{pl.n_sets - 1}")
 
     def _check_per_neuron(self):
         n = self.n_neurons

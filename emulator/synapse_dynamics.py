@@ -5,8 +5,8 @@ walked by :func:`neurochip.emulator.delivery.deliver_core` itself) and any numbe
 blocks of rows with per-synapse dynamics, each of one kind of
 :data:`neurochip.emulator.contract.DYNAMICS_KINDS`. A kind is a row layout
 (``header`` words, then ``words`` per synapse, the synaptic word first) and a row
-function ``f(syn, syn_wf, row, stamp, ring, base, rmask, tt, sv, float_syn) ->
-(synapses, saturations)`` that processes the row for a spike stamped ``stamp``.
+function that processes the row for a spike stamped ``stamp`` and returns (synapses,
+ring saturations, STDP history losses).
 Adding a kind: its module, a constant in the contract, one :data:`DYNAMICS` entry and
 one branch of :func:`dynamic_row`; its encoder lives in
 :mod:`neurochip.mapping.synapse_dynamics`.
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numba
 
-from .contract import DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
+from .contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
 from .short_term import TM_HEADER, TM_WORDS, carry_tm_state, tm_row
+from .stdp import STDP_HEADER, STDP_WORDS, carry_stdp_state, stdp_row
 from .stochastic import ST_HEADER, ST_WORDS, stochastic_row
 
 __all__ = ["Dynamics", "DYNAMICS", "HEADER", "WORDS", "dynamic_row"]
@@ -41,6 +42,7 @@ class Dynamics:
 DYNAMICS = {
     DYN_TSODYKS_MARKRAM: Dynamics("tsodyks_markram", TM_HEADER, TM_WORDS, carry_tm_state),
     DYN_STOCHASTIC: Dynamics("stochastic", ST_HEADER, ST_WORDS),
+    DYN_STDP: Dynamics("stdp", STDP_HEADER, STDP_WORDS, carry_stdp_state),
 }
 if list(DYNAMICS) != list(DYNAMICS_KINDS) or list(DYNAMICS_KINDS) != list(range(len(DYNAMICS))):
     raise ImportError(f"synapse dynamics: kinds {list(DYNAMICS)} must be the contract's "
@@ -51,13 +53,21 @@ WORDS = tuple(DYNAMICS[k].words for k in DYNAMICS_KINDS)
 
 
 @numba.njit(cache=True, inline="always")
-def dynamic_row(kind, syn, syn_wf, row, stamp, ring, base, rmask, tt, sv, float_syn):
-    """Process the row at ``syn[row]`` of kind ``kind`` for a spike stamped ``stamp`` (its
-    synapses' ring slots are ``base + ((word + tt) & rmask)``; ``sv`` the
-    :class:`neurochip.emulator.views.SynapseView`); returns (synapses, saturations)."""
+def dynamic_row(b, row, stamp, tt, at, sv, pl, ring, float_syn):
+    """Process the row at ``sv.syn[row]`` of block ``b`` (its kind ``sv.dyn_kind[b]``) for
+    a spike stamped ``stamp``; ``at`` is the target core's ``(ring base, ring mask, first
+    neuron, index bits, type + index bits, delay mask)``, ``tt`` the stamp's ring offset,
+    ``sv`` the :class:`neurochip.emulator.views.SynapseView`, ``pl`` the PlasticView;
+    returns (synapses, saturations, STDP history losses)."""
+    kind = sv.dyn_kind[b]
+    syn, syn_wf = sv.syn, sv.syn_wf
     if kind == DYN_TSODYKS_MARKRAM:
-        return tm_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, sv.tm_lut, sv.tm_tau,
+        n, s = tm_row(syn, syn_wf, row, stamp, ring, at[0], at[1], tt, sv.tm_lut, sv.tm_tau,
                       float_syn)
+        return n, s, 0
     elif kind == DYN_STOCHASTIC:
-        return stochastic_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, sv.seed, float_syn)
-    return 0, 0
+        n, s = stochastic_row(syn, syn_wf, row, stamp, ring, at[0], at[1], tt, sv.seed, float_syn)
+        return n, s, 0
+    elif kind == DYN_STDP:
+        return stdp_row(syn, syn_wf, row, stamp, ring, tt, at, sv.dyn_param[b], pl, float_syn)
+    return 0, 0, 0

@@ -9,7 +9,7 @@ rebuilt at every call of the tick loop, which costs microseconds.
 
 from collections import namedtuple
 
-__all__ = ["CoreView", "RingView", "SynapseView", "SourceView", "DirectView", "ElectrodeView",
+__all__ = ["CoreView", "RingView", "SynapseView", "PlasticView", "SourceView", "DirectView", "ElectrodeView",
            "RecordView", "Traffic", "CoreOutput", "StateRecord"]
 
 # the cores: kind, neurons, keys, parameters and state (kinds as in Cores; key_of per
@@ -21,8 +21,14 @@ RingView = namedtuple("RingView", "ring dring lo idx_bits delay_bits type_bits s
 
 # master population tables, static rows and rows with dynamics (see groups.Synapses)
 SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_lo mpt_stride "
-                         "row_ptr syn syn_wf mpt_dyn_lo dyn_kind dyn_row_lo dyn_stride tm_lut "
-                         "tm_tau seed")
+                         "row_ptr syn syn_wf mpt_dyn_lo dyn_kind dyn_row_lo dyn_stride dyn_param "
+                         "tm_lut tm_tau seed")
+
+# STDP (emulator.stdp): each neuron's post-spike history (hist_row[neuron], -1 none; per
+# history its spike stamps hist_t and traces hist_tr in a ring of a power-of-two length,
+# hist_n spikes so far), the decay tables and the parameter sets of the Plasticity group
+PlasticView = namedtuple("PlasticView", "hist_row hist_t hist_tr hist_n hist_lut hist_nearest "
+                         "history lut lut_shift lut_tau rule_i rule_f wpow")
 
 # spike-source arrays (ssa_ptr: each core's next event) and Poisson-type sources with
 # their generator states and counters; the field names of a Poisson source are those of

@@ -35,8 +35,9 @@ from .neurons import (
 )
 from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition, type_bits_of
 from .place import PLACERS
+from .plasticity import PlasticSets
 from .route import route
-from .synapses import layout_synapses, weight_shifts
+from .synapses import layout_synapses, receptor_type, weight_shifts
 from .tables import build_tables
 
 __all__ = ["map_network", "Mapping", "QuantisationWarning"]
@@ -67,6 +68,7 @@ class Mapping:
     shifts: np.ndarray
     notes: list = field(default_factory=list)
     times: dict = field(default_factory=dict)
+    plastic_addr: dict = field(default_factory=dict)  # plastic projection -> word addresses
 
     def neuron_ids(self, pop: int) -> np.ndarray:
         """Global neuron indices of population ``pop``, in population order."""
@@ -119,9 +121,10 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     sources = {i: poisson_arrays(pop, i, graph.dt, graph.seed)  # Poisson-type sources
                for i, pop in enumerate(graph.populations) if pop.model in POISSON_MODELS}
     shifts = weight_shifts(graph, count_factors(graph, sources))
+    plastic = PlasticSets(graph, shifts, lambda prj: receptor_type(graph, prj))
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
                              with_floats=arithmetic != "fixed", skip_pre=delegated,
-                             type_bits=type_bits)
+                             type_bits=type_bits, plastic=plastic)
     if layout.quantised_to_zero:
         warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
              f"format and will have no effect: a population's ring step is set by the largest "
@@ -177,7 +180,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     t3 = time.perf_counter()
     program = _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
                       (idx_bits, delay_bits, type_bits), shifts, layout, tables_after, dest_lists,
-                      arithmetic, sources, warn)
+                      arithmetic, sources, warn, plastic)
     times["encode"] = time.perf_counter() - t3
     pop_lo = np.full(len(graph.populations), -1, np.int64)  # -1: no neurons of its own
     for i, s in reversed(list(enumerate(slices))):
@@ -194,7 +197,8 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
         program = dataclasses.replace(
             program, electrodes=encode_electrodes(graph, pop_lo, arithmetic == "fixed"))
     return Mapping(graph, machine, program, slices, placements, key_base, key_mask,
-                   tables_before, tables_after, pop_lo, shifts, notes, times)
+                   tables_before, tables_after, pop_lo, shifts, notes, times,
+                   plastic_addr=layout.plastic_addr)
 
 
 def _ranges(sizes):
@@ -205,7 +209,7 @@ def _ranges(sizes):
 
 
 def _encode(graph, machine, slices, models, placements, key_base, key_mask, senders,
-            ring_bits, shifts, layout, tables, dest_lists, arithmetic, sources, warn):
+            ring_bits, shifts, layout, tables, dest_lists, arithmetic, sources, warn, plastic):
     idx_bits, delay_bits, type_bits = ring_bits
     fixed_point = arithmetic == "fixed"
     n = len(slices)
@@ -302,7 +306,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             syn=layout.syn, syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,
             row_ptr=layout.row_ptr, mpt_dyn_lo=np.r_[0, np.cumsum(dyn_n)].astype(np.int64),
             dyn_kind=layout.dyn_kind[blocks], dyn_row_lo=layout.dyn_row_lo[blocks],
-            dyn_stride=layout.dyn_stride[blocks], tm_lut=layout.tm_lut,
+            dyn_stride=layout.dyn_stride[blocks], dyn_param=layout.dyn_param[blocks],
+            tm_lut=layout.tm_lut,
             tm_tau=layout.tm_tau.astype(np.float64), seed=int(graph.seed)),
         sources=Sources(
             ssa_lo=np.r_[0, np.cumsum(ssa_count)].astype(np.int64),
@@ -310,7 +315,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
             cdf_lo=cdf_lo, start=p_start, end=p_end, rng0=rng0, cdf=count_tables.array(),
             refrac=p_refrac, every=p_every),
-        recording=Recording(spikes=rec_spikes, state=rec_state, max_ticks=max_ticks))
+        recording=Recording(spikes=rec_spikes, state=rec_state, max_ticks=max_ticks),
+        plasticity=plastic.program(slices, neuron_lo, total))
 
 
 def _check_dtcm(graph, slices, machine, ring_size, mpt_entries):

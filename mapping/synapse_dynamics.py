@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from neurochip.emulator.contract import DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM
+from neurochip.emulator.contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM
 from neurochip.emulator.short_term import NO_LUT, decay_tables
+from neurochip.emulator.stdp import W16
 from neurochip.emulator.stochastic import P_ALWAYS
 from neurochip.emulator.synapse_dynamics import DYNAMICS
 
@@ -107,6 +108,17 @@ def _stochastic(ctx, prj, lo, word, w_ring):
             np.stack([w_ring, prob, np.zeros(n)], axis=1))
 
 
+def _stdp(ctx, prj, lo, word, w_ring):
+    """Per synapse one word: the static word with the weight half relative to w_max
+    (emulator.stdp); the float twin is the ring-unit weight. The row header (last pre
+    stamp, pre trace) starts at 0: no pre spike yet."""
+    n = len(word)
+    w = np.abs(np.asarray(prj.weight[lo:lo + n], np.float64))
+    w_max = float(np.asarray(prj.dyn_params["w_max"], np.float64).flat[0])
+    w16 = np.minimum(np.rint(w / w_max * W16), W16).astype(np.int64)
+    return ((w16 << 16) | (word & 0xFFFF))[:, None], w_ring[:, None]
+
+
 def _kind(kind, encode, params, pynn):
     d = DYNAMICS[kind]
     return Encoder(kind, d.header, d.words, encode, params, pynn)
@@ -117,6 +129,7 @@ ENCODERS = {
     "tsodyks_markram": _kind(DYN_TSODYKS_MARKRAM, _tsodyks_markram, ("U", "tau_rec", "tau_facil"),
                              "TsodyksMarkramSynapse"),
     "stochastic": _kind(DYN_STOCHASTIC, _stochastic, ("p",), "SimpleStochasticSynapse"),
+    "stdp": _kind(DYN_STDP, _stdp, ("timing", "dependence", "w_min", "w_max"), "STDPMechanism"),
 }
 for _name, _enc in ENCODERS.items():  # the emulator's side must agree on every kind
     if _enc.kind is not None and DYNAMICS[_enc.kind].name != _name:

@@ -56,7 +56,8 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
 
     The shift is the smallest in [0, 15] for which the largest total weight that
     one ring slot of any neuron can receive (every input spiking into the same
-    slot) still fits 16 bits: ring slots can then never saturate. ``factors``:
+    slot, plastic synapses at their w_max) still fits 16 bits: ring slots can then
+    never saturate. ``factors``:
     projection index -> spikes one synapse can bring in one tick (default 1).
     """
     factors = factors or {}
@@ -69,7 +70,11 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
         if len(prj.weight):
             key = (prj.post, receptor_type(graph, prj))
             total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
-            total += np.bincount(prj.post_idx, _ring_weights(graph, prj),
+            w = None
+            if prj.dynamics == "stdp":  # learning may take every weight up to w_max
+                w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params["w_max"], np.float64)),
+                                    (len(prj.weight),))
+            total += np.bincount(prj.post_idx, _ring_weights(graph, prj, w),
                                  minlength=len(total)) * factors.get(j, 1)
     for key, total in totals.items():
         bound[key] = total.max(initial=0.0)
@@ -99,7 +104,9 @@ class SynapseLayout:
     of ``row_ptr``, -1 where none; ``g_stride`` 0), the blocks of rows with dynamics
     ``[g_dyn_lo[g], g_dyn_lo[g + 1])`` (``dyn_kind``, first word ``dyn_row_lo`` and
     ``dyn_stride`` per block), ``g_words`` the words each group takes (index included).
-    ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks).
+    ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks); ``dyn_param``
+    each block's parameter set; ``plastic_addr`` maps a plastic projection's number to its
+    synapses' word addresses in ``syn``, in connection order (the learned weights).
     """
 
     g_core: np.ndarray
@@ -119,6 +126,8 @@ class SynapseLayout:
     quantised_to_zero: int
     tm_lut: np.ndarray
     tm_tau: np.ndarray
+    dyn_param: np.ndarray
+    plastic_addr: dict
 
     def core_words(self, n_cores: int) -> np.ndarray:
         """Synaptic words held per core (for SDRAM accounting)."""
@@ -135,12 +144,15 @@ def _count(rows, counts):
 
 
 @numba.njit(cache=True)
-def _fill(rows, row_addr, fill, words, floats, syn, syn_wf):
-    """Append each synapse's words (and float twins) to its row, in the given order."""
+def _fill(rows, row_addr, fill, words, floats, syn, syn_wf, addr):
+    """Append each synapse's words (and float twins) to its row, in the given order;
+    ``addr[k]`` (if not empty) takes synapse k's first word's address."""
     per = words.shape[1]
     for k in range(len(rows)):
         r = rows[k]
         a = row_addr[r] + per * fill[r]
+        if len(addr):
+            addr[k] = a
         fill[r] += 1
         for j in range(per):
             syn[a + j] = words[k, j]
@@ -149,7 +161,7 @@ def _fill(rows, row_addr, fill, words, floats, syn, syn_wf):
                 syn_wf[a + j] = floats[k, j]
 
 
-def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False):
+def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, addresses=None):
     """Rows of ``per`` words per synapse behind ``header`` words, one row per source
     neuron, fixed stride per (target core, source slice) group, synapses in each row in
     the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses). ``packed``: no
@@ -206,8 +218,11 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False):
         tc, ss, li = place(*job)
         rows = row_base[group_of[tc.astype(np.int64) * n_sl + ss]] + li
         words, floats = encode(*job)
+        addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
         _fill(rows, row_start + header, fill, words.astype(np.uint32),
-              floats if with_floats else np.zeros((0, per)), syn, syn_wf)
+              floats if with_floats else np.zeros((0, per)), syn, syn_wf, addr)
+        if addresses is not None:
+            addresses.append(addr)
     return ukey, g_lo, g_stride, g_syn, syn, syn_wf, row_ptr, g_words
 
 
@@ -231,14 +246,16 @@ def _check_signs(graph, prj):
 
 
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
-                    skip_pre: frozenset = frozenset(), type_bits=None) -> SynapseLayout:
+                    skip_pre: frozenset = frozenset(), type_bits=None, plastic=None) -> SynapseLayout:
     """Build every synaptic row. ``idx_bits``/``delay_bits``/``type_bits`` (default
     TYPE_BITS, two receptors) are per slice (core); the
     delays have been checked by :func:`neurochip.mapping.partition.partition`, which also
     chose ``delay_bits`` to hold the longest delay into each population. ``with_floats``:
     also the float twins of the words (float arithmetic). Projections from the
     populations in ``skip_pre`` get no rows (see :mod:`neurochip.mapping.delegate`). Each
-    projection's rows are those of its dynamics (:mod:`neurochip.mapping.synapse_dynamics`)."""
+    projection's rows are those of its dynamics (:mod:`neurochip.mapping.synapse_dynamics`);
+    ``plastic`` (:class:`neurochip.mapping.plasticity.PlasticSets`) numbers the STDP
+    projections' parameter sets, one block of rows each."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):
@@ -263,13 +280,14 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         tc = pop_first[prj.post] + post // pop_width[prj.post]
         pl = post % pop_width[prj.post]
         w_ring, q, z = quantise_weights(graph, prj, w, shifts)
-        zeros[0] += z
+        zeros[0] += z if prj.dynamics != "stdp" else 0  # a plastic weight has its own scale
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (t_bits[tc] + nb)) | (t << nb) | pl
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
-    jobs = {name: [] for name in ENCODERS}
-    for prj in graph.projections:
+    jobs = {}  # (dynamics, parameter set) -> (projection, first, end) ranges
+    owners = {}  # id of a plastic projection -> its number (its weights are read back)
+    for j, prj in enumerate(graph.projections):
         n = len(prj.pre_idx)
         if not n:
             continue
@@ -277,22 +295,33 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         if prj.pre in skip_pre:
             continue
         if ENCODERS[prj.dynamics].kind is None:  # in ranges: the host's temporaries stay small
-            jobs[prj.dynamics] += [(prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
+            jobs.setdefault((prj.dynamics, 0), []).extend(
+                (prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK))
+        elif prj.dynamics == "stdp":  # a block of rows per parameter set
+            jobs.setdefault((prj.dynamics, plastic.of(j)), []).append((prj, 0, n))
+            owners[id(prj)] = j
         else:
-            jobs[prj.dynamics].append((prj, 0, n))
+            jobs.setdefault((prj.dynamics, 0), []).append((prj, 0, n))
     n_sl = len(slices)
-    parts = {name: _rows(jobs[name], place, encode, enc.header, enc.words, slices,
-                         with_floats, packed=enc.kind is None)
-             for name, enc in ENCODERS.items() if jobs[name]}
+    parts, addresses = {}, {}
+    for (name, pset), todo in sorted(jobs.items(), key=lambda kv: (ENCODERS[kv[0][0]].kind is not None,
+                                                                  kv[0])):
+        enc = ENCODERS[name]
+        addr = [] if name == "stdp" else None
+        parts[name, pset] = _rows(todo, place, encode, enc.header, enc.words, slices, with_floats,
+                                  packed=enc.kind is None, addresses=addr)
+        if addr is not None:
+            addresses[name, pset] = [(owners[id(job[0])], a) for job, a in zip(todo, addr)]
     keys = np.unique(np.concatenate([p[0] for p in parts.values()] or [np.zeros(0, int)]))
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
     g_syn = np.zeros(g, np.int64)
     g_words = np.zeros(g, np.int64)
     row_ptr = np.zeros(0, np.int64)
-    blocks = []  # (group, kind, first word, stride) of the rows with dynamics
+    blocks = []  # (group, kind, first word, stride, parameter set) of the rows with dynamics
+    plastic_addr = {}  # plastic projection number -> its synapses' word addresses
     syn, syn_wf, offset = [], [], 0
-    for name, part in parts.items():  # static first: its index points into syn as is
+    for (name, pset), part in parts.items():  # static first: its index points into syn as is
         ukey, p_lo, p_stride, p_syn, p_words, p_floats, p_ptr, p_gwords = part
         at = np.searchsorted(keys, ukey)
         g_words[at] += p_gwords
@@ -301,18 +330,21 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
             g_lo[at], g_stride[at] = p_lo, p_stride
             row_ptr = p_ptr
         else:
-            blocks += [(a, kind, lo + offset, st) for a, lo, st in zip(at, p_lo, p_stride)]
+            blocks += [(a, kind, lo + offset, st, pset) for a, lo, st in zip(at, p_lo, p_stride)]
+        for j, a in addresses.get((name, pset), ()):
+            plastic_addr[j] = a + offset
         g_syn[at] += p_syn
         syn.append(p_words)
         syn_wf.append(p_floats)
         offset += len(p_words)
-    blocks.sort(key=lambda b: (b[0], b[1]))  # by group, then kind
-    blk = np.array(blocks, np.int64).reshape(-1, 4)
+    blocks.sort(key=lambda b: (b[0], b[1], b[4]))  # by group, then kind and parameter set
+    blk = np.array(blocks, np.int64).reshape(-1, 5)
     tm_lut, tm_tau = ctx.decay_tables()
     return SynapseLayout(
         g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride,
         g_dyn_lo=np.searchsorted(blk[:, 0], np.arange(g + 1)).astype(np.int64),
         dyn_kind=blk[:, 1].astype(np.int32), dyn_row_lo=blk[:, 2], dyn_stride=blk[:, 3].astype(np.int32),
+        dyn_param=blk[:, 4].astype(np.int32), plastic_addr=plastic_addr,
         g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
         g_synapses=g_syn, g_words=g_words, row_ptr=row_ptr, syn=_joined(syn, np.uint32),
         syn_wf=_joined(syn_wf, np.float64), quantised_to_zero=zeros[0], tm_lut=tm_lut, tm_tau=tm_tau)

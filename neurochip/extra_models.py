@@ -14,7 +14,20 @@ from pyNN.connectors import AllToAllConnector
 from neurochip.emulator.models import BY_NAME
 
 from .errors import NeurochipError
+from .plasticity import SpikePairRule
 from .standardmodels import IF_curr_delta
+
+
+class SpikeNearestPairRule(SpikePairRule):
+    """sPyNNaker's nearest-pair STDP timing rule (NEST's ``stdp_nn_symm_synapse``): each
+    post spike pairs with the last pre spike before it and each pre spike with the last
+    post spike before it (the traces restart at 1 at every spike instead of adding up);
+    the parameters are SpikePairRule's."""
+
+    timing = "nearest"
+
+    def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01):
+        super().__init__(tau_plus=tau_plus, tau_minus=tau_minus, A_plus=A_plus, A_minus=A_minus)
 
 
 class IFCurDelta(IF_curr_delta):
@@ -55,13 +68,14 @@ def _missing(name: str, what: str):
     def __init__(self, *args, **kwargs):
         raise NeurochipError(f"sim.extra_models.{name} ({what}) is not in neurochip yet; "
                              f"sPyNNaker's extra models neurochip has: IFCurDelta, "
-                             f"AllButMeConnector (see sim.list_standard_models() for the rest)")
+                             f"AllButMeConnector, SpikeNearestPairRule (see "
+                             f"sim.list_standard_models() for the rest)")
 
     return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
                            "__doc__": f"sPyNNaker's {what}: not in neurochip yet."})
 
 
-_STDP = "a plasticity rule of sPyNNaker (STDP is a later piece of neurochip)"
+_STDP = "a plasticity rule of sPyNNaker that neurochip does not run yet"
 _MISSING = {
     "IF_curr_dual_exp": "LIF with two excitatory exponential current synapses",
     "IFCurrExpCa2Adaptive": "LIF with a calcium-activated adaptation current",
@@ -73,7 +87,6 @@ _MISSING = {
     "Neuromodulation": "dopamine-modulated synapse dynamics",
     "WeightDependenceAdditiveTriplet": _STDP,
     "PfisterSpikeTriplet": _STDP,
-    "SpikeNearestPairRule": _STDP,
     "RecurrentRule": _STDP,
     "Vogels2011Rule": _STDP,
     "TimingDependencePFPC": _STDP,
@@ -82,4 +95,4 @@ _MISSING = {
     "WeightDependenceMFVN": _STDP,
 }
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
-__all__ = ["IFCurDelta", "AllButMeConnector", *_MISSING]  # noqa: PLE0604
+__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", *_MISSING]  # noqa: PLE0604

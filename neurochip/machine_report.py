@@ -19,6 +19,8 @@ import warnings
 import numpy as np
 import pyNN
 
+from neurochip.emulator.plasticity import HISTORY
+
 from .errors import MachineError
 
 __all__ = ["MachineWarning", "default_time_scale_factor", "findings", "speak"]
@@ -60,7 +62,12 @@ def findings(result, mapping, time_scale_factor: int) -> list:
              "the number of inputs that can arrive together"),
             ("real_saturations", "neuron state values saturated at the s16.15 limit (+-65536)",
              "a current, conductance or voltage grew beyond 65536 of its unit: check the weights, "
-             "rates and time constants, or run arithmetic='float' to see the unbounded values")):
+             "rates and time constants, or run arithmetic='float' to see the unbounded values"),
+            ("stdp_history_lost", "plastic synapse updates missed post-synaptic spikes that had "
+             "fallen out of the neuron's post-spike history",
+             f"a neuron fired more than {HISTORY} times (the history's length, as sPyNNaker's) "
+             f"between two spikes of a plastic synapse's source; fewer post spikes per pre-spike "
+             f"interval avoid it (sPyNNaker drops them silently)")):
         per_core = result.counter(name)
         if per_core.sum():
             out.append(f"{int(per_core.sum())} {what} in {_where(mapping, np.flatnonzero(per_core))}: "

@@ -6,12 +6,15 @@ import numpy as np
 from pyNN import common, errors
 from pyNN.space import Space
 
+from neurochip.emulator import models as neuron_models
+from neurochip.emulator.stdp import W16
 from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
 from neurochip.mapping.synapse_dynamics import ENCODERS
 
 from . import simulator
 from .connectors import fast_connect
 from .errors import NeurochipError
+from .plasticity import stdp_rule
 from .spinnaker_compat import log_once
 from .standardmodels import StaticSynapse
 
@@ -39,7 +42,7 @@ class Connection(common.Connection):
         return int(self.projection._post[self.index])
 
     def _get(self, name):
-        return float(self.projection._attr(name)[self.index])
+        return float(self.projection._values(name)[self.index])
 
     def _set(self, name, value):
         self.projection._writable(name)[self.index] = value
@@ -215,7 +218,72 @@ class Projection(common.Projection):
         if name == "delay":  # delays run rounded to the timestep
             dt = simulator.state.dt
             return np.rint(self._attr("delay") / dt) * dt
+        if name == "weight":
+            learned = self._learned_weights()
+            if learned is not None:
+                return learned
         return self._attr(name)
+
+    # --- learned weights (STDP) -------------------------------------------------
+    def _machine_parts(self):
+        """``[(word addresses, connection selector, w_max, weight scale)]`` of this plastic
+        projection in the running machine, or None (not plastic, not run since the last
+        reset, or made after the last mapping)."""
+        st = simulator.state
+        if (DYNAMICS_OF[type(self.synapse_type).__name__] != "stdp" or st.emulation is None
+                or st.t_ticks == 0 or st.mapping is None):
+            return None
+        addr_of = st.mapping.plastic_addr
+        parts = getattr(self, "_graph_parts", None)
+        if not parts or any(j not in addr_of for j, _ in parts):
+            return None
+        graph = st.mapping.graph
+        out = []
+        for j, part in parts:
+            spec = graph.projections[j]
+            model = neuron_models.BY_NAME[graph.populations[spec.post].model]
+            w_max = float(np.asarray(spec.dyn_params["w_max"], float).flat[0])
+            out.append((addr_of[j], slice(None) if part is None else part, w_max,
+                        model.WEIGHT_SCALE))
+        return out
+
+    def _weight_sign(self):
+        """-1 where PyNN writes this projection's weights negative (inhibitory current)."""
+        negative = (not self.post.conductance_based and self.receptor_type in INHIBITORY_RECEPTORS
+                    and not self._positive_inhibition)
+        return -1.0 if negative else 1.0
+
+    def _learned_weights(self):
+        parts = self._machine_parts()
+        if parts is None:
+            return None
+        em = simulator.state.emulation
+        out = np.empty(len(self))
+        for addr, sel, w_max, scale in parts:
+            if len(em.syn_wf):
+                out[sel] = em.syn_wf[addr] / scale
+            else:
+                out[sel] = (em.syn[addr] >> 16) * (w_max / W16)
+        return out * self._weight_sign()
+
+    def _write_learned_weights(self, w) -> bool:
+        """Write weights ``w`` (PyNN units, connection order) into the running machine's
+        plastic words; False if the projection is not running there."""
+        parts = self._machine_parts()
+        if parts is None:
+            return False
+        em = simulator.state.emulation
+        w = np.abs(np.asarray(w, float))
+        for addr, sel, w_max, scale in parts:
+            ws = w[sel]
+            if ws.max(initial=0.0) > w_max * (1 + 1e-12):
+                raise NeurochipError(f"Projection {self.label!r}: weight {ws.max():g} is above "
+                                     f"w_max={w_max:g}; a plastic weight stays in [0, w_max]")
+            if len(em.syn_wf):
+                em.syn_wf[addr] = ws * scale
+            w16 = np.rint(ws / w_max * W16).astype(np.uint32)
+            em.syn[addr] = (w16 << np.uint32(16)) | (em.syn[addr] & np.uint32(0xFFFF))
+        return True
 
     def _get_attributes_as_list(self, names):
         cols = [self._values(name) for name in names]
@@ -252,6 +320,12 @@ class Projection(common.Projection):
             new[name] = np.broadcast_to(arr if arr.ndim == 0 else arr[pre, post], pre.shape)
         if "weight" in new:  # validate before anything changes
             self._check_signs(new["weight"])
+            # a plastic projection that has run: the new weights replace the learned ones in
+            # the machine; its PyNN-side weights stay the initial ones (reset() returns to them)
+            if self._write_learned_weights(new["weight"]):
+                del new["weight"]
+                if not new:
+                    return
         for name, values in new.items():
             self._writable(name)[:] = values
         simulator.state.mark_dirty()
@@ -261,21 +335,27 @@ class Projection(common.Projection):
                              f"can be initialised from PyNN")
 
     def _specs(self, index):
-        """This projection as the mapping sees it: one ProjectionSpec per pair of root
-        populations (several when pre or post is an Assembly). Between two populations
-        (or views) the spec shares this projection's arrays: nothing is copied."""
+        """This projection as the mapping sees it: ``(ProjectionSpec, connections)`` per
+        pair of root populations (several when pre or post is an Assembly; connections:
+        the boolean selector of this projection's connections it holds, None for all).
+        Between two populations (or views) the spec shares this projection's arrays:
+        nothing is copied."""
         w, d = self._attr("weight"), self._attr("delay")
         if self._positive_inhibition:  # sPyNNaker's sign: the mapping takes PyNN's
             w = -w
         dynamics = DYNAMICS_OF[type(self.synapse_type).__name__]
         extra = [name for name in self._params if name not in ("weight", "delay")]
+        rule = {}
+        if dynamics == "stdp":
+            rule = dict(zip(("timing", "dependence"), stdp_rule(self.synapse_type)))
         if not isinstance(self.pre, common.Assembly) and not isinstance(self.post, common.Assembly):
             (a, pre_idx), (b, post_idx) = (_root(self.pre, self._pre, index),
                                            _root(self.post, self._post, index))
             yield ProjectionSpec(label=self.label, pre=a, post=b, receptor=self.receptor_type,
                                  pre_idx=pre_idx, post_idx=post_idx, weight=w, delay=d,
                                  dynamics=dynamics,
-                                 dyn_params={name: self._attr(name) for name in extra})
+                                 dyn_params={**{name: self._attr(name) for name in extra},
+                                             **rule}), None
             return
         pre_pop, pre_idx = _resolve(self.pre, self._pre, index)
         post_pop, post_idx = _resolve(self.post, self._post, index)
@@ -287,7 +367,8 @@ class Projection(common.Projection):
             yield ProjectionSpec(label=label, pre=a, post=b, receptor=self.receptor_type,
                                  pre_idx=pre_idx[k], post_idx=post_idx[k], weight=w[k], delay=d[k],
                                  dynamics=dynamics,
-                                 dyn_params={name: self._attr(name)[k] for name in extra})
+                                 dyn_params={**{name: self._attr(name)[k] for name in extra},
+                                             **rule}), k
 
 
 def _guess_receptor(prj):

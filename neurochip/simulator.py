@@ -113,7 +113,13 @@ class State(common.control.BaseState):
     def build_graph(self) -> NetworkGraph:
         pops = tuple(p._spec(i) for i, p in enumerate(self.populations))
         index = {id(p): i for i, p in enumerate(self.populations)}
-        prjs = tuple(spec for prj in self.projections for spec in prj._specs(index))
+        prjs = []
+        for prj in self.projections:  # each remembers its specs' numbers (learned weights)
+            prj._graph_parts = []
+            for spec, part in prj._specs(index):
+                prj._graph_parts.append((len(prjs), part))
+                prjs.append(spec)
+        prjs = tuple(prjs)
         els = tuple(src._spec(i, index) for i, src in enumerate(self.current_sources))
         return NetworkGraph(dt=self.dt, populations=pops, projections=prjs, seed=self.seed,
                             electrodes=els)

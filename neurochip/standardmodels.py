@@ -22,13 +22,25 @@ from .composed import (
     CurrExpPostSynapticResponse,
     PointNeuron,
 )
+from .plasticity import (
+    AdditivePotentiationMultiplicativeDepression,
+    AdditiveWeightDependence,
+    GutigWeightDependence,
+    MultiplicativeWeightDependence,
+    SpikePairRule,
+    STDPMechanism,
+    Vogels2011Rule,
+)
 from .simulator import state
 
 NEURON_CELLS = tuple(m.NAME for m in NEURON_MODELS if not getattr(m, "MULTI", False))
 __all__ = [*NEURON_CELLS, "PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticResponse",
            "CondAlphaPostSynapticResponse", "AlphaPSR",
            "SpikeSourceArray", "SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
-           "StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse"]
+           "StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse",
+           "STDPMechanism", "SpikePairRule", "Vogels2011Rule", "AdditiveWeightDependence",
+           "MultiplicativeWeightDependence", "AdditivePotentiationMultiplicativeDepression",
+           "GutigWeightDependence"]
 
 
 def _check_weights(weights, projection):
@@ -118,3 +130,6 @@ class StaticSynapse(synapses.StaticSynapse):
 
     def _get_minimum_delay(self):
         return state.min_delay  # setup() resolves "auto" to the timestep
+
+
+STDPMechanism.parameter_checks = {"weight": _check_weights}

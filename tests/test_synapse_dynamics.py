@@ -12,15 +12,17 @@ TIMES = np.arange(1, 60) * 4.0
 
 
 def _run(split: bool, arithmetic: str):
-    """A source reaches one core through Tsodyks-Markram, stochastic and static synapses:
-    from one population, or (split) from three copies of it, one per kind."""
+    """A source reaches one core through Tsodyks-Markram, stochastic, STDP and static
+    synapses: from one population, or (split) from four copies of it, one per kind."""
     sim.setup(timestep=0.1, seed=11, arithmetic=arithmetic)
-    copies = 3 if split else 1
+    copies = 4 if split else 1
     srcs = [sim.Population(4, sim.SpikeSourceArray(spike_times=TIMES)) for _ in range(copies)]
     post = sim.Population(6, sim.IF_curr_exp(tau_syn_E=2.0, v_thresh=100.0))
     post.record(["v", "isyn_exc"])
     kinds = (sim.TsodyksMarkramSynapse(weight=0.4, delay=1.0, U=0.3, tau_rec=80.0, tau_facil=20.0),
              sim.SimpleStochasticSynapse(weight=0.3, delay=1.5, p=0.5),
+             sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(w_max=0.5),
+                               weight=0.2, delay=2.5),
              sim.StaticSynapse(weight=0.1, delay=2.0))
     for k, synapse in enumerate(kinds):
         sim.Projection(srcs[k % copies], post, sim.AllToAllConnector(), synapse)
@@ -37,16 +39,16 @@ def _run(split: bool, arithmetic: str):
 def test_several_kinds_from_one_source_act_as_from_separate_sources(arithmetic):
     one, events_one, syn = _run(False, arithmetic)
     split, events_split, _ = _run(True, arithmetic)
-    # one master-table entry holds both kinds' blocks, in kind order
+    # one master-table entry holds the three kinds' blocks, in kind order
     blocks = np.diff(syn.mpt_dyn_lo)
-    assert blocks.max() == 2
+    assert blocks.max() == 3
     e = int(np.argmax(blocks))
     assert syn.dyn_kind[syn.mpt_dyn_lo[e]:syn.mpt_dyn_lo[e + 1]].tolist() == sorted(DYNAMICS_KINDS)
     assert events_one == events_split
     for name in one:
         assert np.array_equal(one[name], split[name]), name
     # the synapses acted: a stochastic half of 4 x 6 x 59 spikes, and the rest
-    assert 4 * 6 * 59 * 2.3 < events_one < 4 * 6 * 59 * 2.7
+    assert 4 * 6 * 59 * 3.3 < events_one < 4 * 6 * 59 * 3.7
     assert np.ptp(one["v"]) > 1.0
 
 

@@ -1,0 +1,352 @@
+"""Spike-timing-dependent plasticity on the core, as the hardware does it.
+
+A plastic row (kind ``DYN_STDP``) is ``[count, last pre stamp, pre trace, then per
+synapse one word]``; the word is the static synaptic word (weight:16 | delay:D | type:T |
+index:N), its weight half the learned weight, held relative to the projection's
+``w_max`` (``w = w16 / 65535 * w_max``: 16 bits of resolution for the learning whatever
+the ring's weight shift; sPyNNaker holds it in ring units, which at a large shift leaves
+a weight only a few bits). Float arithmetic keeps the weight (ring units) and the pre
+trace in the float twins ``syn_wf`` at the same places.
+
+Everything is deferred to the pre-synaptic spikes (NEST's ``stdp_synapse`` and
+sPyNNaker's ``synapse_dynamics_stdp_mad``). The whole delay ``d`` is dendritic: the
+synapse sees a pre spike at its emission stamp ``t`` and a post spike of stamp ``p`` at
+``p + d``. At a pre spike through the row, for each synapse:
+
+1. every post spike seen in ``(t_last, t]`` potentiates, oldest first, by the weight
+   dependence's F(w, K+), K+ the pre trace just after ``t_last`` decayed to ``p + d``;
+2. the pre spike depresses by D(w, K-), K- the post trace at ``t`` (post spikes seen
+   strictly before ``t``); Vogels2011 instead adds ``eta K-`` and takes ``eta alpha``;
+3. the weight (clipped to ``[w_min, w_max]`` after every change) goes to the ring buffer.
+
+Then the row's pre trace and ``t_last`` are updated. Post spikes come from a per-neuron
+history (:func:`record_post_spikes`, written by the neuron's own core in its tick): an
+entry is ``(stamp, post trace just after the spike)``, ``history`` (H) entries long as
+sPyNNaker's. The physical ring holds ``H + stretch`` entries and a pre spike stamped
+``t`` reads only "the H most recent entries of stamp <= t", exactly what a
+tick-by-tick machine with H entries holds at that moment: weights do not depend on the
+stretch or the threads. A pre spike whose window reaches past the oldest of those H
+entries while an older one would have counted is counted (``stdp_history_lost``).
+
+Fixed point: traces are s4.11 (``TRACE_ONE`` = 2048) held in 32 bits; decays come from a
+table per time constant (:func:`trace_tables`) indexed by the tick difference; products
+round to nearest. Weights are updated in ``W = w16 << 16`` (16 more fraction bits) within
+one pre spike and rounded back to 16 bits when written.
+"""
+
+import math
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from .contract import DYN_STDP
+from .fixed import sat_ring_add
+
+__all__ = ["STDP_HEADER", "STDP_WORDS", "TRACE_ONE", "W_ONE", "T_PAIR", "T_NEAREST", "T_VOGELS",
+           "D_ADDITIVE", "D_MULTIPLICATIVE", "D_ADD_MULT", "D_GUTIG", "RULE_I", "RULE_F",
+           "POW_POINTS", "stdp_row", "record_post_spikes", "trace_tables", "carry_stdp_state",
+           "decay_trace", "trace_one", "target_without_history", "copy_histories"]
+
+STDP_HEADER = 3
+STDP_WORDS = 1
+TRACE_BITS = 11
+TRACE_ONE = 1 << TRACE_BITS       # 1.0 in s4.11
+HALF_TRACE = 1 << (TRACE_BITS - 1)
+W16 = 0xFFFF                      # w_max in the weight half of a plastic word
+W_ONE = W16 << 16                 # w_max in the update's W units
+LUT_MAX = 4096                    # longest decay table; beyond it the tick difference is coarsened
+POW_POINTS = 1024                 # intervals of the Gutig power tables
+
+# timing rules and weight dependences (the codes of rule_i[:, RI_TIMING / RI_DEP])
+T_PAIR, T_NEAREST, T_VOGELS = 0, 1, 2
+D_ADDITIVE, D_MULTIPLICATIVE, D_ADD_MULT, D_GUTIG = 0, 1, 2, 3
+
+# columns of a parameter set (one per plastic projection): integer (fixed point) ...
+RULE_I = ("timing", "dependence", "pre_lut", "post_lut", "a_plus", "a_minus", "a_plus24",
+          "a_minus24", "w_min", "w_max", "to_ring", "alpha_eta")
+(RI_TIMING, RI_DEP, RI_PRE_LUT, RI_POST_LUT, RI_AP, RI_AM, RI_AP24, RI_AM24, RI_WMIN, RI_WMAX,
+ RI_TO_RING, RI_AE) = range(len(RULE_I))
+# ... and float (float arithmetic; weights in ring units)
+RULE_F = ("a_plus", "a_minus", "a_plus_rel", "a_minus_rel", "w_min", "w_max", "mu_plus",
+          "mu_minus", "alpha_eta")
+(RF_AP, RF_AM, RF_APR, RF_AMR, RF_WMIN, RF_WMAX, RF_MUP, RF_MUM, RF_AE) = range(len(RULE_F))
+
+
+def trace_tables(tau_ticks) -> tuple:
+    """``(lut, shift)``: per time constant (ticks) a table of ``exp(-i * 2**shift / tau)``
+    in s4.11, long enough to reach 0 (at most ``LUT_MAX`` entries: a longer time constant
+    reads it at ``2**shift``-tick resolution, rounding the difference to nearest), zero-padded
+    to one width."""
+    tau = np.asarray(tau_ticks, np.float64)
+    need = np.ceil(tau * math.log(2.0 * TRACE_ONE)).astype(np.int64) + 2
+    shift = np.zeros(len(tau), np.int32)
+    while np.any(need > LUT_MAX << shift):
+        shift += need > LUT_MAX << shift
+    width = int(max(1, min(LUT_MAX, int(need.max(initial=1)))))
+    i = np.arange(width)[None, :] * (1 << shift.astype(np.int64))[:, None]
+    lut = np.rint(np.exp(-i / tau[:, None]) * TRACE_ONE).astype(np.int32)
+    return lut, shift
+
+
+def decay_trace(k, dt, luts, shift, taus, lid):
+    """Trace ``k`` decayed over ``dt`` ticks with time constant ``lid`` (reference)."""
+    if isinstance(k, float):
+        return k * math.exp(-dt / taus[lid])
+    i = (dt + ((1 << shift[lid]) >> 1)) >> shift[lid]
+    return 0 if i >= luts.shape[1] else (int(k) * int(luts[lid, i]) + HALF_TRACE) >> TRACE_BITS
+
+
+@overload(decay_trace)
+def _decay_trace(k, dt, luts, shift, taus, lid):
+    if isinstance(k, types.Float):
+        def fimpl(k, dt, luts, shift, taus, lid):
+            return k * math.exp(-dt / taus[lid])
+        return fimpl
+
+    def impl(k, dt, luts, shift, taus, lid):
+        s = np.int64(shift[lid])
+        i = (np.int64(dt) + ((np.int64(1) << s) >> 1)) >> s
+        if i >= luts.shape[1]:
+            return np.int64(0)
+        return (np.int64(k) * np.int64(luts[lid, i]) + HALF_TRACE) >> TRACE_BITS
+    return impl
+
+
+def trace_one(hist_tr):
+    """1.0 in the arithmetic of the trace array ``hist_tr`` (reference)."""
+    return 1.0 if hist_tr.dtype.kind == "f" else TRACE_ONE
+
+
+@overload(trace_one)
+def _trace_one(hist_tr):
+    if isinstance(hist_tr.dtype, types.Float):
+        return lambda hist_tr: 1.0
+    return lambda hist_tr: np.int64(TRACE_ONE)
+
+
+@numba.njit(cache=True)
+def record_post_spikes(spk, a, b, stamp, pl):
+    """Append the spikes ``spk[a:b]`` (global neuron indices, stamped ``stamp``) of neurons
+    with a post-spike history to it (``pl``: the PlasticView). An entry's trace is the
+    post trace just after the spike: all-to-all, the previous one decayed plus 1;
+    nearest-pair, 1."""
+    hist_t, hist_tr = pl.hist_t, pl.hist_tr
+    cap = hist_t.shape[1] - 1
+    one = trace_one(hist_tr)
+    for s in range(a, b):
+        hr = pl.hist_row[spk[s]]
+        if hr < 0:
+            continue
+        n = pl.hist_n[hr]
+        tr = one
+        if n > 0 and not pl.hist_nearest[hr]:
+            prev = (n - 1) & cap
+            tr = decay_trace(hist_tr[hr, prev], stamp - hist_t[hr, prev], pl.lut, pl.lut_shift,
+                             pl.lut_tau, pl.hist_lut[hr]) + one
+        hist_t[hr, n & cap] = stamp
+        hist_tr[hr, n & cap] = tr
+        pl.hist_n[hr] = n + 1
+
+
+@numba.njit(cache=True, inline="always")
+def _pow_fx(wpow, pid, which, num, den):
+    """``(num / den) ** mu`` in u0.16 from the parameter set's table (linear between its
+    ``POW_POINTS + 1`` points); ``num`` in ``[0, den]``."""
+    if num <= 0:
+        return wpow[pid, which, 0]
+    f = num << 10
+    i = f // den
+    if i >= POW_POINTS:
+        return wpow[pid, which, POW_POINTS]
+    lo = wpow[pid, which, i]
+    return lo + ((wpow[pid, which, i + 1] - lo) * (f - i * den)) // den
+
+
+@numba.njit(cache=True, inline="always")
+def _potentiate_fx(W, K, ri, wpow, pid):
+    dep = ri[RI_DEP]
+    if dep == D_MULTIPLICATIVE:
+        dW = ((((ri[RI_WMAX] - W) * ri[RI_AP24]) >> 24) * K + HALF_TRACE) >> TRACE_BITS
+    elif dep == D_GUTIG:
+        x = _pow_fx(wpow, pid, 0, ri[RI_WMAX] - W, ri[RI_WMAX])
+        dW = (((ri[RI_AP] * x) >> 16) * K + HALF_TRACE) >> TRACE_BITS
+    else:
+        dW = (ri[RI_AP] * K + HALF_TRACE) >> TRACE_BITS
+    return min(W + dW, ri[RI_WMAX])
+
+
+@numba.njit(cache=True, inline="always")
+def _depress_fx(W, K, ri, wpow, pid):
+    dep = ri[RI_DEP]
+    if dep == D_MULTIPLICATIVE or dep == D_ADD_MULT:
+        dW = ((((W - ri[RI_WMIN]) * ri[RI_AM24]) >> 24) * K + HALF_TRACE) >> TRACE_BITS
+    elif dep == D_GUTIG:
+        x = _pow_fx(wpow, pid, 1, W, ri[RI_WMAX])
+        dW = (((ri[RI_AM] * x) >> 16) * K + HALF_TRACE) >> TRACE_BITS
+    else:
+        dW = (ri[RI_AM] * K + HALF_TRACE) >> TRACE_BITS
+    return max(W - dW, ri[RI_WMIN])
+
+
+@numba.njit(cache=True, inline="always")
+def _potentiate_f(w, K, rf, dep):
+    if dep == D_MULTIPLICATIVE:
+        dw = rf[RF_APR] * (rf[RF_WMAX] - w) * K
+    elif dep == D_GUTIG:
+        dw = rf[RF_AP] * max(1.0 - w / rf[RF_WMAX], 0.0) ** rf[RF_MUP] * K
+    else:
+        dw = rf[RF_AP] * K
+    return min(w + dw, rf[RF_WMAX])
+
+
+@numba.njit(cache=True, inline="always")
+def _depress_f(w, K, rf, dep):
+    if dep == D_MULTIPLICATIVE or dep == D_ADD_MULT:
+        dw = rf[RF_AMR] * (w - rf[RF_WMIN]) * K
+    elif dep == D_GUTIG:
+        dw = rf[RF_AM] * max(w / rf[RF_WMAX], 0.0) ** rf[RF_MUM] * K
+    else:
+        dw = rf[RF_AM] * K
+    return max(w - dw, rf[RF_WMIN])
+
+
+@numba.njit(cache=True)
+def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
+    """Process the plastic row at ``syn[row]`` (parameter set ``pid``) for a pre spike
+    stamped ``stamp``; ``at`` is the target core's ``(ring base, ring mask, first neuron,
+    index bits, type + index bits, delay mask)``, ``tt`` the stamp's ring offset. Returns
+    (synapses, ring saturations, synapses whose post spikes fell out of the history)."""
+    base, rmask, lo, nb, tb, dmask = at
+    cnt = np.int64(syn[row])
+    stamp = np.int64(stamp)
+    t_last = np.int64(syn[row + 1])
+    ri = pl.rule_i[pid]
+    rf = pl.rule_f[pid]
+    timing = ri[RI_TIMING]
+    dep = ri[RI_DEP]
+    pre_lut = ri[RI_PRE_LUT]
+    hist_t, hist_tr = pl.hist_t, pl.hist_tr
+    luts, shifts, taus = pl.lut, pl.lut_shift, pl.lut_tau
+    depth = pl.history
+    cap = hist_t.shape[1] - 1
+    imask = (np.int64(1) << nb) - 1
+    kpre_f = syn_wf[row + 2] if float_syn else 0.0
+    kpre = np.int64(syn[row + 2])
+    sat = 0
+    lost = 0
+    for k in range(cnt):
+        a = row + STDP_HEADER + k
+        word = np.int64(syn[a])
+        d = (word >> tb) & dmask
+        hr = pl.hist_row[lo + (word & imask)]
+        # the history as a tick-by-tick machine holds it at this pre spike: the `depth`
+        # most recent entries of stamp <= stamp, [oldest, m) in the neuron's spike count
+        m = pl.hist_n[hr]
+        while m > 0 and hist_t[hr, (m - 1) & cap] > stamp:
+            m -= 1
+        oldest = max(m - depth, 0)
+        j = m  # the first entry seen after t_last
+        while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
+            j -= 1
+        if (t_last > 0 and j == oldest and oldest > 0
+                and hist_t[hr, (oldest - 1) & cap] + d > t_last):
+            lost += 1
+        e = m - 1  # the newest entry seen strictly before the pre spike (the post trace)
+        while e >= oldest and hist_t[hr, e & cap] + d >= stamp:
+            e -= 1
+        if float_syn:
+            w = syn_wf[a]
+            for q in range(j, m):
+                seen = hist_t[hr, q & cap] + d
+                if seen > stamp:
+                    break
+                w = _potentiate_f(w, decay_trace(kpre_f, seen - t_last, luts, shifts, taus,
+                                                 pre_lut), rf, dep)
+            kpost = 0.0
+            if e >= oldest:
+                kpost = decay_trace(np.float64(hist_tr[hr, e & cap]),
+                                    stamp - d - hist_t[hr, e & cap], luts, shifts, taus,
+                                    pl.hist_lut[hr])
+            if timing == T_VOGELS:
+                w = max(_potentiate_f(w, kpost, rf, dep) - rf[RF_AE], rf[RF_WMIN])
+            else:
+                w = _depress_f(w, kpost, rf, dep)
+            syn_wf[a] = w
+            ring[base + ((word + tt) & rmask)] += w
+        else:
+            W = (word >> 16) << 16
+            for q in range(j, m):
+                seen = hist_t[hr, q & cap] + d
+                if seen > stamp:
+                    break
+                W = _potentiate_fx(W, decay_trace(kpre, seen - t_last, luts, shifts, taus, pre_lut),
+                                   ri, pl.wpow, pid)
+            kpost = np.int64(0)
+            if e >= oldest:
+                kpost = decay_trace(np.int64(hist_tr[hr, e & cap]),
+                                    stamp - d - hist_t[hr, e & cap], luts, shifts, taus,
+                                    pl.hist_lut[hr])
+            if timing == T_VOGELS:
+                W = max(_potentiate_fx(W, kpost, ri, pl.wpow, pid) - ri[RI_AE], ri[RI_WMIN])
+            else:
+                W = _depress_fx(W, kpost, ri, pl.wpow, pid)
+            w16 = min((W + 0x8000) >> 16, W16)
+            syn[a] = np.uint32((w16 << 16) | (word & 0xFFFF))
+            q16 = (w16 * ri[RI_TO_RING] + (np.int64(1) << 31)) >> 32
+            sat += sat_ring_add(ring, base + ((word + tt) & rmask), q16)
+    # the row's pre trace, just after this spike
+    if float_syn:
+        syn_wf[row + 2] = 1.0 if timing == T_NEAREST else decay_trace(
+            kpre_f, stamp - t_last, luts, shifts, taus, pre_lut) + 1.0
+    else:
+        syn[row + 2] = np.uint32(TRACE_ONE if timing == T_NEAREST else decay_trace(
+            kpre, stamp - t_last, luts, shifts, taus, pre_lut) + TRACE_ONE)
+    syn[row + 1] = np.uint32(stamp)
+    return cnt, sat, lost
+
+
+def carry_stdp_state(syn, syn_wf, old_syn, old_wf, row):
+    """Carry a plastic row over from an emulation of the same layout: its last pre stamp,
+    pre trace and learned weights (the control halves and parameters come from the new
+    program)."""
+    syn[row + 1:row + 3] = old_syn[row + 1:row + 3]
+    n = int(syn[row])
+    a = row + STDP_HEADER
+    syn[a:a + n] = (old_syn[a:a + n] & 0xFFFF0000) | (syn[a:a + n] & 0xFFFF)
+    if len(syn_wf):
+        syn_wf[row + 2] = old_wf[row + 2]
+        syn_wf[a:a + n] = old_wf[a:a + n]
+
+
+@numba.njit(cache=True)
+def target_without_history(sv, hist_row, neuron_lo, idx_bits):
+    """The first neuron a plastic synapse of ``sv`` (a SynapseView) targets that keeps no
+    post-spike history, -1 if none (a program check)."""
+    for dc in range(len(sv.mpt_lo) - 1):
+        imask = (np.int64(1) << idx_bits[dc]) - 1
+        for e in range(sv.mpt_lo[dc], sv.mpt_lo[dc + 1]):
+            for b in range(sv.mpt_dyn_lo[e], sv.mpt_dyn_lo[e + 1]):
+                if sv.dyn_kind[b] != DYN_STDP:
+                    continue
+                for local in range(sv.mpt_n[e]):
+                    row = sv.dyn_row_lo[b] + local * sv.dyn_stride[b]
+                    for k in range(np.int64(sv.syn[row])):
+                        g = neuron_lo[dc] + (np.int64(sv.syn[row + STDP_HEADER + k]) & imask)
+                        if hist_row[g] < 0:
+                            return g
+    return -1
+
+
+def copy_histories(old_t, old_tr, old_n, new_t, new_tr, new_n):
+    """Carry post-spike histories over to rings of another length (a new stretch): the
+    most recent entries that fit both."""
+    new_n[:] = old_n
+    keep = min(old_t.shape[1], new_t.shape[1])
+    for back in range(1, keep + 1):
+        seq = old_n - back
+        ok = seq >= 0
+        rows = np.flatnonzero(ok)
+        new_t[rows, seq[ok] & (new_t.shape[1] - 1)] = old_t[rows, seq[ok] & (old_t.shape[1] - 1)]
+        new_tr[rows, seq[ok] & (new_t.shape[1] - 1)] = old_tr[rows, seq[ok] & (old_t.shape[1] - 1)]

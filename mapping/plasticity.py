@@ -1,0 +1,169 @@
+"""STDP on the host: the parameter sets of the plastic projections, their decay tables and
+the post-spike histories, encoded for :mod:`neurochip.emulator.stdp`.
+
+A plastic projection (``dynamics == "stdp"``) carries in ``dyn_params`` its ``timing``
+rule (``"pair"``, ``"nearest"`` or ``"vogels"``), its weight ``dependence``
+(``"additive"``, ``"multiplicative"``, ``"additive_multiplicative"`` or ``"gutig"``) and
+the parameters of both in PyNN units (one value per connection, all equal). A population
+that receives plastic synapses keeps one post trace per neuron (NEST's ``tau_minus`` is a
+neuron parameter too): every plastic projection onto it must agree on its time constant
+and on all-to-all versus nearest-pair.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from neurochip.emulator import models as neuron_models
+from neurochip.emulator.plasticity import Plasticity, no_plasticity
+from neurochip.emulator.stdp import (
+    D_ADD_MULT,
+    D_ADDITIVE,
+    D_GUTIG,
+    D_MULTIPLICATIVE,
+    POW_POINTS,
+    RULE_F,
+    RULE_I,
+    T_NEAREST,
+    T_PAIR,
+    T_VOGELS,
+    W_ONE,
+    trace_tables,
+)
+
+from .errors import MappingError
+
+__all__ = ["TIMING", "DEPENDENCE", "PlasticSets", "timing_params", "DEPENDENCE_PARAMS"]
+
+TIMING = {"pair": T_PAIR, "nearest": T_NEAREST, "vogels": T_VOGELS}
+DEPENDENCE = {"additive": D_ADDITIVE, "multiplicative": D_MULTIPLICATIVE,
+              "additive_multiplicative": D_ADD_MULT, "gutig": D_GUTIG}
+TIMING_PARAMS = {"pair": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
+                 "nearest": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
+                 "vogels": ("tau", "eta", "rho")}
+DEPENDENCE_PARAMS = {"additive": ("w_min", "w_max"), "multiplicative": ("w_min", "w_max"),
+                     "additive_multiplicative": ("w_min", "w_max"),
+                     "gutig": ("w_min", "w_max", "mu_plus", "mu_minus")}
+
+
+def timing_params(timing: str) -> tuple:
+    return TIMING_PARAMS[timing]
+
+
+def _value(prj, name) -> float:
+    """The one value of parameter ``name`` over ``prj``'s connections."""
+    v = np.asarray(prj.dyn_params[name], np.float64)
+    if v.ndim and len(v) and np.ptp(v) > 1e-12 * max(1.0, float(np.abs(v).max())):
+        raise MappingError(f"projection {prj.label!r}: STDP parameter {name!r} varies over the "
+                           f"connections ({v.min():g} to {v.max():g}); neurochip holds one "
+                           f"value per projection: make one projection per value")
+    value = float(v.flat[0]) if v.size else float("nan")
+    if not math.isfinite(value):
+        raise MappingError(f"projection {prj.label!r}: STDP parameter {name!r} is {value}")
+    return value
+
+
+class PlasticSets:
+    """The parameter sets (one per plastic projection of ``graph``, numbered in projection
+    order), their decay tables, and each target population's post trace."""
+
+    def __init__(self, graph, shifts, receptor_of):
+        self.graph = graph
+        self.dt = graph.dt
+        self.index = {}      # projection number -> parameter set
+        self.taus = {}       # time constant (ticks) -> decay table
+        self.post = {}       # population -> (post tau in ticks, nearest, projection label)
+        rows_i, rows_f, pows = [], [], []
+        for j, prj in enumerate(graph.projections):
+            if prj.dynamics != "stdp" or not len(prj.pre_idx):
+                continue
+            ri, rf, pw = self._encode(prj, shifts[prj.post, receptor_of(prj)])
+            self.index[j] = len(rows_i)
+            rows_i.append(ri)
+            rows_f.append(rf)
+            pows.append(pw)
+        self.rule_i = np.array(rows_i, np.int64).reshape(-1, len(RULE_I))
+        self.rule_f = np.array(rows_f, np.float64).reshape(-1, len(RULE_F))
+        self.wpow = np.array(pows, np.int64).reshape(-1, 2, POW_POINTS + 1)
+
+    def _lut(self, tau_ms, prj, name) -> int:
+        if not tau_ms > 0:
+            raise MappingError(f"projection {prj.label!r}: STDP {name}={tau_ms:g} ms must be > 0")
+        return self.taus.setdefault(tau_ms / self.dt, len(self.taus))
+
+    def _encode(self, prj, shift):
+        timing, dep = prj.dyn_params["timing"], prj.dyn_params["dependence"]
+        v = {name: _value(prj, name) for name in TIMING_PARAMS[timing] + DEPENDENCE_PARAMS[dep]}
+        w_min, w_max = v["w_min"], v["w_max"]
+        if not 0 <= w_min < w_max:
+            raise MappingError(f"projection {prj.label!r}: STDP needs 0 <= w_min < w_max, got "
+                               f"w_min={w_min:g}, w_max={w_max:g}")
+        w0 = np.abs(np.asarray(prj.weight, np.float64))
+        if w0.max(initial=0.0) > w_max * (1 + 1e-12):
+            raise MappingError(f"projection {prj.label!r}: an initial weight ({w0.max():g}) is above "
+                               f"w_max={w_max:g}; a plastic weight is held between 0 and w_max: "
+                               f"raise w_max or lower the weight")
+        model = neuron_models.BY_NAME[self.graph.populations[prj.post].model]
+        scale = model.WEIGHT_SCALE  # PyNN units -> ring units
+        w_max_q = w_max * scale * 2.0 ** (15 - int(shift))  # w_max in the ring's 16 bits
+        if timing == "vogels":
+            tau_pre = tau_post = v["tau"]
+            a_plus = a_minus = 0.0
+            eta = v["eta"]
+            alpha_eta = 2.0 * v["rho"] * v["tau"] / 1000.0 * eta  # rho in Hz, tau in ms
+            ap_abs, am_abs = eta, 0.0
+        else:
+            tau_pre, tau_post = v["tau_plus"], v["tau_minus"]
+            a_plus, a_minus = v["A_plus"], v["A_minus"]
+            alpha_eta = 0.0
+            ap_abs, am_abs = a_plus * w_max, a_minus * w_max
+        pre_lut = self._lut(tau_pre, prj, "tau_plus" if timing != "vogels" else "tau")
+        post_lut = self._lut(tau_post, prj, "tau_minus" if timing != "vogels" else "tau")
+        post = (tau_post / self.dt, timing == "nearest", prj.label)
+        known = self.post.setdefault(prj.post, post)
+        if known[:2] != post[:2]:
+            pop = self.graph.populations[prj.post].label
+            raise MappingError(
+                f"projections {known[2]!r} and {prj.label!r} onto population {pop!r} need "
+                f"different post-synaptic traces (tau_minus {known[0] * self.dt:g} vs "
+                f"{post[0] * self.dt:g} ms, {'nearest' if known[1] else 'all'}-pair vs "
+                f"{'nearest' if post[1] else 'all'}-pair); a neuron keeps one post trace (as "
+                f"NEST's tau_minus, a neuron parameter): give them the same timing rule")
+        ri = np.zeros(len(RULE_I), np.int64)
+        rf = np.zeros(len(RULE_F))
+        ri[:4] = TIMING[timing], DEPENDENCE[dep] if timing != "vogels" else D_ADDITIVE, pre_lut, post_lut
+        ri[4:] = (round(ap_abs / w_max * W_ONE), round(am_abs / w_max * W_ONE),
+                  round(a_plus * 2 ** 24), round(a_minus * 2 ** 24), round(w_min / w_max * W_ONE),
+                  W_ONE, round(w_max_q / 0xFFFF * 2.0 ** 32), round(alpha_eta / w_max * W_ONE))
+        rf[:] = (ap_abs * scale, am_abs * scale, a_plus, a_minus, w_min * scale, w_max * scale,
+                 v.get("mu_plus", 1.0), v.get("mu_minus", 1.0), alpha_eta * scale)
+        x = np.arange(POW_POINTS + 1) / POW_POINTS
+        pw = np.rint(np.stack([x ** rf[6], x ** rf[7]]) * 65536).astype(np.int64)
+        return ri, rf, pw
+
+    def of(self, j: int) -> int:
+        """The parameter set of projection number ``j``."""
+        return self.index[j]
+
+    def program(self, slices, neuron_lo, n_neurons: int) -> Plasticity:
+        """The Plasticity group: a post-spike history for every neuron of a population with
+        plastic input."""
+        if not self.index:
+            return no_plasticity(n_neurons)
+        hist_row = np.full(n_neurons, -1, np.int32)
+        lut_of, nearest = [], []
+        rows = 0
+        for i, s in enumerate(slices):
+            if s.pop in self.post:
+                tau, near, _ = self.post[s.pop]
+                hist_row[neuron_lo[i]:neuron_lo[i + 1]] = rows + np.arange(s.n)
+                rows += s.n
+                lut_of += [self.taus[tau]] * s.n
+                nearest += [near] * s.n
+        taus = np.array(sorted(self.taus, key=self.taus.get), np.float64)
+        lut, shift = trace_tables(taus)
+        return Plasticity(hist_row=hist_row, hist_lut=np.array(lut_of, np.int32),
+                          hist_nearest=np.array(nearest, bool), lut=lut, lut_shift=shift,
+                          lut_tau=taus, rule_i=self.rule_i, rule_f=self.rule_f, wpow=self.wpow)
