@@ -102,6 +102,37 @@ def _mixed(arithmetic):
     sim.run(200.0)
 
 
+def _plastic(arithmetic):
+    """Recurrent STDP: E->E all-to-all pairs with multiplicative weights, noise->inh
+    nearest pairs with Gutig weights, random delays from 1 ms (stretches of 10 ticks), two
+    runs; the learned weights join the digest (see _run_case)."""
+    sim.setup(timestep=0.1, min_delay=1.0, arithmetic=arithmetic)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 60)
+    rng = NumpyRNG(seed=31)
+    cell = sim.IF_curr_exp(tau_m=20.0, cm=0.2, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0,
+                           tau_refrac=5.0, tau_syn_E=5.0, tau_syn_I=10.0)
+    exc = sim.Population(160, cell, label="exc")
+    inh = sim.Population(40, cell, label="inh")
+    noise = sim.Population(40, sim.SpikeSourcePoisson(rate=30.0), label="noise")
+    for pop in (exc, inh):
+        pop.initialize(v=RandomDistribution("uniform", low=-60.0, high=-50.0, rng=rng))
+        pop.record("spikes")
+    d = RandomDistribution("uniform", low=1.0, high=3.0, rng=rng)
+    conn = sim.FixedProbabilityConnector(0.1, allow_self_connections=False, rng=rng)
+    sim.Projection(exc, exc, conn, sim.STDPMechanism(
+        sim.SpikePairRule(A_plus=0.02, A_minus=0.024),
+        sim.MultiplicativeWeightDependence(w_max=0.06), weight=0.02, delay=d))
+    sim.Projection(exc, inh, conn, sim.StaticSynapse(weight=0.02, delay=d))
+    for post in (exc, inh):
+        sim.Projection(inh, post, conn, sim.StaticSynapse(weight=-0.1, delay=d),
+                       receptor_type="inhibitory")
+    sim.Projection(noise, inh, sim.FixedProbabilityConnector(0.3, rng=rng), sim.STDPMechanism(
+        sim.extra_models.SpikeNearestPairRule(A_plus=0.03, A_minus=0.03),
+        sim.GutigWeightDependence(w_max=0.2, mu_plus=0.4, mu_minus=0.6), weight=0.08, delay=d))
+    sim.run(150.0)
+    sim.run(150.0)
+
+
 def _expecting_saturation(case, arithmetic):
     with pytest.warns(MachineWarning, match=r"neuron state values saturated .* in 'izh'"):
         case(arithmetic)
@@ -113,6 +144,8 @@ CASES = {
     "balanced-float-d1.0": lambda: _balanced("float", 1.0),
     "mixed-fixed": lambda: _expecting_saturation(_mixed, "fixed"),
     "mixed-float": lambda: _mixed("float"),
+    "plastic-fixed": lambda: _plastic("fixed"),
+    "plastic-float": lambda: _plastic("float"),
 }
 
 
@@ -120,6 +153,10 @@ def _run_case(name):
     CASES[name]()
     st = sim.simulator.state
     out = _digest(st.results)
+    for prj in st.projections:  # learned weights (plastic projections)
+        if type(prj.synapse_type).__name__ == "STDPMechanism":
+            learned = _weights_digest(prj.get("weight", format="list"))
+            out = hashlib.sha256((out + learned).encode()).hexdigest()
     n_spikes = sum(len(r.spike_ticks) for _, r in st.results)
     sim.end()
     return out, n_spikes
@@ -137,12 +174,17 @@ def test_runs_match_the_golden_digests(name):
     assert digest == golden[name], f"{name}: the run differs from the golden run"
 
 
+def _weights_digest(connections) -> str:
+    return hashlib.sha256(np.ascontiguousarray(connections, np.float64).tobytes()).hexdigest()
+
+
 def _result_digest(result) -> str:
     return _digest([(None, result)])
 
 
 @pytest.mark.parametrize("name, stretch", [("balanced-fixed-d1.5", 15),
-                                           ("balanced-float-d1.0", 10), ("mixed-float", 1)])
+                                           ("balanced-float-d1.0", 10), ("mixed-float", 1),
+                                           ("plastic-fixed", 10), ("plastic-float", 10)])
 def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
     """The default (several threads, stretches of the shortest delay) against one thread,
     one tick at a time, on the same loaded program."""
@@ -154,10 +196,14 @@ def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
     plain = load(program, threads=1, stretch=1)
     fast = load(program)
     assert fast.stretch == stretch
-    many = min(2, numba.config.NUMBA_NUM_THREADS)
-    results = [plain.run(n_ticks), fast.run(n_ticks), load(program, threads=many).run(n_ticks)]
+    many = load(program, threads=min(2, numba.config.NUMBA_NUM_THREADS))
+    results = [m.run(n_ticks) for m in (plain, fast, many)]
     assert len(results[0].spike_ticks) > 50
     assert len({_result_digest(r) for r in results}) == 1
+    # plastic rows (learned weights, traces) and post-spike histories, bit for bit
+    assert all(np.array_equal(plain.syn, m.syn) and np.array_equal(plain.syn_wf, m.syn_wf)
+               for m in (fast, many))
+    assert all(np.array_equal(plain.hist_n, m.hist_n) for m in (fast, many))
 
 
 def test_threads_out_of_range_is_refused_with_the_limit():
