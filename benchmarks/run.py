@@ -5,12 +5,13 @@ Runs ``examples/<name>.py`` as it is, and again with its import line changed fro
 each in a fresh process, and prints per-stage times, synaptic events per second, the peak
 resident memory of each process and the ratios to NEST.
 
-    python benchmarks/run.py cuba|coba|brunel [--scale 1] [--duration 1000] [--repeat 1]
+    python benchmarks/run.py cuba|coba|brunel|cuba_stdp [--scale 1] [--duration 1000] [--repeat 1]
                              [--no-nest] [--no-float] [--one-thread] [--json out.json]
 
 --scale is the fraction of the example's full size: neurons for cuba/coba (--n = 4000
-scale), populations at fixed in-degree for brunel. float is not run for brunel unless
---float is given.
+scale), populations at fixed in-degree for brunel and cuba_stdp (above 0.1). float is not
+run for brunel unless --float is given. cuba_stdp also prints the E->E weights learned on
+each simulator and the bytes a plastic synapse takes in the machine image.
 """
 
 import argparse
@@ -101,20 +102,20 @@ def variants(name, use_nest=True, use_float=True, one_thread=False):
 
 def size_args(name, scale, duration):
     a = ["--duration", str(duration)]
-    if name == "brunel":
+    if name in ("brunel", "cuba_stdp"):
         return ["--scale", str(scale), *a]
     return ["--n", str(int(round(4000 * scale))), *a]
 
 
 # connections of each example at scale 1, and how fast pyNN.nest builds them on this
 # 2-core machine (cuba: 320,000 in 6.4 s; brunel at scale 0.2: 3.1 million in about 60 s)
-SYNAPSES = {"cuba": 320_000, "coba": 320_000, "brunel": 15_600_000}
+SYNAPSES = {"cuba": 320_000, "coba": 320_000, "brunel": 15_600_000, "cuba_stdp": 12_656_250}
 NEST_BUILD_PER_S = 50_000
 
 
 def expected_seconds(name, scale, label):
     """A rough wall time of one process, said before it starts (long runs should say so)."""
-    synapses = SYNAPSES[name] * (scale ** 2 if name != "brunel" else scale)
+    synapses = SYNAPSES[name] * (scale ** 2 if name in ("cuba", "coba") else scale)
     if label == "NEST":
         return 5 + synapses / NEST_BUILD_PER_S
     return 3 + synapses / 2_000_000  # neurochip maps about 2 million connections a second
@@ -156,6 +157,14 @@ def report(title, results, duration):
             print(f"{label}: " + ", ".join(f"{k} {v:.3f} s" for k, v in st.items())
                   + f"; {ev:.3g} synaptic events, {ev / st['emulate'] / 1e6:.1f} M/s in the "
                   f"emulator; {r['provenance']['cores_overrunning']} cores overrun real time")
+    for label, r in results.items():
+        w = r.get("weights")
+        if w:
+            print(f"{label}: E->E weights {1e3 * w['initial_mean']:.3f} -> {1e3 * w['mean']:.3f} pA "
+                  f"mean, {1e3 * w['initial_std']:.3f} -> {1e3 * w['std']:.3f} pA std"
+                  + (f"; {r['mapping']['plastic_bytes_per_synapse']:.2f} bytes per plastic "
+                     f"synapse in the machine image" if "plastic_bytes_per_synapse"
+                     in r.get("mapping", {}) else ""))
     if "NEST" in results:
         ref = results["NEST"]
         for label, r in results.items():
@@ -169,7 +178,7 @@ def report(title, results, duration):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("name", choices=["cuba", "coba", "brunel"])
+    ap.add_argument("name", choices=["cuba", "coba", "brunel", "cuba_stdp"])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--duration", type=float, default=1000.0, help="ms")
     ap.add_argument("--repeat", type=int, default=1, help="runs per simulator (best is kept)")

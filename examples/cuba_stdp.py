@@ -116,6 +116,11 @@ print(f"  E->E weights: mean {1e3 * weights['initial_mean']:.3f} -> {1e3 * weigh
       f"std {1e3 * weights['initial_std']:.3f} -> {1e3 * weights['std']:.3f} pA, range "
       f"[{1e3 * weights['min']:.3f}, {1e3 * weights['max']:.3f}] pA, {weights['at_bounds']} at a "
       f"bound (w_max {1e3 * W_MAX:g} pA)")
+if "mapping" in res and "plastic_synapses" in res["mapping"]:
+    m = res["mapping"]
+    print(f"  machine image: {m['plastic_synapses']} plastic synapses in {4 * m['plastic_words']} "
+          f"bytes of plastic rows, {m['plastic_bytes_per_synapse']:.2f} bytes per synapse "
+          f"(4-byte word + row headers and padding)")
 
 with figure(args, __file__, "cuba_stdp.png", ncols=2, figsize=(11, 4)) as axes:
     if axes is not None:  # None: no figure (--plot '')

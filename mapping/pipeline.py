@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
-from neurochip.emulator.contract import KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
+from neurochip.emulator.contract import DYN_STDP, KIND_POISSON, KIND_SPIKE_ARRAY, TYPE_BITS
 from neurochip.emulator.program import Cores, MachineProgram, Recording, Routing, Sources, Synapses
 from neurochip.emulator.routing_entry import ROUTE_ENTRY
 
@@ -89,7 +89,21 @@ class Mapping:
             "worst_chip": worst, "worst_chip_entries": after.get(worst, 0),
             "router_limit": self.machine.router_entries,
             "synaptic_words": int(len(self.program.synapses.syn)),
+            **self._plastic_memory(),
         }
+
+    def _plastic_memory(self) -> dict:
+        """Plastic (STDP) synapses and the words their rows take in the machine image
+        (header, one word per synapse, and the padding of rows to their block's stride)."""
+        syn = self.program.synapses
+        stdp = np.flatnonzero(syn.dyn_kind == DYN_STDP)
+        if not len(stdp):
+            return {}
+        rows = np.repeat(syn.mpt_n.astype(np.int64), np.diff(syn.mpt_dyn_lo))[stdp]
+        words = int(np.sum(rows * syn.dyn_stride[stdp]))
+        n = int(sum(len(a) for a in self.plastic_addr.values()))
+        return {"plastic_synapses": n, "plastic_words": words,
+                "plastic_bytes_per_synapse": round(4 * words / max(n, 1), 2)}
 
 
 def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
