@@ -220,9 +220,9 @@ class Emulation:
 
     def _plastic_view(self) -> PlasticView:
         pl = self.program.plasticity
-        return PlasticView(pl.hist_row, self.hist_t, self.hist_tr, self.hist_n, pl.hist_lut,
-                           pl.hist_nearest, np.int64(pl.history), pl.lut, pl.lut_shift,
-                           pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow)
+        return PlasticView(pl.hist_row, self.hist_t, self.hist_tr, self.hist_tr2, self.hist_n,
+                           pl.hist_lut, pl.hist_lut2, pl.hist_nearest, np.int64(pl.history),
+                           pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow)
 
     def _record(self, ticks, n_words, n_src) -> RecordView:
         """Empty recording buffers for ``ticks`` ticks."""
@@ -278,6 +278,8 @@ class Emulation:
         cap = 1 << int(pl.history + self.stretch - 1).bit_length()
         self.hist_t = np.zeros((rows, cap), np.int64)
         self.hist_tr = np.zeros((rows, cap), np.int32 if p.arithmetic == "fixed" else np.float64)
+        triplets = rows if np.any(pl.hist_lut2 >= 0) else 0  # the triplet rule's second trace
+        self.hist_tr2 = np.zeros((triplets, cap), self.hist_tr.dtype)
         self.hist_n = np.zeros(rows, np.int64)
         self._t = 0
 
@@ -298,8 +300,10 @@ class Emulation:
         if self.syn.shape == other.syn.shape:
             self._adopt_dynamics_state(other)
         if len(other.hist_n) == len(self.hist_n):  # the neurons' post-spike histories
-            copy_histories(other.hist_t, other.hist_tr.astype(self.hist_tr.dtype), other.hist_n,
-                           self.hist_t, self.hist_tr, self.hist_n)
+            copy_histories(other.hist_n, self.hist_n,
+                           [(other.hist_t, self.hist_t),
+                            (other.hist_tr.astype(self.hist_tr.dtype), self.hist_tr),
+                            (other.hist_tr2.astype(self.hist_tr2.dtype), self.hist_tr2)])
         self._t = other._t
         p = self.program
         el = p.electrodes

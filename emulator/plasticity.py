@@ -21,7 +21,8 @@ HISTORY = 16  # post spikes a neuron's history holds, as sPyNNaker's post_events
 class Plasticity:
     """hist_row (N,) int32: each neuron's post-spike history (-1: none, it has no plastic
     input); per history hist_lut (R,) int32, the decay table of its post trace, and
-    hist_nearest (R,) bool (nearest-pair: the trace restarts at 1 at each spike);
+    hist_nearest (R,) bool (nearest-pair: the trace restarts at 1 at each spike), and
+    hist_lut2 (R,) int32, the decay table of a second (triplet) post trace, -1 none;
     ``history``: entries a history holds. lut (L, W) int32 s4.11 decay tables, lut_shift
     (L,) int32 (a table's tick resolution is ``2**shift``), lut_tau (L,) float64 (ticks,
     float arithmetic); per parameter set (one per plastic projection) rule_i (P, RULE_I)
@@ -38,11 +39,15 @@ class Plasticity:
     rule_f: np.ndarray
     wpow: np.ndarray
     history: int = HISTORY
+    hist_lut2: np.ndarray | None = None
 
     def __post_init__(self):
         s = "Plasticity"
         require(s, "hist_row", self.hist_row, np.int32, (None,))
         r = int(self.hist_row.max(initial=-1)) + 1
+        if self.hist_lut2 is None:
+            object.__setattr__(self, "hist_lut2", np.full(len(self.hist_lut), -1, np.int32))
+        require(s, "hist_lut2", self.hist_lut2, np.int32, (r,))
         require(s, "hist_lut", self.hist_lut, np.int32, (r,))
         require(s, "hist_nearest", self.hist_nearest, np.bool_, (r,))
         n_lut = len(self.lut_shift)
@@ -55,7 +60,9 @@ class Plasticity:
         require(s, "wpow", self.wpow, np.int64, (p, 2, POW_POINTS + 1))
         if not 1 <= self.history <= 1 << 12:
             raise ProgramError(f"Plasticity.history={self.history}: use 1 to 4096 entries")
-        for name, ids in (("hist_lut", self.hist_lut), ("rule_i[:, pre_lut]", self.rule_i[:, RI_PRE_LUT]),
+        lut2 = self.hist_lut2[self.hist_lut2 >= 0]
+        for name, ids in (("hist_lut", self.hist_lut), ("hist_lut2", lut2),
+                          ("rule_i[:, pre_lut]", self.rule_i[:, RI_PRE_LUT]),
                           ("rule_i[:, post_lut]", self.rule_i[:, RI_POST_LUT])):
             if len(ids) and (ids.min() < 0 or ids.max() >= n_lut):
                 raise ProgramError(f"Plasticity.{name} names a decay table outside 0..{n_lut - 1}")

@@ -1,12 +1,13 @@
 """Spike-timing-dependent plasticity on the core, as the hardware does it.
 
-A plastic row (kind ``DYN_STDP``) is ``[count, last pre stamp, pre trace, then per
-synapse one word]``; the word is the static synaptic word (weight:16 | delay:D | type:T |
-index:N), its weight half the learned weight, held relative to the projection's
-``w_max`` (``w = w16 / 65535 * w_max``: 16 bits of resolution for the learning whatever
-the ring's weight shift; sPyNNaker holds it in ring units, which at a large shift leaves
-a weight only a few bits). Float arithmetic keeps the weight (ring units) and the pre
-trace in the float twins ``syn_wf`` at the same places.
+A plastic row (kind ``DYN_STDP``) is ``[count, last pre stamp, pre trace r1, second pre
+trace r2 (the triplet rule's), then per synapse one word]``; the word is the static
+synaptic word (weight:16 | delay:D | type:T | index:N), its weight half the learned
+weight, held relative to the projection's ``w_max`` (``w = w16 / 65535 * w_max``: 16 bits
+of resolution for the learning whatever the ring's weight shift; sPyNNaker holds it in
+ring units, which at a large shift leaves a weight only a few bits). Float arithmetic
+keeps the weight (ring units) and the pre traces in the float twins ``syn_wf`` at the
+same places.
 
 Everything is deferred to the pre-synaptic spikes (NEST's ``stdp_synapse`` and
 sPyNNaker's ``synapse_dynamics_stdp_mad``). The whole delay ``d`` is dendritic: the
@@ -17,6 +18,10 @@ synapse sees a pre spike at its emission stamp ``t`` and a post spike of stamp `
    dependence's F(w, K+), K+ the pre trace just after ``t_last`` decayed to ``p + d``;
 2. the pre spike depresses by D(w, K-), K- the post trace at ``t`` (post spikes seen
    strictly before ``t``); Vogels2011 instead adds ``eta K-`` and takes ``eta alpha``;
+   the Pfister triplet rule (all-to-all, as NEST's ``stdp_triplet_synapse``) potentiates
+   by ``w_max r1 (A+ + A3+ o2)`` with o2 the slow post trace just before the post spike,
+   and depresses by ``w_max o1 (A- + A3- r2)`` with r2 the slow pre trace just before the
+   pre spike;
 3. the weight (clipped to ``[w_min, w_max]`` after every change) goes to the ring buffer.
 
 Then the row's pre trace and ``t_last`` are updated. Post spikes come from a per-neuron
@@ -44,12 +49,12 @@ from numba.extending import overload
 from .contract import DYN_STDP
 from .fixed import sat_ring_add
 
-__all__ = ["STDP_HEADER", "STDP_WORDS", "TRACE_ONE", "W_ONE", "T_PAIR", "T_NEAREST", "T_VOGELS",
+__all__ = ["STDP_HEADER", "STDP_WORDS", "TRACE_ONE", "W_ONE", "T_PAIR", "T_NEAREST", "T_VOGELS", "T_TRIPLET",
            "D_ADDITIVE", "D_MULTIPLICATIVE", "D_ADD_MULT", "D_GUTIG", "RULE_I", "RULE_F",
            "POW_POINTS", "stdp_row", "record_post_spikes", "trace_tables", "carry_stdp_state",
            "decay_trace", "trace_one", "target_without_history", "copy_histories"]
 
-STDP_HEADER = 3
+STDP_HEADER = 4
 STDP_WORDS = 1
 TRACE_BITS = 11
 TRACE_ONE = 1 << TRACE_BITS       # 1.0 in s4.11
@@ -60,18 +65,20 @@ LUT_MAX = 4096                    # longest decay table; beyond it the tick diff
 POW_POINTS = 1024                 # intervals of the Gutig power tables
 
 # timing rules and weight dependences (the codes of rule_i[:, RI_TIMING / RI_DEP])
-T_PAIR, T_NEAREST, T_VOGELS = 0, 1, 2
+T_PAIR, T_NEAREST, T_VOGELS, T_TRIPLET = 0, 1, 2, 3
 D_ADDITIVE, D_MULTIPLICATIVE, D_ADD_MULT, D_GUTIG = 0, 1, 2, 3
 
 # columns of a parameter set (one per plastic projection): integer (fixed point) ...
 RULE_I = ("timing", "dependence", "pre_lut", "post_lut", "a_plus", "a_minus", "a_plus24",
-          "a_minus24", "w_min", "w_max", "to_ring", "alpha_eta")
+          "a_minus24", "w_min", "w_max", "to_ring", "alpha_eta", "pre2_lut", "a3_plus",
+          "a3_minus")
 (RI_TIMING, RI_DEP, RI_PRE_LUT, RI_POST_LUT, RI_AP, RI_AM, RI_AP24, RI_AM24, RI_WMIN, RI_WMAX,
- RI_TO_RING, RI_AE) = range(len(RULE_I))
+ RI_TO_RING, RI_AE, RI_PRE2_LUT, RI_AP3, RI_AM3) = range(len(RULE_I))
 # ... and float (float arithmetic; weights in ring units)
 RULE_F = ("a_plus", "a_minus", "a_plus_rel", "a_minus_rel", "w_min", "w_max", "mu_plus",
-          "mu_minus", "alpha_eta")
-(RF_AP, RF_AM, RF_APR, RF_AMR, RF_WMIN, RF_WMAX, RF_MUP, RF_MUM, RF_AE) = range(len(RULE_F))
+          "mu_minus", "alpha_eta", "a3_plus", "a3_minus")
+(RF_AP, RF_AM, RF_APR, RF_AMR, RF_WMIN, RF_WMAX, RF_MUP, RF_MUM, RF_AE, RF_AP3,
+ RF_AM3) = range(len(RULE_F))
 
 
 def trace_tables(tau_ticks) -> tuple:
@@ -131,8 +138,8 @@ def record_post_spikes(spk, a, b, stamp, pl):
     """Append the spikes ``spk[a:b]`` (global neuron indices, stamped ``stamp``) of neurons
     with a post-spike history to it (``pl``: the PlasticView). An entry's trace is the
     post trace just after the spike: all-to-all, the previous one decayed plus 1;
-    nearest-pair, 1."""
-    hist_t, hist_tr = pl.hist_t, pl.hist_tr
+    nearest-pair, 1; a history with a second (triplet) time constant keeps that trace too."""
+    hist_t, hist_tr, hist_tr2 = pl.hist_t, pl.hist_tr, pl.hist_tr2
     cap = hist_t.shape[1] - 1
     one = trace_one(hist_tr)
     for s in range(a, b):
@@ -145,6 +152,14 @@ def record_post_spikes(spk, a, b, stamp, pl):
             prev = (n - 1) & cap
             tr = decay_trace(hist_tr[hr, prev], stamp - hist_t[hr, prev], pl.lut, pl.lut_shift,
                              pl.lut_tau, pl.hist_lut[hr]) + one
+        lid2 = pl.hist_lut2[hr]
+        if lid2 >= 0:
+            tr2 = one
+            if n > 0:
+                prev = (n - 1) & cap
+                tr2 = decay_trace(hist_tr2[hr, prev], stamp - hist_t[hr, prev], pl.lut,
+                                  pl.lut_shift, pl.lut_tau, lid2) + one
+            hist_tr2[hr, n & cap] = tr2
         hist_t[hr, n & cap] = stamp
         hist_tr[hr, n & cap] = tr
         pl.hist_n[hr] = n + 1
@@ -234,6 +249,13 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
     imask = (np.int64(1) << nb) - 1
     kpre_f = syn_wf[row + 2] if float_syn else 0.0
     kpre = np.int64(syn[row + 2])
+    # the triplet rule's slow pre trace just before this spike
+    triplet = timing == T_TRIPLET
+    pre2_lut = ri[RI_PRE2_LUT]
+    r2_f = decay_trace(syn_wf[row + 3], stamp - t_last, luts, shifts, taus, pre2_lut) \
+        if float_syn and triplet else 0.0
+    r2 = decay_trace(np.int64(syn[row + 3]), stamp - t_last, luts, shifts, taus, pre2_lut) \
+        if triplet else np.int64(0)
     sat = 0
     lost = 0
     for k in range(cnt):
@@ -262,8 +284,12 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
                 seen = hist_t[hr, q & cap] + d
                 if seen > stamp:
                     break
-                w = _potentiate_f(w, decay_trace(kpre_f, seen - t_last, luts, shifts, taus,
-                                                 pre_lut), rf, dep)
+                r1 = decay_trace(kpre_f, seen - t_last, luts, shifts, taus, pre_lut)
+                if triplet:  # o2 just before that post spike
+                    o2 = np.float64(pl.hist_tr2[hr, q & cap]) - 1.0
+                    w = min(w + r1 * (rf[RF_AP] + rf[RF_AP3] * o2), rf[RF_WMAX])
+                else:
+                    w = _potentiate_f(w, r1, rf, dep)
             kpost = 0.0
             if e >= oldest:
                 kpost = decay_trace(np.float64(hist_tr[hr, e & cap]),
@@ -271,6 +297,8 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
                                     pl.hist_lut[hr])
             if timing == T_VOGELS:
                 w = max(_potentiate_f(w, kpost, rf, dep) - rf[RF_AE], rf[RF_WMIN])
+            elif triplet:
+                w = max(w - kpost * (rf[RF_AM] + rf[RF_AM3] * r2_f), rf[RF_WMIN])
             else:
                 w = _depress_f(w, kpost, rf, dep)
             syn_wf[a] = w
@@ -281,8 +309,15 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
                 seen = hist_t[hr, q & cap] + d
                 if seen > stamp:
                     break
-                W = _potentiate_fx(W, decay_trace(kpre, seen - t_last, luts, shifts, taus, pre_lut),
-                                   ri, pl.wpow, pid)
+                r1 = decay_trace(kpre, seen - t_last, luts, shifts, taus, pre_lut)
+                if triplet:  # o2 just before that post spike
+                    o2 = np.int64(pl.hist_tr2[hr, q & cap]) - TRACE_ONE
+                    dW = ((ri[RI_AP] * r1 + HALF_TRACE) >> TRACE_BITS) + (
+                        (((ri[RI_AP3] * r1 + HALF_TRACE) >> TRACE_BITS) * o2 + HALF_TRACE)
+                        >> TRACE_BITS)
+                    W = min(W + dW, ri[RI_WMAX])
+                else:
+                    W = _potentiate_fx(W, r1, ri, pl.wpow, pid)
             kpost = np.int64(0)
             if e >= oldest:
                 kpost = decay_trace(np.int64(hist_tr[hr, e & cap]),
@@ -290,19 +325,26 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
                                     pl.hist_lut[hr])
             if timing == T_VOGELS:
                 W = max(_potentiate_fx(W, kpost, ri, pl.wpow, pid) - ri[RI_AE], ri[RI_WMIN])
+            elif triplet:
+                dW = ((ri[RI_AM] * kpost + HALF_TRACE) >> TRACE_BITS) + (
+                    (((ri[RI_AM3] * kpost + HALF_TRACE) >> TRACE_BITS) * r2 + HALF_TRACE)
+                    >> TRACE_BITS)
+                W = max(W - dW, ri[RI_WMIN])
             else:
                 W = _depress_fx(W, kpost, ri, pl.wpow, pid)
             w16 = min((W + 0x8000) >> 16, W16)
             syn[a] = np.uint32((w16 << 16) | (word & 0xFFFF))
             q16 = (w16 * ri[RI_TO_RING] + (np.int64(1) << 31)) >> 32
             sat += sat_ring_add(ring, base + ((word + tt) & rmask), q16)
-    # the row's pre trace, just after this spike
+    # the row's pre traces, just after this spike
     if float_syn:
         syn_wf[row + 2] = 1.0 if timing == T_NEAREST else decay_trace(
             kpre_f, stamp - t_last, luts, shifts, taus, pre_lut) + 1.0
-    else:
-        syn[row + 2] = np.uint32(TRACE_ONE if timing == T_NEAREST else decay_trace(
-            kpre, stamp - t_last, luts, shifts, taus, pre_lut) + TRACE_ONE)
+        syn_wf[row + 3] = r2_f + 1.0 if triplet else 0.0
+    syn[row + 2] = np.uint32(TRACE_ONE if timing == T_NEAREST else decay_trace(
+        kpre, stamp - t_last, luts, shifts, taus, pre_lut) + TRACE_ONE)
+    if triplet:
+        syn[row + 3] = np.uint32(r2 + TRACE_ONE)
     syn[row + 1] = np.uint32(stamp)
     return cnt, sat, lost
 
@@ -311,12 +353,12 @@ def carry_stdp_state(syn, syn_wf, old_syn, old_wf, row):
     """Carry a plastic row over from an emulation of the same layout: its last pre stamp,
     pre trace and learned weights (the control halves and parameters come from the new
     program)."""
-    syn[row + 1:row + 3] = old_syn[row + 1:row + 3]
+    syn[row + 1:row + STDP_HEADER] = old_syn[row + 1:row + STDP_HEADER]
     n = int(syn[row])
     a = row + STDP_HEADER
     syn[a:a + n] = (old_syn[a:a + n] & 0xFFFF0000) | (syn[a:a + n] & 0xFFFF)
     if len(syn_wf):
-        syn_wf[row + 2] = old_wf[row + 2]
+        syn_wf[row + 2:row + STDP_HEADER] = old_wf[row + 2:row + STDP_HEADER]
         syn_wf[a:a + n] = old_wf[a:a + n]
 
 
@@ -339,14 +381,18 @@ def target_without_history(sv, hist_row, neuron_lo, idx_bits):
     return -1
 
 
-def copy_histories(old_t, old_tr, old_n, new_t, new_tr, new_n):
+def copy_histories(old_n, new_n, pairs):
     """Carry post-spike histories over to rings of another length (a new stretch): the
-    most recent entries that fit both."""
+    most recent entries that fit both; ``pairs``: (old, new) arrays of the entries
+    (stamps and traces)."""
     new_n[:] = old_n
-    keep = min(old_t.shape[1], new_t.shape[1])
+    pairs = [(o, n) for o, n in pairs if len(o) and len(n)]  # (no triplet trace: none)
+    if not pairs:
+        return
+    keep = min(min(o.shape[1] for o, _ in pairs), min(n.shape[1] for _, n in pairs))
     for back in range(1, keep + 1):
         seq = old_n - back
         ok = seq >= 0
         rows = np.flatnonzero(ok)
-        new_t[rows, seq[ok] & (new_t.shape[1] - 1)] = old_t[rows, seq[ok] & (old_t.shape[1] - 1)]
-        new_tr[rows, seq[ok] & (new_t.shape[1] - 1)] = old_tr[rows, seq[ok] & (old_t.shape[1] - 1)]
+        for old, new in pairs:
+            new[rows, seq[ok] & (new.shape[1] - 1)] = old[rows, seq[ok] & (old.shape[1] - 1)]

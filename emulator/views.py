@@ -26,9 +26,10 @@ SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_l
 
 # STDP (emulator.stdp): each neuron's post-spike history (hist_row[neuron], -1 none; per
 # history its spike stamps hist_t and traces hist_tr in a ring of a power-of-two length,
-# hist_n spikes so far), the decay tables and the parameter sets of the Plasticity group
-PlasticView = namedtuple("PlasticView", "hist_row hist_t hist_tr hist_n hist_lut hist_nearest "
-                         "history lut lut_shift lut_tau rule_i rule_f wpow")
+# hist_n spikes so far; hist_tr2 the triplet rule's slow trace where hist_lut2 >= 0), the
+# decay tables and the parameter sets of the Plasticity group
+PlasticView = namedtuple("PlasticView", "hist_row hist_t hist_tr hist_tr2 hist_n hist_lut "
+                         "hist_lut2 hist_nearest history lut lut_shift lut_tau rule_i rule_f wpow")
 
 # spike-source arrays (ssa_ptr: each core's next event) and Poisson-type sources with
 # their generator states and counters; the field names of a Poisson source are those of

@@ -2,8 +2,9 @@
 the post-spike histories, encoded for :mod:`neurochip.emulator.stdp`.
 
 A plastic projection (``dynamics == "stdp"``) carries in ``dyn_params`` its ``timing``
-rule (``"pair"``, ``"nearest"`` or ``"vogels"``), its weight ``dependence``
-(``"additive"``, ``"multiplicative"``, ``"additive_multiplicative"`` or ``"gutig"``) and
+rule (``"pair"``, ``"nearest"``, ``"vogels"`` or ``"triplet"``), its weight ``dependence``
+(``"additive"``, ``"multiplicative"``, ``"additive_multiplicative"``, ``"gutig"``, or
+``"additive_triplet"``, the only one the triplet rule takes) and
 the parameters of both in PyNN units (one value per connection, all equal). A population
 that receives plastic synapses keeps one post trace per neuron (NEST's ``tau_minus`` is a
 neuron parameter too): every plastic projection onto it must agree on its time constant
@@ -28,6 +29,7 @@ from neurochip.emulator.stdp import (
     RULE_I,
     T_NEAREST,
     T_PAIR,
+    T_TRIPLET,
     T_VOGELS,
     W_ONE,
     trace_tables,
@@ -37,15 +39,18 @@ from .errors import MappingError
 
 __all__ = ["TIMING", "DEPENDENCE", "PlasticSets", "timing_params", "DEPENDENCE_PARAMS"]
 
-TIMING = {"pair": T_PAIR, "nearest": T_NEAREST, "vogels": T_VOGELS}
+TIMING = {"pair": T_PAIR, "nearest": T_NEAREST, "vogels": T_VOGELS, "triplet": T_TRIPLET}
 DEPENDENCE = {"additive": D_ADDITIVE, "multiplicative": D_MULTIPLICATIVE,
-              "additive_multiplicative": D_ADD_MULT, "gutig": D_GUTIG}
+              "additive_multiplicative": D_ADD_MULT, "gutig": D_GUTIG,
+              "additive_triplet": D_ADDITIVE}
 TIMING_PARAMS = {"pair": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
                  "nearest": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
-                 "vogels": ("tau", "eta", "rho")}
+                 "vogels": ("tau", "eta", "rho"),
+                 "triplet": ("tau_plus", "tau_minus", "tau_x", "tau_y", "A_plus", "A_minus")}
 DEPENDENCE_PARAMS = {"additive": ("w_min", "w_max"), "multiplicative": ("w_min", "w_max"),
                      "additive_multiplicative": ("w_min", "w_max"),
-                     "gutig": ("w_min", "w_max", "mu_plus", "mu_minus")}
+                     "gutig": ("w_min", "w_max", "mu_plus", "mu_minus"),
+                     "additive_triplet": ("w_min", "w_max", "A3_plus", "A3_minus")}
 
 
 def timing_params(timing: str) -> tuple:
@@ -95,6 +100,11 @@ class PlasticSets:
 
     def _encode(self, prj, shift):
         timing, dep = prj.dyn_params["timing"], prj.dyn_params["dependence"]
+        if (timing == "triplet") != (dep == "additive_triplet"):
+            raise MappingError(f"projection {prj.label!r}: the triplet rule (PfisterSpikeTriplet) "
+                               f"and the additive triplet weight dependence "
+                               f"(WeightDependenceAdditiveTriplet) go together, as in sPyNNaker; "
+                               f"got {timing} timing with {dep} weights")
         v = {name: _value(prj, name) for name in TIMING_PARAMS[timing] + DEPENDENCE_PARAMS[dep]}
         w_min, w_max = v["w_min"], v["w_max"]
         if not 0 <= w_min < w_max:
@@ -121,24 +131,34 @@ class PlasticSets:
             ap_abs, am_abs = a_plus * w_max, a_minus * w_max
         pre_lut = self._lut(tau_pre, prj, "tau_plus" if timing != "vogels" else "tau")
         post_lut = self._lut(tau_post, prj, "tau_minus" if timing != "vogels" else "tau")
-        post = (tau_post / self.dt, timing == "nearest", prj.label)
+        tau_y = v["tau_y"] / self.dt if timing == "triplet" else None
+        post = (tau_post / self.dt, timing == "nearest", tau_y, prj.label)
         known = self.post.setdefault(prj.post, post)
-        if known[:2] != post[:2]:
+        if known[:3] != post[:3]:
             pop = self.graph.populations[prj.post].label
+
+            def say(p):
+                return (f"tau_minus {p[0] * self.dt:g} ms, {'nearest' if p[1] else 'all'}-pair"
+                        + (f", tau_y {p[2] * self.dt:g} ms" if p[2] is not None else ""))
             raise MappingError(
-                f"projections {known[2]!r} and {prj.label!r} onto population {pop!r} need "
-                f"different post-synaptic traces (tau_minus {known[0] * self.dt:g} vs "
-                f"{post[0] * self.dt:g} ms, {'nearest' if known[1] else 'all'}-pair vs "
-                f"{'nearest' if post[1] else 'all'}-pair); a neuron keeps one post trace (as "
-                f"NEST's tau_minus, a neuron parameter): give them the same timing rule")
+                f"projections {known[3]!r} and {prj.label!r} onto population {pop!r} need "
+                f"different post-synaptic traces ({say(known)} vs {say(post)}); a neuron keeps "
+                f"one post trace (as NEST's tau_minus, a neuron parameter): give them the same "
+                f"timing rule")
+        pre2_lut = self._lut(v["tau_x"], prj, "tau_x") if timing == "triplet" else 0
+        if tau_y is not None:
+            self._lut(v["tau_y"], prj, "tau_y")
         ri = np.zeros(len(RULE_I), np.int64)
         rf = np.zeros(len(RULE_F))
         ri[:4] = TIMING[timing], DEPENDENCE[dep] if timing != "vogels" else D_ADDITIVE, pre_lut, post_lut
+        a3_plus, a3_minus = v.get("A3_plus", 0.0), v.get("A3_minus", 0.0)  # relative to w_max
         ri[4:] = (round(ap_abs / w_max * W_ONE), round(am_abs / w_max * W_ONE),
                   round(a_plus * 2 ** 24), round(a_minus * 2 ** 24), round(w_min / w_max * W_ONE),
-                  W_ONE, round(w_max_q / 0xFFFF * 2.0 ** 32), round(alpha_eta / w_max * W_ONE))
+                  W_ONE, round(w_max_q / 0xFFFF * 2.0 ** 32), round(alpha_eta / w_max * W_ONE),
+                  pre2_lut, round(a3_plus * W_ONE), round(a3_minus * W_ONE))
         rf[:] = (ap_abs * scale, am_abs * scale, a_plus, a_minus, w_min * scale, w_max * scale,
-                 v.get("mu_plus", 1.0), v.get("mu_minus", 1.0), alpha_eta * scale)
+                 v.get("mu_plus", 1.0), v.get("mu_minus", 1.0), alpha_eta * scale,
+                 a3_plus * w_max * scale, a3_minus * w_max * scale)
         x = np.arange(POW_POINTS + 1) / POW_POINTS
         pw = np.rint(np.stack([x ** rf[6], x ** rf[7]]) * 65536).astype(np.int64)
         return ri, rf, pw
@@ -153,17 +173,19 @@ class PlasticSets:
         if not self.index:
             return no_plasticity(n_neurons)
         hist_row = np.full(n_neurons, -1, np.int32)
-        lut_of, nearest = [], []
+        lut_of, lut2_of, nearest = [], [], []
         rows = 0
         for i, s in enumerate(slices):
             if s.pop in self.post:
-                tau, near, _ = self.post[s.pop]
+                tau, near, tau_y, _ = self.post[s.pop]
                 hist_row[neuron_lo[i]:neuron_lo[i + 1]] = rows + np.arange(s.n)
                 rows += s.n
                 lut_of += [self.taus[tau]] * s.n
+                lut2_of += [-1 if tau_y is None else self.taus[tau_y]] * s.n
                 nearest += [near] * s.n
         taus = np.array(sorted(self.taus, key=self.taus.get), np.float64)
         lut, shift = trace_tables(taus)
         return Plasticity(hist_row=hist_row, hist_lut=np.array(lut_of, np.int32),
+                          hist_lut2=np.array(lut2_of, np.int32),
                           hist_nearest=np.array(nearest, bool), lut=lut, lut_shift=shift,
                           lut_tau=taus, rule_i=self.rule_i, rule_f=self.rule_f, wpow=self.wpow)

@@ -10,6 +10,7 @@ script fails where the model is used, with the reason).
 from __future__ import annotations
 
 from pyNN.connectors import AllToAllConnector
+from pyNN.standardmodels import build_translations, synapses
 
 from neurochip.emulator.models import BY_NAME
 
@@ -28,6 +29,39 @@ class SpikeNearestPairRule(SpikePairRule):
 
     def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01):
         super().__init__(tau_plus=tau_plus, tau_minus=tau_minus, A_plus=A_plus, A_minus=A_minus)
+
+
+class PfisterSpikeTriplet(synapses.STDPTimingDependence):
+    """sPyNNaker's triplet STDP rule (Pfister and Gerstner 2006, all-to-all; NEST's
+    ``stdp_triplet_synapse``), with WeightDependenceAdditiveTriplet: pre traces r1
+    (``tau_plus``) and r2 (``tau_x``), post traces o1 (``tau_minus``) and o2 (``tau_y``), all
+    +1 at each spike; a post spike potentiates by ``w_max r1 (A_plus + A3_plus o2)`` and a
+    pre spike depresses by ``w_max o1 (A_minus + A3_minus r2)``, o2 and r2 taken just before
+    the spike (deferred to the next pre spike, as every rule here). The amplitudes are
+    relative to ``w_max``, as the additive pair rule's."""
+
+    default_parameters = {"tau_plus": 16.8, "tau_minus": 33.7, "tau_x": 101.0, "tau_y": 125.0,
+                          "A_plus": 0.005, "A_minus": 0.007}
+    translations = build_translations(*[(n, n) for n in default_parameters])
+    timing = "triplet"
+
+    def __init__(self, tau_plus=16.8, tau_minus=33.7, tau_x=101.0, tau_y=125.0, A_plus=0.005,
+                 A_minus=0.007):
+        super().__init__(tau_plus=tau_plus, tau_minus=tau_minus, tau_x=tau_x, tau_y=tau_y,
+                         A_plus=A_plus, A_minus=A_minus)
+
+
+class WeightDependenceAdditiveTriplet(synapses.STDPWeightDependence):
+    """sPyNNaker's additive weight dependence of the triplet rule: ``w_min``, ``w_max``
+    and the triplet amplitudes ``A3_plus``, ``A3_minus`` (relative to ``w_max``); see
+    PfisterSpikeTriplet."""
+
+    default_parameters = {"w_min": 0.0, "w_max": 1.0, "A3_plus": 0.01, "A3_minus": 0.01}
+    translations = build_translations(*[(n, n) for n in default_parameters])
+    dependence = "additive_triplet"
+
+    def __init__(self, w_min=0.0, w_max=1.0, A3_plus=0.01, A3_minus=0.01):
+        super().__init__(w_min=w_min, w_max=w_max, A3_plus=A3_plus, A3_minus=A3_minus)
 
 
 class IFCurDelta(IF_curr_delta):
@@ -68,7 +102,8 @@ def _missing(name: str, what: str):
     def __init__(self, *args, **kwargs):
         raise NeurochipError(f"sim.extra_models.{name} ({what}) is not in neurochip yet; "
                              f"sPyNNaker's extra models neurochip has: IFCurDelta, "
-                             f"AllButMeConnector, SpikeNearestPairRule (see "
+                             f"AllButMeConnector, SpikeNearestPairRule, PfisterSpikeTriplet, "
+                             f"WeightDependenceAdditiveTriplet (see "
                              f"sim.list_standard_models() for the rest)")
 
     return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
@@ -85,8 +120,6 @@ _MISSING = {
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
     "SpikeSourcePoissonVariable": "Poisson source whose rate changes at given times",
     "Neuromodulation": "dopamine-modulated synapse dynamics",
-    "WeightDependenceAdditiveTriplet": _STDP,
-    "PfisterSpikeTriplet": _STDP,
     "RecurrentRule": _STDP,
     "Vogels2011Rule": _STDP,
     "TimingDependencePFPC": _STDP,
@@ -95,4 +128,5 @@ _MISSING = {
     "WeightDependenceMFVN": _STDP,
 }
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
-__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", *_MISSING]  # noqa: PLE0604
+__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
+           "WeightDependenceAdditiveTriplet", *_MISSING]  # noqa: PLE0604

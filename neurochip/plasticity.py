@@ -125,10 +125,17 @@ def stdp_rule(mechanism) -> tuple:
     if timing is None:
         raise NeurochipError(
             f"STDPMechanism: the timing dependence {type(td).__name__} is not in neurochip "
-            f"yet; it has SpikePairRule, Vogels2011Rule and extra_models.SpikeNearestPairRule")
+            f"yet; it has SpikePairRule, Vogels2011Rule, extra_models.SpikeNearestPairRule and "
+            f"extra_models.PfisterSpikeTriplet")
     if dependence is None:
         raise NeurochipError(
             f"STDPMechanism: the weight dependence {type(wd).__name__} is not in neurochip "
             f"yet; it has AdditiveWeightDependence, MultiplicativeWeightDependence, "
-            f"AdditivePotentiationMultiplicativeDepression and GutigWeightDependence")
+            f"AdditivePotentiationMultiplicativeDepression, GutigWeightDependence and "
+            f"extra_models.WeightDependenceAdditiveTriplet")
+    if (timing == "triplet") != (dependence == "additive_triplet"):
+        raise NeurochipError(
+            f"STDPMechanism: {type(td).__name__} with {type(wd).__name__}: the triplet rule "
+            f"(extra_models.PfisterSpikeTriplet) takes extra_models.WeightDependenceAdditiveTriplet "
+            f"and that weight dependence only the triplet rule, as in sPyNNaker")
     return timing, dependence

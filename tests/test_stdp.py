@@ -12,7 +12,7 @@ import pytest
 from pyNN.parameters import Sequence
 from pyNN.random import NumpyRNG, RandomDistribution
 from reference import stdp as ref
-from reference.stdp_expect import synapse_weight
+from reference.stdp_expect import synapse_weight, triplet_weight
 
 from neurochip.errors import NeurochipError
 from neurochip.machine_report import MachineWarning
@@ -62,13 +62,17 @@ def _closed_form_network(arithmetic, timing, dependence, seed=3, duration=2000.0
     sim.Projection(drive, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=25.0, delay=1.0))
     params = {"tau_plus": 16.8, "tau_minus": 33.7, "A_plus": 0.05, "A_minus": 0.06}
     w_max, w_min = 0.01, 0.001
-    wdep = {"additive": sim.AdditiveWeightDependence(w_min=w_min, w_max=w_max),
+    triplet = {"tau_x": 101.0, "tau_y": 125.0}, {"A3_plus": 0.02, "A3_minus": 0.01}
+    wdep = {"additive_triplet": sim.extra_models.WeightDependenceAdditiveTriplet(
+                w_min=w_min, w_max=w_max, **triplet[1]),
+            "additive": sim.AdditiveWeightDependence(w_min=w_min, w_max=w_max),
             "multiplicative": sim.MultiplicativeWeightDependence(w_min=w_min, w_max=w_max),
             "additive_multiplicative": sim.AdditivePotentiationMultiplicativeDepression(
                 w_min=w_min, w_max=w_max),
             "gutig": sim.GutigWeightDependence(w_min=w_min, w_max=w_max, mu_plus=0.3,
                                                mu_minus=0.7)}[dependence]
     rule = (sim.SpikePairRule(**params) if timing == "all"
+            else sim.extra_models.PfisterSpikeTriplet(**params, **triplet[0]) if timing == "triplet"
             else sim.extra_models.SpikeNearestPairRule(**params))
     w0 = RandomDistribution("uniform", low=0.2 * w_max, high=0.8 * w_max, rng=NumpyRNG(seed=seed))
     delay = RandomDistribution("uniform", low=1.0, high=4.0, rng=NumpyRNG(seed=seed + 1))
@@ -83,12 +87,16 @@ def _closed_form_network(arithmetic, timing, dependence, seed=3, duration=2000.0
     sim.end()
     assert min(len(t) for t in t_post) > 20, "the post cells must fire"
     # in ticks, so that coincidences (post spike seen exactly at a pre spike) are exact
-    p = dict(params, w_max=w_max, w_min=w_min, mu_plus=0.3, mu_minus=0.7)
-    p["tau_plus"], p["tau_minus"] = p["tau_plus"] / 0.1, p["tau_minus"] / 0.1
+    p = dict(params, w_max=w_max, w_min=w_min, mu_plus=0.3, mu_minus=0.7, **triplet[0],
+             **triplet[1])
+    for name in ("tau_plus", "tau_minus", "tau_x", "tau_y"):
+        p[name] = p[name] / 0.1
     tick = [np.round(np.asarray(t) / 0.1) for t in t_pre], [np.round(np.asarray(t) / 0.1) for t in t_post]
-    expect = np.array([synapse_weight(tick[0][int(i)], tick[1][int(j)], w, round(d / 0.1), p,
-                                      dependence, timing)
-                       for (i, j, w), (_, _, _, d) in zip(initial, learned)])
+    expect = np.array([
+        triplet_weight(tick[0][int(i)], tick[1][int(j)], w, round(d / 0.1), p)
+        if timing == "triplet" else
+        synapse_weight(tick[0][int(i)], tick[1][int(j)], w, round(d / 0.1), p, dependence, timing)
+        for (i, j, w), (_, _, _, d) in zip(initial, learned)])
     assert lost == 0
     return learned[:, 2], expect, initial[:, 2], w_max
 
@@ -96,12 +104,13 @@ def _closed_form_network(arithmetic, timing, dependence, seed=3, duration=2000.0
 DEPENDENCES = ("additive", "multiplicative", "additive_multiplicative", "gutig")
 
 
-@pytest.mark.parametrize("timing", ["all", "nearest"])
-@pytest.mark.parametrize("dependence", DEPENDENCES)
+@pytest.mark.parametrize("timing, dependence", [
+    *((t, d) for t in ("all", "nearest") for d in DEPENDENCES), ("triplet", "additive_triplet")])
 @pytest.mark.parametrize("arithmetic, tolerance", [("float", 1e-12), ("fixed", 2e-3)])
 def test_rules_match_the_closed_form(timing, dependence, arithmetic, tolerance):
-    """Every timing rule x weight dependence, event by event, against the float64 closed
-    form on the run's own spikes (float: to rounding; fixed: within 0.2 % of w_max)."""
+    """Every pair rule x weight dependence, and the triplet rule, event by event, against
+    the float64 closed form on the run's own spikes (float: to rounding; fixed: within 0.2 %
+    of w_max)."""
     learned, expect, initial, w_max = _closed_form_network(arithmetic, timing, dependence)
     assert np.abs(expect - initial).max() > 0.05 * w_max  # the weights did learn
     assert np.abs(learned - expect).max() <= tolerance * w_max
@@ -236,9 +245,12 @@ def test_errors_name_the_fix():
     with pytest.raises(ValueError, match=r"dendritic_delay_fraction=0.5.*use 1"):
         sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(),
                           dendritic_delay_fraction=0.5)
-    with pytest.raises(NeurochipError, match=r"PfisterSpikeTriplet .* not in neurochip"):
-        sim.extra_models.PfisterSpikeTriplet(tau_plus=16.8, tau_minus=33.7, tau_x=101,
-                                             tau_y=125, A_plus=0.005, A_minus=0.007)
+    with pytest.raises(NeurochipError, match=r"SpikePairRule with "
+                                             r"WeightDependenceAdditiveTriplet: the triplet rule"):
+        sim.STDPMechanism(sim.SpikePairRule(),
+                          sim.extra_models.WeightDependenceAdditiveTriplet(w_max=0.1))
+    with pytest.raises(NeurochipError, match=r"RecurrentRule .* not in neurochip"):
+        sim.extra_models.RecurrentRule()
     sim.Projection(a, b, sim.AllToAllConnector(), sim.STDPMechanism(
         sim.SpikePairRule(), sim.AdditiveWeightDependence(w_max=0.01), weight=0.02),
         label="too heavy")
@@ -254,6 +266,7 @@ def test_errors_name_the_fix():
             sim.SpikePairRule(tau_minus=tau), sim.AdditiveWeightDependence(w_max=0.1),
             weight=0.02), label=label)
     with pytest.raises(MappingError, match=r"'first' and 'second' onto population 'b' need "
-                                           r"different post-synaptic traces \(tau_minus 20 vs 30"):
+                                           r"different post-synaptic traces \(tau_minus 20 ms, "
+                                           r"all-pair vs tau_minus 30 ms"):
         sim.run(1.0)
     sim.end()

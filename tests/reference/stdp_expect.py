@@ -44,7 +44,7 @@ import numpy as np
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "nest_stdp.json"
 
-__all__ = ["synapse_weight", "window", "DEPENDENCES"]
+__all__ = ["synapse_weight", "triplet_weight", "window", "DEPENDENCES"]
 
 
 def _potentiate(dep, w, k, p):
@@ -113,6 +113,58 @@ def synapse_weight(pre, post, w0, delay, params, dependence="additive", rule="al
             decay = math.exp(-(seen[j] - t_post_last) / tm) if t_post_last > -math.inf else 0.0
             k_minus = (k_minus * decay if rule == "all" else 0.0) + 1.0
             t_post_last = seen[j]
+            j += 1
+    return w
+
+
+def triplet_weight(pre, post, w0, delay, params):
+    """The weight of one synapse under sPyNNaker's PfisterSpikeTriplet with
+    WeightDependenceAdditiveTriplet (Pfister and Gerstner 2006, all-to-all, NEST's
+    ``stdp_triplet_synapse`` order of operations with amplitudes relative to ``w_max``):
+    pre traces r1 (tau_plus), r2 (tau_x), post traces o1 (tau_minus), o2 (tau_y), each +1
+    at its spike; each post spike seen in ``(t_last, t]`` potentiates by
+    ``w_max r1 (A_plus + A3_plus o2)``, o2 just before that post spike; the pre spike
+    depresses by ``w_max o1 (A_minus + A3_minus r2)``, r2 just before it; clipped to
+    ``[w_min, w_max]`` after each change."""
+    p = params
+    pre = np.sort(np.asarray(pre, float))
+    seen = np.sort(np.asarray(post, float)) + delay
+    w, r1, r2, t_last = float(w0), 0.0, 0.0, -math.inf
+    o1, o2, t_post = 0.0, 0.0, -math.inf
+    j = 0
+
+    def o2_at(s):
+        return o2 * math.exp(-(s - t_post) / p["tau_y"]) if t_post > -math.inf else 0.0
+
+    def fold(s):
+        nonlocal o1, o2, t_post
+        if t_post > -math.inf:
+            o1 = o1 * math.exp(-(s - t_post) / p["tau_minus"])
+        o2 = o2_at(s)
+        o1, o2, t_post = o1 + 1.0, o2 + 1.0, s
+
+    for t in pre:
+        while j < len(seen) and seen[j] <= t:
+            s = seen[j]
+            if t_last > -math.inf:
+                r1_s = r1 * math.exp(-(s - t_last) / p["tau_plus"])
+                w = min(w + p["w_max"] * r1_s * (p["A_plus"] + p["A3_plus"] * o2_at(s)),
+                        p["w_max"])
+            if s < t:
+                fold(s)
+                j += 1
+            else:
+                break
+        r2_before = r2 * math.exp(-(t - t_last) / p["tau_x"]) if t_last > -math.inf else 0.0
+        if t_post > -math.inf:
+            o1_t = o1 * math.exp(-(t - t_post) / p["tau_minus"])
+            w = max(w - p["w_max"] * o1_t * (p["A_minus"] + p["A3_minus"] * r2_before),
+                    p.get("w_min", 0.0))
+        r1 = (r1 * math.exp(-(t - t_last) / p["tau_plus"]) if t_last > -math.inf else 0.0) + 1.0
+        r2 = r2_before + 1.0
+        t_last = t
+        while j < len(seen) and seen[j] == t:
+            fold(seen[j])
             j += 1
     return w
 
