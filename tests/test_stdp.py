@@ -222,6 +222,28 @@ def test_two_runs_learn_as_one():
     sim.end()
 
 
+def test_weights_recorded_during_a_run_with_pyNN_callbacks():
+    """PyNN's way of recording weights during a run (run(..., callbacks=[...]), as its
+    simple_STDP example's WeightRecorder): each sample is what get() says at that time."""
+    prj = _small_plastic()
+    samples = {}
+
+    def record(t):
+        samples[t] = prj.get("weight", format="array")
+        return t + 50.0
+
+    sim.run(300.0, callbacks=[record])
+    assert sorted(samples) == [0.0, 50.0, 100.0, 150.0, 200.0, 250.0, 300.0]
+    assert np.array_equal(samples[300.0], prj.get("weight", format="array"))
+    changes = [np.abs(samples[t + 50.0] - samples[t]).max() for t in sorted(samples)[:-1]]
+    assert min(changes) > 0  # learning goes on between the samples
+    sim.end()
+    prj = _small_plastic()
+    sim.run(150.0)  # the same network without callbacks: the same weights at 150 ms
+    assert np.array_equal(prj.get("weight", format="array"), samples[150.0])
+    sim.end()
+
+
 def test_history_overflow_is_counted_and_reported():
     """A post cell firing ~20 times between two pre spikes loses post spikes from its
     16-entry history: the machine says so after the run (an error in strict mode)."""
