@@ -72,6 +72,10 @@ class PopulationSpec:
         The population's own seed of its on-core random draws (a Poisson source's, a
         stochastic cell's), whatever the network around it; None: from the network's
         ``seed`` and the population's index.
+    ring_stats : dict
+        sPyNNaker's ``spikes_per_second``, ``ring_buffer_sigma`` and
+        ``max_expected_summed_weight`` where given: the weight shift then comes from the
+        expected input (:mod:`neurochip.mapping.ring_statistics`), not the worst case.
     """
 
     label: str
@@ -85,6 +89,7 @@ class PopulationSpec:
     max_per_core: int | None = None
     receptors: tuple = ()
     seed: int | None = None
+    ring_stats: dict = field(default_factory=dict)
 
     def __post_init__(self):
         where = f"population {self.label!r}"

@@ -22,6 +22,7 @@ from neurochip.emulator.fixed import U16_MAX
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
 from .partition import bits_for
+from .ring_statistics import statistical_bound
 from .synapse_dynamics import ENCODERS, EncodeContext
 
 __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights",
@@ -58,7 +59,9 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
     one ring slot of any neuron can receive (every input spiking into the same
     slot, plastic synapses at their w_max) still fits 16 bits: ring slots can then
     never saturate. ``factors``:
-    projection index -> spikes one synapse can bring in one tick (default 1).
+    projection index -> spikes one synapse can bring in one tick (default 1). A
+    population made with sPyNNaker's ring-buffer statistics (``ring_stats``) takes the
+    bound of :func:`neurochip.mapping.ring_statistics.statistical_bound` instead.
     """
     factors = factors or {}
     n_types = max([1 << TYPE_BITS] + [1 << bits_for(len(receptors_of(p)))
@@ -66,18 +69,25 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
     shifts = np.zeros((len(graph.populations), n_types), np.int32)
     bound = np.zeros((len(graph.populations), n_types))
     totals = {}  # (population, synapse type) -> total weight per neuron
+    into = {}  # (population, synapse type) -> its projections
+    biggest = {}  # (population, synapse type) -> its largest single weight (ring units)
     for j, prj in enumerate(graph.projections):
         if len(prj.weight):
             key = (prj.post, receptor_type(graph, prj))
+            into.setdefault(key, []).append(prj)
             total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
             w = None
             if prj.dynamics == "stdp":  # learning may take every weight up to w_max
                 w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params["w_max"], np.float64)),
                                     (len(prj.weight),))
-            total += np.bincount(prj.post_idx, _ring_weights(graph, prj, w),
-                                 minlength=len(total)) * factors.get(j, 1)
+            ring_w = _ring_weights(graph, prj, w)
+            biggest[key] = max(biggest.get(key, 0.0), float(ring_w.max(initial=0.0)))
+            total += np.bincount(prj.post_idx, ring_w, minlength=len(total)) * factors.get(j, 1)
     for key, total in totals.items():
         bound[key] = total.max(initial=0.0)
+        if graph.populations[key[0]].ring_stats:  # sPyNNaker's expected-input bound
+            bound[key] = statistical_bound(graph, key[0], key[1], into[key], bound[key],
+                                           biggest[key])
     for (pop_i, t), b in np.ndenumerate(bound):
         s = 0
         while s < 15 and np.rint(b * 2.0 ** (15 - s)) > U16_MAX:

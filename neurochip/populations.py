@@ -18,7 +18,7 @@ from neurochip.mapping.neurons import POISSON_MODELS
 from . import composed, extra_models, simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
-from .spinnaker_compat import population_arguments
+from .spinnaker_compat import RING_STATS, population_arguments
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
@@ -132,6 +132,7 @@ class Population(_Record, _ParameterAccess, common.Population):
                                      additional_parameters, kwargs)
         self._seed = extra.get("seed")
         self._neurons_per_core = extra.get("neurons_per_core")
+        self._ring_stats = {k: extra[k] for k in RING_STATS if k in extra}
         initial = {**getattr(cellclass, "spinnaker_initial_values", {}), **(initial_values or {})}
         common.Population.__init__(self, size, cellclass, cellparams, structure, initial, label)
 
@@ -209,7 +210,7 @@ class Population(_Record, _ParameterAccess, common.Population):
             max_per_core=self._neurons_per_core or simulator.state.neurons_per_core.get(
                 model, simulator.state.neurons_per_core.get(cls)),
             receptors=tuple(self.celltype.receptor_types) if multi else (),
-            seed=None if self._seed is None else int(self._seed))
+            seed=None if self._seed is None else int(self._seed), ring_stats=self._ring_stats)
 
 
 def _check_spike_times(pop):

@@ -1,8 +1,8 @@
 """sPyNNaker's extensions of PyNN, so that a script written for ``pyNN.spiNNaker`` runs
 with its import line changed to ``pyNN.neurochip``.
 
-What changes nothing on an emulator (board allocation, databases, core splitting, ring
-buffer statistics) is accepted and named once in a log line (logger
+What changes nothing on an emulator (board allocation, databases, core splitting) is
+accepted and named once in a log line (logger
 ``neurochip.spinnaker_compat``, level INFO); what would change the results and is not
 supported is a :class:`NeurochipError`. "Once" is once per ``setup()``.
 """
@@ -17,7 +17,7 @@ from . import simulator
 from .errors import NeurochipError
 
 __all__ = ["name", "set_number_of_synapse_cores", "set_allow_delay_extensions",
-           "SETUP_NO_EFFECT", "population_arguments", "log_once", "forget_logged"]
+           "SETUP_NO_EFFECT", "RING_STATS", "population_arguments", "log_once", "forget_logged"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +32,15 @@ SETUP_NO_EFFECT = {
     "n_boards_required": "asks for a physical board allocation",
 }
 
+# Population arguments that choose the ring-buffer weight shift from the expected input,
+# as sPyNNaker does (mapping/ring_statistics.py); without them the shift is the worst case
+RING_STATS = ("spikes_per_second", "ring_buffer_sigma", "max_expected_summed_weight")
+
 # Population keyword arguments (or additional_parameters) of sPyNNaker with no effect here
-_SHIFT = ("chooses sPyNNaker's ring-buffer weight shift from input statistics; neurochip "
-          "keeps its worst-case shift (no saturation possible)")
 POPULATION_NO_EFFECT = {
-    "spikes_per_second": _SHIFT,
-    "ring_buffer_sigma": _SHIFT,
-    "max_expected_summed_weight": _SHIFT,
+    "spikes_per_second": None,           # used: see RING_STATS
+    "ring_buffer_sigma": None,
+    "max_expected_summed_weight": None,
     "incoming_spike_buffer_size": "sizes the hardware's spike input queue; the emulator "
                                   "counts dropped packets instead",
     "drop_late_spikes": "drops spikes that arrive after the hardware's timestep ends; the "
@@ -106,7 +108,8 @@ def set_allow_delay_extensions(neuron_type, allow_delay_extensions) -> None:
 def population_arguments(label: str, additional_parameters, kwargs) -> dict:
     """sPyNNaker's extra Population arguments (``additional_parameters`` and keyword
     arguments): those with no effect are logged once, the unsupported ones raise, unknown
-    ones raise. Returns those neurochip uses: ``seed`` and ``neurons_per_core``."""
+    ones raise. Returns those neurochip uses: ``seed``, ``neurons_per_core`` and the
+    ring-buffer statistics ``RING_STATS``."""
     extra = {**(additional_parameters or {}), **kwargs}
     used = {}
     for key, value in extra.items():
@@ -128,6 +131,16 @@ def population_arguments(label: str, additional_parameters, kwargs) -> dict:
                                  or seed < 0):
             raise NeurochipError(f"Population {label!r}: seed={seed!r}; use a whole number >= 0 "
                                  f"(or None: from setup(seed=...))")
+    for key in ("spikes_per_second", "ring_buffer_sigma"):
+        value = used.get(key)
+        if value is not None and (np.ndim(value) != 0 or not float(value) > 0):
+            raise NeurochipError(f"Population {label!r}: {key}={value!r}; use a number > 0 "
+                                 f"(or leave it out: the worst-case weight shift)")
+    mesw = used.get("max_expected_summed_weight")
+    if mesw is not None and (np.any(~np.isfinite(np.asarray(mesw, float)))
+                             or np.any(np.asarray(mesw, float) <= 0)):
+        raise NeurochipError(f"Population {label!r}: max_expected_summed_weight={mesw!r}; give "
+                             f"one number > 0 per receptor type (nA or uS)")
     npc = used.get("neurons_per_core")
     if npc is not None and (np.ndim(npc) != 0 or int(npc) < 1):
         raise NeurochipError(f"Population {label!r}: neurons_per_core={npc!r}; use a whole "
