@@ -44,6 +44,7 @@ from neurochip.populations import Assembly, Population, PopulationView  # noqa: 
 from neurochip.procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
 from neurochip.projections import Projection  # noqa: F401
 from neurochip.reports import mapping_report, mapping_summary, provenance  # noqa: F401
+from neurochip.spinnaker_check import spinnaker_compatibility  # noqa: F401
 from neurochip.spinnaker_compat import (  # noqa: F401
     name,
     set_allow_delay_extensions,
