@@ -15,7 +15,9 @@ say which values the machine could not hold). Per population the report gives:
   until there are BASELINE_PAIRS): 0 is the same spikes, about 1 is as unrelated as
   chance;
 - per recorded state variable, the maximum and root-mean-square of
-  ``|fixed - float|`` over all samples and neurons.
+  ``|fixed - float|`` over all samples and neurons;
+- per plastic (STDP) projection, the learned weights in each arithmetic: their means and
+  the largest and root-mean-square difference, also relative to ``w_max``.
 
 >>> result = compare_script("examples/synfire.py", "out/synfire-compare")  # doctest: +SKIP
 >>> result["populations"]["group 0"]["van_rossum_normalised"]            # doctest: +SKIP
@@ -55,6 +57,7 @@ class ScriptRun:
     arithmetic: str
     segments: dict
     warnings: list = field(default_factory=list)
+    weights: dict = field(default_factory=dict)  # plastic projection -> (weights, w_max)
 
 
 def run_script(path, args=(), arithmetic="fixed") -> ScriptRun:
@@ -73,12 +76,26 @@ def run_script(path, args=(), arithmetic="fixed") -> ScriptRun:
                 if e.code not in (None, 0):
                     raise
             segments = _segments()
+            learned = _learned_weights()
     finally:
         sys.argv = argv
         control.OVERRIDES.clear()
         control.OVERRIDES.update(saved)
     found = [(w.category.__name__, str(w.message)) for w in caught]
-    return ScriptRun(arithmetic, segments, list(dict.fromkeys(found)))
+    return ScriptRun(arithmetic, segments, list(dict.fromkeys(found)), learned)
+
+
+def _learned_weights():
+    """The weights of every plastic projection of the current network after the script
+    (connection order) and its w_max, by label."""
+    out = {}
+    for prj in simulator.state.projections:
+        syn = prj.synapse_type
+        if type(syn).__name__ == "STDPMechanism":
+            w_max = float(np.max(syn.weight_dependence.parameter_space["w_max"].base_value))
+            out[prj.label] = (np.abs(np.asarray(prj.get("weight", format="list",
+                                                             with_address=False), float)), w_max)
+    return out
 
 
 def _segments():
@@ -128,7 +145,17 @@ def compare_runs(fixed: ScriptRun, float_: ScriptRun, *, tau=TAU_MS, seed=0) -> 
             continue
         pops[label] = {**_compare_spikes(seg.spiketrains, other.spiketrains, tau, rng),
                        "traces": _compare_traces(seg.analogsignals, other.analogsignals)}
+    plastic = {}
+    for label, (wa, w_max) in fixed.weights.items():
+        wb = float_.weights.get(label, (None,))[0]
+        if wb is None or len(wb) != len(wa):
+            continue
+        d = np.abs(wa - wb)
+        plastic[label] = {"synapses": len(wa), "w_max": w_max, "mean_fixed": float(wa.mean()),
+                          "mean_float": float(wb.mean()), "max_difference": float(d.max(initial=0)),
+                          "rms_difference": float(np.sqrt(np.mean(d ** 2))) if len(d) else 0.0}
     return {"tau_ms": tau, "victor_purpura_cost_per_ms": 1.0 / tau, "populations": pops,
+            "plastic": plastic,
             "missing_in_float": sorted(set(fixed.segments) - set(float_.segments)),
             "quantisation_warnings": [m for c, m in fixed.warnings if c == "QuantisationWarning"],
             "machine_warnings": {r.arithmetic: [m for c, m in r.warnings if c == "MachineWarning"]
@@ -262,6 +289,13 @@ def format_comparison(result) -> str:
                 lines.append(f"  {name:<15} |fixed - float| max {t['max']:.4g} {t['unit']}, "
                              f"RMS {t['rms']:.4g} {t['unit']} (largest in neuron {t['worst_neuron']})")
         lines.append("")
+    for label, w in result.get("plastic", {}).items():
+        lines += [f"plastic projection {label!r} ({w['synapses']} synapses, w_max {w['w_max']:g})",
+                  f"  mean weight  fixed {w['mean_fixed']:.6g}   float {w['mean_float']:.6g}",
+                  f"  |fixed - float| max {w['max_difference']:.4g} "
+                  f"({100 * w['max_difference'] / w['w_max']:.3g} % of w_max), RMS "
+                  f"{w['rms_difference']:.4g} ({100 * w['rms_difference'] / w['w_max']:.3g} % of "
+                  f"w_max)", ""]
     if result["missing_in_float"]:
         lines += [f"recorded only in the fixed run: {', '.join(result['missing_in_float'])}", ""]
     q = result["quantisation_warnings"]

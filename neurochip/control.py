@@ -108,6 +108,8 @@ def end(compatible_output=True):
         io = get_io(filename)
         population.write_data(io, variables)
     st.write_on_end = []
+    for prj in st.projections:  # learned weights stay readable, as recorded data do
+        prj._keep_learned_weights()
     st.emulation = None
 
 

@@ -220,9 +220,15 @@ class Projection(common.Projection):
             return np.rint(self._attr("delay") / dt) * dt
         if name == "weight":
             learned = self._learned_weights()
+            if learned is None and simulator.state.emulation is None:
+                learned = getattr(self, "_ended_weights", None)  # after end()
             if learned is not None:
                 return learned
         return self._attr(name)
+
+    def _keep_learned_weights(self):
+        """Called by end(): the learned weights, read once more before the machine goes."""
+        self._ended_weights = self._learned_weights()
 
     # --- learned weights (STDP) -------------------------------------------------
     def _machine_parts(self):

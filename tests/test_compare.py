@@ -40,6 +40,27 @@ sim.end()
 """
 
 
+# pairings of pre and post spikes at set offsets: the post spikes are the same in both
+# arithmetics (a 200 nA pulse), so the learned weights differ only by fixed point
+PLASTIC = """
+import pyNN.neurochip as sim
+sim.setup(timestep=0.1)
+starts = [20.0 + 100.0 * k for k in range(8)]
+pre = sim.Population(6, sim.SpikeSourceArray(
+    spike_times=[[t + 1.1 + d for t in starts] + [900.0] for d in (-10, -5, -2, -1, 5, 10)]),
+    label="pre")
+post = sim.Population(1, sim.IF_curr_exp(), label="post")
+sim.StepCurrentSource(times=[x for t in starts for x in (t, t + 0.5)],
+                      amplitudes=[200.0, 0.0] * len(starts)).inject_into(post)
+post.record("spikes")
+sim.Projection(pre, post, sim.AllToAllConnector(), sim.STDPMechanism(
+    sim.SpikePairRule(A_plus=0.05, A_minus=0.05), sim.AdditiveWeightDependence(w_max=0.01),
+    weight=0.005, delay=1.0), label="learning")
+sim.run(1000.0)
+sim.end()
+"""
+
+
 def _script(tmp_path, text, name="net.py"):
     path = tmp_path / name
     path.write_text(text)
@@ -75,6 +96,17 @@ def test_sources_agree_to_the_spike_and_the_files_are_written(tmp_path):
     assert picture.shape[0] > 500 and picture.shape[1] > 1000
     assert (picture[..., :3].mean(axis=2) < 0.8).mean() > 0.02  # drawn, not blank
     assert control.OVERRIDES == {}
+
+
+def test_learned_weights_are_compared(tmp_path):
+    result = compare_script(_script(tmp_path, PLASTIC), tmp_path / "out")
+    w = result["plastic"]["learning"]
+    assert w["synapses"] == 6 and w["w_max"] == 0.01
+    assert w["mean_fixed"] != 0.005 and abs(w["mean_float"] - 0.005) > 1e-4  # they learned
+    assert 0 < w["max_difference"] < 1e-3 * w["w_max"]  # fixed point, within 0.1 % of w_max
+    assert result["populations"]["post"]["identical_trains"] == 1
+    text = (tmp_path / "out" / "compare.txt").read_text()
+    assert "plastic projection 'learning' (6 synapses, w_max 0.01)" in text
 
 
 def test_the_fixed_runs_quantisation_warning_is_reported_not_raised(tmp_path):

@@ -202,6 +202,7 @@ def test_weights_are_read_back_set_and_reset(arithmetic):
     sim.run(300.0)
     assert np.array_equal(prj.get("weight", format="array"), w1)  # the same learning again
     sim.end()
+    assert np.array_equal(prj.get("weight", format="array"), w1)  # still there after end()
 
 
 def test_two_runs_learn_as_one():
