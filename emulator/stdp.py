@@ -227,6 +227,128 @@ def _depress_f(w, K, rf, dep):
     return max(w - dw, rf[RF_WMIN])
 
 
+def like(x, ref):
+    """``x`` in the arithmetic of ``ref``: int64 for an integer, float64 for a float
+    (reference; both branches of a row compile for both arithmetics)."""
+    return float(x) if isinstance(ref, float) else int(x)
+
+
+@overload(like)
+def _like(x, ref):
+    if isinstance(ref, types.Float):
+        return lambda x, ref: np.float64(x)
+    return lambda x, ref: np.int64(x)
+
+
+def unit_like(ref):
+    """A trace of 1.0 in the arithmetic of ``ref`` (s4.11 for an integer; reference)."""
+    return 1.0 if isinstance(ref, float) else TRACE_ONE
+
+
+@overload(unit_like)
+def _unit_like(ref):
+    if isinstance(ref, types.Float):
+        return lambda ref: 1.0
+    return lambda ref: np.int64(TRACE_ONE)
+
+
+def potentiate(w, k, o2, pid, pl):
+    """Weight ``w`` after one post spike seen with pre trace ``k`` (and, for the triplet
+    rule, slow post trace ``o2`` just before it), clipped (reference: see the overload)."""
+    raise NotImplementedError("jitted only")
+
+
+@overload(potentiate)
+def _potentiate(w, k, o2, pid, pl):
+    if isinstance(w, types.Float):
+        def fimpl(w, k, o2, pid, pl):
+            rf = pl.rule_f[pid]
+            if pl.rule_i[pid, RI_TIMING] == T_TRIPLET:
+                return min(w + k * (rf[RF_AP] + rf[RF_AP3] * o2), rf[RF_WMAX])
+            return _potentiate_f(w, k, rf, pl.rule_i[pid, RI_DEP])
+        return fimpl
+
+    def impl(w, k, o2, pid, pl):
+        ri = pl.rule_i[pid]
+        if ri[RI_TIMING] == T_TRIPLET:
+            dW = ((ri[RI_AP] * k + HALF_TRACE) >> TRACE_BITS) + (
+                (((ri[RI_AP3] * k + HALF_TRACE) >> TRACE_BITS) * o2 + HALF_TRACE) >> TRACE_BITS)
+            return min(w + dW, ri[RI_WMAX])
+        return _potentiate_fx(w, k, ri, pl.wpow, pid)
+    return impl
+
+
+def depress(w, k, r2, pid, pl):
+    """Weight ``w`` after the pre spike with post trace ``k`` (and, for the triplet rule,
+    slow pre trace ``r2`` just before it), clipped (reference: see the overload)."""
+    raise NotImplementedError("jitted only")
+
+
+@overload(depress)
+def _depress(w, k, r2, pid, pl):
+    if isinstance(w, types.Float):
+        def fimpl(w, k, r2, pid, pl):
+            rf = pl.rule_f[pid]
+            timing = pl.rule_i[pid, RI_TIMING]
+            if timing == T_VOGELS:  # eta K- up, eta alpha down
+                return max(_potentiate_f(w, k, rf, D_ADDITIVE) - rf[RF_AE], rf[RF_WMIN])
+            if timing == T_TRIPLET:
+                return max(w - k * (rf[RF_AM] + rf[RF_AM3] * r2), rf[RF_WMIN])
+            return _depress_f(w, k, rf, pl.rule_i[pid, RI_DEP])
+        return fimpl
+
+    def impl(w, k, r2, pid, pl):
+        ri = pl.rule_i[pid]
+        timing = ri[RI_TIMING]
+        if timing == T_VOGELS:
+            return max(_potentiate_fx(w, k, ri, pl.wpow, pid) - ri[RI_AE], ri[RI_WMIN])
+        if timing == T_TRIPLET:
+            dW = ((ri[RI_AM] * k + HALF_TRACE) >> TRACE_BITS) + (
+                (((ri[RI_AM3] * k + HALF_TRACE) >> TRACE_BITS) * r2 + HALF_TRACE) >> TRACE_BITS)
+            return max(w - dW, ri[RI_WMIN])
+        return _depress_fx(w, k, ri, pl.wpow, pid)
+    return impl
+
+
+@numba.njit(cache=True, inline="always")
+def _learn(w, kpre, r2, t_last, stamp, d, hr, pid, pl):
+    """One synapse's weight ``w`` (W units in fixed point, ring units in float) after a pre
+    spike stamped ``stamp`` through it (delay ``d``) onto history ``hr``: the post spikes
+    seen since ``t_last`` potentiate with the pre trace ``kpre`` (just after ``t_last``),
+    then the pre spike depresses (``r2``: the triplet rule's slow pre trace just before
+    it). Returns (the new weight, 1 if post spikes it needed fell out of the history)."""
+    hist_t = pl.hist_t
+    cap = hist_t.shape[1] - 1
+    ri = pl.rule_i[pid]
+    one = unit_like(kpre)
+    # the history as a tick-by-tick machine holds it at this pre spike: the `history`
+    # most recent entries of stamp <= stamp, [oldest, m) in the neuron's spike count
+    m = pl.hist_n[hr]
+    while m > 0 and hist_t[hr, (m - 1) & cap] > stamp:
+        m -= 1
+    oldest = max(m - pl.history, 0)
+    j = m  # the first entry seen after t_last
+    while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
+        j -= 1
+    lost = 1 if (t_last > 0 and j == oldest and oldest > 0
+                 and hist_t[hr, (oldest - 1) & cap] + d > t_last) else 0
+    for q in range(j, m):
+        seen = hist_t[hr, q & cap] + d
+        if seen > stamp:
+            break
+        o2 = like(pl.hist_tr2[hr, q & cap], kpre) - one if ri[RI_TIMING] == T_TRIPLET else one * 0
+        w = potentiate(w, decay_trace(kpre, seen - t_last, pl.lut, pl.lut_shift, pl.lut_tau,
+                                      ri[RI_PRE_LUT]), o2, pid, pl)
+    e = m - 1  # the newest entry seen strictly before the pre spike: the post trace
+    while e >= oldest and hist_t[hr, e & cap] + d >= stamp:
+        e -= 1
+    kpost = one * 0
+    if e >= oldest:
+        kpost = decay_trace(like(pl.hist_tr[hr, e & cap], kpre), stamp - d - hist_t[hr, e & cap],
+                            pl.lut, pl.lut_shift, pl.lut_tau, pl.hist_lut[hr])
+    return depress(w, kpost, r2, pid, pl), lost
+
+
 @numba.njit(cache=True)
 def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
     """Process the plastic row at ``syn[row]`` (parameter set ``pid``) for a pre spike
@@ -238,111 +360,44 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
     stamp = np.int64(stamp)
     t_last = np.int64(syn[row + 1])
     ri = pl.rule_i[pid]
-    rf = pl.rule_f[pid]
     timing = ri[RI_TIMING]
-    dep = ri[RI_DEP]
-    pre_lut = ri[RI_PRE_LUT]
-    hist_t, hist_tr = pl.hist_t, pl.hist_tr
     luts, shifts, taus = pl.lut, pl.lut_shift, pl.lut_tau
-    depth = pl.history
-    cap = hist_t.shape[1] - 1
     imask = (np.int64(1) << nb) - 1
-    kpre_f = syn_wf[row + 2] if float_syn else 0.0
-    kpre = np.int64(syn[row + 2])
-    # the triplet rule's slow pre trace just before this spike
+    h = stamp - t_last
+    # the row's pre traces: r1 just after the last pre spike, r2 (the triplet rule's)
+    # just before this one, in each arithmetic
     triplet = timing == T_TRIPLET
-    pre2_lut = ri[RI_PRE2_LUT]
-    r2_f = decay_trace(syn_wf[row + 3], stamp - t_last, luts, shifts, taus, pre2_lut) \
-        if float_syn and triplet else 0.0
-    r2 = decay_trace(np.int64(syn[row + 3]), stamp - t_last, luts, shifts, taus, pre2_lut) \
+    kpre = np.int64(syn[row + 2])
+    r2 = decay_trace(np.int64(syn[row + 3]), h, luts, shifts, taus, ri[RI_PRE2_LUT]) \
         if triplet else np.int64(0)
+    kpre_f = syn_wf[row + 2] if float_syn else 0.0
+    r2_f = decay_trace(syn_wf[row + 3], h, luts, shifts, taus, ri[RI_PRE2_LUT]) \
+        if float_syn and triplet else 0.0
     sat = 0
     lost = 0
     for k in range(cnt):
         a = row + STDP_HEADER + k
         word = np.int64(syn[a])
         d = (word >> tb) & dmask
-        hr = pl.hist_row[lo + (word & imask)]
-        # the history as a tick-by-tick machine holds it at this pre spike: the `depth`
-        # most recent entries of stamp <= stamp, [oldest, m) in the neuron's spike count
-        m = pl.hist_n[hr]
-        while m > 0 and hist_t[hr, (m - 1) & cap] > stamp:
-            m -= 1
-        oldest = max(m - depth, 0)
-        j = m  # the first entry seen after t_last
-        while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
-            j -= 1
-        if (t_last > 0 and j == oldest and oldest > 0
-                and hist_t[hr, (oldest - 1) & cap] + d > t_last):
-            lost += 1
-        e = m - 1  # the newest entry seen strictly before the pre spike (the post trace)
-        while e >= oldest and hist_t[hr, e & cap] + d >= stamp:
-            e -= 1
+        hr = np.int64(pl.hist_row[lo + (word & imask)])
+        slot = base + ((word + tt) & rmask)
         if float_syn:
-            w = syn_wf[a]
-            for q in range(j, m):
-                seen = hist_t[hr, q & cap] + d
-                if seen > stamp:
-                    break
-                r1 = decay_trace(kpre_f, seen - t_last, luts, shifts, taus, pre_lut)
-                if triplet:  # o2 just before that post spike
-                    o2 = np.float64(pl.hist_tr2[hr, q & cap]) - 1.0
-                    w = min(w + r1 * (rf[RF_AP] + rf[RF_AP3] * o2), rf[RF_WMAX])
-                else:
-                    w = _potentiate_f(w, r1, rf, dep)
-            kpost = 0.0
-            if e >= oldest:
-                kpost = decay_trace(np.float64(hist_tr[hr, e & cap]),
-                                    stamp - d - hist_t[hr, e & cap], luts, shifts, taus,
-                                    pl.hist_lut[hr])
-            if timing == T_VOGELS:
-                w = max(_potentiate_f(w, kpost, rf, dep) - rf[RF_AE], rf[RF_WMIN])
-            elif triplet:
-                w = max(w - kpost * (rf[RF_AM] + rf[RF_AM3] * r2_f), rf[RF_WMIN])
-            else:
-                w = _depress_f(w, kpost, rf, dep)
+            w, miss = _learn(syn_wf[a], kpre_f, r2_f, t_last, stamp, d, hr, pid, pl)
             syn_wf[a] = w
-            ring[base + ((word + tt) & rmask)] += w
+            ring[slot] += w
         else:
-            W = (word >> 16) << 16
-            for q in range(j, m):
-                seen = hist_t[hr, q & cap] + d
-                if seen > stamp:
-                    break
-                r1 = decay_trace(kpre, seen - t_last, luts, shifts, taus, pre_lut)
-                if triplet:  # o2 just before that post spike
-                    o2 = np.int64(pl.hist_tr2[hr, q & cap]) - TRACE_ONE
-                    dW = ((ri[RI_AP] * r1 + HALF_TRACE) >> TRACE_BITS) + (
-                        (((ri[RI_AP3] * r1 + HALF_TRACE) >> TRACE_BITS) * o2 + HALF_TRACE)
-                        >> TRACE_BITS)
-                    W = min(W + dW, ri[RI_WMAX])
-                else:
-                    W = _potentiate_fx(W, r1, ri, pl.wpow, pid)
-            kpost = np.int64(0)
-            if e >= oldest:
-                kpost = decay_trace(np.int64(hist_tr[hr, e & cap]),
-                                    stamp - d - hist_t[hr, e & cap], luts, shifts, taus,
-                                    pl.hist_lut[hr])
-            if timing == T_VOGELS:
-                W = max(_potentiate_fx(W, kpost, ri, pl.wpow, pid) - ri[RI_AE], ri[RI_WMIN])
-            elif triplet:
-                dW = ((ri[RI_AM] * kpost + HALF_TRACE) >> TRACE_BITS) + (
-                    (((ri[RI_AM3] * kpost + HALF_TRACE) >> TRACE_BITS) * r2 + HALF_TRACE)
-                    >> TRACE_BITS)
-                W = max(W - dW, ri[RI_WMIN])
-            else:
-                W = _depress_fx(W, kpost, ri, pl.wpow, pid)
+            W, miss = _learn((word >> 16) << 16, kpre, r2, t_last, stamp, d, hr, pid, pl)
             w16 = min((W + 0x8000) >> 16, W16)
             syn[a] = np.uint32((w16 << 16) | (word & 0xFFFF))
-            q16 = (w16 * ri[RI_TO_RING] + (np.int64(1) << 31)) >> 32
-            sat += sat_ring_add(ring, base + ((word + tt) & rmask), q16)
-    # the row's pre traces, just after this spike
+            sat += sat_ring_add(ring, slot, (w16 * ri[RI_TO_RING] + (np.int64(1) << 31)) >> 32)
+        lost += miss
+    # the row's pre traces just after this spike, and its stamp
     if float_syn:
         syn_wf[row + 2] = 1.0 if timing == T_NEAREST else decay_trace(
-            kpre_f, stamp - t_last, luts, shifts, taus, pre_lut) + 1.0
+            kpre_f, h, luts, shifts, taus, ri[RI_PRE_LUT]) + 1.0
         syn_wf[row + 3] = r2_f + 1.0 if triplet else 0.0
     syn[row + 2] = np.uint32(TRACE_ONE if timing == T_NEAREST else decay_trace(
-        kpre, stamp - t_last, luts, shifts, taus, pre_lut) + TRACE_ONE)
+        kpre, h, luts, shifts, taus, ri[RI_PRE_LUT]) + TRACE_ONE)
     if triplet:
         syn[row + 3] = np.uint32(r2 + TRACE_ONE)
     syn[row + 1] = np.uint32(stamp)
