@@ -74,35 +74,20 @@ class STDPMechanism(synapses.STDPMechanism):
         return state.min_delay  # setup() resolves "auto" to the timestep
 
 
-class SpikePairRule(synapses.SpikePairRule):
-    __doc__ = synapses.SpikePairRule.__doc__
-    translations = _identity(synapses.SpikePairRule)
-    timing = "pair"
+def _component(base, **marks):
+    """PyNN's timing or weight-dependence class ``base`` with identity translations and
+    the name the mapping knows it by (``timing=`` or ``dependence=``)."""
+    return type(base.__name__, (base,), {"__module__": __name__, "__doc__": base.__doc__,
+                                         "translations": _identity(base), **marks})
 
 
-class Vogels2011Rule(synapses.Vogels2011Rule):
-    __doc__ = synapses.Vogels2011Rule.__doc__
-    translations = _identity(synapses.Vogels2011Rule)
-    timing = "vogels"
-
-
-class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
-    __doc__ = synapses.AdditiveWeightDependence.__doc__
-    translations = _identity(synapses.AdditiveWeightDependence)
-    dependence = "additive"
-
-
-class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
-    __doc__ = synapses.MultiplicativeWeightDependence.__doc__
-    translations = _identity(synapses.MultiplicativeWeightDependence)
-    dependence = "multiplicative"
-
-
-class AdditivePotentiationMultiplicativeDepression(
-        synapses.AdditivePotentiationMultiplicativeDepression):
-    __doc__ = synapses.AdditivePotentiationMultiplicativeDepression.__doc__
-    translations = _identity(synapses.AdditivePotentiationMultiplicativeDepression)
-    dependence = "additive_multiplicative"
+SpikePairRule = _component(synapses.SpikePairRule, timing="pair")
+Vogels2011Rule = _component(synapses.Vogels2011Rule, timing="vogels")
+AdditiveWeightDependence = _component(synapses.AdditiveWeightDependence, dependence="additive")
+MultiplicativeWeightDependence = _component(synapses.MultiplicativeWeightDependence,
+                                            dependence="multiplicative")
+AdditivePotentiationMultiplicativeDepression = _component(
+    synapses.AdditivePotentiationMultiplicativeDepression, dependence="additive_multiplicative")
 
 
 class GutigWeightDependence(synapses.GutigWeightDependence):
