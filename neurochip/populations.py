@@ -18,7 +18,7 @@ from neurochip.mapping.neurons import POISSON_MODELS
 from . import composed, extra_models, simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
-from .spinnaker_compat import RING_STATS, population_arguments
+from .spinnaker_compat import RING_STATS, population_arguments, population_size
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
@@ -118,7 +118,8 @@ class Population(_Record, _ParameterAccess, common.Population):
     neurochip also takes sPyNNaker's extra arguments, as ``additional_parameters`` or
     keywords: ``seed`` (the population's own random draws, e.g. a Poisson source's),
     ``neurons_per_core``, and others that have no effect here (logged once, see
-    :mod:`neurochip.spinnaker_compat`).
+    :mod:`neurochip.spinnaker_compat`); a size such as ``n / 4`` (a float within 0.001 of
+    a whole number) is rounded, as sPyNNaker does.
     """
     _simulator = simulator
     _recorder_class = Recorder
@@ -128,8 +129,9 @@ class Population(_Record, _ParameterAccess, common.Population):
                  label=None, additional_parameters=None, **kwargs):
         if getattr(cellclass, "missing", False) is True:  # e.g. extra_models.IF_curr_dual_exp
             cellclass()  # says what is missing
-        extra = population_arguments(label or f"population{common.Population._nPop}",
-                                     additional_parameters, kwargs)
+        name = label or f"population{common.Population._nPop}"
+        extra = population_arguments(name, additional_parameters, kwargs)
+        size = population_size(size, name)
         self._seed = extra.get("seed")
         self._neurons_per_core = extra.get("neurons_per_core")
         self._ring_stats = {k: extra[k] for k in RING_STATS if k in extra}

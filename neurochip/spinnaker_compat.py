@@ -17,7 +17,8 @@ from . import simulator
 from .errors import NeurochipError
 
 __all__ = ["name", "set_number_of_synapse_cores", "set_allow_delay_extensions",
-           "SETUP_NO_EFFECT", "RING_STATS", "population_arguments", "log_once", "forget_logged"]
+           "SETUP_NO_EFFECT", "RING_STATS", "population_arguments", "population_size", "log_once",
+           "forget_logged"]
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,18 @@ def population_arguments(label: str, additional_parameters, kwargs) -> dict:
         raise NeurochipError(f"Population {label!r}: neurons_per_core={npc!r}; use a whole "
                              f"number >= 1")
     return used
+
+
+def population_size(size, label: str):
+    """A size given as a float within 0.001 of a whole number (``n / 4``) is that number,
+    as sPyNNaker rounds it (logged once); anything else goes to PyNN as given."""
+    if isinstance(size, (float, np.floating)) and np.isfinite(size):
+        whole = int(round(size))
+        if abs(whole - size) < 0.001:
+            log_once(("population_size", label), f"Population {label!r}: size {size!r} rounded to "
+                     f"{whole}, as sPyNNaker does; give a whole number")
+            return whole
+    return size
 
 
 def log_setup_arguments(extra_params: dict) -> None:

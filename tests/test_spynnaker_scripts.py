@@ -12,6 +12,7 @@ from pyNN import errors
 from pyNN.random import RandomDistribution
 
 from neurochip.errors import NeurochipError
+from neurochip.mapping.pipeline import QuantisationWarning
 
 LOGGER = "neurochip.spinnaker_compat"
 
@@ -259,6 +260,15 @@ def test_all_but_me_connector():
         sim.extra_models.AllButMeConnector(n_neurons_per_group=2)
 
 
+def test_population_size_given_as_a_float_is_rounded_as_spynnaker_does(info):
+    """examples/extra_models_examples/vogels_2011_live.py makes ``Population(2000 / 4, ...)``."""
+    sim.setup(timestep=1.0)
+    assert sim.Population(2000 / 4, sim.IF_curr_exp(), label="Inhibitory").size == 500
+    assert said(info, "size 500.0 rounded to 500") == 1
+    with pytest.raises(ValueError, match="integer"):
+        sim.Population(2.5, sim.IF_curr_exp())
+
+
 # --- networks of SpiNNakerManchester/PyNNExamples, shorter --------------------------
 # Each is the network of the named script (same models, parameters and structure, with
 # sPyNNaker's calls), run for less time; the plotting is left out.
@@ -295,7 +305,6 @@ def test_examples_synfire_if_curr_exp():
 
 def test_examples_spike_at_time_zero_is_dropped_with_a_warning():
     """The start of examples/synfire_if_curr_exp.py as written: a spike at 0 ms."""
-    from neurochip.mapping.pipeline import QuantisationWarning
     sim.setup(timestep=1.0, min_delay=1.0)
     kick = sim.Population(1, sim.SpikeSourceArray(**{"spike_times": [[0]]}), label="inputSpikes_1")
     kick.record("spikes")
