@@ -14,8 +14,10 @@ from pyNN.standardmodels import build_translations, synapses
 
 from neurochip.emulator.models import BY_NAME
 
+from . import plasticity
 from .errors import NeurochipError
 from .plasticity import SpikePairRule
+from .spinnaker_compat import log_once
 from .standardmodels import IF_curr_delta
 
 
@@ -27,7 +29,7 @@ class SpikeNearestPairRule(SpikePairRule):
 
     timing = "nearest"
 
-    def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01):
+    def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=None, A_minus=None):
         super().__init__(tau_plus=tau_plus, tau_minus=tau_minus, A_plus=A_plus, A_minus=A_minus)
 
 
@@ -64,6 +66,30 @@ class WeightDependenceAdditiveTriplet(synapses.STDPWeightDependence):
         super().__init__(w_min=w_min, w_max=w_max, A3_plus=A3_plus, A3_minus=A3_minus)
 
 
+class Vogels2011Rule(plasticity.Vogels2011Rule):
+    """sPyNNaker's Vogels et al. (2011) inhibitory rule, ``Vogels2011Rule(alpha, tau=20.0,
+    A_plus=0.01, A_minus=0.01)``: PyNN's ``sim.Vogels2011Rule`` under sPyNNaker's
+    parameters. sPyNNaker, like NEST, changes the weight by ``A_plus * (K_post - alpha)`` at
+    a pre spike and ``A_plus * K_pre`` at a post spike, traces all-to-all with time
+    constant ``tau`` (ms); PyNN writes ``eta`` for the amplitude and ``rho`` (Hz) for the
+    target rate, ``alpha = 2 rho tau``. So here ``rho = alpha * 1000 / (2 tau)`` and, in
+    the STDPMechanism, ``eta = A_plus * w_max`` of its weight dependence: A_plus relative to
+    w_max as every A_plus on neurochip (PyNN's additive meaning, sPyNNaker's before its
+    amplitudes became absolute; with w_max = 1 all agree). ``A_minus`` is not used, as on
+    sPyNNaker (the depression is the ``alpha`` term)."""
+
+    def __init__(self, alpha, tau=20.0, A_plus=0.01, A_minus=None):
+        if not tau > 0:
+            raise NeurochipError(f"extra_models.Vogels2011Rule(tau={tau!r}): tau must be > 0 ms")
+        super().__init__(tau=tau, eta=A_plus, rho=alpha * 1000.0 / (2.0 * tau))
+        self.spinnaker_A_plus = A_plus  # eta = A_plus * w_max, set by the STDPMechanism
+        self.alpha = alpha
+        if A_minus is not None:
+            log_once(("vogels", "A_minus"),
+                     f"extra_models.Vogels2011Rule(A_minus={A_minus!r}): no effect, as on "
+                     f"sPyNNaker: the rule's depression is its alpha term")
+
+
 class IFCurDelta(IF_curr_delta):
     __doc__ = IF_curr_delta.__doc__ + """
     sPyNNaker's name (``extra_models.IFCurDelta``): the same parameters as PyNN's
@@ -96,21 +122,35 @@ class AllButMeConnector(AllToAllConnector):
         super().__init__(allow_self_connections=False, safe=safe, callback=callback)
 
 
-def _missing(name: str, what: str):
+HAVE = ("sPyNNaker's extra models neurochip has: IFCurDelta, AllButMeConnector, "
+        "SpikeNearestPairRule, PfisterSpikeTriplet, WeightDependenceAdditiveTriplet, "
+        "Vogels2011Rule (see sim.list_standard_models() for the rest)")
+HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule, "
+             "sim.Vogels2011Rule, sim.extra_models.SpikeNearestPairRule or "
+             "sim.extra_models.Vogels2011Rule, and sim.AdditiveWeightDependence, "
+             "sim.MultiplicativeWeightDependence, sim.AdditivePotentiationMultiplicativeDepression "
+             "or sim.GutigWeightDependence; or sim.extra_models.PfisterSpikeTriplet with "
+             "sim.extra_models.WeightDependenceAdditiveTriplet")
+
+
+def _missing(name: str, what: str, where: str = "sim.extra_models.", have: str = HAVE):
     """A class standing for sPyNNaker's ``name``: making one raises NeurochipError."""
 
     def __init__(self, *args, **kwargs):
-        raise NeurochipError(f"sim.extra_models.{name} ({what}) is not in neurochip yet; "
-                             f"sPyNNaker's extra models neurochip has: IFCurDelta, "
-                             f"AllButMeConnector, SpikeNearestPairRule, PfisterSpikeTriplet, "
-                             f"WeightDependenceAdditiveTriplet (see "
-                             f"sim.list_standard_models() for the rest)")
+        raise NeurochipError(f"{where}{name} ({what}) is not in neurochip yet; {have}")
 
     return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
                            "__doc__": f"sPyNNaker's {what}: not in neurochip yet."})
 
 
-_STDP = "a plasticity rule of sPyNNaker that neurochip does not run yet"
+_STDP_MISSING = {
+    "RecurrentRule": "sPyNNaker's recurrent (stochastic, accumulator) STDP rule",
+    "Neuromodulation": "dopamine (reward) modulated STDP",
+    "TimingDependencePFPC": "the cerebellar parallel-fibre to Purkinje-cell plasticity rule",
+    "WeightDependencePFPC": "the cerebellar parallel-fibre to Purkinje-cell plasticity rule",
+    "TimingDependenceMFVN": "the cerebellar mossy-fibre to vestibular-nuclei plasticity rule",
+    "WeightDependenceMFVN": "the cerebellar mossy-fibre to vestibular-nuclei plasticity rule",
+}
 _MISSING = {
     "IF_curr_dual_exp": "LIF with two excitatory exponential current synapses",
     "IFCurrExpCa2Adaptive": "LIF with a calcium-activated adaptation current",
@@ -119,14 +159,23 @@ _MISSING = {
     "IF_curr_exp_sEMD": "the spiking elementary motion detector",
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
     "SpikeSourcePoissonVariable": "Poisson source whose rate changes at given times",
-    "Neuromodulation": "dopamine-modulated synapse dynamics",
-    "RecurrentRule": _STDP,
-    "Vogels2011Rule": _STDP,
-    "TimingDependencePFPC": _STDP,
-    "WeightDependencePFPC": _STDP,
-    "TimingDependenceMFVN": _STDP,
-    "WeightDependenceMFVN": _STDP,
 }
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
-__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
-           "WeightDependenceAdditiveTriplet", *_MISSING]  # noqa: PLE0604
+globals().update({name: _missing(name, what, have=HAVE_STDP) for name, what in _STDP_MISSING.items()})
+
+# sPyNNaker's structural plasticity (synaptic rewiring), at the top of its pyNN module
+_REWIRING = "sPyNNaker's structural plasticity"
+STRUCTURAL = {
+    "StructuralMechanismStatic": f"{_REWIRING} with static weights",
+    "StructuralMechanismSTDP": f"{_REWIRING} with STDP",
+    "RandomSelection": f"partner selection of {_REWIRING}",
+    "LastNeuronSelection": f"partner selection of {_REWIRING}",
+    "DistanceDependentFormation": f"synapse formation of {_REWIRING}",
+    "RandomByWeightElimination": f"synapse elimination of {_REWIRING}",
+}
+structural = {name: _missing(name, what, "sim.", "neurochip has no structural plasticity "
+                             "(synaptic rewiring): make the connections with a connector, "
+                             "plastic with sim.STDPMechanism if they should learn")
+              for name, what in STRUCTURAL.items()}
+__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",  # noqa: PLE0604
+           "WeightDependenceAdditiveTriplet", "Vogels2011Rule", *_MISSING, *_STDP_MISSING]

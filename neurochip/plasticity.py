@@ -21,14 +21,36 @@ mean what PyNN's standard models say, as pyNN.nest (NEST's ``stdp_synapse``) run
 - updates are applied at the next pre spike (deferred, as NEST and the hardware), so
   ``Projection.get("weight")`` does not yet show the effect of post spikes after a
   synapse's last pre spike.
+
+Older forms that sPyNNaker scripts use are taken with the same meaning:
+
+- ``AdditiveWeightDependence(w_min, w_max, A_plus, A_minus)`` and
+  ``MultiplicativeWeightDependence(w_min, w_max, A_plus, A_minus)``: PyNN 0.7 and sPyNNaker
+  before PyNN 0.8 held the amplitudes on the weight dependence (sPyNNaker wrote additive
+  ``A_plus * w_max``, multiplicative ``A_plus`` relative: PyNN's meaning); they move to the
+  timing rule, where PyNN 0.8 put them. Given on both with different values: an error.
+  ``A3_plus``/``A3_minus`` (the triplet terms) are an error naming the triplet classes;
+- ``SpikePairRule(tau_plus, tau_minus, nearest=True)`` (the same sPyNNaker): nearest-pair
+  timing, as ``extra_models.SpikeNearestPairRule``;
+- ``STDPMechanism(..., mad=True)`` (older sPyNNaker: the deferred, dendritic-delay scheme
+  neurochip runs) and ``pad_to_length=...`` (rows padded for structural plasticity) change
+  nothing and are logged once; ``mad=False`` is an error;
+- ``extra_models.Vogels2011Rule(alpha, tau, A_plus, A_minus)`` (sPyNNaker's own) is PyNN's
+  rule with ``rho = alpha / (2 tau)`` and ``eta = A_plus * w_max`` (A_plus relative to
+  w_max, as every A_plus here; the same as sPyNNaker's absolute A_plus when w_max = 1).
 """
 
 from __future__ import annotations
+
+import copy
 
 from pyNN.standardmodels import build_translations, synapses
 
 from .errors import NeurochipError
 from .simulator import state
+from .spinnaker_compat import log_once
+
+AMPLITUDES = ("A_plus", "A_minus")
 
 __all__ = ["STDPMechanism", "SpikePairRule", "Vogels2011Rule", "AdditiveWeightDependence",
            "MultiplicativeWeightDependence", "AdditivePotentiationMultiplicativeDepression",
@@ -53,15 +75,11 @@ class STDPMechanism(synapses.STDPMechanism):
         if voltage_dependence is not None:
             raise NeurochipError("STDPMechanism(voltage_dependence=...): no voltage-dependent "
                                  "plasticity on neurochip")
-        backprop = spinnaker.pop("backprop_delay", True)  # sPyNNaker's name for the same
-        if not backprop:
-            raise NeurochipError("STDPMechanism(backprop_delay=False): neurochip compares the "
-                                 "post spike delayed by the synaptic delay (backprop_delay=True)")
-        if spinnaker:
-            raise TypeError(f"STDPMechanism() got unexpected arguments {sorted(spinnaker)}")
+        _spinnaker_arguments(spinnaker)
         if timing_dependence is None or weight_dependence is None:
             raise NeurochipError("STDPMechanism needs a timing_dependence (e.g. SpikePairRule) "
                                  "and a weight_dependence (e.g. AdditiveWeightDependence)")
+        timing_dependence = _spinnaker_timing(timing_dependence, weight_dependence)
         super().__init__(timing_dependence, weight_dependence, None, 1.0, weight, delay)
         stdp_rule(self)  # an unsupported combination fails here, where it is made
 
@@ -81,11 +99,64 @@ def _component(base, **marks):
                                          "translations": _identity(base), **marks})
 
 
-SpikePairRule = _component(synapses.SpikePairRule, timing="pair")
+class SpikePairRule(_component(synapses.SpikePairRule, timing="pair")):
+    __doc__ = synapses.SpikePairRule.__doc__ + """
+    ``nearest=True`` (older sPyNNaker): nearest-pair timing, as
+    ``extra_models.SpikeNearestPairRule``.
+    """
+
+    def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=None, A_minus=None, nearest=False):
+        # which amplitudes the script gave (an older script gives them to the weight
+        # dependence instead: see STDPMechanism)
+        self.amplitudes_given = {name for name, v in zip(AMPLITUDES, (A_plus, A_minus))
+                                 if v is not None}
+        super().__init__(tau_plus=tau_plus, tau_minus=tau_minus,
+                         A_plus=0.01 if A_plus is None else A_plus,
+                         A_minus=0.01 if A_minus is None else A_minus)
+        if nearest:
+            self.timing = "nearest"
+
+
 Vogels2011Rule = _component(synapses.Vogels2011Rule, timing="vogels")
-AdditiveWeightDependence = _component(synapses.AdditiveWeightDependence, dependence="additive")
-MultiplicativeWeightDependence = _component(synapses.MultiplicativeWeightDependence,
-                                            dependence="multiplicative")
+
+
+_OLD_AMPLITUDES = """
+    ``A_plus``, ``A_minus`` (PyNN 0.7, older sPyNNaker): the amplitudes, moved to the timing
+    rule by STDPMechanism (PyNN's meaning, as sPyNNaker then wrote them).
+    """
+
+
+def _old_amplitudes(name, A_plus, A_minus, A3_plus=None, A3_minus=None) -> dict:
+    for term, value in (("A3_plus", A3_plus), ("A3_minus", A3_minus)):
+        if value is not None:
+            raise NeurochipError(
+                f"{name}({term}={value!r}): older sPyNNaker's triplet term on the additive "
+                f"weight dependence; give it to extra_models.WeightDependenceAdditiveTriplet("
+                f"w_min, w_max, A3_plus, A3_minus), with extra_models.PfisterSpikeTriplet("
+                f"tau_plus, tau_minus, tau_x, tau_y, A_plus, A_minus)")
+    return {k: v for k, v in zip(AMPLITUDES, (A_plus, A_minus)) if v is not None}
+
+
+class AdditiveWeightDependence(_component(synapses.AdditiveWeightDependence,
+                                          dependence="additive")):
+    __doc__ = synapses.AdditiveWeightDependence.__doc__ + _OLD_AMPLITUDES
+
+    def __init__(self, w_min=0.0, w_max=1.0, A_plus=None, A_minus=None, A3_plus=None,
+                 A3_minus=None):
+        super().__init__(w_min=w_min, w_max=w_max)
+        self.old_amplitudes = _old_amplitudes(type(self).__name__, A_plus, A_minus, A3_plus,
+                                              A3_minus)
+
+
+class MultiplicativeWeightDependence(_component(synapses.MultiplicativeWeightDependence,
+                                                dependence="multiplicative")):
+    __doc__ = synapses.MultiplicativeWeightDependence.__doc__ + _OLD_AMPLITUDES
+
+    def __init__(self, w_min=0.0, w_max=1.0, A_plus=None, A_minus=None):
+        super().__init__(w_min=w_min, w_max=w_max)
+        self.old_amplitudes = _old_amplitudes(type(self).__name__, A_plus, A_minus)
+
+
 AdditivePotentiationMultiplicativeDepression = _component(
     synapses.AdditivePotentiationMultiplicativeDepression, dependence="additive_multiplicative")
 
@@ -99,6 +170,61 @@ class GutigWeightDependence(synapses.GutigWeightDependence):
         # PyNN's own __init__ drops mu_plus and mu_minus (they stay 0.5)
         synapses.STDPWeightDependence.__init__(self, w_min=w_min, w_max=w_max, mu_plus=mu_plus,
                                                mu_minus=mu_minus)
+
+
+def _spinnaker_arguments(extra: dict) -> None:
+    """sPyNNaker's further STDPMechanism arguments: those with no effect here are logged
+    once, the others raise."""
+    backprop = extra.pop("backprop_delay", True)  # sPyNNaker's name for the same
+    if not backprop:
+        raise NeurochipError("STDPMechanism(backprop_delay=False): neurochip compares the "
+                             "post spike delayed by the synaptic delay (backprop_delay=True)")
+    mad = extra.pop("mad", None)
+    if mad:
+        log_once(("stdp", "mad"), "STDPMechanism(mad=True): no effect on neurochip: it runs "
+                 "this scheme (updates deferred to the next pre spike, the delay dendritic)")
+    elif mad is not None:
+        raise NeurochipError("STDPMechanism(mad=False): older sPyNNaker's non-MAD STDP is not in "
+                             "neurochip; it runs the MAD scheme (updates deferred to the next pre "
+                             "spike, the whole delay dendritic): leave mad out or give mad=True")
+    pad = extra.pop("pad_to_length", None)
+    if pad is not None:
+        log_once(("stdp", "pad_to_length"),
+                 f"STDPMechanism(pad_to_length={pad!r}): no effect on neurochip: it pads "
+                 f"sPyNNaker's synaptic rows for structural plasticity, which neurochip does "
+                 f"not run")
+    if extra:
+        raise TypeError(f"STDPMechanism() got unexpected arguments {sorted(extra)}")
+
+
+def _spinnaker_timing(td, wd):
+    """The timing rule the mechanism runs: ``td``, or a copy of it that takes the
+    amplitudes an older script gave the weight dependence, or sPyNNaker's Vogels2011Rule
+    with its ``eta`` from ``w_max``."""
+    old = getattr(wd, "old_amplitudes", {})
+    if old:
+        if not all(name in td.get_parameter_names() for name in old):
+            raise NeurochipError(
+                f"{type(wd).__name__}({', '.join(f'{k}={v!r}' for k, v in old.items())}): "
+                f"{type(td).__name__} takes no such amplitudes; leave them out of the weight "
+                f"dependence")
+        given = getattr(td, "amplitudes_given", set(AMPLITUDES))
+        for name, value in old.items():
+            mine = td.parameter_space[name].base_value
+            if name in given and mine != value:
+                raise NeurochipError(
+                    f"STDPMechanism: {name} is given twice, {name}={mine!r} on "
+                    f"{type(td).__name__} and {name}={value!r} on {type(wd).__name__} (the "
+                    f"older place); give it once, on the timing rule (PyNN's place)")
+        td = copy.deepcopy(td)
+        td.parameter_space.update(**old)
+        td.amplitudes_given = getattr(td, "amplitudes_given", set()) | set(old)
+    a_plus = getattr(td, "spinnaker_A_plus", None)
+    if a_plus is not None:  # sPyNNaker's extra_models.Vogels2011Rule
+        w_max = wd.parameter_space["w_max"].base_value
+        td = copy.deepcopy(td)
+        td.parameter_space.update(eta=a_plus * w_max)
+    return td
 
 
 def stdp_rule(mechanism) -> tuple:

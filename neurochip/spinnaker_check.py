@@ -63,13 +63,22 @@ def _projection(prj, dt) -> list:
     kind = type(syn).__name__
     if kind == "STDPMechanism":
         td, wd = type(syn.timing_dependence).__name__, type(syn.weight_dependence).__name__
-        if td not in SPINNAKER_TIMING:
+        spinnaker_vogels = getattr(syn.timing_dependence, "spinnaker_A_plus", None) is not None
+        if td not in SPINNAKER_TIMING and not spinnaker_vogels:
             out.append(f"projection {prj.label!r}: timing rule {td} is not one sPyNNaker has "
                        f"({', '.join(sorted(SPINNAKER_TIMING))}; its Vogels2011Rule takes "
                        f"alpha, tau, A_plus, A_minus)")
         if wd not in SPINNAKER_WEIGHTS:
             out.append(f"projection {prj.label!r}: weight dependence {wd} is not one sPyNNaker "
                        f"has ({', '.join(sorted(SPINNAKER_WEIGHTS))})")
+        old = getattr(syn.weight_dependence, "old_amplitudes", {})
+        if old:
+            out.append(f"projection {prj.label!r}: {wd}({', '.join(old)}=...): the amplitudes on "
+                       f"the weight dependence are older sPyNNaker's (and PyNN 0.7's) form; "
+                       f"sPyNNaker 7 takes them on the timing rule ({td}(..., A_plus, A_minus))")
+        if td == "SpikePairRule" and syn.timing_dependence.timing == "nearest":
+            out.append(f"projection {prj.label!r}: SpikePairRule(nearest=True) is older "
+                       f"sPyNNaker's form; sPyNNaker 7 has extra_models.SpikeNearestPairRule")
     elif kind != "StaticSynapse":
         out.append(f"projection {prj.label!r}: {kind} is not a synapse type sPyNNaker has "
                    f"(StaticSynapse, STDPMechanism)")

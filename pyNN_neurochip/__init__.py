@@ -52,6 +52,9 @@ from neurochip.spinnaker_compat import (  # noqa: F401
 )
 from neurochip.standardmodels import *  # noqa: F401,F403
 
+# sPyNNaker's structural plasticity: a NeurochipError where a script makes one
+globals().update(extra_models.structural)
+
 
 def list_standard_models():
     """Names of the StandardCellType classes neurochip supports."""

@@ -10,6 +10,7 @@ import pyNN.neurochip as sim
 import pytest
 from pyNN import errors
 from pyNN.random import RandomDistribution
+from reference.stdp_expect import synapse_weight
 
 from neurochip.errors import NeurochipError
 from neurochip.mapping.pipeline import QuantisationWarning
@@ -258,6 +259,220 @@ def test_all_but_me_connector():
     assert pairs == {(i, j) for i in range(4) for j in range(4) if i != j}
     with pytest.raises(NeurochipError, match="n_neurons_per_group"):
         sim.extra_models.AllButMeConnector(n_neurons_per_group=2)
+
+
+# --- STDP in sPyNNaker's forms ----------------------------------------------------
+# A pairing protocol of sPyNNaker's examples at a 1 ms timestep: pre cell 0 fires a few ms
+# before the post cell (potentiation), pre cell 1 a few ms after it (depression), in
+# bursts; each mechanism gets its own post cell, driven by the same kicks, so that its
+# learned weights can be set beside the closed form of the names' PyNN meaning.
+
+PRE_TIMES = [[10.0, 14.0, 110.0, 114.0, 210.0, 310.0, 410.0], [24.0, 28.0, 124.0, 224.0, 324.0, 424.0]]
+KICKS = [17.0, 117.0, 217.0, 317.0, 417.0]  # the post cell fires once, at about 21 ms
+TAUS = {"tau_plus": 16.8, "tau_minus": 33.7}
+
+
+def learned_by(mechanisms, w0=0.2, delay=1.0, receptor_type="excitatory"):
+    """``{name: (learned weights of pre cells 0 and 1, post spike times)}`` of one run with
+    one post cell per STDPMechanism of ``mechanisms`` (name -> mechanism factory)."""
+    sim.setup(timestep=1.0, min_delay=1.0)
+    pre = sim.Population(2, sim.SpikeSourceArray(spike_times=PRE_TIMES), label="pre")
+    kick = sim.Population(1, sim.SpikeSourceArray(spike_times=KICKS), label="kick")
+    out = {}
+    for name, make in mechanisms.items():
+        post = sim.Population(1, sim.IF_curr_exp(tau_refrac=2.0), label=f"post_{name}")
+        post.record("spikes")
+        sim.Projection(kick, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=8.0))
+        prj = sim.Projection(pre, post, sim.AllToAllConnector(), receptor_type=receptor_type,
+                             synapse_type=make(weight=w0, delay=delay), label=name)
+        out[name] = (prj, post)
+    sim.run(450.0)
+    out = {name: (np.array(prj.get("weight", "list", with_address=False)), spike_lists(post)[0])
+           for name, (prj, post) in out.items()}
+    sim.end()
+    return out
+
+
+def closed_form(post_times, params, dependence="additive", rule="all", w0=0.2, delay=1.0):
+    return np.array([synapse_weight(t, post_times, w0, delay, params, dependence, rule)
+                     for t in PRE_TIMES])
+
+
+def test_stdp_amplitudes_on_the_weight_dependence_mean_what_pynn_means():
+    """PyNN 0.7's and the sPyNNaker of its time's form, ``SpikePairRule(tau_plus,
+    tau_minus)`` with ``AdditiveWeightDependence(w_min, w_max, A_plus, A_minus)``: that
+    sPyNNaker wrote the additive amplitudes times w_max (PyNN's meaning), so the script
+    learns what PyNN 0.8's form with the amplitudes on the timing rule learns, bit for bit,
+    and that is PyNN's additive rule (w_max = 0.5, so an absolute A_plus would be wrong)."""
+    amp = {"A_plus": 0.1, "A_minus": 0.12}
+    res = learned_by({
+        "old": lambda **kw: sim.STDPMechanism(
+            timing_dependence=sim.SpikePairRule(**TAUS),
+            weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.5, **amp), **kw),
+        "new": lambda **kw: sim.STDPMechanism(
+            timing_dependence=sim.SpikePairRule(**TAUS, **amp),
+            weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.5), **kw),
+        "old_mult": lambda **kw: sim.STDPMechanism(
+            timing_dependence=sim.SpikePairRule(**TAUS),
+            weight_dependence=sim.MultiplicativeWeightDependence(w_min=0.0, w_max=0.5, **amp), **kw),
+    })
+    (old, post), (new, _) = res["old"], res["new"]
+    np.testing.assert_array_equal(old, new)
+    assert old[0] > 0.2 > old[1]  # pre before post potentiates, post before pre depresses
+    params = {**TAUS, **amp, "w_min": 0.0, "w_max": 0.5}
+    assert np.abs(old - closed_form(post, params)).max() < 1e-3 * 0.5
+    assert np.abs(old - closed_form(post, {**params, "A_plus": 0.01, "A_minus": 0.01})).max() > 0.01
+    mult, post = res["old_mult"]
+    assert np.abs(mult - closed_form(post, params, "multiplicative")).max() < 1e-3 * 0.5
+
+
+def test_stdp_amplitudes_given_twice_or_triplet_terms_are_errors():
+    sim.setup(timestep=1.0)
+    with pytest.raises(NeurochipError, match=r"A_plus is given twice, A_plus=0.05 on SpikePairRule "
+                                             r"and A_plus=0.1 on AdditiveWeightDependence"):
+        sim.STDPMechanism(sim.SpikePairRule(A_plus=0.05),
+                          sim.AdditiveWeightDependence(w_max=1.0, A_plus=0.1))
+    same = sim.STDPMechanism(sim.SpikePairRule(A_plus=0.1), sim.AdditiveWeightDependence(A_plus=0.1))
+    assert same.parameter_space["A_plus"].base_value == 0.1
+    with pytest.raises(NeurochipError, match=r"A3_plus.* triplet .*WeightDependenceAdditiveTriplet"):
+        sim.AdditiveWeightDependence(w_min=0.0, w_max=1.0, A_plus=0.1, A_minus=0.1, A3_plus=0.05)
+    with pytest.raises(NeurochipError, match=r"Vogels2011Rule takes no such amplitudes"):
+        sim.STDPMechanism(sim.Vogels2011Rule(), sim.AdditiveWeightDependence(A_plus=0.1))
+
+
+def test_stdp_nearest_pair_in_both_spynnaker_forms():
+    """``extra_models.SpikeNearestPairRule`` and the older ``SpikePairRule(nearest=True)``
+    are nearest-pair STDP (each spike pairs with the nearest one before it), which the
+    bursts of the protocol tell apart from PyNN's all-to-all SpikePairRule."""
+    amp = {"A_plus": 0.1, "A_minus": 0.12}
+    dep = {"w_min": 0.0, "w_max": 0.5}
+    res = learned_by({
+        "extra": lambda **kw: sim.STDPMechanism(
+            sim.extra_models.SpikeNearestPairRule(**TAUS, **amp), sim.AdditiveWeightDependence(**dep),
+            **kw),
+        "old": lambda **kw: sim.STDPMechanism(
+            sim.SpikePairRule(**TAUS, nearest=True), sim.AdditiveWeightDependence(**dep, **amp), **kw),
+        "all": lambda **kw: sim.STDPMechanism(
+            sim.SpikePairRule(**TAUS, **amp), sim.AdditiveWeightDependence(**dep), **kw),
+    })
+    params = {**TAUS, **amp, **dep}
+    (extra, post), (old, _) = res["extra"], res["old"]
+    np.testing.assert_array_equal(old, extra)
+    nearest = closed_form(post, params, rule="nearest")
+    assert np.abs(extra - nearest).max() < 1e-3 * 0.5
+    all_pairs, post = res["all"]
+    assert np.abs(all_pairs - closed_form(post, params)).max() < 1e-3 * 0.5
+    assert np.abs(nearest - closed_form(post, params)).max() > 5e-3  # the protocol tells them apart
+
+
+def test_stdp_spynnaker_vogels2011_rule_is_pynns_under_its_names():
+    """sPyNNaker's ``extra_models.Vogels2011Rule(alpha, tau, A_plus)`` is PyNN's
+    ``Vogels2011Rule(tau, eta=A_plus * w_max, rho=alpha / (2 tau))``: the same learning,
+    bit for bit; a silent post cell loses ``A_plus * w_max * alpha`` per pre spike."""
+    alpha, tau, a_plus, w_max = 0.12, 20.0, 0.05, 2.0
+    spinnaker = lambda **kw: sim.STDPMechanism(  # noqa: E731
+        timing_dependence=sim.extra_models.Vogels2011Rule(alpha=alpha, tau=tau, A_plus=a_plus),
+        weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=w_max), **kw)
+    pynn = lambda **kw: sim.STDPMechanism(  # noqa: E731
+        timing_dependence=sim.Vogels2011Rule(tau=tau, eta=a_plus * w_max, rho=3.0),
+        weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=w_max), **kw)
+    res = learned_by({"spinnaker": spinnaker, "pynn": pynn}, w0=1.0, receptor_type="inhibitory")
+    (ours, post), (theirs, _) = res["spinnaker"], res["pynn"]
+    assert len(post) == len(KICKS)
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours[0] > 1.0 and ours[1] > 1.0  # pre spikes near post spikes: potentiation
+
+    sim.setup(timestep=1.0, min_delay=1.0)
+    pre = sim.Population(1, sim.SpikeSourceArray(spike_times=[10.0, 60.0, 110.0, 160.0]))
+    silent = sim.Population(1, sim.IF_curr_exp())
+    prj = sim.Projection(pre, silent, sim.OneToOneConnector(), spinnaker(weight=1.0),
+                         receptor_type="inhibitory")
+    sim.run(200.0)
+    assert prj.get("weight", "list", with_address=False)[0] == pytest.approx(
+        1.0 - 4 * a_plus * w_max * alpha, abs=2e-3 * w_max)
+
+
+def test_spinnaker_compatibility_knows_spynnakers_stdp_forms():
+    """sPyNNaker 7 runs its own Vogels2011Rule; the older forms it no longer takes are named."""
+    sim.setup(timestep=1.0)
+    a = sim.Population(2, sim.SpikeSourceArray(spike_times=[1.0]))
+    b = sim.Population(2, sim.IF_curr_exp())
+    c = sim.Population(2, sim.IF_curr_exp())
+    sim.Projection(a, b, sim.AllToAllConnector(), sim.STDPMechanism(
+        sim.extra_models.Vogels2011Rule(alpha=0.12), sim.AdditiveWeightDependence()),
+        receptor_type="inhibitory", label="vogels")
+    assert sim.spinnaker_compatibility() == []
+    sim.Projection(a, c, sim.AllToAllConnector(), sim.STDPMechanism(
+        sim.SpikePairRule(nearest=True), sim.AdditiveWeightDependence(A_plus=0.1, A_minus=0.1)),
+        label="old")
+    found = sim.spinnaker_compatibility()
+    assert len(found) == 2 and all("'old'" in f for f in found)
+    assert "sPyNNaker 7 takes them on the timing rule" in found[0]
+    assert "extra_models.SpikeNearestPairRule" in found[1]
+
+
+def test_stdp_weights_read_back_in_spynnaker_styles():
+    """sPyNNaker scripts read the learned weights as ``get('weight', 'list')``,
+    ``get(['weight', 'tau_plus'], 'list')`` (examples/stdp_example_get_plastic_params.py) and,
+    before 2023, ``getWeights()``: all give the learned weights, not the initial ones."""
+    sim.setup(timestep=1.0, min_delay=1.0)
+    pre = sim.Population(2, sim.SpikeSourceArray(spike_times=PRE_TIMES))
+    kick = sim.Population(1, sim.SpikeSourceArray(spike_times=KICKS))
+    post = sim.Population(1, sim.IF_curr_exp(tau_refrac=2.0))
+    sim.Projection(kick, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=8.0))
+    prj = sim.Projection(pre, post, sim.AllToAllConnector(), sim.STDPMechanism(
+        timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.1, A_minus=0.1),
+        weight_dependence=sim.AdditiveWeightDependence(w_min=0, w_max=1.0), weight=0.5, delay=1.0))
+    sim.run(450.0)
+    learned = prj.get("weight", "list", with_address=False)
+    assert learned[0] > 0.5 > learned[1]
+    assert prj.get(["weight", "tau_plus"], "list") == [(0, 0, learned[0], 20.0), (1, 0, learned[1], 20.0)]
+    with pytest.warns(DeprecationWarning, match="getWeights"):
+        assert list(prj.getWeights()) == learned
+    with pytest.warns(DeprecationWarning, match="getWeights"):
+        np.testing.assert_array_equal(prj.getWeights(format="array"), [[learned[0]], [learned[1]]])
+
+
+def test_stdp_mechanism_arguments_of_older_spynnaker(info):
+    sim.setup(timestep=1.0)
+    for _ in range(2):
+        sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(), mad=True,
+                          pad_to_length=64, backprop_delay=True)
+    assert said(info, "STDPMechanism(mad=True): no effect") == 1
+    assert said(info, "STDPMechanism(pad_to_length=64): no effect") == 1
+    with pytest.raises(NeurochipError, match=r"mad=False.*leave mad out"):
+        sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(), mad=False)
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(), madd=True)
+
+
+@pytest.mark.parametrize("make, what", [
+    (lambda: sim.extra_models.RecurrentRule(accumulator_depression=-6, accumulator_potentiation=3,
+                                            mean_pre_window=10, mean_post_window=10, dual_fsm=False,
+                                            A_plus=0.2, A_minus=0.2), "recurrent"),
+    (lambda: sim.extra_models.Neuromodulation(weight=0.1, tau_c=1000, tau_d=200, w_max=20.0),
+     "dopamine"),
+])
+def test_stdp_rules_not_in_neurochip_say_what_runs(make, what):
+    """The rules of examples/extra_models_examples/stdp_associative_memory.py and
+    examples/stdp_neuromodulated_example.py fail where the script makes them, naming the
+    rule and the STDP neurochip has."""
+    sim.setup(timestep=1.0)
+    with pytest.raises(NeurochipError, match=rf"{what}.* not in neurochip yet; the STDP neurochip "
+                                             rf"runs: sim.STDPMechanism with sim.SpikePairRule"):
+        make()
+
+
+@pytest.mark.parametrize("name", ["RandomSelection", "LastNeuronSelection", "DistanceDependentFormation",
+                                  "RandomByWeightElimination", "StructuralMechanismStatic",
+                                  "StructuralMechanismSTDP"])
+def test_structural_plasticity_says_it_is_not_in_neurochip(name):
+    """learning/struct_pl*.py and examples/structural_plasticity_*.py: sPyNNaker's
+    rewiring classes exist (no AttributeError) and fail where made, saying why."""
+    sim.setup(timestep=1.0)
+    with pytest.raises(NeurochipError, match=rf"sim.{name} .*structural plasticity.* not in neurochip "
+                                             rf"yet; neurochip has no structural plasticity"):
+        getattr(sim, name)(grid=[10, 10], sigma_form_forward=0.5)
 
 
 def test_population_size_given_as_a_float_is_rounded_as_spynnaker_does(info):
