@@ -22,7 +22,7 @@ from pyNN.recording import *  # noqa: F401,F403
 from pyNN.space import Space  # noqa: F401
 from pyNN.standardmodels import StandardCellType
 
-from neurochip import extra_models, simulator  # noqa: F401
+from neurochip import external_devices, extra_models, simulator  # noqa: F401
 from neurochip.control import (  # noqa: F401
     end,
     get_current_time,
@@ -63,6 +63,6 @@ def list_standard_models():
 
 
 for _name in ("control", "populations", "procedural_api", "projections", "recording",
-              "simulator", "standardmodels", "reports", "errors", "extra_models"):
+              "simulator", "standardmodels", "reports", "errors", "extra_models", "external_devices"):
     __import__(f"neurochip.{_name}")
     sys.modules[f"{__name__}.{_name}"] = sys.modules[f"neurochip.{_name}"]

@@ -484,6 +484,16 @@ def test_population_size_given_as_a_float_is_rounded_as_spynnaker_does(info):
         sim.Population(2.5, sim.IF_curr_exp())
 
 
+def test_external_devices_live_output_is_accepted_and_the_rest_says_why_not(info):
+    sim.setup(timestep=1.0)
+    pop = sim.Population(2, sim.IF_curr_exp(), label="Excitatory")
+    for _ in range(2):
+        sim.external_devices.activate_live_output_for(pop)
+    assert said(info, "activate_live_output_for('Excitatory'): no effect") == 1
+    with pytest.raises(NeurochipError, match=r"sim.external_devices.SpikeInjector .*physical board"):
+        sim.external_devices.SpikeInjector(n_neurons=2, database_notify_port_num=19996)
+
+
 # --- networks of SpiNNakerManchester/PyNNExamples, shorter --------------------------
 # Each is the network of the named script (same models, parameters and structure, with
 # sPyNNaker's calls), run for less time; the plotting is left out.
