@@ -13,6 +13,7 @@ from pyNN.random import RandomDistribution
 from reference.stdp_expect import synapse_weight
 
 from neurochip.errors import NeurochipError
+from neurochip.machine_report import MachineWarning
 from neurochip.mapping.pipeline import QuantisationWarning
 
 LOGGER = "neurochip.spinnaker_compat"
@@ -634,3 +635,86 @@ def test_examples_wta():
     n_pop = sum(len(t) for t in pop.get_data("spikes").segments[0].spiketrains)
     n_wta = sum(len(t) for t in wta.get_data("spikes").segments[0].spiketrains)
     assert n_pop > 0 and n_wta < n_pop  # the inhibition suppresses
+
+
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style
+def test_examples_stdp_curve():
+    """examples/stdp_curve.py: one pre and one post cell per spike-time difference, each
+    made to fire by its own spike source, the pre cell's plastic synapse onto the post
+    cell; 4 of the 14 differences and 5 of the 60 pairings. Bi and Poo's curve: the weight
+    grows where the post cell fires after the pre cell (t < 0 in the script's sign), shrinks
+    where it fires before. The script's spikes at 0 ms are dropped with a warning (as in
+    the synfire test above)."""
+    time_between_pairs, num_pairs, start_w = 1000, 5, 0.5
+    delta_t = [-20, -1, 1, 20]
+    cell_params = {"cm": 0.25, "i_offset": 0.0, "tau_m": 10.0, "tau_refrac": 2.0, "tau_syn_E": 2.5,
+                   "tau_syn_I": 2.5, "v_reset": -70.0, "v_rest": -65.0, "v_thresh": -55.4}
+    sim.setup(timestep=1.0, min_delay=1.0)
+    projections = []
+    sim_time = 0
+    for t in delta_t:
+        post_phase, pre_phase = (0, t + 1) if t > 0 else (-t, 1)  # the script's M.A.D. phases
+        sim_time = max(sim_time, (num_pairs * time_between_pairs) + abs(t))
+        pre_pop = sim.Population(1, sim.IF_curr_exp(**cell_params))
+        post_pop = sim.Population(1, sim.IF_curr_exp, cell_params)
+        pre_stim = sim.Population(1, sim.SpikeSourceArray(
+            spike_times=[list(range(pre_phase, sim_time, time_between_pairs))]))
+        post_stim = sim.Population(1, sim.SpikeSourceArray(
+            spike_times=[list(range(post_phase, sim_time, time_between_pairs))]))
+        sim.Projection(pre_stim, pre_pop, sim.OneToOneConnector(), receptor_type="excitatory",
+                       synapse_type=sim.StaticSynapse(weight=2))
+        sim.Projection(post_stim, post_pop, sim.OneToOneConnector(), receptor_type="excitatory",
+                       synapse_type=sim.StaticSynapse(weight=2))
+        stdp_model = sim.STDPMechanism(
+            timing_dependence=sim.SpikePairRule(tau_plus=16.7, tau_minus=33.7, A_plus=0.005,
+                                                A_minus=0.005),
+            weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=1), weight=start_w)
+        projections.append(sim.Projection(pre_pop, post_pop, sim.OneToOneConnector(),
+                                          synapse_type=stdp_model))
+    with pytest.warns(QuantisationWarning, match="before one timestep"):
+        sim.run(sim_time)
+    end_w = [p.get("weight", "list", with_address=False)[0] for p in projections]
+    delta_w = [(w - start_w) / start_w for w in end_w]
+    assert delta_w[0] > 0 and delta_w[1] > delta_w[0]  # potentiation, larger when closer
+    assert delta_w[3] < 0 and delta_w[2] < delta_w[3]  # depression, larger when closer
+    # about num_pairs * A * w_max * exp(-|dt| / tau) / start_w where the pairs are closest
+    assert 0.5 * 5 * 0.005 * 2 < delta_w[1] < 5 * 0.005 * 2
+
+
+def test_examples_vogels_2011_live():
+    """examples/extra_models_examples/vogels_2011_live.py (split=False): 2000 excitatory and
+    500 (2000 / 4) inhibitory cells driven to fire; the inhibitory synapses onto the
+    excitatory cells learn with sPyNNaker's Vogels2011Rule from 0 and pull the excitatory
+    rate down towards rho = alpha / (2 tau) = 3 Hz; live output of the spikes; 3 s of the 5.
+    The excitatory cells fire more than 16 times between some inhibitory spikes: the
+    machine says which updates missed post spikes (sPyNNaker drops them silently)."""
+    cell_params = {"cm": 0.2, "i_offset": 0.2, "tau_m": 20.0, "tau_refrac": 5.0, "tau_syn_E": 5.0,
+                   "tau_syn_I": 10.0, "v_reset": -60.0, "v_rest": -60.0, "v_thresh": -50.0}
+    n_exc = 2000
+    sim.setup(timestep=1.0, min_delay=1.0, time_scale_factor=10)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 100)
+    ex_pop = sim.Population(n_exc, sim.IF_curr_exp(**cell_params), label="Excitatory",
+                            additional_parameters={"seed": 2})
+    in_pop = sim.Population(n_exc / 4, sim.IF_curr_exp(**cell_params), label="Inhibitory",
+                            additional_parameters={"seed": 9})
+    ex_pop.record("spikes")
+    sim.Projection(ex_pop, in_pop, sim.FixedProbabilityConnector(0.02), receptor_type="excitatory",
+                   synapse_type=sim.StaticSynapse(weight=0.029))
+    sim.Projection(ex_pop, ex_pop, sim.FixedProbabilityConnector(0.02), receptor_type="excitatory",
+                   synapse_type=sim.StaticSynapse(weight=0.029))
+    sim.Projection(in_pop, in_pop, sim.FixedProbabilityConnector(0.02), receptor_type="inhibitory",
+                   synapse_type=sim.StaticSynapse(weight=-0.29))
+    stdp_model = sim.STDPMechanism(
+        timing_dependence=sim.extra_models.Vogels2011Rule(alpha=0.12, tau=20.0, A_plus=0.05),
+        weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=1.0))
+    ie = sim.Projection(in_pop, ex_pop, sim.FixedProbabilityConnector(0.02),
+                        receptor_type="inhibitory", synapse_type=stdp_model)
+    sim.external_devices.activate_live_output_for(ex_pop)
+    sim.external_devices.activate_live_output_for(in_pop)
+    with pytest.warns(MachineWarning, match="post-spike history"):
+        sim.run(3000)
+    t = np.concatenate(spike_lists(ex_pop))
+    rate = [np.sum((t >= a) & (t < a + 1000)) / n_exc for a in (0, 1000, 2000)]  # Hz
+    assert rate[0] > 10.0 and rate[2] < 0.7 * rate[0] and rate[2] > 3.0  # towards 3 Hz
+    w = np.abs(ie.get("weight", "list", with_address=False))
+    assert 0.1 < w.mean() < 1.0 and w.max() <= 1.0
