@@ -181,8 +181,8 @@ def _record_state(c, r, kind, lo, nxt, nb, cores, rings, rec):
         g = rec.neuron[col]
         s = rec.column[col]
         value = state[g, s]
-        for q in range(1 << rings.type_bits[c]):  # the receptor whose input it takes, if any
-            if s == cores.input_col[kind, q]:
+        for q in range(1 << rings.type_bits[c]):  # the receptors whose input it takes, if any
+            if s == cores.input_col[kind, q, 0] or s == cores.input_col[kind, q, 1]:
                 x = ring_to_real(rings.ring[nxt + (q << nb) + g - lo], rings.shift[c, q])
                 value = sat_real(value + x * INPUT_SCALE[kind])
         samples[r, col] = value

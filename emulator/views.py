@@ -13,7 +13,7 @@ __all__ = ["CoreView", "RingView", "SynapseView", "PlasticView", "SourceView", "
            "RecordView", "Traffic", "CoreOutput", "StateRecord"]
 
 # the cores: kind, neurons, keys, parameters and state (kinds as in Cores; key_of per
-# neuron; input_col[kind] the state columns ring input adds to)
+# neuron; input_col[kind, receptor] the state columns ring input adds to, and shows in)
 CoreView = namedtuple("CoreView", "kind neuron_lo sends key_of params state input_col")
 
 # each neuron core's ring buffers (and the delegated sources' second ring) and layout

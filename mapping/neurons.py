@@ -39,7 +39,7 @@ def neuron_rows(pop, dt: float, fixed_point: bool, warn, seed: int = 0, index: i
     population's ``index`` (or the population's own seed, see :func:`draw_seed`) and the
     neuron's, whatever the placement."""
     model = models.BY_NAME[pop.model]
-    params, initial = (slot_parameters(pop, model) if getattr(model, "MULTI", False)
+    params, initial = (slot_parameters(pop, model) if models.named_receptors(model)
                        else (pop.params, pop.initial))
     init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in initial.items()}
     if getattr(model, "RNG", False):

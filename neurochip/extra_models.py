@@ -2,7 +2,8 @@
 
 What neurochip has is given under that name (``IFCurDelta`` is PyNN's IF_curr_delta;
 ``AllButMeConnector`` without groups is an all-to-all connector without self
-connections). What it does not have yet is a class whose use raises a
+connections; the neuron models of :mod:`neurochip.extra_cells`, each a cell of the
+registry: ``IF_curr_dual_exp``). What it does not have yet is a class whose use raises a
 :class:`NeurochipError` naming what is missing (never an ``AttributeError``, so that a
 script fails where the model is used, with the reason).
 """
@@ -15,6 +16,7 @@ from pyNN.standardmodels import build_translations, synapses
 from neurochip.emulator.models import BY_NAME
 
 from .errors import NeurochipError
+from .extra_cells import EXTRA_CELLS
 from .plasticity import SpikePairRule
 from .standardmodels import IF_curr_delta
 
@@ -101,9 +103,7 @@ def _missing(name: str, what: str):
 
     def __init__(self, *args, **kwargs):
         raise NeurochipError(f"sim.extra_models.{name} ({what}) is not in neurochip yet; "
-                             f"sPyNNaker's extra models neurochip has: IFCurDelta, "
-                             f"AllButMeConnector, SpikeNearestPairRule, PfisterSpikeTriplet, "
-                             f"WeightDependenceAdditiveTriplet (see "
+                             f"sPyNNaker's extra models neurochip has: {', '.join(HAVE)} (see "
                              f"sim.list_standard_models() for the rest)")
 
     return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
@@ -112,7 +112,6 @@ def _missing(name: str, what: str):
 
 _STDP = "a plasticity rule of sPyNNaker that neurochip does not run yet"
 _MISSING = {
-    "IF_curr_dual_exp": "LIF with two excitatory exponential current synapses",
     "IFCurrExpCa2Adaptive": "LIF with a calcium-activated adaptation current",
     "Izhikevich_cond": "Izhikevich neuron with conductance-based exponential synapses",
     "IFCondExpStoc": "conductance LIF with a stochastic (sigmoid) threshold",
@@ -127,6 +126,8 @@ _MISSING = {
     "TimingDependenceMFVN": _STDP,
     "WeightDependenceMFVN": _STDP,
 }
+HAVE = ("IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
+        "WeightDependenceAdditiveTriplet", *EXTRA_CELLS)
+globals().update(EXTRA_CELLS)
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
-__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
-           "WeightDependenceAdditiveTriplet", *_MISSING]  # noqa: PLE0604
+__all__ = [*HAVE, *_MISSING]  # noqa: PLE0604

@@ -15,14 +15,14 @@ from neurochip.emulator import models
 from neurochip.mapping.graph import PopulationSpec, receptor_sign
 from neurochip.mapping.neurons import POISSON_MODELS
 
-from . import composed, extra_models, simulator, standardmodels
+from . import composed, extra_cells, extra_models, simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
 from .spinnaker_compat import population_arguments
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
-SUPPORTED = (*(m.NAME for m in models.NEURON_MODELS if not getattr(m, "MULTI", False)),
+SUPPORTED = (*(m.NAME for m in models.NEURON_MODELS if not models.named_receptors(m)),
              "PointNeuron", "SpikeSourceArray", *POISSON_MODELS)
 
 
@@ -152,7 +152,7 @@ class Population(_Record, _ParameterAccess, common.Population):
                 f"Population {self.label!r}: cell type {name} is not "
                 f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
         if self.celltype.__class__.__module__ not in (standardmodels.__name__, composed.__name__,
-                                                      extra_models.__name__):
+                                                      extra_models.__name__, extra_cells.__name__):
             raise NeurochipError(
                 f"Population {self.label!r}: the cell type {name} comes from "
                 f"{self.celltype.__class__.__module__}, not from pyNN.neurochip; use sim.{name}")

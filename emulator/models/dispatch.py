@@ -18,6 +18,7 @@ from . import (
     if_cond_exp_gsfa_grr,
     if_curr_alpha,
     if_curr_delta,
+    if_curr_dual_exp,
     if_curr_exp,
     izhikevich,
     lif_curr_exp_multisynapse,
@@ -98,4 +99,6 @@ def neuron_step_multi(kind, p, s, x, i_inj):
         return lif_curr_exp_multisynapse.step(p, s, x, i_inj)
     elif kind == 14:  # adexp_cond_alpha_multisynapse
         return adexp_cond_alpha_multisynapse.step(p, s, x, i_inj)
+    elif kind == 15:  # if_curr_dual_exp
+        return if_curr_dual_exp.step(p, s, x, i_inj)
     return False, 0

@@ -1,0 +1,62 @@
+"""sPyNNaker's extra neuron models as PyNN cell types (given as ``sim.extra_models``).
+
+Each is a cell module of the registry with ``PYNN_MODULE = "extra_models"``
+(:mod:`neurochip.emulator.models`); its PyNN class is made here, under sPyNNaker's name,
+from sPyNNaker's parameters, defaults and initial values (``SPINNAKER`` below) and the
+cell module's recordables, units and notes. As sPyNNaker's classes do, they also take
+initial values as arguments (``IF_curr_dual_exp(v=-70.0)``); ``initial_values=`` of the
+Population, or ``initialize()``, take precedence. Parameter names are the native names
+(identity translations): the mapping takes PyNN's units.
+"""
+
+from __future__ import annotations
+
+from pyNN.standardmodels import StandardCellType, build_translations
+
+from neurochip.emulator.models import BY_NAME
+
+__all__ = ["EXTRA_CELLS", "SPINNAKER"]
+
+_LIF = {"tau_m": 20.0, "cm": 1.0, "v_rest": -65.0, "v_reset": -65.0, "v_thresh": -50.0,
+        "tau_refrac": 0.1, "i_offset": 0.0}
+_LIF_UNITS = {"v": "mV", "v_rest": "mV", "cm": "nF", "tau_m": "ms", "tau_refrac": "ms",
+              "i_offset": "nA", "v_reset": "mV", "v_thresh": "mV"}
+
+# name -> (sPyNNaker's description, parameters with its defaults, initial values, units)
+SPINNAKER = {
+    "IF_curr_dual_exp": (
+        "Leaky integrate-and-fire neuron with two exponentially decaying excitatory\n"
+        "    current inputs (receptors 'excitatory' and 'excitatory2') and one\n"
+        "    exponentially decaying inhibitory current input (sPyNNaker's IF_curr_dual_exp).\n",
+        {**_LIF, "tau_syn_E": 5.0, "tau_syn_E2": 5.0, "tau_syn_I": 5.0},
+        {"v": -65.0, "isyn_exc": 0.0, "isyn_exc2": 0.0, "isyn_inh": 0.0},
+        {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_E2": "ms", "tau_syn_I": "ms",
+         "isyn_exc": "nA", "isyn_exc2": "nA", "isyn_inh": "nA"}),
+}
+
+
+def _cell_class(name: str):
+    """The PyNN class of the extra cell ``name``."""
+    model = BY_NAME[name]
+    doc, parameters, initial, units = SPINNAKER[name]
+
+    def __init__(self, **kwargs):
+        values = {k: kwargs.pop(k) for k in list(kwargs) if k in initial}
+        StandardCellType.__init__(self, **kwargs)
+        # read by Population as initial values (PyNN's cell types take only parameters)
+        self.spinnaker_initial_values = {k: v for k, v in values.items() if v is not None}
+
+    __init__.__doc__ = (f"Parameters: {', '.join(parameters)}; initial values (optional, "
+                        f"as sPyNNaker takes them): {', '.join(initial)}.")
+    return type(name, (StandardCellType,), {
+        "__module__": __name__, "__doc__": doc + model.PYNN_DOC, "__init__": __init__,
+        "default_parameters": dict(parameters), "default_initial_values": dict(initial),
+        "recordable": ["spikes", *model.RECORD], "units": {**units, **model.PYNN_UNITS},
+        "receptor_types": tuple(getattr(model, "RECEPTOR_NAMES", ("excitatory", "inhibitory"))),
+        "conductance_based": model.CONDUCTANCE,
+        "translations": build_translations(*[(n, n) for n in parameters]),
+        "machine_model": model, "spinnaker_initial_values": {}})
+
+
+EXTRA_CELLS = {name: _cell_class(name) for name in SPINNAKER}
+globals().update(EXTRA_CELLS)
