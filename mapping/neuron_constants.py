@@ -24,7 +24,7 @@ from neurochip.emulator.models.components.shaping import SLOT_SCALE
 from neurochip.emulator.models.if_cond_alpha import SYN_SCALE as COND_ALPHA_SCALE
 from neurochip.emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
 
-from . import neuron_constants_extra
+from . import neuron_constants_extra, neuron_constants_spinnaker
 from .errors import MappingError
 from .neuron_constants_multi import adexp_cond_alpha_multisynapse
 from .neuron_constants_nonlinear import (
@@ -241,6 +241,8 @@ HOST.update({f.__name__: _whole(f) for f in (if_cond_alpha, izhikevich, eif_cond
                                               eif_cond_alpha_isfa_ista, hh_cond_exp,
                                               adexp_cond_alpha_multisynapse)})
 HOST.update(neuron_constants_extra.HOST)
+HOST.update({f.__name__: _whole(f) for f in neuron_constants_spinnaker.FUSED})
+HOST.update(neuron_constants_spinnaker.HOST)
 
 
 def constants_of(model) -> callable:

@@ -32,6 +32,16 @@ SPINNAKER = {
         {"v": -65.0, "isyn_exc": 0.0, "isyn_exc2": 0.0, "isyn_inh": 0.0},
         {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_E2": "ms", "tau_syn_I": "ms",
          "isyn_exc": "nA", "isyn_exc2": "nA", "isyn_inh": "nA"}),
+    "Izhikevich_cond": (
+        "Izhikevich neuron model with conductance-based exponential synapses (sPyNNaker's\n"
+        "    Izhikevich_cond): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u),\n"
+        "    v >= 30 mV: v = c, u += d; I = i_offset + g_e (e_rev_E - v) + g_i (e_rev_I - v).\n",
+        {"a": 0.02, "b": 0.2, "c": -65.0, "d": 2.0, "i_offset": 0.0, "tau_syn_E": 5.0,
+         "tau_syn_I": 5.0, "e_rev_E": 0.0, "e_rev_I": -70.0},
+        {"v": -70.0, "u": -14.0, "isyn_exc": 0.0, "isyn_inh": 0.0},
+        {"a": "1/ms", "b": "1/ms", "c": "mV", "d": "mV/ms", "i_offset": "nA", "tau_syn_E": "ms",
+         "tau_syn_I": "ms", "e_rev_E": "mV", "e_rev_I": "mV", "v": "mV", "isyn_exc": "uS",
+         "isyn_inh": "uS"}),
 }
 
 

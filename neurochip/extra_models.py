@@ -2,8 +2,8 @@
 
 What neurochip has is given under that name (``IFCurDelta`` is PyNN's IF_curr_delta;
 ``AllButMeConnector`` without groups is an all-to-all connector without self
-connections; the neuron models of :mod:`neurochip.extra_cells`, each a cell of the
-registry: ``IF_curr_dual_exp``). What it does not have yet is a class whose use raises a
+connections; the neuron models are those of :mod:`neurochip.extra_cells`, each a cell
+of the registry). What it does not have yet is a class whose use raises a
 :class:`NeurochipError` naming what is missing (never an ``AttributeError``, so that a
 script fails where the model is used, with the reason).
 """
@@ -113,7 +113,6 @@ def _missing(name: str, what: str):
 _STDP = "a plasticity rule of sPyNNaker that neurochip does not run yet"
 _MISSING = {
     "IFCurrExpCa2Adaptive": "LIF with a calcium-activated adaptation current",
-    "Izhikevich_cond": "Izhikevich neuron with conductance-based exponential synapses",
     "IFCondExpStoc": "conductance LIF with a stochastic (sigmoid) threshold",
     "IF_curr_exp_sEMD": "the spiking elementary motion detector",
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",

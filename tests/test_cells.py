@@ -109,7 +109,9 @@ def test_cell_protocol(name):
     elif extra:
         cls = base
         assert cls.__module__ == "neurochip.extra_cells" and cls.machine_model is m
-        assert set(cls.default_initial_values) <= set(state) | set(cls.recordable)
+        for var in cls.default_initial_values:  # each initial value reaches the state
+            _, moved = CONSTANTS[name](p, {**init, var: init[var] + 0.5}, 0.1)
+            assert any(not np.array_equal(state[c], moved[c]) for c in dict(m.STATE)), var
     else:
         cls = getattr(sim, name)
         assert cls.__module__ == "neurochip.standardmodels"

@@ -21,6 +21,7 @@ from . import (
     if_curr_dual_exp,
     if_curr_exp,
     izhikevich,
+    izhikevich_cond,
     lif_curr_exp_multisynapse,
 )
 
@@ -62,6 +63,11 @@ def _gif_cond_exp(p, s, in_e, in_i, i_inj):
     return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
 
 
+@numba.njit(cache=True)
+def _izhikevich_cond(p, s, in_e, in_i, i_inj):
+    return izhikevich_cond.step(p, s, in_e, in_i, i_inj)
+
+
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
     """Advance one neuron of model ``kind`` by one tick;
@@ -88,6 +94,8 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return _if_cond_exp_gsfa_grr(p, s, in_e, in_i, i_inj)
     elif kind == 12:  # gif_cond_exp
         return _gif_cond_exp(p, s, in_e, in_i, i_inj)
+    elif kind == 16:  # izhikevich_cond
+        return _izhikevich_cond(p, s, in_e, in_i, i_inj)
     return False, 0
 
 

@@ -1,0 +1,67 @@
+"""Host constants of sPyNNaker's extra cells (``sim.extra_models``): Izhikevich_cond,
+and the components added with them (same contract as
+:data:`neurochip.mapping.neuron_constants.HOST`: ``(p, init, dt, params, state,
+receptors)``, or ``(p, init, dt) -> (params, state)`` for a fused membrane).
+
+sPyNNaker names the initial value of a synaptic state ``isyn_exc``/``isyn_inh``
+whatever the input type: the initial conductances of Izhikevich_cond are given so (uS).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurochip.emulator.models import izhikevich as _izh
+from neurochip.emulator.models import izhikevich_cond as _izc
+
+from .errors import MappingError
+from .neuron_constants_nonlinear import (
+    IZH_MAX_SUBSTEP_MS,
+    _check_fraction,
+    _check_real,
+    _n_sub,
+    check_positive,
+)
+
+__all__ = ["izhikevich_cond", "HOST", "FUSED"]
+
+
+def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
+    """Izhikevich_cond: the Izhikevich step constants (sub-steps of at most 0.01 ms,
+    fine ones of a quarter), i_offset in sPyNNaker's units (nA as mV/ms), the reversal
+    potentials and the conductances' decays over (fine) half and whole sub-steps (nS)."""
+    a = np.asarray(p["a"], np.float64)
+    if np.any(a < 0):
+        raise MappingError(f"a must be >= 0, got {a[a < 0][0]:g}")
+    check_positive(p, ("tau_syn_E", "tau_syn_I"))
+    n_sub = _n_sub(dt, IZH_MAX_SUBSTEP_MS)
+    h = dt / n_sub
+    hf = h / _izh.N_FINE
+    _check_fraction(p, "a", "/ms", a * h, f"a * h (sub-step {h:g} ms)", "use a smaller a")
+    i_const = 140.0 + np.asarray(p["i_offset"], np.float64)
+    _check_real(p, "i_offset", "nA", i_const, "140 + i_offset (mV/ms)")
+    scale = _izh.U_SCALE
+    _check_real(p, "b", "/ms", scale * np.asarray(p["b"]), f"{scale:g} b (u is held as {scale:g} u)")
+    _check_real(p, "d", "mV/ms", scale * np.asarray(p["d"]), f"{scale:g} d (u is held as {scale:g} u)")
+    ones = np.ones(np.shape(a))
+    params = {"k_sq": 0.04 * ones, "k_lin": 5.0 * ones, "i_const": i_const,
+              "b_scaled": scale * np.asarray(p["b"]), "inv_u_scale": ones / scale,
+              "g_to_mv_ms": _izc.G_TO_MV_MS * ones, "e_exc": p["e_rev_E"], "e_inh": p["e_rev_I"],
+              "v_peak": _izh.V_PEAK * ones, "c": p["c"], "d_scaled": scale * np.asarray(p["d"]),
+              "v_fine": _izh.V_FINE * ones, "n_sub": n_sub * ones, "n_fine": _izh.N_FINE * ones}
+    for suffix, step in (("", h), ("_fine", hf)):
+        params.update({f"h{suffix}_full": step * ones, f"h{suffix}_half": step / 2 * ones,
+                       f"ah{suffix}_full": a * step, f"ah{suffix}_half": a * step / 2})
+        for r, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+            tau = np.asarray(tau, np.float64)
+            params[f"decay_{r}{suffix}_half"] = np.exp(-step / (2 * tau))
+            params[f"decay_{r}{suffix}_sub"] = np.exp(-step / tau)
+    zero = 0.0 * ones
+    state = {"v": init["v"], "u_scaled": scale * init.get("u", _izh.U_INIT * ones),
+             "gsyn_exc": 1000.0 * init.get("isyn_exc", zero),
+             "gsyn_inh": 1000.0 * init.get("isyn_inh", zero)}
+    return params, state
+
+
+FUSED = (izhikevich_cond,)  # fused membranes: (p, init, dt) -> (params, state)
+HOST = {}  # the components' host constants
