@@ -1,5 +1,5 @@
 """Host constants of sPyNNaker's extra cells (``sim.extra_models``): Izhikevich_cond,
-and the components added with them (same contract as
+IFCurrExpCa2Adaptive's calcium current, and the components added with them (same contract as
 :data:`neurochip.mapping.neuron_constants.HOST`: ``(p, init, dt, params, state,
 receptors)``, or ``(p, init, dt) -> (params, state)`` for a fused membrane).
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurochip.emulator.models import if_curr_exp_ca2_adaptive as _ca2
 from neurochip.emulator.models import izhikevich as _izh
 from neurochip.emulator.models import izhikevich_cond as _izc
 
@@ -23,7 +24,7 @@ from .neuron_constants_nonlinear import (
     check_positive,
 )
 
-__all__ = ["izhikevich_cond", "HOST", "FUSED"]
+__all__ = ["izhikevich_cond", "spike_current_lif_ca2", "HOST", "FUSED"]
 
 
 def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
@@ -63,5 +64,22 @@ def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
     return params, state
 
 
+def spike_current_lif_ca2(p, init, dt, params, state, receptors):
+    """``adaptation.spike_current_lif("ca2")`` from sPyNNaker's ``tau_ca2`` (ms),
+    ``i_alpha`` (nA, the jump at a spike) and the initial ``i_ca2`` (nA): NEST's P21 for
+    tau_ca2 into the exact LIF membrane (negative: the current is subtracted), the
+    current in CA2_SCALE times nA."""
+    # imported here: neuron_constants imports this module for its HOST table
+    from .neuron_constants import _exp_psc_propagator
+    check_positive(p, ("tau_ca2",))
+    tau = np.asarray(p["tau_ca2"], np.float64)
+    scale = _ca2.CA2_SCALE
+    params.update(q_ca2=scale * np.asarray(p["i_alpha"], np.float64),
+                  decay_ca2=np.exp(-dt / tau),
+                  p21ca2=-_exp_psc_propagator(p["tau_m"], tau, p["cm"], dt),
+                  unscale_ca2=np.full(np.shape(tau), 1.0 / scale))
+    state["i_ca2"] = scale * np.asarray(init.get("i_ca2", 0.0 * init["v"]), np.float64)
+
+
 FUSED = (izhikevich_cond,)  # fused membranes: (p, init, dt) -> (params, state)
-HOST = {}  # the components' host constants
+HOST = {f.__name__: f for f in (spike_current_lif_ca2,)}  # the components' host constants

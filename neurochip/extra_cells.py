@@ -42,6 +42,15 @@ SPINNAKER = {
         {"a": "1/ms", "b": "1/ms", "c": "mV", "d": "mV/ms", "i_offset": "nA", "tau_syn_E": "ms",
          "tau_syn_I": "ms", "e_rev_E": "mV", "e_rev_I": "mV", "v": "mV", "isyn_exc": "uS",
          "isyn_inh": "uS"}),
+    "IFCurrExpCa2Adaptive": (
+        "Leaky integrate-and-fire neuron with exponential current synapses and a calcium-\n"
+        "    activated adaptation current (Liu and Wang 2001; sPyNNaker's IFCurrExpCa2Adaptive):\n"
+        "    i_ca2 jumps by i_alpha at each spike, decays with tau_ca2 and is subtracted from\n"
+        "    the membrane's input.\n",
+        {**_LIF, "tau_syn_E": 5.0, "tau_syn_I": 5.0, "tau_ca2": 50.0, "i_alpha": 0.1},
+        {"v": -65.0, "isyn_exc": 0.0, "isyn_inh": 0.0, "i_ca2": 0.0},
+        {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_I": "ms", "tau_ca2": "ms", "i_alpha": "nA",
+         "isyn_exc": "nA", "isyn_inh": "nA", "i_ca2": "nA"}),
 }
 
 

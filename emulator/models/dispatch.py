@@ -20,6 +20,7 @@ from . import (
     if_curr_delta,
     if_curr_dual_exp,
     if_curr_exp,
+    if_curr_exp_ca2_adaptive,
     izhikevich,
     izhikevich_cond,
     lif_curr_exp_multisynapse,
@@ -96,6 +97,8 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return _gif_cond_exp(p, s, in_e, in_i, i_inj)
     elif kind == 16:  # izhikevich_cond
         return _izhikevich_cond(p, s, in_e, in_i, i_inj)
+    elif kind == 17:  # if_curr_exp_ca2_adaptive
+        return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
     return False, 0
 
 
