@@ -248,8 +248,10 @@ HOST.update(neuron_constants_spinnaker.HOST)
 def constants_of(model) -> callable:
     """``(p, init, dt) -> (params, state)`` of a registered cell, from its ``HOST`` list."""
     steps = [(HOST[name], receptors) for name, receptors in model.HOST]
+    aliases = getattr(model, "INITIAL_ALIASES", {})  # e.g. sPyNNaker's names of the state
 
     def constants(p: dict, init: dict, dt: float) -> tuple:
+        init = {aliases.get(k, k): v for k, v in init.items()}
         params, state = {}, {}
         for f, receptors in steps:
             f(p, init, dt, params, state, receptors)

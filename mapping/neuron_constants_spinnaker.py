@@ -1,5 +1,6 @@
 """Host constants of sPyNNaker's extra cells (``sim.extra_models``): Izhikevich_cond,
-IFCurrExpCa2Adaptive's calcium current, and the components added with them (same contract as
+IFCurrExpCa2Adaptive's calcium current, IFCondExpStoc's stochastic threshold, and the
+components added with them (same contract as
 :data:`neurochip.mapping.neuron_constants.HOST`: ``(p, init, dt, params, state,
 receptors)``, or ``(p, init, dt) -> (params, state)`` for a fused membrane).
 
@@ -14,8 +15,10 @@ import numpy as np
 from neurochip.emulator.models import if_curr_exp_ca2_adaptive as _ca2
 from neurochip.emulator.models import izhikevich as _izh
 from neurochip.emulator.models import izhikevich_cond as _izc
+from neurochip.emulator.models.components import maass as _maass
 
 from .errors import MappingError
+from .neuron_constants_extra import rng_columns
 from .neuron_constants_nonlinear import (
     IZH_MAX_SUBSTEP_MS,
     _check_fraction,
@@ -24,7 +27,7 @@ from .neuron_constants_nonlinear import (
     check_positive,
 )
 
-__all__ = ["izhikevich_cond", "spike_current_lif_ca2", "HOST", "FUSED"]
+__all__ = ["izhikevich_cond", "spike_current_lif_ca2", "maass_stochastic", "HOST", "FUSED"]
 
 
 def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
@@ -81,5 +84,21 @@ def spike_current_lif_ca2(p, init, dt, params, state, receptors):
     state["i_ca2"] = scale * np.asarray(init.get("i_ca2", 0.0 * init["v"]), np.float64)
 
 
+def maass_stochastic(p, init, dt, params, state, receptors):
+    """``maass.MAASS``: sPyNNaker's ``v_thresh`` (mV), ``1/du_th`` (/mV),
+    ``ln(dt / (10 tau_th))`` (its hazard acts over a tenth of the step), the cut and the
+    saturation, the reset and refractory ticks, and each neuron's generator."""
+    check_positive(p, ("du_th", "tau_th", "tau_refrac"), allow_zero=("tau_refrac",))
+    inv = 1.0 / np.asarray(p["du_th"], np.float64)
+    _check_real(p, "du_th", "mV", inv, "1 / du_th (/mV)")
+    ones = np.ones(np.shape(inv))
+    params.update(v_thresh=p["v_thresh"], inv_du_th=inv,
+                  log_dt_tau_th=np.log(dt / (10.0 * np.asarray(p["tau_th"], np.float64))),
+                  y_saturate=_maass.Y_SATURATE * ones, p_saturate=_maass.P_SATURATE * ones,
+                  v_reset=p["v_reset"], refrac_ticks=np.rint(p["tau_refrac"] / dt))
+    state["refrac"] = 0.0 * init["v"]
+    state.update(rng_columns(init, np.shape(init["v"])[0]))
+
+
 FUSED = (izhikevich_cond,)  # fused membranes: (p, init, dt) -> (params, state)
-HOST = {f.__name__: f for f in (spike_current_lif_ca2,)}  # the components' host constants
+HOST = {f.__name__: f for f in (spike_current_lif_ca2, maass_stochastic)}  # components' hosts

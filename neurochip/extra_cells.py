@@ -51,6 +51,17 @@ SPINNAKER = {
         {"v": -65.0, "isyn_exc": 0.0, "isyn_inh": 0.0, "i_ca2": 0.0},
         {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_I": "ms", "tau_ca2": "ms", "i_alpha": "nA",
          "isyn_exc": "nA", "isyn_inh": "nA", "i_ca2": "nA"}),
+    "IFCondExpStoc": (
+        "Leaky integrate-and-fire neuron with exponentially decaying conductances and a\n"
+        "    stochastic threshold (Habenschuss, Jonke and Maass 2013; sPyNNaker's\n"
+        "    IFCondExpStoc): a spike in a step with probability 0.8 (1 - exp(-exp((v -\n"
+        "    v_thresh)/du_th) dt / (10 tau_th))), 0.8 once (v - v_thresh)/du_th >= 5.\n",
+        {**_LIF, "tau_syn_E": 5.0, "tau_syn_I": 5.0, "e_rev_E": 0.0, "e_rev_I": -70.0,
+         "du_th": 0.5, "tau_th": 20.0},
+        {"v": -65.0, "isyn_exc": 0.0, "isyn_inh": 0.0},
+        {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_I": "ms", "e_rev_E": "mV", "e_rev_I": "mV",
+         "du_th": "mV", "tau_th": "ms", "isyn_exc": "uS", "isyn_inh": "uS", "gsyn_exc": "uS",
+         "gsyn_inh": "uS"}),
 }
 
 
@@ -70,7 +81,7 @@ def _cell_class(name: str):
     return type(name, (StandardCellType,), {
         "__module__": __name__, "__doc__": doc + model.PYNN_DOC, "__init__": __init__,
         "default_parameters": dict(parameters), "default_initial_values": dict(initial),
-        "recordable": ["spikes", *model.RECORD], "units": {**units, **model.PYNN_UNITS},
+        "recordable": ["spikes", *model.RECORD], "units": {**units, **getattr(model, "PYNN_UNITS", {})},
         "receptor_types": tuple(getattr(model, "RECEPTOR_NAMES", ("excitatory", "inhibitory"))),
         "conductance_based": model.CONDUCTANCE,
         "translations": build_translations(*[(n, n) for n in parameters]),

@@ -112,7 +112,6 @@ def _missing(name: str, what: str):
 
 _STDP = "a plasticity rule of sPyNNaker that neurochip does not run yet"
 _MISSING = {
-    "IFCondExpStoc": "conductance LIF with a stochastic (sigmoid) threshold",
     "IF_curr_exp_sEMD": "the spiking elementary motion detector",
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
     "SpikeSourcePoissonVariable": "Poisson source whose rate changes at given times",

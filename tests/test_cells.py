@@ -44,7 +44,7 @@ NEW_BOUNDS = {"IF_cond_exp_gsfa_grr": {"fixed": (0.0, 1.0), "float": (0.0, 1.0)}
 STOCHASTIC = {"GIF_cond_exp"}  # checked statistically (test_gif_*)
 # checked against NEST in tests/test_multi_receptor.py
 MULTI = {m.NAME for m in NEURON_MODELS if named_receptors(m)}
-# checked in tests/test_extra_cells.py (against NEST or a high-precision reference)
+# sPyNNaker's extra models: checked in a test file each (tests/test_if_curr_dual_exp.py, ...)
 EXTRA = {m.NAME for m in NEURON_MODELS if getattr(m, "PYNN_MODULE", None) == "extra_models"}
 NAMES = [m.NAME for m in NEURON_MODELS]
 

@@ -16,6 +16,7 @@ from . import (
     if_cond_alpha,
     if_cond_exp,
     if_cond_exp_gsfa_grr,
+    if_cond_exp_stoc,
     if_curr_alpha,
     if_curr_delta,
     if_curr_dual_exp,
@@ -69,6 +70,11 @@ def _izhikevich_cond(p, s, in_e, in_i, i_inj):
     return izhikevich_cond.step(p, s, in_e, in_i, i_inj)
 
 
+@numba.njit(cache=True)
+def _if_cond_exp_stoc(p, s, in_e, in_i, i_inj):
+    return if_cond_exp_stoc.step(p, s, in_e, in_i, i_inj)
+
+
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
     """Advance one neuron of model ``kind`` by one tick;
@@ -99,6 +105,8 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return _izhikevich_cond(p, s, in_e, in_i, i_inj)
     elif kind == 17:  # if_curr_exp_ca2_adaptive
         return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
+    elif kind == 18:  # if_cond_exp_stoc
+        return _if_cond_exp_stoc(p, s, in_e, in_i, i_inj)
     return False, 0
 
 
