@@ -28,6 +28,8 @@ MODELS = {
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
     "SpikeSourcePoissonRefractory": (("rate", "tau_refrac", "start", "duration"), ()),
     "SpikeSourceGamma": (("alpha", "beta", "start", "duration"), ()),
+    # sPyNNaker's: (size, k) windows per neuron (mapping.rate_schedule)
+    "SpikeSourcePoissonVariable": (("rates", "starts", "durations"), ()),
 }
 RECEPTORS = ("excitatory", "inhibitory")  # of the cells that are not multi-receptor
 # PyNN's names of inhibitory receptors: current-based weights onto them are <= 0

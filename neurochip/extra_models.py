@@ -3,9 +3,10 @@
 What neurochip has is given under that name (``IFCurDelta`` is PyNN's IF_curr_delta;
 ``AllButMeConnector`` without groups is an all-to-all connector without self
 connections; the neuron models are those of :mod:`neurochip.extra_cells`, each a cell
-of the registry). What it does not have yet is a class whose use raises a
-:class:`NeurochipError` naming what is missing (never an ``AttributeError``, so that a
-script fails where the model is used, with the reason).
+of the registry; ``SpikeSourcePoissonVariable`` is :mod:`neurochip.extra_sources`'s).
+What it does not have yet is a class whose use raises a :class:`NeurochipError` naming
+what is missing (never an ``AttributeError``, so that a script fails where the model is
+used, with the reason).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from neurochip.emulator.models import BY_NAME
 
 from .errors import NeurochipError
 from .extra_cells import EXTRA_CELLS
+from .extra_sources import SpikeSourcePoissonVariable  # noqa: F401 (in __all__, by HAVE)
 from .plasticity import SpikePairRule
 from .standardmodels import IF_curr_delta
 
@@ -114,7 +116,6 @@ _STDP = "a plasticity rule of sPyNNaker that neurochip does not run yet"
 _MISSING = {
     "IF_curr_exp_sEMD": "the spiking elementary motion detector",
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
-    "SpikeSourcePoissonVariable": "Poisson source whose rate changes at given times",
     "Neuromodulation": "dopamine-modulated synapse dynamics",
     "RecurrentRule": _STDP,
     "Vogels2011Rule": _STDP,
@@ -124,7 +125,7 @@ _MISSING = {
     "WeightDependenceMFVN": _STDP,
 }
 HAVE = ("IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
-        "WeightDependenceAdditiveTriplet", *EXTRA_CELLS)
+        "WeightDependenceAdditiveTriplet", *EXTRA_CELLS, "SpikeSourcePoissonVariable")
 globals().update(EXTRA_CELLS)
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
 __all__ = [*HAVE, *_MISSING]  # noqa: PLE0604
