@@ -118,6 +118,7 @@ def test_receptors_and_their_signs():
     sim.end()
 
 
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # PyNN's, meant
 def test_the_class_form_and_what_is_still_missing():
     sim.setup(timestep=0.1)
     sim.Population(1, sim.extra_models.IF_curr_dual_exp, {"tau_syn_E2": 10.0})  # older style
