@@ -17,7 +17,7 @@ from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
 from .models import INPUT_LEAD, INPUT_SCALE, MULTI
 from .models.dispatch import neuron_step, neuron_step_multi
-from .poisson import source_tick
+from .poisson import rate_segment, source_tick
 from .stdp import record_post_spikes
 
 __all__ = ["update_core", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
@@ -81,6 +81,8 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, pl, i_inj, rec, out):
         elif kind == KIND_POISSON:
             for g in range(lo, hi):
                 if src.start[g] <= t + 1 and t + 1 < src.end[g]:
+                    if src.sched_lo[g + 1] > src.sched_lo[g]:  # a rate schedule
+                        rate_segment(src, g, t + 1)
                     m = source_tick(src, g)
                     if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
                         spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
@@ -181,8 +183,8 @@ def _record_state(c, r, kind, lo, nxt, nb, cores, rings, rec):
         g = rec.neuron[col]
         s = rec.column[col]
         value = state[g, s]
-        for q in range(1 << rings.type_bits[c]):  # the receptor whose input it takes, if any
-            if s == cores.input_col[kind, q]:
+        for q in range(1 << rings.type_bits[c]):  # the receptors whose input it takes, if any
+            if s == cores.input_col[kind, q, 0] or s == cores.input_col[kind, q, 1]:
                 x = ring_to_real(rings.ring[nxt + (q << nb) + g - lo], rings.shift[c, q])
                 value = sat_real(value + x * INPUT_SCALE[kind])
         samples[r, col] = value

@@ -146,7 +146,12 @@ class Emulation:
                 room[c] = max(room[c], np.unique(ticks, return_counts=True)[1].max())
         self.spk_lo = np.r_[0, np.cumsum(room * self.stretch)].astype(np.int64)
         self.di_guide, self.di_guide_lo = guide_tables(p.direct.cdf_lo, p.direct.cdf)
-        self.guide, self.guide_lo = guide_tables(ssa.cdf_lo, ssa.cdf)
+        # the count tables of the neurons and of the rate schedules' segments; a neuron with
+        # a schedule draws on its segment's (emulator.poisson.rate_segment sets cdf_lo and
+        # guide_lo from the tick: the emulation's own copies)
+        self.guide, guide_lo = guide_tables(np.r_[ssa.cdf_lo, ssa.sched_cdf_lo], ssa.cdf)
+        self.guide_lo, self.sched_guide_lo = guide_lo[:len(ssa.cdf_lo)], guide_lo[len(ssa.cdf_lo):]
+        self.src_cdf_lo = ssa.cdf_lo.copy()
         self.rec_extra = np.empty(1 << 10, np.int64)  # a source's further spikes in a tick
         self.pkt = np.empty(1 << 16, np.int64)
         self.scratch = np.empty((4, len(self.pkt)), np.int64)
@@ -202,9 +207,10 @@ class Emulation:
                      sy.shift),
             self._synapse_view(self.syn, self.syn_wf),
             self._plastic_view(),
-            SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, src.cdf_lo, src.cdf,
-                       self.guide, self.guide_lo, src.start, src.end, src.refrac, src.every,
-                       self.rng, self.poisson_count),
+            SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, self.src_cdf_lo,
+                       src.cdf, self.guide, self.guide_lo, src.start, src.end, src.refrac,
+                       src.every, self.rng, self.poisson_count, src.sched_lo, src.sched_tick,
+                       src.sched_cdf_lo, self.sched_guide_lo),
             DirectView(di.lo, di.target, di.type, di.weight, di.weight_f, di.delay, di.start,
                        di.end, di.refrac, di.every, self.di_rng, self.di_count, di.cdf_lo, di.cdf,
                        self.di_guide, self.di_guide_lo),

@@ -342,6 +342,12 @@ class Sources:
     (Poisson events per spike), rng0 (n, 4) uint32 (KISS state); cdf uint64, the count
     tables ``P(K <= k)`` in u0.32, each ending with 2**32 (see
     :mod:`neurochip.emulator.poisson`).
+
+    A rate schedule (sPyNNaker's SpikeSourcePoissonVariable): neuron i's segments are
+    ``sched_lo[i]:sched_lo[i+1]`` (sched_lo (n+1,) int64; empty for the other sources),
+    segment j draws on the count table at ``sched_cdf_lo[j]`` from tick ``sched_tick[j]``
+    on (increasing within a neuron; the first is the neuron's ``start``), until the next
+    segment or ``end`` (a gap between windows is a segment of rate 0).
     """
 
     ssa_lo: np.ndarray
@@ -354,11 +360,16 @@ class Sources:
     cdf: np.ndarray | None = None
     refrac: np.ndarray | None = None
     every: np.ndarray | None = None
+    sched_lo: np.ndarray | None = None
+    sched_tick: np.ndarray | None = None
+    sched_cdf_lo: np.ndarray | None = None
 
     def __post_init__(self):
         n = len(self.cdf_lo)
         for name, value in (("cdf", np.zeros(0, np.uint64)), ("refrac", np.zeros(n, np.int64)),
-                            ("every", np.ones(n, np.int64))):
+                            ("every", np.ones(n, np.int64)), ("sched_lo", np.zeros(n + 1, np.int64)),
+                            ("sched_tick", np.zeros(0, np.int64)),
+                            ("sched_cdf_lo", np.zeros(0, np.int64))):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
         s = "Sources"
@@ -378,10 +389,19 @@ class Sources:
         if len(self.cdf) and self.cdf[-1] != COUNT_ONE:
             raise ProgramError(f"Sources.cdf must end with 2**32 (every count table does), "
                                f"got {int(self.cdf[-1])}")
+        require(s, "sched_tick", self.sched_tick, np.int64, (None,))
+        require(s, "sched_cdf_lo", self.sched_cdf_lo, np.int64, (len(self.sched_tick),))
+        require_offsets(s, "sched_lo", self.sched_lo, n, len(self.sched_tick))
+        owner = np.repeat(np.arange(n), np.diff(self.sched_lo))
+        if np.any((np.diff(self.sched_tick) <= 0) & (np.diff(owner) == 0)):
+            raise ProgramError("Sources.sched_tick must increase within each neuron's schedule")
+        first = self.sched_lo[:-1][np.diff(self.sched_lo) > 0]
+        if np.any(self.sched_tick[first] != self.start[np.diff(self.sched_lo) > 0]):
+            raise ProgramError("Sources: a neuron's first schedule segment must begin at its start")
 
     def check_count_tables(self, poisson: np.ndarray):
         """The Poisson neurons (bool mask over neurons) must each start a count table."""
-        lo = self.cdf_lo[poisson]
+        lo = np.r_[self.cdf_lo[poisson], self.sched_cdf_lo]
         if not len(lo):
             return
         cdf = self.cdf

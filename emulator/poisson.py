@@ -9,6 +9,9 @@ count per tick (u0.32 thresholds, the last ``2**32``; one table per distinct mea
 A Bernoulli draw per tick would have the right mean but the variance of a
 Bernoulli variable, ``p(1 - p)`` instead of ``p``: 10 times too little at 0.9
 spikes per tick. A source may so send several spikes in one tick.
+
+A source with a rate schedule (sPyNNaker's SpikeSourcePoissonVariable) draws, each tick,
+on the count table of the schedule's segment that holds the tick (:func:`rate_segment`).
 """
 
 import numba
@@ -16,7 +19,8 @@ import numpy as np
 
 from .rng import kiss_next
 
-__all__ = ["source_tick", "count_draw", "guide_tables", "GUIDE_BITS", "COUNT_ONE"]
+__all__ = ["source_tick", "rate_segment", "count_draw", "guide_tables", "GUIDE_BITS",
+           "COUNT_ONE"]
 
 GUIDE_BITS = 8  # the count search starts from a guide indexed by the draw's top bits
 COUNT_ONE = 1 << 32  # the last threshold of every count table: every draw stops there
@@ -61,6 +65,17 @@ def source_tick(src, i):
         count[i, 1] = 0
         return 1
     return spikes
+
+
+@numba.njit(cache=True, inline="always")
+def rate_segment(src, i, tick):
+    """Point source ``i`` of ``src`` (a SourceView) at the count table of its schedule's
+    segment that holds ``tick`` (the last one beginning at or before it; ``tick`` is at
+    or after the first, the source's start)."""
+    a, b = src.sched_lo[i], src.sched_lo[i + 1]
+    j = a + np.searchsorted(src.sched_tick[a:b], tick, side="right") - 1
+    src.cdf_lo[i] = src.sched_cdf_lo[j]
+    src.guide_lo[i] = src.sched_guide_lo[j]
 
 
 def guide_tables(cdf_lo, cdf):

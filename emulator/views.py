@@ -13,7 +13,7 @@ __all__ = ["CoreView", "RingView", "SynapseView", "PlasticView", "SourceView", "
            "RecordView", "Traffic", "CoreOutput", "StateRecord"]
 
 # the cores: kind, neurons, keys, parameters and state (kinds as in Cores; key_of per
-# neuron; input_col[kind] the state columns ring input adds to)
+# neuron; input_col[kind, receptor] the state columns ring input adds to, and shows in)
 CoreView = namedtuple("CoreView", "kind neuron_lo sends key_of params state input_col")
 
 # each neuron core's ring buffers (and the delegated sources' second ring) and layout
@@ -33,9 +33,11 @@ PlasticView = namedtuple("PlasticView", "hist_row hist_t hist_tr hist_tr2 hist_n
 
 # spike-source arrays (ssa_ptr: each core's next event) and Poisson-type sources with
 # their generator states and counters; the field names of a Poisson source are those of
-# DirectView, so that one source_tick serves both
+# DirectView, so that one source_tick serves both. cdf_lo and guide_lo are the
+# emulation's own: a rate schedule (sched_*) points them at the segment of the tick
 SourceView = namedtuple("SourceView", "ssa_lo ssa_tick ssa_idx ssa_ptr cdf_lo cdf guide guide_lo "
-                        "start end refrac every rng count")
+                        "start end refrac every rng count sched_lo sched_tick sched_cdf_lo "
+                        "sched_guide_lo")
 
 # Poisson sources delegated to their targets' cores (emulator.direct)
 DirectView = namedtuple("DirectView", "lo target type weight weight_f delay start end refrac "

@@ -15,6 +15,7 @@ import numpy as np
 from neurochip.emulator.direct import DirectInputs, no_direct_inputs
 
 from .neurons import POISSON_MODELS, CountTables
+from .rate_schedule import SCHEDULED_MODELS
 from .synapses import quantise_weights, receptor_type
 
 __all__ = ["delegated_sources", "encode_direct", "count_factors"]
@@ -25,6 +26,8 @@ def delegated_sources(graph) -> frozenset:
     out = set()
     for i, pop in enumerate(graph.populations):
         if pop.model not in POISSON_MODELS or np.any(pop.record.get("spikes", False)):
+            continue
+        if pop.model in SCHEDULED_MODELS:  # a rate schedule runs on the source's own cores
             continue
         prjs = [p for p in graph.projections if p.pre == i]
         if not prjs or any(p.dynamics != "static" for p in prjs):

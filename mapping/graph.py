@@ -28,6 +28,8 @@ MODELS = {
     "SpikeSourcePoisson": (("rate", "start", "duration"), ()),
     "SpikeSourcePoissonRefractory": (("rate", "tau_refrac", "start", "duration"), ()),
     "SpikeSourceGamma": (("alpha", "beta", "start", "duration"), ()),
+    # sPyNNaker's: (size, k) windows per neuron (mapping.rate_schedule)
+    "SpikeSourcePoissonVariable": (("rates", "starts", "durations"), ()),
 }
 RECEPTORS = ("excitatory", "inhibitory")  # of the cells that are not multi-receptor
 # PyNN's names of inhibitory receptors: current-based weights onto them are <= 0
@@ -61,8 +63,8 @@ class PopulationSpec:
     receptors : tuple of str
         A multi-receptor cell's receptor names (PyNN's ``receptor_types``, sorted), at
         most ``MAX_RECEPTORS``; receptor ``name``'s parameters are ``"name.tau_syn"``,
-        ..., its variables ``"name.isyn"``, ... Other cells have ``RECEPTORS`` (leave it
-        empty).
+        ..., its variables ``"name.isyn"``, ... Other cells have ``RECEPTORS``, or their
+        model's fixed ``RECEPTOR_NAMES`` (leave it empty).
     spike_lo, spike_times : arrays or None
         SpikeSourceArray only: neuron i's spike times (ms) are
         ``spike_times[spike_lo[i]:spike_lo[i+1]]``.
@@ -100,7 +102,12 @@ class PopulationSpec:
             raise MappingError(f"{where}: size {self.size} must be at least 1")
         needed, recordable = MODELS[self.model]
         model = neuron_models.BY_NAME.get(self.model)
-        if getattr(model, "MULTI", False):
+        fixed = getattr(model, "RECEPTOR_NAMES", None)
+        if fixed is not None:
+            if self.receptors and tuple(self.receptors) != tuple(fixed):
+                raise MappingError(f"{where}: a {self.model} has the receptors {tuple(fixed)}, "
+                                   f"not {tuple(self.receptors)}; leave receptors empty")
+        elif getattr(model, "MULTI", False):
             _check_receptors(where, self.receptors)
             needed = (*needed, *(f"{r}.{q}" for r in self.receptors for q in model.RECEPTOR_PARAMS))
             recordable = tuple(neuron_models.record_columns(model, self.receptors))
@@ -144,8 +151,11 @@ def _check_receptors(where, receptors):
 
 
 def receptors_of(pop) -> tuple:
-    """The receptor names of a population, in slot order."""
-    return tuple(pop.receptors) or RECEPTORS
+    """The receptor names of a population, in slot order (a cell's fixed
+    ``RECEPTOR_NAMES``, else the two of the standard cells, where the population names
+    none)."""
+    return tuple(pop.receptors) or tuple(getattr(neuron_models.BY_NAME.get(pop.model),
+                                                 "RECEPTOR_NAMES", RECEPTORS))
 
 
 def receptor_index(pop, name: str) -> int:

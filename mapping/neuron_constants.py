@@ -24,7 +24,7 @@ from neurochip.emulator.models.components.shaping import SLOT_SCALE
 from neurochip.emulator.models.if_cond_alpha import SYN_SCALE as COND_ALPHA_SCALE
 from neurochip.emulator.models.if_curr_alpha import SYN_SCALE as ALPHA_SCALE
 
-from . import neuron_constants_extra
+from . import neuron_constants_extra, neuron_constants_spinnaker
 from .errors import MappingError
 from .neuron_constants_multi import adexp_cond_alpha_multisynapse
 from .neuron_constants_nonlinear import (
@@ -90,6 +90,27 @@ def exp_current_slot(p, init, dt, params, state, receptors):
         state[f"isyn_{syn}"] = SLOT_SCALE * sign * init.get(f"isyn_{syn}", 0.0 * init["v"])
     params["n_receptors"] = p["n_receptors"]
     params["unscale"] = 1.0 / SLOT_SCALE
+
+
+def exp_current_scaled(p, init, dt, params, state, receptors):
+    """``EXP_SCALED``: per receptor the decay and NEST's P21 into an exact LIF membrane,
+    negative for the inhibitory receptor (whose current is held as a magnitude), the
+    current in SLOT_SCALE times nA."""
+    check_positive(p, tuple(f"tau_syn_{_suffix(r)[2]}" for r in receptors))
+    for rec in receptors:
+        r, syn, big = _suffix(rec)
+        tau = p[f"tau_syn_{big}"]
+        sign = -1.0 if rec == "inhibitory" else 1.0
+        params[f"p21{r}"] = sign * _exp_psc_propagator(p["tau_m"], tau, p["cm"], dt)
+        params[f"decay_{r}"] = np.exp(-dt / tau)
+        state[f"isyn_{syn}"] = SLOT_SCALE * sign * init.get(f"isyn_{syn}", 0.0 * init["v"])
+    params["unscale"] = 1.0 / SLOT_SCALE
+
+
+def excitatory_total(p, init, dt, params, state, receptors):
+    """``EXCITATORY_TOTAL``: the excitatory currents' sum, as the shaping holds them."""
+    state["gsyn_exc"] = sum(state[f"isyn_{_suffix(r)[1]}"] for r in receptors
+                            if r.startswith("excitatory"))
 
 
 def _alpha_psc_propagators(tau_m, tau_s, cm, dt):
@@ -213,19 +234,24 @@ def _whole(fn):
     return host
 
 
-HOST = {f.__name__: f for f in (lif_exact, exp_current, exp_current_slot, alpha_current,
-                                 static_threshold, lif_cond, exp_cond, conductance)}
+HOST = {f.__name__: f for f in (lif_exact, exp_current, exp_current_slot, exp_current_scaled,
+                                 excitatory_total, alpha_current, static_threshold, lif_cond,
+                                 exp_cond, conductance)}
 HOST.update({f.__name__: _whole(f) for f in (if_cond_alpha, izhikevich, eif_cond_exp_isfa_ista,
                                               eif_cond_alpha_isfa_ista, hh_cond_exp,
                                               adexp_cond_alpha_multisynapse)})
 HOST.update(neuron_constants_extra.HOST)
+HOST.update({f.__name__: _whole(f) for f in neuron_constants_spinnaker.FUSED})
+HOST.update(neuron_constants_spinnaker.HOST)
 
 
 def constants_of(model) -> callable:
     """``(p, init, dt) -> (params, state)`` of a registered cell, from its ``HOST`` list."""
     steps = [(HOST[name], receptors) for name, receptors in model.HOST]
+    aliases = getattr(model, "INITIAL_ALIASES", {})  # e.g. sPyNNaker's names of the state
 
     def constants(p: dict, init: dict, dt: float) -> tuple:
+        init = {aliases.get(k, k): v for k, v in init.items()}
         params, state = {}, {}
         for f, receptors in steps:
             f(p, init, dt, params, state, receptors)

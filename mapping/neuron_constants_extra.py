@@ -10,7 +10,7 @@ from neurochip.emulator.rng import seed_kiss
 from .errors import MappingError
 from .neuron_constants_nonlinear import check_positive
 
-__all__ = ["HOST"]
+__all__ = ["HOST", "rng_columns"]
 
 MAX_SUBSTEP_MS = 0.1  # the RK4 conductance membrane's (neuron_constants.MAX_SUBSTEP_MS)
 
@@ -83,13 +83,20 @@ def escape(p, init, dt, params, state, receptors):
     params.update(v_t_star=p["v_t_star"], inv_delta_v=1.0 / np.asarray(p["delta_v"], np.float64),
                   log_lambda_dt=log_ldt, v_reset=p["v_reset"],
                   refrac_ticks=np.rint(p["tau_refrac"] / dt))
+    state.update(refrac=0.0 * init["v"], v_t=init.get("v_t", np.asarray(p["v_t_star"]) + 0.0 * init["v"]))
+    state.update(rng_columns(init, size))
+
+
+def rng_columns(init, size) -> dict:
+    """The state columns ``rng0..rng3`` of ``size`` neurons' generators, seeded from the
+    global seed, the population and each neuron's index (``init["rng_seed"]``,
+    ``init["rng_population"]``, which the PyNN front end fills; 0 if absent), as the
+    signed values int32 columns hold."""
     seed = int(np.ravel(init.get("rng_seed", [0]))[0])
     pop = int(np.ravel(init.get("rng_population", [0]))[0])
     words = seed_kiss(seed, pop, np.arange(size)).astype(np.int64)
-    words = np.where(words >= 1 << 31, words - (1 << 32), words)  # as int32 columns hold them
-    state.update(refrac=0.0 * init["v"], v_t=init.get("v_t", np.asarray(p["v_t_star"]) + 0.0 * init["v"]))
-    for k in range(4):
-        state[f"rng{k}"] = words[:, k].astype(np.float64)
+    words = np.where(words >= 1 << 31, words - (1 << 32), words)
+    return {f"rng{k}": words[:, k].astype(np.float64) for k in range(4)}
 
 
 HOST = {f.__name__: f for f in (_spike_conductance("sfa", "g_s"),

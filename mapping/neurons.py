@@ -16,6 +16,7 @@ from neurochip.emulator.rng import seed_kiss
 from .errors import MappingError
 from .neuron_constants import CONSTANTS
 from .neuron_constants_multi import slot_parameters
+from .rate_schedule import SCHEDULED_MODELS, rate_segments
 
 __all__ = ["neuron_rows", "spike_array_events", "poisson_arrays", "poisson_window", "NEVER",
            "POISSON_MODELS", "PoissonArrays", "CountTables", "count_table", "MAX_COUNT_RATE"]
@@ -39,7 +40,7 @@ def neuron_rows(pop, dt: float, fixed_point: bool, warn, seed: int = 0, index: i
     population's ``index`` (or the population's own seed, see :func:`draw_seed`) and the
     neuron's, whatever the placement."""
     model = models.BY_NAME[pop.model]
-    params, initial = (slot_parameters(pop, model) if getattr(model, "MULTI", False)
+    params, initial = (slot_parameters(pop, model) if models.named_receptors(model)
                        else (pop.params, pop.initial))
     init = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in initial.items()}
     if getattr(model, "RNG", False):
@@ -95,7 +96,8 @@ def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:
     return ticks[order], idx[order].astype(np.int32)
 
 
-POISSON_MODELS = ("SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma")
+POISSON_MODELS = ("SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
+                  *SCHEDULED_MODELS)
 MAX_COUNT_RATE = 100.0  # expected events per tick of one source, at most
 
 
@@ -103,7 +105,10 @@ MAX_COUNT_RATE = 100.0  # expected events per tick of one source, at most
 class PoissonArrays:
     """Per neuron of a Poisson-type source population: its count table (``cdf_lo`` into
     the concatenation of ``tables``), the most spikes it can send in one tick, its
-    window, dead time and gamma order, and its generator's initial state."""
+    window, dead time and gamma order, and its generator's initial state; a rate
+    schedule (SpikeSourcePoissonVariable): neuron i's segments ``sched_lo[i]:sched_lo[i+1]``
+    begin at ticks ``sched_tick`` and draw on the tables at ``sched_cdf_lo`` (see
+    :class:`neurochip.emulator.groups.Sources`)."""
 
     cdf_lo: np.ndarray   # (size,) int64
     tables: list         # uint64 arrays, P(K <= k) in u0.32 (see count_table)
@@ -113,6 +118,15 @@ class PoissonArrays:
     refrac: np.ndarray   # (size,) int64
     every: np.ndarray    # (size,) int64
     rng0: np.ndarray     # (size, 4) uint32
+    sched_lo: np.ndarray | None = None      # (size + 1,) int64
+    sched_tick: np.ndarray | None = None    # int64
+    sched_cdf_lo: np.ndarray | None = None  # int64
+
+    def __post_init__(self):
+        if self.sched_lo is None:
+            object.__setattr__(self, "sched_lo", np.zeros(len(self.cdf_lo) + 1, np.int64))
+            object.__setattr__(self, "sched_tick", np.zeros(0, np.int64))
+            object.__setattr__(self, "sched_cdf_lo", np.zeros(0, np.int64))
 
 
 class CountTables:
@@ -158,6 +172,8 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> PoissonArrays:
     The generators are seeded as :func:`draw_seed` says."""
     p = pop.params
     where = f"population {pop.label!r}"
+    if pop.model in SCHEDULED_MODELS:
+        return _scheduled_arrays(pop, pop_index, dt, seed)
     refrac = np.zeros(pop.size, np.int64)
     every = np.ones(pop.size, np.int64)
     if pop.model == "SpikeSourceGamma":
@@ -189,14 +205,8 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> PoissonArrays:
                 f"less than one timestep between dead times; on the time grid the rate is "
                 f"at most {1000.0 / ((refrac[k] + 1) * dt):g} Hz: lower the rate or tau_refrac")
         lam = np.where(dead, -np.log1p(-np.where(dead, prob, 0.0)), lam)
-    if np.any(lam > MAX_COUNT_RATE):
-        raise MappingError(f"{where}: rate {lam.max() * 1000.0 / dt:g} Hz is more than "
-                           f"{MAX_COUNT_RATE:g} events per timestep ({MAX_COUNT_RATE * 1000.0 / dt:g} "
-                           f"Hz at dt={dt} ms); split it into several sources")
-    values, which = np.unique(lam, return_inverse=True)
-    tables = [count_table(v) for v in values]
-    sizes = np.array([len(t) for t in tables], np.int64)
-    first = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    _check_count_rate(where, lam, dt)
+    tables, first, sizes, which = _tables(lam)
     k_max = (sizes - 1)[which]
     most = np.where(refrac > 0, np.minimum(k_max, 1), (every - 1 + k_max) // every)
     start, end = poisson_window(pop, dt)
@@ -204,6 +214,43 @@ def poisson_arrays(pop, pop_index: int, dt: float, seed: int) -> PoissonArrays:
                          most=most.astype(np.int64), start=start, end=end, refrac=refrac,
                          every=every,
                          rng0=seed_kiss(*draw_seed(pop, pop_index, seed), np.arange(pop.size)))
+
+
+def _check_count_rate(where, lam, dt):
+    if np.any(lam > MAX_COUNT_RATE):
+        raise MappingError(f"{where}: rate {lam.max() * 1000.0 / dt:g} Hz is more than "
+                           f"{MAX_COUNT_RATE:g} events per timestep ({MAX_COUNT_RATE * 1000.0 / dt:g} "
+                           f"Hz at dt={dt} ms); split it into several sources")
+
+
+def _tables(lam):
+    """``(tables, first, sizes, which)``: one count table per distinct mean of ``lam``,
+    where each starts in their concatenation and its length, and each mean's table."""
+    values, which = np.unique(lam, return_inverse=True)
+    tables = [count_table(v) for v in values]
+    sizes = np.array([len(t) for t in tables], np.int64)
+    first = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    return tables, first, sizes, which.reshape(np.shape(lam))
+
+
+def _scheduled_arrays(pop, pop_index, dt, seed) -> PoissonArrays:
+    """The PoissonArrays of a SpikeSourcePoissonVariable: a count table per segment of
+    each neuron's rate schedule (:mod:`neurochip.mapping.rate_schedule`); a neuron's own
+    table is that of rate 0 (its segments' are drawn on)."""
+    seg_lo, seg_tick, seg_rate, start, end = rate_segments(pop, dt)
+    lam = seg_rate * dt / 1000.0
+    _check_count_rate(f"population {pop.label!r}", lam, dt)
+    tables, first, sizes, which = _tables(np.r_[0.0, lam])
+    k_max = (sizes - 1)[which]
+    most = np.zeros(pop.size, np.int64)
+    owner = np.repeat(np.arange(pop.size), np.diff(seg_lo))
+    np.maximum.at(most, owner, k_max[1:])
+    ones = np.ones(pop.size, np.int64)
+    return PoissonArrays(cdf_lo=np.full(pop.size, first[which[0]], np.int64), tables=tables,
+                         most=most, start=start, end=end, refrac=0 * ones, every=ones,
+                         rng0=seed_kiss(*draw_seed(pop, pop_index, seed), np.arange(pop.size)),
+                         sched_lo=seg_lo, sched_tick=seg_tick,
+                         sched_cdf_lo=first[which[1:]].astype(np.int64))
 
 
 def poisson_window(pop, dt: float) -> tuple:

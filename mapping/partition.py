@@ -23,6 +23,7 @@ __all__ = ["Slice", "partition", "DEFAULT_MAX_PER_CORE", "delay_ticks", "max_del
 
 DEFAULT_MAX_PER_CORE = {"SpikeSourceArray": 1024, "SpikeSourcePoisson": 1024,
                         "SpikeSourcePoissonRefractory": 1024, "SpikeSourceGamma": 1024,
+                        "SpikeSourcePoissonVariable": 500,  # sPyNNaker's (rate schedules)
                         **{m.NAME: 256 for m in models.NEURON_MODELS}}
 MPT_ENTRY_BYTES = 16
 DTCM_RESERVED = 8 * 1024  # stack, globals, the rest of the runtime

@@ -247,6 +247,8 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
     p_refrac = np.zeros(total, np.int64)
     p_every = np.ones(total, np.int64)
     rng0 = np.zeros((total, 4), np.uint32)
+    sched_n = np.zeros(total, np.int64)  # rate schedules, in neuron order
+    sched_tick, sched_cdf_lo = [], []
     ssa_ticks, ssa_idx, ssa_count = [], [], np.zeros(n, np.int64)
     pop_rows = {}
     for i, s in enumerate(slices):
@@ -260,9 +262,14 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             state0[a:b, :srow.shape[1]] = srow[s.lo:s.hi]
         elif pop.model in POISSON_MODELS:
             src = sources[s.pop]
-            cdf_lo[a:b] = src.cdf_lo[s.lo:s.hi] + count_tables.offset(s.pop, src)
+            offset = count_tables.offset(s.pop, src)
+            cdf_lo[a:b] = src.cdf_lo[s.lo:s.hi] + offset
             p_start[a:b], p_end[a:b], p_refrac[a:b], p_every[a:b], rng0[a:b] = (
                 r[s.lo:s.hi] for r in (src.start, src.end, src.refrac, src.every, src.rng0))
+            j0, j1 = src.sched_lo[s.lo], src.sched_lo[s.hi]  # slices come in neuron order
+            sched_n[a:b] = np.diff(src.sched_lo[s.lo:s.hi + 1])
+            sched_tick.append(src.sched_tick[j0:j1])
+            sched_cdf_lo.append(src.sched_cdf_lo[j0:j1] + offset)
         else:
             ticks, idx = spike_array_events(pop, s.lo, s.hi, graph.dt, warn)
             ssa_ticks.append(ticks)
@@ -328,7 +335,9 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             ssa_tick=np.concatenate(ssa_ticks) if ssa_ticks else np.zeros(0, np.int64),
             ssa_idx=np.concatenate(ssa_idx) if ssa_idx else np.zeros(0, np.int32),
             cdf_lo=cdf_lo, start=p_start, end=p_end, rng0=rng0, cdf=count_tables.array(),
-            refrac=p_refrac, every=p_every),
+            refrac=p_refrac, every=p_every, sched_lo=np.r_[0, np.cumsum(sched_n)].astype(np.int64),
+            sched_tick=np.concatenate(sched_tick) if sched_tick else np.zeros(0, np.int64),
+            sched_cdf_lo=np.concatenate(sched_cdf_lo) if sched_cdf_lo else np.zeros(0, np.int64)),
         recording=Recording(spikes=rec_spikes, state=rec_state, max_ticks=max_ticks),
         plasticity=plastic.program(slices, neuron_lo, total))
 

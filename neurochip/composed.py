@@ -20,7 +20,7 @@ from pyNN.parameters import ParameterSpace
 from pyNN.standardmodels import build_translations, cells, receptors
 
 from neurochip.emulator.contract import MAX_RECEPTORS
-from neurochip.emulator.models import NEURON_MODELS
+from neurochip.emulator.models import NEURON_MODELS, named_receptors
 
 from .errors import NeurochipError
 
@@ -28,7 +28,7 @@ __all__ = ["PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticResponse",
            "CondAlphaPostSynapticResponse", "AlphaPSR", "COMPOSED"]
 
 # (neuron component, receptor class) -> the multi-receptor cell of the registry
-COMPOSED = {(m.PYNN_NEURON, m.PYNN_RECEPTOR): m for m in NEURON_MODELS if getattr(m, "MULTI", False)}
+COMPOSED = {(m.PYNN_NEURON, m.PYNN_RECEPTOR): m for m in NEURON_MODELS if named_receptors(m)}
 _IGNORED = ("locations",)  # a receptor parameter of multi-compartment cells only
 
 

@@ -2,9 +2,11 @@
 
 What neurochip has is given under that name (``IFCurDelta`` is PyNN's IF_curr_delta;
 ``AllButMeConnector`` without groups is an all-to-all connector without self
-connections). What it does not have yet is a class whose use raises a
-:class:`NeurochipError` naming what is missing (never an ``AttributeError``, so that a
-script fails where the model is used, with the reason).
+connections; the neuron models are those of :mod:`neurochip.extra_cells`, each a cell
+of the registry; ``SpikeSourcePoissonVariable`` is :mod:`neurochip.extra_sources`'s).
+What it does not have yet is a class whose use raises a :class:`NeurochipError` naming
+what is missing (never an ``AttributeError``, so that a script fails where the model is
+used, with the reason).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from neurochip.emulator.models import BY_NAME
 
 from . import plasticity
 from .errors import NeurochipError
+from .extra_cells import EXTRA_CELLS
+from .extra_sources import SpikeSourcePoissonVariable  # noqa: F401 (in __all__, by HAVE)
 from .plasticity import SpikePairRule
 from .spinnaker_compat import log_once
 from .standardmodels import IF_curr_delta
@@ -122,9 +126,11 @@ class AllButMeConnector(AllToAllConnector):
         super().__init__(allow_self_connections=False, safe=safe, callback=callback)
 
 
-HAVE = ("sPyNNaker's extra models neurochip has: IFCurDelta, AllButMeConnector, "
-        "SpikeNearestPairRule, PfisterSpikeTriplet, WeightDependenceAdditiveTriplet, "
-        "Vogels2011Rule (see sim.list_standard_models() for the rest)")
+HAVE = ("IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
+        "WeightDependenceAdditiveTriplet", "Vogels2011Rule", *EXTRA_CELLS,
+        "SpikeSourcePoissonVariable")
+HAVE_TEXT = (f"sPyNNaker's extra models neurochip has: {', '.join(HAVE)} (see "
+             f"sim.list_standard_models() for the rest)")
 HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule, "
              "sim.Vogels2011Rule, sim.extra_models.SpikeNearestPairRule or "
              "sim.extra_models.Vogels2011Rule, and sim.AdditiveWeightDependence, "
@@ -133,7 +139,7 @@ HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule,
              "sim.extra_models.WeightDependenceAdditiveTriplet")
 
 
-def _missing(name: str, what: str, where: str = "sim.extra_models.", have: str = HAVE):
+def _missing(name: str, what: str, where: str = "sim.extra_models.", have: str = HAVE_TEXT):
     """A class standing for sPyNNaker's ``name``: making one raises NeurochipError."""
 
     def __init__(self, *args, **kwargs):
@@ -152,14 +158,10 @@ _STDP_MISSING = {
     "WeightDependenceMFVN": "the cerebellar mossy-fibre to vestibular-nuclei plasticity rule",
 }
 _MISSING = {
-    "IF_curr_dual_exp": "LIF with two excitatory exponential current synapses",
-    "IFCurrExpCa2Adaptive": "LIF with a calcium-activated adaptation current",
-    "Izhikevich_cond": "Izhikevich neuron with conductance-based exponential synapses",
-    "IFCondExpStoc": "conductance LIF with a stochastic (sigmoid) threshold",
     "IF_curr_exp_sEMD": "the spiking elementary motion detector",
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
-    "SpikeSourcePoissonVariable": "Poisson source whose rate changes at given times",
 }
+globals().update(EXTRA_CELLS)
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
 globals().update({name: _missing(name, what, have=HAVE_STDP) for name, what in _STDP_MISSING.items()})
 
@@ -177,5 +179,4 @@ structural = {name: _missing(name, what, "sim.", "neurochip has no structural pl
                              "(synaptic rewiring): make the connections with a connector, "
                              "plastic with sim.STDPMechanism if they should learn")
               for name, what in STRUCTURAL.items()}
-__all__ = ["IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",  # noqa: PLE0604
-           "WeightDependenceAdditiveTriplet", "Vogels2011Rule", *_MISSING, *_STDP_MISSING]
+__all__ = [*HAVE, *_MISSING, *_STDP_MISSING]  # noqa: PLE0604

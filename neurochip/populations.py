@@ -15,14 +15,14 @@ from neurochip.emulator import models
 from neurochip.mapping.graph import PopulationSpec, receptor_sign
 from neurochip.mapping.neurons import POISSON_MODELS
 
-from . import composed, extra_models, simulator, standardmodels
+from . import composed, extra_cells, extra_models, extra_sources, simulator, standardmodels
 from .errors import NeurochipError
 from .recording import Recorder
 from .spinnaker_compat import RING_STATS, population_arguments, population_size
 
 __all__ = ["Population", "PopulationView", "Assembly"]
 
-SUPPORTED = (*(m.NAME for m in models.NEURON_MODELS if not getattr(m, "MULTI", False)),
+SUPPORTED = (*(m.NAME for m in models.NEURON_MODELS if not models.named_receptors(m)),
              "PointNeuron", "SpikeSourceArray", *POISSON_MODELS)
 
 
@@ -155,7 +155,8 @@ class Population(_Record, _ParameterAccess, common.Population):
                 f"Population {self.label!r}: cell type {name} is not "
                 f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
         if self.celltype.__class__.__module__ not in (standardmodels.__name__, composed.__name__,
-                                                      extra_models.__name__):
+                                                      extra_models.__name__, extra_cells.__name__,
+                                                      extra_sources.__name__):
             raise NeurochipError(
                 f"Population {self.label!r}: the cell type {name} comes from "
                 f"{self.celltype.__class__.__module__}, not from pyNN.neurochip; use sim.{name}")
@@ -198,6 +199,8 @@ class Population(_Record, _ParameterAccess, common.Population):
                      for s in seqs]
             spike_lo = np.r_[0, np.cumsum([len(t) for t in times])].astype(np.int64)
             spike_times = np.concatenate(times) if times else np.zeros(0)
+        elif hasattr(self.celltype, "graph_parameters"):  # the model's own (ragged lists)
+            params = self.celltype.graph_parameters(self._parameters, self.size)
         else:
             params = {k: _as_array(v) for k, v in self._parameters.items()}
         initial = {}

@@ -33,7 +33,10 @@ from .plasticity import (
 )
 from .simulator import state
 
-NEURON_CELLS = tuple(m.NAME for m in NEURON_MODELS if not getattr(m, "MULTI", False))
+# PyNN's standard cells (PointNeuron's are in .composed, sPyNNaker's extra models in
+# .extra_cells)
+NEURON_CELLS = tuple(m.NAME for m in NEURON_MODELS if not getattr(m, "MULTI", False)
+                     and getattr(m, "PYNN_MODULE", None) is None)
 __all__ = [*NEURON_CELLS, "PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticResponse",
            "CondAlphaPostSynapticResponse", "AlphaPSR",
            "SpikeSourceArray", "SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",

@@ -26,6 +26,7 @@ from neurochip.emulator.models import (
     BY_NAME,
     INPUT_LEAD,
     NEURON_MODELS,
+    named_receptors,
     record_columns,
     registry,
 )
@@ -42,7 +43,9 @@ TIMING = {**json.loads((DATA / "nest_timing.json").read_text())["cases"],
 NEW_BOUNDS = {"IF_cond_exp_gsfa_grr": {"fixed": (0.0, 1.0), "float": (0.0, 1.0)}}
 STOCHASTIC = {"GIF_cond_exp"}  # checked statistically (test_gif_*)
 # checked against NEST in tests/test_multi_receptor.py
-MULTI = {m.NAME for m in NEURON_MODELS if getattr(m, "MULTI", False)}
+MULTI = {m.NAME for m in NEURON_MODELS if named_receptors(m)}
+# sPyNNaker's extra models: checked in a test file each (tests/test_if_curr_dual_exp.py, ...)
+EXTRA = {m.NAME for m in NEURON_MODELS if getattr(m, "PYNN_MODULE", None) == "extra_models"}
 NAMES = [m.NAME for m in NEURON_MODELS]
 
 
@@ -77,9 +80,12 @@ def test_cell_protocol(name):
     assert set(columns(m.RECEPTORS, m.COMPONENTS, what="state")) == set(m.STATE)
     # host constants: every component's host is known, and together they give the columns
     assert all(h in HOST for h, _ in m.HOST)
-    multi = getattr(m, "MULTI", False)
-    # a multi-receptor cell's PyNN class is a PointNeuron of a neuron component
-    base = getattr(cells, m.PYNN_NEURON if multi else name)
+    multi = named_receptors(m)
+    extra = getattr(m, "PYNN_MODULE", None) == "extra_models"
+    # a multi-receptor cell's PyNN class is a PointNeuron of a neuron component; an
+    # extra model's is sPyNNaker's, in sim.extra_models
+    base = (getattr(sim.extra_models, name) if extra else
+            getattr(cells, m.PYNN_NEURON if multi else name))
     p = {}
     for k, v in base.default_parameters.items():
         v = np.asarray(getattr(v, "value", v), float)  # ArrayParameter: one row per neuron
@@ -100,6 +106,12 @@ def test_cell_protocol(name):
         assert cls.machine_model is m
         assert set(receptor.default_parameters) - {"locations"} == set(m.RECEPTOR_PARAMS)
         assert len(m.INPUT) == len(SLOTS) == contract.MAX_RECEPTORS
+    elif extra:
+        cls = base
+        assert cls.__module__ == "neurochip.extra_cells" and cls.machine_model is m
+        for var in cls.default_initial_values:  # each initial value reaches the state
+            _, moved = CONSTANTS[name](p, {**init, var: init[var] + 0.5}, 0.1)
+            assert any(not np.array_equal(state[c], moved[c]) for c in dict(m.STATE)), var
     else:
         cls = getattr(sim, name)
         assert cls.__module__ == "neurochip.standardmodels"
@@ -109,9 +121,24 @@ def test_cell_protocol(name):
     assert set(base.recordable) - {"spikes"} <= recordable
     assert all(0 <= col < len(m.STATE) for col, _ in columns_of.values())
     assert all(c == -1 or 0 <= c < len(m.STATE) for c in m.INPUT)
+    also = getattr(m, "INPUT_ALSO", ())
+    assert len(also) <= len(m.INPUT) and all(c == -1 or 0 <= c < len(m.STATE) for c in also)
+    if getattr(m, "RECEPTOR_NAMES", None):  # fixed receptors, one input column each
+        assert tuple(cls.receptor_types) == m.RECEPTOR_NAMES and len(m.INPUT) == len(m.RECEPTOR_NAMES)
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n not in STOCHASTIC | MULTI])
+def test_extra_cells_are_the_registry_s():
+    """Every registered cell of sPyNNaker's extra models has its PyNN class in
+    sim.extra_models, and no missing-model placeholder shadows it."""
+    from neurochip.extra_cells import EXTRA_CELLS
+    extra = {m.NAME for m in NEURON_MODELS if getattr(m, "PYNN_MODULE", None) == "extra_models"}
+    assert set(EXTRA_CELLS) == extra
+    for name in extra:
+        assert getattr(sim.extra_models, name) is EXTRA_CELLS[name]
+        assert name not in sim.extra_models._MISSING
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in STOCHASTIC | MULTI | EXTRA])
 def test_cell_spikes_match_nest(name):
     """One synaptic-input case per cell (the first stored), fixed point, against NEST."""
     case = next(k for k in TIMING if k.split()[0] == name)

@@ -9,7 +9,9 @@ components' columns), ``RECORD`` (PyNN variable -> state column and unit factor)
 (the PyNN parameters the host needs), ``HOST`` (its host-constant components, in
 order, with the receptors each serves), ``PYNN_DOC`` (what the PyNN class adds to
 PyNN's docstring), optionally ``PYNN_UNITS``, ``INPUT_SCALE`` (the INPUT columns' units
-per ring unit, default 1), ``INPUT_LEAD`` (1 where input acts in
+per ring unit, default 1), ``INPUT_ALSO`` (per receptor, a second state column its
+ring input shows in when recorded, -1 for none: a sum of receptors' currents),
+``INPUT_LEAD`` (1 where input acts in
 the tick that ends at its arrival time, as a voltage jump does; default 0, the tick
 that starts there) and ``WEIGHT_UNIT``, and a jitted
 ``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``.
@@ -18,7 +20,14 @@ A multi-receptor cell (``MULTI = True``: PyNN's ``PointNeuron`` of a neuron comp
 ``PYNN_NEURON`` and receptors of class ``PYNN_RECEPTOR``) holds its per-receptor columns
 in slots (:data:`.components.SLOTS`), says how a receptor's PyNN parameters and
 variables reach them (``RECEPTOR_PARAMS``, ``RECEPTOR_RECORD``), gives ``INPUT`` per
-slot and has ``step(p, s, x, i_inj)`` with ``x`` the inputs of the slots.
+slot and has ``step(p, s, x, i_inj)`` with ``x`` the inputs of the slots. A
+multi-receptor cell with fixed receptors (``RECEPTOR_NAMES``: sPyNNaker's
+IF_curr_dual_exp) has the ``step(p, s, x, i_inj)`` of a multi-receptor cell and flat
+PyNN parameters; see :func:`named_receptors`.
+
+A cell whose PyNN class is one of sPyNNaker's extra models (``sim.extra_models``) says
+``PYNN_MODULE = "extra_models"``; its PyNN class is made there (by
+:mod:`neurochip.extra_cells`), not from PyNN's standard cells.
 
 :mod:`.registry` lists the cell modules and gives each its ``KIND``;
 :mod:`.dispatch` (generated from the registry) calls the steps. The host constants
@@ -33,8 +42,7 @@ from . import registry
 from .components import RECEPTOR_SUFFIX, SLOTS
 
 __all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "input_columns", "INPUT_LEAD", "INPUT_SCALE",
-           "MULTI",
-           "record_columns"]
+           "MULTI", "named_receptors", "record_columns"]
 
 NEURON_MODELS = registry.load()
 BY_NAME = {m.NAME: m for m in NEURON_MODELS}
@@ -47,12 +55,21 @@ MULTI = tuple(bool(getattr(BY_KIND.get(k), "MULTI", False)) for k in range(max(B
 INPUT_SCALE = tuple(int(getattr(BY_KIND.get(k), "INPUT_SCALE", 1)) for k in range(max(BY_KIND) + 1))
 
 
+def named_receptors(model) -> bool:
+    """Whether a cell's receptors are named by its population (PyNN's ``PointNeuron``:
+    per-receptor parameters ``"AMPA.tau_syn"``), not fixed by the cell."""
+    return getattr(model, "MULTI", False) and not getattr(model, "RECEPTOR_NAMES", None)
+
+
 def input_columns() -> np.ndarray:
-    """``(max kind + 1, MAX_RECEPTORS)`` int64: per kind, the state column that each
-    receptor's ring input adds to (-1: none)."""
-    out = np.full((max(BY_KIND) + 1, MAX_RECEPTORS), -1, np.int64)
+    """``(max kind + 1, MAX_RECEPTORS, 2)`` int64: per kind and receptor, the state
+    column that the receptor's ring input adds to (``[..., 0]``) and a second column it
+    also shows in when recorded (``[..., 1]``, the cell's ``INPUT_ALSO``); -1: none."""
+    out = np.full((max(BY_KIND) + 1, MAX_RECEPTORS, 2), -1, np.int64)
     for kind, m in BY_KIND.items():
-        out[kind, :len(m.INPUT)] = m.INPUT
+        out[kind, :len(m.INPUT), 0] = m.INPUT
+        also = getattr(m, "INPUT_ALSO", ())
+        out[kind, :len(also), 1] = also
     return out
 
 
@@ -64,7 +81,7 @@ def record_columns(model, receptors=(), signs=None) -> dict:
     magnitude)."""
     out = dict(model.RECORD)
     at = {name: j for j, (name, _) in enumerate(model.STATE)}
-    names = tuple(receptors) if getattr(model, "MULTI", False) else ()
+    names = tuple(receptors) if named_receptors(model) else ()
     for k, (name, slot) in enumerate(zip(names, SLOTS)):
         suffix = RECEPTOR_SUFFIX[slot]
         sign = 1 if signs is None else signs[k]

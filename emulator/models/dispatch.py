@@ -16,10 +16,14 @@ from . import (
     if_cond_alpha,
     if_cond_exp,
     if_cond_exp_gsfa_grr,
+    if_cond_exp_stoc,
     if_curr_alpha,
     if_curr_delta,
+    if_curr_dual_exp,
     if_curr_exp,
+    if_curr_exp_ca2_adaptive,
     izhikevich,
+    izhikevich_cond,
     lif_curr_exp_multisynapse,
 )
 
@@ -61,6 +65,16 @@ def _gif_cond_exp(p, s, in_e, in_i, i_inj):
     return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
 
 
+@numba.njit(cache=True)
+def _izhikevich_cond(p, s, in_e, in_i, i_inj):
+    return izhikevich_cond.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _if_cond_exp_stoc(p, s, in_e, in_i, i_inj):
+    return if_cond_exp_stoc.step(p, s, in_e, in_i, i_inj)
+
+
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
     """Advance one neuron of model ``kind`` by one tick;
@@ -87,6 +101,12 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return _if_cond_exp_gsfa_grr(p, s, in_e, in_i, i_inj)
     elif kind == 12:  # gif_cond_exp
         return _gif_cond_exp(p, s, in_e, in_i, i_inj)
+    elif kind == 16:  # izhikevich_cond
+        return _izhikevich_cond(p, s, in_e, in_i, i_inj)
+    elif kind == 17:  # if_curr_exp_ca2_adaptive
+        return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
+    elif kind == 18:  # if_cond_exp_stoc
+        return _if_cond_exp_stoc(p, s, in_e, in_i, i_inj)
     return False, 0
 
 
@@ -98,4 +118,6 @@ def neuron_step_multi(kind, p, s, x, i_inj):
         return lif_curr_exp_multisynapse.step(p, s, x, i_inj)
     elif kind == 14:  # adexp_cond_alpha_multisynapse
         return adexp_cond_alpha_multisynapse.step(p, s, x, i_inj)
+    elif kind == 15:  # if_curr_dual_exp
+        return if_curr_dual_exp.step(p, s, x, i_inj)
     return False, 0

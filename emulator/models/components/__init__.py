@@ -37,7 +37,10 @@ ROLES = ("shaping", "input", "membrane", "adaptation", "threshold")
 # receptors, in PyNN's (sorted) order, take slots 0, 1, ...
 SLOTS = tuple(f"slot{k}" for k in range(MAX_RECEPTORS))
 # receptor -> suffixes of its columns ({r}, {syn}) and of its host parameters (tau_syn_E)
+# (sPyNNaker's IF_curr_dual_exp names a second excitatory receptor "excitatory2":
+# tau_syn_E2, isyn_exc2)
 RECEPTOR_SUFFIX = {"excitatory": ("e", "exc", "E"), "inhibitory": ("i", "inh", "I"),
+                   "excitatory2": ("e2", "exc2", "E2"),
                    **{slot: (f"s{k}",) * 3 for k, slot in enumerate(SLOTS)}}
 
 
@@ -121,11 +124,14 @@ def index(table) -> dict:
     return {name: j for j, (name, _) in enumerate(table)}
 
 
-def slot_column(table, name: str) -> int:
+def slot_column(table, name: str, receptors=SLOTS) -> int:
     """The column of slot 0 of the per-slot column ``name`` (``"decay_{r}"``, ...) of a
-    multi-receptor cell: slot k's is k further on (checked: the step reads them so)."""
+    multi-receptor cell (``receptors``: its receptors in slot order, by default the
+    slots of a PyNN PointNeuron): receptor k's is k further on (checked: the step reads
+    them so)."""
     at = index(table)
-    cols = [at[name.format(r=RECEPTOR_SUFFIX[s][0], syn=RECEPTOR_SUFFIX[s][1])] for s in SLOTS]
-    if cols != list(range(cols[0], cols[0] + len(SLOTS))):
+    cols = [at[name.format(r=RECEPTOR_SUFFIX[s][0], syn=RECEPTOR_SUFFIX[s][1])]
+            for s in receptors]
+    if cols != list(range(cols[0], cols[0] + len(cols))):
         raise ValueError(f"the slots of column {name!r} are not consecutive: {cols}")
     return cols[0]

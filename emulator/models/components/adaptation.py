@@ -13,6 +13,13 @@ and decays back to 0 between them.
 - :func:`spike_threshold` ``(name)``: a threshold offset ``v_<name>`` (mV) that jumps by
   ``q_<name>`` and decays once per tick (GIF's threshold kernels gamma); host
   ``spike_threshold_<name>``.
+- :func:`spike_current_lif` ``(name)``: a current ``i_<name>`` that jumps by ``q_<name>``
+  at a spike, decays once per tick and drives an exact LIF membrane through its own
+  propagator ``p21<name>`` (NEST's P21 for its time constant, negative: the current
+  is subtracted, an adaptation current); held as a magnitude in ``SLOT_SCALE`` times
+  nA (so that a slow current decays as it should, see :mod:`.shaping`), brought back by
+  ``unscale_<name>`` (sPyNNaker's calcium-activated current of IFCurrExpCa2Adaptive);
+  host ``spike_current_lif_<name>``.
 """
 
 import numba
@@ -21,8 +28,8 @@ from ...fixed import decay
 from . import Component
 from .shaping import receive
 
-__all__ = ["spike_conductance", "spike_current", "spike_threshold", "SPIKE_CURRENT_TOTAL", "jump",
-           "decay_over"]
+__all__ = ["spike_conductance", "spike_current", "spike_threshold", "spike_current_lif",
+           "SPIKE_CURRENT_TOTAL", "jump", "decay_over"]
 
 SPIKE_CURRENT_TOTAL = Component("spike_current_total", "adaptation", state=(("i_eta", "REAL"),),
                                 host="spike_current_total")
@@ -45,6 +52,13 @@ def spike_threshold(name):
     return Component(f"spike_threshold_{name}", "adaptation",
                      params=((f"q_{name}", "REAL"), (f"decay_{name}", "UFRACT")),
                      state=((f"v_{name}", "REAL"),), host=f"spike_threshold_{name}")
+
+
+def spike_current_lif(name):
+    return Component(f"spike_current_lif_{name}", "adaptation",
+                     params=((f"q_{name}", "REAL"), (f"decay_{name}", "UFRACT"),
+                             (f"p21{name}", "REAL"), (f"unscale_{name}", "UFRACT")),
+                     state=((f"i_{name}", "REAL"),), host=f"spike_current_lif_{name}")
 
 
 # a jump at a spike, ``x + q`` saturated: (value, saturated), the sum a receptor's input takes

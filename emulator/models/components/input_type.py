@@ -5,6 +5,10 @@
   magnitude that is subtracted. No columns of its own.
 - ``CONDUCTANCE``: the value is a conductance (nS) with a reversal potential per
   receptor: the current is ``g (E_rev - V)`` (pA).
+- ``EXCITATORY_TOTAL``: the sum of a cell's excitatory currents in a column of its own,
+  ``gsyn_exc`` (sPyNNaker records the excitatory receptors' total under that name);
+  the column takes every excitatory receptor's ring input when it is recorded (the
+  cell's ``INPUT_ALSO``). Host ``excitatory_total``.
 """
 
 import numba
@@ -12,11 +16,13 @@ import numba
 from ...fixed import mul_real
 from . import Component
 
-__all__ = ["CURRENT", "CONDUCTANCE", "fused", "current_term", "conductance_current"]
+__all__ = ["CURRENT", "CONDUCTANCE", "EXCITATORY_TOTAL", "fused", "current_term", "conductance_current"]
 
 CURRENT = Component("current", "input")
 CONDUCTANCE = Component("conductance", "input", params=(("e_{syn}", "REAL"),),
                         host="conductance")
+EXCITATORY_TOTAL = Component("excitatory_total", "input", state=(("gsyn_exc", "REAL"),),
+                             host="excitatory_total")
 
 
 def fused(name):

@@ -19,6 +19,10 @@ REAL) enters through :func:`receive`; the shaping then advances its state.
   below ``0.5 / (1 - exp(-dt/tau))`` LSB (100 LSB, 3 pA, at tau = 20 ms, dt = 0.1 ms)
   and then steps down one LSB a tick: a 5 pA NMDA current reached 0 in 16 ms instead
   of decaying with its 20 ms.
+- ``EXP_SCALED``: as ``EXP_SLOT`` for the fixed receptors of a cell (sPyNNaker's
+  IF_curr_dual_exp: excitatory, excitatory2, inhibitory): the current held as a
+  magnitude in ``SLOT_SCALE`` times nA, ``unscale`` brings it back, the propagator
+  ``p21{r}`` carries the sign (host ``exp_current_scaled``).
 - ``DELTA``: no state; the input is a voltage jump the membrane adds.
 - :func:`fused` names a shaping that a fused membrane integrates itself.
 """
@@ -28,8 +32,8 @@ import numba
 from ...fixed import decay, mul_real, mul_ufract, sat_real
 from . import Component
 
-__all__ = ["EXP", "EXP_COND", "EXP_SLOT", "ALPHA", "DELTA", "ALPHA_SCALE", "SLOT_SCALE", "fused", "receive",
-           "receive_pair", "receive_scaled", "alpha_terms", "alpha_advance"]
+__all__ = ["EXP", "EXP_COND", "EXP_SLOT", "EXP_SCALED", "ALPHA", "DELTA", "ALPHA_SCALE",
+           "SLOT_SCALE", "fused", "receive", "receive_pair", "receive_scaled", "alpha_terms", "alpha_advance"]
 
 ALPHA_SCALE = 64  # alpha state units per nA (a power of two: scaling is exact)
 SLOT_SCALE = 64  # EXP_SLOT state units per nA (a power of two)
@@ -47,6 +51,9 @@ EXP_SLOT = Component("exp_slot", "shaping",
                      params=(("decay_{r}", "UFRACT"), ("p21{r}", "REAL"), ("n_receptors", "int"),
                              ("unscale", "UFRACT")),
                      state=(("isyn_{syn}", "REAL"),), host="exp_current_slot")
+EXP_SCALED = Component("exp_scaled", "shaping",
+                       params=(("decay_{r}", "UFRACT"), ("p21{r}", "REAL"), ("unscale", "UFRACT")),
+                       state=(("isyn_{syn}", "REAL"),), host="exp_current_scaled")
 DELTA = Component("delta", "shaping")
 
 
