@@ -15,7 +15,7 @@ from neurochip.mapping.reports import write_reports
 from . import simulator
 from .errors import NeurochipError
 
-__all__ = ["mapping_summary", "mapping_report", "recorded_spikes", "provenance"]
+__all__ = ["mapping_summary", "mapping_report", "recorded_spikes", "provenance", "rank_table"]
 
 
 def _mapping():
@@ -34,10 +34,38 @@ def mapping_report(folder: str) -> list:
     """Write placement, per-core resources, routing tables and key space reports
     (text, JSON and a PNG of the chip grid) and the picture of the current segment's
     recorded spikes (``activity.png``: rasters and population rates) into ``folder``;
-    returns the paths."""
+    returns the paths. Under mpirun, rank 0 writes them (every rank holds the same), with
+    ``ranks.txt``: each process's share of the last run."""
+    st = simulator.state
+    mapping = _mapping()
+    if st.mpi_rank > 0:
+        return []
     os.makedirs(folder, exist_ok=True)
-    last = simulator.state.results[-1][1] if simulator.state.results else None
-    return write_reports(_mapping(), folder, last, spikes=recorded_spikes())
+    last = st.results[-1][1] if st.results else None
+    paths = write_reports(mapping, folder, last, spikes=recorded_spikes())
+    loads = st.emulation.rank_loads if st.emulation is not None else []
+    if loads:
+        path = os.path.join(folder, "ranks.txt")
+        with open(path, "w") as f:
+            f.write("\n".join(rank_table(loads)) + "\n")
+        paths.append(path)
+    return paths
+
+
+def rank_table(loads) -> list:
+    """Lines of a table of the MPI ranks' shares of a run (``Emulation.rank_loads``): cores,
+    neurons, the machine's cycles on them (the load), the host's seconds updating,
+    exchanging (waiting for the slowest rank included) and delivering, and the words
+    (8 bytes) each sent and received per stretch."""
+    total = sum(r["machine_cycles"] for r in loads) or 1
+    out = [f"{'rank':>4} {'cores':>5} {'neurons':>8} {'load':>6} {'update s':>9} {'exchange s':>10} "
+           f"{'deliver s':>9} {'sent/stretch':>12} {'received/stretch':>16}"]
+    for r in loads:
+        k = max(1, r["stretches"])
+        out.append(f"{r['rank']:>4} {r['cores']:>5} {r['neurons']:>8} "
+                   f"{r['machine_cycles'] / total:>6.1%} {r['update_s']:>9.3f} {r['exchange_s']:>10.3f} "
+                   f"{r['deliver_s']:>9.3f} {r['words_sent'] / k:>12.1f} {r['words_received'] / k:>16.1f}")
+    return out
 
 
 def recorded_spikes() -> list:
@@ -76,4 +104,6 @@ def provenance() -> dict:
         totals["threads"] = st.emulation.threads_now
         totals["stretch_ticks"] = st.emulation.stretch
         totals["delegated_poisson_synapses"] = st.emulation.program.direct.n
+        if st.emulation.rank_loads:  # under mpirun: each process's share of the last run
+            totals["ranks"] = st.emulation.rank_loads
     return json.loads(json.dumps(totals))

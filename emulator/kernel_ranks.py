@@ -1,0 +1,123 @@
+"""The tick loop of a machine split over MPI ranks: one stretch at a time, a rank's own cores.
+
+:func:`neurochip.emulator.kernel.run_ticks` runs every stretch of a call inside numba.
+Over several processes (:mod:`neurochip.emulator.ranks`) the spikes of a stretch must
+cross between processes before they are delivered, so the loop over stretches is
+Python's, and each stretch is two kernels with the exchange between them:
+
+1. :func:`update_own`: the current sources (every rank computes them all: they are
+   cheap and no rank then waits for another's), then the rank's own cores run their
+   ticks;
+2. the ranks exchange the stretch's spike buffers of their cores (:func:`pack_spikes`,
+   an MPI all-gather, :func:`unpack_spikes`): every rank then holds every core's
+   spikes of the stretch, as one process would;
+3. :func:`deliver_own`: every rank records the spikes and sorts the packets of the
+   whole stretch (:func:`neurochip.emulator.delivery.sort_packets`, one pass over the
+   spikes), then its own cores deliver their queues and check their cycles.
+
+The per-core kernels are those of ``run_ticks``, called with the same argument types,
+so numba compiles them once for both loops; each core does the same work on the same
+data in the same order, so the results are those of one process, bit for bit.
+"""
+
+import numba
+import numpy as np
+from numba import prange
+
+from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, update_core
+from .delivery import deliver_core, sort_packets
+from .electrodes import apply_electrodes
+from .views import CoreOutput, StateRecord
+
+__all__ = ["update_own", "deliver_own", "pack_spikes", "unpack_spikes"]
+
+CYCLES_TICK = CYCLES["tick"]
+
+
+@numba.njit(cache=True, parallel=True)
+def update_own(t, n_ticks, t0, own, cores, rings, src, di, pl, el, rec, traffic):
+    """Ticks ``[t, t + n_ticks)`` of the cores ``own`` (int64 core numbers) of a call
+    that started at ``t0`` (the row of the recording buffers); views as for ``run_ticks``."""
+    if len(el.kind) > 0:
+        for k in range(n_ticks):
+            apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
+    traffic.cyc[:, :] = 0
+    i_inj = el.i_inj
+    out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, traffic.cyc, traffic.counters)
+    state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
+    for i in prange(len(own)):
+        update_core(own[i], t, n_ticks, t0, cores, rings, src, di, pl, i_inj, state_rec, out)
+
+
+@numba.njit(cache=True, parallel=True)
+def deliver_own(t, n_ticks, t0, own, cycle_budget, cores, rings, sv, pl, rec, traffic, buffers):
+    """Record and sort the spikes of every core in the stretch ``[t, t + n_ticks)``, then
+    deliver the queues of the cores ``own`` and check their cycles; ``buffers`` and the
+    returned arrays as for ``run_ticks``."""
+    pkt, scratch, rec_extra = buffers
+    counters = traffic.counters
+    cyc = traffic.cyc
+    key_of = cores.key_of
+    neuron_lo = cores.neuron_lo
+    pkt_lo = traffic.pkt_lo
+    out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
+    pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
+    if scratch.shape[1] < len(pkt):
+        scratch = np.empty((4, len(pkt)), np.int64)
+    for i in prange(len(own)):
+        dc = own[i]
+        deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, neuron_lo[dc], rings,
+                     sv, pl, out)
+    for i in range(len(own)):
+        c = own[i]
+        for k in range(n_ticks):
+            total = cyc[c, k] + CYCLES_TICK
+            if total > counters[c, C_MAX_CYCLES]:
+                counters[c, C_MAX_CYCLES] = total
+            if total > cycle_budget:
+                counters[c, C_OVERRUN] += 1
+    return pkt, scratch, rec_extra
+
+
+@numba.njit(cache=True)
+def pack_spikes(own, n_ticks, traffic, out):
+    """The message of a rank for one stretch: the spike counts of its cores ``own`` in
+    each tick (``len(own) * n_ticks`` words), then their spike entries, core by core;
+    returns its length in ``out``."""
+    m = 0
+    for i in range(len(own)):
+        for k in range(n_ticks):
+            out[m] = traffic.spk_n[own[i], k]
+            m += 1
+    for i in range(len(own)):
+        c = own[i]
+        a = traffic.spk_lo[c]
+        n = 0
+        for k in range(n_ticks):
+            n += traffic.spk_n[c, k]
+        out[m:m + n] = traffic.spk[a:a + n]
+        m += n
+    return m
+
+
+@numba.njit(cache=True)
+def unpack_spikes(msg, displ, by_rank, rank_lo, me, n_ticks, traffic):
+    """Write the other ranks' messages (rank r's at ``msg[displ[r]:]``; its cores are
+    ``by_rank[rank_lo[r]:rank_lo[r + 1]]``) into the spike buffers."""
+    for r in range(len(rank_lo) - 1):
+        if r == me:
+            continue
+        m = displ[r]
+        cores = by_rank[rank_lo[r]:rank_lo[r + 1]]
+        for i in range(len(cores)):
+            for k in range(n_ticks):
+                traffic.spk_n[cores[i], k] = msg[m]
+                m += 1
+        for i in range(len(cores)):
+            c = cores[i]
+            n = 0
+            for k in range(n_ticks):
+                n += traffic.spk_n[c, k]
+            a = traffic.spk_lo[c]
+            traffic.spk[a:a + n] = msg[m:m + n]
+            m += n
