@@ -11,9 +11,10 @@ Python's, and each stretch is two kernels with the exchange between them:
 2. the ranks exchange the stretch's spike buffers of their cores (:func:`pack_spikes`,
    an MPI all-gather, :func:`unpack_spikes`): every rank then holds every core's
    spikes of the stretch, as one process would;
-3. :func:`deliver_own`: every rank records the spikes and sorts the packets of the
-   whole stretch (:func:`neurochip.emulator.delivery.sort_packets`, one pass over the
-   spikes), then its own cores deliver their queues and check their cycles.
+3. every rank records the spikes and sorts the packets of the whole stretch
+   (:func:`neurochip.emulator.delivery.sort_packets`, one pass over the spikes: the part
+   that does not shrink with more ranks), then :func:`deliver_own`: its own cores
+   deliver their queues and check their cycles.
 
 The per-core kernels are those of ``run_ticks``, called with the same argument types,
 so numba compiles them once for both loops; each core does the same work on the same
@@ -25,7 +26,7 @@ import numpy as np
 from numba import prange
 
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, update_core
-from .delivery import deliver_core, sort_packets
+from .delivery import deliver_core
 from .electrodes import apply_electrodes
 from .views import CoreOutput, StateRecord
 
@@ -50,18 +51,16 @@ def update_own(t, n_ticks, t0, own, cores, rings, src, di, pl, el, rec, traffic)
 
 
 @numba.njit(cache=True, parallel=True)
-def deliver_own(t, n_ticks, t0, own, cycle_budget, cores, rings, sv, pl, rec, traffic, buffers):
-    """Record and sort the spikes of every core in the stretch ``[t, t + n_ticks)``, then
-    deliver the queues of the cores ``own`` and check their cycles; ``buffers`` and the
-    returned arrays as for ``run_ticks``."""
-    pkt, scratch, rec_extra = buffers
+def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, traffic, pkt, scratch):
+    """Deliver the queues of the cores ``own`` of the stretch ``[t, t + n_ticks)``
+    (``pkt``, sorted by ``sort_packets``) and check their cycles; returns ``scratch``
+    (grown if the queue needed more room)."""
     counters = traffic.counters
     cyc = traffic.cyc
     key_of = cores.key_of
     neuron_lo = cores.neuron_lo
     pkt_lo = traffic.pkt_lo
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
-    pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
     if scratch.shape[1] < len(pkt):
         scratch = np.empty((4, len(pkt)), np.int64)
     for i in prange(len(own)):
@@ -76,7 +75,7 @@ def deliver_own(t, n_ticks, t0, own, cycle_budget, cores, rings, sv, pl, rec, tr
                 counters[c, C_MAX_CYCLES] = total
             if total > cycle_budget:
                 counters[c, C_OVERRUN] += 1
-    return pkt, scratch, rec_extra
+    return scratch
 
 
 @numba.njit(cache=True)

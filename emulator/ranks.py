@@ -30,13 +30,16 @@ import numpy as np
 
 from .contract import SOURCE_KINDS
 from .cores import COUNTERS, CYCLES
+from .delivery import sort_packets
 from .errors import EmulatorError
 from .kernel_ranks import deliver_own, pack_spikes, unpack_spikes, update_own
 
-__all__ = ["world", "launched_size", "Ranks", "split_cores", "core_loads", "MPI_SIZE_VARIABLES"]
+__all__ = ["world", "launched_size", "launched_rank", "Ranks", "split_cores", "core_loads", "rank_table",
+           "MPI_SIZE_VARIABLES"]
 
 # what MPI launchers tell the processes they start: MPICH/Intel (hydra), Open MPI, Slurm
 MPI_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "SLURM_NTASKS")
+MPI_RANK_VARIABLES = ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "SLURM_PROCID")
 ASSUMED_RATE_HZ = 10.0  # firing rate for the load estimate before anything has run
 
 
@@ -50,6 +53,17 @@ def launched_size() -> int:
         if n > 1:
             return n
     return 1
+
+
+def launched_rank() -> int:
+    """This process's rank as the MPI launcher says (0: not under one), for what only one
+    process should do (print, write files) before or without MPI itself."""
+    for name in MPI_RANK_VARIABLES:
+        try:
+            return int(os.environ[name])
+        except (KeyError, ValueError):
+            continue
+    return 0
 
 
 def world():
@@ -125,8 +139,8 @@ class Ranks:
         self.recv = np.empty(max(1, sum(most)), np.int64)
         self.lens = np.zeros(self.size, np.int64)
         self._dynamic_words(p)
-        self.stats = {"stretches": 0, "words_sent": 0, "words_received": 0,
-                      "update_s": 0.0, "exchange_s": 0.0, "deliver_s": 0.0}
+        self.stats = {}
+        self.start_run()
 
     def _same_program(self, p):
         """All ranks must run the same machine: a script whose random draws differ between
@@ -160,13 +174,14 @@ class Ranks:
     # --- one call of the tick loop ------------------------------------------------------
     def start_run(self):
         """Count the host's times and exchanged words of a new run."""
-        self.stats = dict.fromkeys(self.stats, 0)
-        self.stats.update(update_s=0.0, exchange_s=0.0, deliver_s=0.0)
+        self.stats = {"stretches": 0, "words_sent": 0, "words_received": 0, "update_s": 0.0,
+                      "exchange_s": 0.0, "sort_s": 0.0, "deliver_s": 0.0}
 
     def run_ticks(self, t0, t1, stretch, budget, views, buffers):
         """Ticks ``[t0, t1)`` as :func:`neurochip.emulator.kernel.run_ticks` runs them,
         this rank's cores only, exchanging each stretch's spikes."""
         cores, rings, sv, pl, src, di, el, rec, traffic = views
+        pkt, scratch, rec_extra = buffers
         own, st = self.own, self.stats
         t = t0
         first = True
@@ -178,13 +193,16 @@ class Ranks:
             b = time.perf_counter()
             self._exchange(n, traffic)
             c = time.perf_counter()
-            buffers = deliver_own(t, n, t0, own, budget, cores, rings, sv, pl, rec, traffic, buffers)
+            pkt, rec_extra = sort_packets(n, t - t0, cores, traffic, rec, rec_extra, pkt)
+            d = time.perf_counter()
+            scratch = deliver_own(t, n, own, budget, cores, rings, sv, pl, traffic, pkt, scratch)
             st["update_s"] += b - a
             st["exchange_s"] += c - b
-            st["deliver_s"] += time.perf_counter() - c
+            st["sort_s"] += d - c
+            st["deliver_s"] += time.perf_counter() - d
             st["stretches"] += n > 0
             t += n
-        return buffers
+        return pkt, scratch, rec_extra
 
     def _exchange(self, n_ticks, traffic):
         MPI = self.MPI
@@ -243,3 +261,20 @@ class Ranks:
         mine = {"rank": self.rank, "cores": len(self.own), "neurons": int(n[self.own].sum()),
                 "machine_cycles": int(cycles[self.own].sum()), **self.stats}
         return self.comm.allgather(mine)
+
+
+def rank_table(loads) -> list:
+    """Lines of a table of the MPI ranks' shares of a run (``Emulation.rank_loads``): cores,
+    neurons, the machine's cycles on them (the load), the host's seconds updating its
+    cores, exchanging (waiting for the slowest rank included), sorting every core's packets
+    and delivering its cores', and the words (8 bytes) each sent and received per stretch."""
+    total = sum(r["machine_cycles"] for r in loads) or 1
+    out = [f"{'rank':>4} {'cores':>5} {'neurons':>8} {'load':>6} {'update s':>9} {'exchange s':>10} "
+           f"{'sort s':>7} {'deliver s':>9} {'sent/stretch':>12} {'received/stretch':>16}"]
+    for r in loads:
+        k = max(1, r["stretches"])
+        out.append(f"{r['rank']:>4} {r['cores']:>5} {r['neurons']:>8} "
+                   f"{r['machine_cycles'] / total:>6.1%} {r['update_s']:>9.3f} {r['exchange_s']:>10.3f} "
+                   f"{r['sort_s']:>7.3f} {r['deliver_s']:>9.3f} {r['words_sent'] / k:>12.1f} "
+                   f"{r['words_received'] / k:>16.1f}")
+    return out

@@ -9,6 +9,7 @@ import numpy as np
 
 from neurochip.emulator.contract import CLOCK_HZ
 from neurochip.emulator.emulate import cycle_budget
+from neurochip.emulator.ranks import rank_table
 from neurochip.mapping.activity_pictures import PopulationSpikes
 from neurochip.mapping.reports import write_reports
 
@@ -51,21 +52,6 @@ def mapping_report(folder: str) -> list:
         paths.append(path)
     return paths
 
-
-def rank_table(loads) -> list:
-    """Lines of a table of the MPI ranks' shares of a run (``Emulation.rank_loads``): cores,
-    neurons, the machine's cycles on them (the load), the host's seconds updating,
-    exchanging (waiting for the slowest rank included) and delivering, and the words
-    (8 bytes) each sent and received per stretch."""
-    total = sum(r["machine_cycles"] for r in loads) or 1
-    out = [f"{'rank':>4} {'cores':>5} {'neurons':>8} {'load':>6} {'update s':>9} {'exchange s':>10} "
-           f"{'deliver s':>9} {'sent/stretch':>12} {'received/stretch':>16}"]
-    for r in loads:
-        k = max(1, r["stretches"])
-        out.append(f"{r['rank']:>4} {r['cores']:>5} {r['neurons']:>8} "
-                   f"{r['machine_cycles'] / total:>6.1%} {r['update_s']:>9.3f} {r['exchange_s']:>10.3f} "
-                   f"{r['deliver_s']:>9.3f} {r['words_sent'] / k:>12.1f} {r['words_received'] / k:>16.1f}")
-    return out
 
 
 def recorded_spikes() -> list:
