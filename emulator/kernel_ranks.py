@@ -9,8 +9,8 @@ Python's, and each stretch is two kernels with the exchange between them:
    cheap and no rank then waits for another's), then the rank's own cores run their
    ticks;
 2. the ranks exchange the stretch's spike buffers of their cores (:func:`pack_spikes`,
-   an MPI all-gather, :func:`unpack_spikes`): every rank then holds every core's
-   spikes of the stretch, as one process would;
+   an MPI all-gather, :func:`unpack_spikes`: a count per core and a word per spike entry):
+   every rank then holds every core's spikes of the stretch, as one process would;
 3. every rank records the spikes and sorts the packets of the whole stretch
    (:func:`neurochip.emulator.delivery.sort_packets`, one pass over the spikes: the part
    that does not shrink with more ranks), then :func:`deliver_own`: its own cores
@@ -33,6 +33,11 @@ from .views import CoreOutput, StateRecord
 __all__ = ["update_own", "deliver_own", "pack_spikes", "unpack_spikes"]
 
 CYCLES_TICK = CYCLES["tick"]
+# an exchanged spike entry carries its tick in the stretch (< MAX_STRETCH) above the entry's
+# own bits: the neuron, and from SPIKE_MULT_SHIFT the spikes beyond the first (a count
+# table's length at most, a few hundred: far below 2**16)
+TICK_SHIFT = 56
+ENTRY_MASK = (1 << TICK_SHIFT) - 1
 
 
 @numba.njit(cache=True, parallel=True)
@@ -80,43 +85,38 @@ def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, traffic, pk
 
 @numba.njit(cache=True)
 def pack_spikes(own, n_ticks, traffic, out):
-    """The message of a rank for one stretch: the spike counts of its cores ``own`` in
-    each tick (``len(own) * n_ticks`` words), then their spike entries, core by core;
-    returns its length in ``out``."""
-    m = 0
-    for i in range(len(own)):
-        for k in range(n_ticks):
-            out[m] = traffic.spk_n[own[i], k]
-            m += 1
+    """The message of a rank for one stretch: the number of spike entries of each of its
+    cores ``own``, then the entries, core by core, each tagged with its tick in the stretch
+    (bits ``TICK_SHIFT`` up); returns its length in ``out``."""
+    m = len(own)
     for i in range(len(own)):
         c = own[i]
-        a = traffic.spk_lo[c]
-        n = 0
+        s = traffic.spk_lo[c]
         for k in range(n_ticks):
-            n += traffic.spk_n[c, k]
-        out[m:m + n] = traffic.spk[a:a + n]
-        m += n
+            tag = np.int64(k) << TICK_SHIFT
+            for _ in range(traffic.spk_n[c, k]):
+                out[m] = traffic.spk[s] | tag
+                m += 1
+                s += 1
+        out[i] = s - traffic.spk_lo[c]
     return m
 
 
 @numba.njit(cache=True)
 def unpack_spikes(msg, displ, by_rank, rank_lo, me, n_ticks, traffic):
     """Write the other ranks' messages (rank r's at ``msg[displ[r]:]``; its cores are
-    ``by_rank[rank_lo[r]:rank_lo[r + 1]]``) into the spike buffers."""
+    ``by_rank[rank_lo[r]:rank_lo[r + 1]]``) into the spike buffers and counts."""
     for r in range(len(rank_lo) - 1):
         if r == me:
             continue
-        m = displ[r]
         cores = by_rank[rank_lo[r]:rank_lo[r + 1]]
-        for i in range(len(cores)):
-            for k in range(n_ticks):
-                traffic.spk_n[cores[i], k] = msg[m]
-                m += 1
+        m = displ[r] + len(cores)
         for i in range(len(cores)):
             c = cores[i]
-            n = 0
-            for k in range(n_ticks):
-                n += traffic.spk_n[c, k]
-            a = traffic.spk_lo[c]
-            traffic.spk[a:a + n] = msg[m:m + n]
-            m += n
+            traffic.spk_n[c, :n_ticks] = 0
+            s = traffic.spk_lo[c]
+            for j in range(msg[displ[r] + i]):
+                word = msg[m + j]
+                traffic.spk[s + j] = word & ENTRY_MASK
+                traffic.spk_n[c, word >> TICK_SHIFT] += 1
+            m += msg[displ[r] + i]

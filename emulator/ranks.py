@@ -131,9 +131,9 @@ class Ranks:
         self.by_rank = np.argsort(self.owner, kind="stable").astype(np.int64)
         self.rank_lo = np.searchsorted(self.owner[self.by_rank], np.arange(self.size + 1)).astype(np.int64)
         self.own = self.by_rank[self.rank_lo[self.rank]:self.rank_lo[self.rank + 1]].copy()
-        # message room: spike counts per tick, then at most a full spike buffer per core
+        # message room: a count per core, then at most a full spike buffer per core
         room = np.diff(em.spk_lo)
-        most = [int(len(c) * em.stretch + room[c].sum())
+        most = [int(len(c) + room[c].sum())
                 for c in np.split(self.by_rank, self.rank_lo[1:-1])]
         self.send = np.empty(max(1, most[self.rank]), np.int64)
         self.recv = np.empty(max(1, sum(most)), np.int64)
