@@ -13,15 +13,20 @@ one rank is the plain single-process path (no mpirun), N ranks are ``mpirun -n N
 speed-up, each rank's share (``emulator.ranks.rank_table``), the exchange volume per
 stretch, and checks that both runs counted the same synaptic events and rates.
 
-The estimate takes the two-rank run apart, per stretch: the update and delivery of a
-rank's own cores (work that divides among ranks), the sort of every core's packets that
-every rank does whole, and the exchange: an all-gather of the sizes and one of every
-spike (8 bytes each), which recursive doubling does in ceil(log2 N) steps of latency
-ALPHA and moves (N-1)/N of the gathered bytes at bandwidth BETA per rank (a usual model
-of MPI_Allgatherv; ALPHA = 2 us and BETA = 5 GB/s are typical of one node's shared memory
-or an InfiniBand link, not measured here). Strong scaling: this network over N ranks.
-Weak scaling: the network grown with N, as many neurons per rank as in the two-rank run
-(each rank then receives N/2 times the spikes, and sorts them all).
+The estimate takes the two-rank run apart, per stretch: W, the update and delivery of
+the ranks' own cores (work that divides among ranks); S, the sort of every core's packets
+that every rank does whole; H, the host's fixed cost of a stretch (HOST_S: four kernel
+calls and the packing, measured on this machine with no cores to run); and the exchange:
+an all-gather of the sizes and one of every spike entry (8 bytes each, V words in all),
+which recursive doubling does in ceil(log2 N) steps of latency ALPHA and which moves
+(N-1)/N of the gathered bytes at bandwidth BETA into each rank (a usual model of
+MPI_Allgatherv; ALPHA = 2 us and BETA = 5 GB/s are typical of an InfiniBand link, assumed,
+not measured; the two all-gathers between two ranks of this machine are measured apart,
+``--probe``). Strong scaling, this network on N ranks: W/N + S + H + exchange(N, V).
+Weak scaling, the network grown with N (as many neurons per rank as in the two-rank run):
+W/2 + S N/2 + H + exchange(N, V N/2): each rank receives and sorts every spike. The time
+a rank waits for the slowest (load imbalance, or here a core lost to other work) is
+measured but not extrapolated: the estimate assumes balanced ranks.
 """
 
 import argparse
@@ -35,6 +40,8 @@ import sys
 import tempfile
 import time
 
+import numpy as np
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -43,6 +50,7 @@ from neurochip.emulator.ranks import rank_table  # noqa: E402
 ALPHA = 2e-6  # s per message step
 BETA = 5e9  # bytes per second into one rank
 WORD = 8  # bytes per exchanged word (a spike entry or a count)
+HOST_S = 70e-6  # s per stretch: update_own 33, sort_packets 10, deliver_own 19, packing 8 us
 
 
 def mpirun():
@@ -78,13 +86,13 @@ def run(n_ranks, args):
 
 
 def per_stretch(loads):
-    """Seconds and words per stretch of the two-rank run, taken apart."""
+    """Seconds and words per stretch of a run on several ranks, taken apart."""
     k = max(1, loads[0]["stretches"])
     return {
         "stretches": k,
-        "parallel": max(r["update_s"] + r["deliver_s"] for r in loads) / k,  # the busiest rank
+        "work": sum(r["update_s"] + r["deliver_s"] for r in loads) / k,  # all ranks' own cores
         "sort": sum(r["sort_s"] for r in loads) / len(loads) / k,
-        "exchange": min(r["exchange_s"] for r in loads) / k,  # the rank that waited least
+        "exchange": sum(r["exchange_s"] for r in loads) / len(loads) / k,  # waiting included
         "words": sum(r["words_sent"] for r in loads) / k,
     }
 
@@ -97,15 +105,37 @@ def allgather_s(n, words):
 def estimate(ps, n_measured, ranks=(2, 16, 64)):
     """[(N, strong-scaling s per stretch, weak-scaling s per stretch, MB received per rank
     per stretch in the weak case)] from ``per_stretch`` of a run on ``n_measured`` ranks."""
-    overhead = max(0.0, ps["exchange"] - allgather_s(n_measured, ps["words"]))  # Python, packing
-    work = ps["parallel"] * n_measured
     rows = []
     for n in ranks:
-        strong = work / n + ps["sort"] + overhead + allgather_s(n, ps["words"])
         grow = n / n_measured
-        weak = ps["parallel"] + ps["sort"] * grow + overhead + allgather_s(n, ps["words"] * grow)
+        strong = ps["work"] / n + ps["sort"] + HOST_S + allgather_s(n, ps["words"])
+        weak = ps["work"] / n_measured + ps["sort"] * grow + HOST_S + allgather_s(n, ps["words"] * grow)
         rows.append((n, strong, weak, WORD * ps["words"] * grow * (n - 1) / n / 1e6))
-    return overhead, rows
+    return rows
+
+
+def probe(words, repeat=3000):
+    """Under mpirun: the median time of the stretch's two all-gathers (``words`` in all)."""
+    from mpi4py import MPI
+    comm = MPI.COMM_WORLD
+    n = comm.Get_size()
+    mine = max(1, words // n)
+    send, recv = np.ones(mine, np.int64), np.empty(mine * n, np.int64)
+    size, sizes = np.array([mine], np.int64), np.empty(n, np.int64)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        comm.Allgather([size, MPI.INT64_T], [sizes, MPI.INT64_T])
+        comm.Allgatherv([send, MPI.INT64_T], [recv, (sizes, np.arange(n) * mine), MPI.INT64_T])
+        times.append(time.perf_counter() - t0)
+    if comm.Get_rank() == 0:
+        print(json.dumps({"median_s": float(np.median(times)), "words": mine * n}))
+
+
+def run_probe(words):
+    r = subprocess.run([mpirun(), "-n", "2", sys.executable, __file__, "--probe", str(int(words))],
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return json.loads(r.stdout.strip().splitlines()[-1])["median_s"] if r.returncode == 0 else float("nan")
 
 
 def main():
@@ -115,7 +145,10 @@ def main():
     ap.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--repeat", type=int, default=1, help="runs per rank count (the fastest is kept)")
     ap.add_argument("--json", default="")
+    ap.add_argument("--probe", type=int, default=0, help=argparse.SUPPRESS)  # under mpirun
     args = ap.parse_args()
+    if args.probe:
+        return probe(args.probe)
     results = {n: min((run(n, args) for _ in range(args.repeat)), key=lambda r: r["stages"]["emulate"])
                for n in args.ranks}
     one = results[min(results)]
@@ -147,20 +180,24 @@ def main():
         print(f"exchange: {ps['words']:.0f} words ({WORD * ps['words'] / 1e3:.1f} kB: {spikes:.0f} spike "
               f"entries and a count per core) gathered per stretch of {ms:g} ms, "
               f"{WORD * ps['words'] / ms / 1e3:.1f} kB per ms of model time; per stretch "
-              f"{1e6 * ps['parallel']:.0f} us own cores (busiest rank), {1e6 * ps['sort']:.0f} us "
-              f"sorting all packets, {1e6 * ps['exchange']:.0f} us exchanging")
-        overhead, rows = estimate(ps, n)
-        print(f"\npaper estimate (ALPHA {ALPHA * 1e6:g} us, BETA {BETA / 1e9:g} GB/s; "
-              f"{1e6 * overhead:.0f} us per stretch of Python and packing, measured, kept):")
+              f"{1e6 * ps['work'] / n:.0f} us own cores (mean rank), {1e6 * ps['sort']:.0f} us "
+              f"sorting all packets, {1e6 * ps['exchange']:.0f} us exchanging (waiting included)")
+        alone = run_probe(ps["words"]) if n == 2 else float("nan")
+        print(f"the two all-gathers alone between two ranks here: {1e6 * alone:.0f} us (median); the "
+              f"rest of the exchange, {1e6 * (ps['exchange'] - alone):.0f} us a stretch, is waiting for "
+              f"the other rank")
+        rows = estimate(ps, n)
+        print(f"\npaper estimate (ALPHA {ALPHA * 1e6:g} us, BETA {BETA / 1e9:g} GB/s, host "
+              f"{HOST_S * 1e6:.0f} us a stretch; balanced ranks):")
         print(f"{'ranks':>5} {'strong: s per 1 s model':>24} {'speed-up':>9} {'weak: s per 1 s':>16} "
               f"{'MB in per rank per stretch':>27}")
         t1 = one["stages"]["emulate"] / args.duration * 1000.0
         for n_est, strong, weak, mb in rows:
             k = 1000.0 / ms
             print(f"{n_est:>5} {strong * k:>24.2f} {t1 / (strong * k):>9.2f} {weak * k:>16.2f} {mb:>27.3f}")
-        out.update(per_stretch=ps, estimate=[dict(zip(("ranks", "strong_s_per_stretch",
-                                                       "weak_s_per_stretch", "mb_per_rank"), row))
-                                             for row in rows])
+        names = ("ranks", "strong_s_per_stretch", "weak_s_per_stretch", "mb_per_rank")
+        out.update(per_stretch=ps, allgathers_alone_s=alone,
+                   estimate=[dict(zip(names, row)) for row in rows])
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(out, indent=1))
 

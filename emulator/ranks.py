@@ -37,9 +37,10 @@ from .kernel_ranks import deliver_own, pack_spikes, unpack_spikes, update_own
 __all__ = ["world", "launched_size", "launched_rank", "Ranks", "split_cores", "core_loads", "rank_table",
            "MPI_SIZE_VARIABLES"]
 
-# what MPI launchers tell the processes they start: MPICH/Intel (hydra), Open MPI, Slurm
-MPI_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "SLURM_NTASKS")
-MPI_RANK_VARIABLES = ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "SLURM_PROCID")
+# what MPI launchers tell the processes they start: MPICH and Intel MPI (hydra), Open MPI
+# (other launchers: NEUROCHIP_MPI=1 makes every process ask MPI itself)
+MPI_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
+MPI_RANK_VARIABLES = ("PMI_RANK", "OMPI_COMM_WORLD_RANK")
 ASSUMED_RATE_HZ = 10.0  # firing rate for the load estimate before anything has run
 
 
@@ -68,10 +69,13 @@ def launched_rank() -> int:
 
 def world():
     """MPI's COMM_WORLD when this process is one of several that an MPI launcher started;
-    None otherwise (and then mpi4py is not even imported)."""
+    None otherwise (and then mpi4py is not even imported, unless NEUROCHIP_MPI=1)."""
     n = launched_size()
     if n == 1:
-        return None
+        if os.environ.get("NEUROCHIP_MPI") != "1":
+            return None
+        from mpi4py import MPI
+        return MPI.COMM_WORLD if MPI.COMM_WORLD.Get_size() > 1 else None
     try:
         from mpi4py import MPI
     except ImportError:

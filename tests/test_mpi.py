@@ -90,7 +90,7 @@ def test_split_cores_cuts_contiguous_runs_of_equal_load():
 
 
 def test_one_process_imports_no_mpi(monkeypatch):
-    for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "SLURM_NTASKS"):
+    for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "NEUROCHIP_MPI"):
         monkeypatch.delenv(name, raising=False)
     assert launched_size() == 1
     assert world() is None
