@@ -6,7 +6,6 @@ packets, link counts and learned STDP weights); they must be the golden digests 
 process. Skipped when mpi4py or an mpirun is missing (``pip install -e ".[mpi]"``).
 """
 
-import importlib.util
 import json
 import os
 import pathlib
@@ -27,7 +26,9 @@ GOLDEN = json.loads((HERE / "data" / "golden_runs.json").read_text())
 def _mpirun():
     """The launcher of mpi4py's MPI: the one beside this Python (the [mpi] extra's), else
     the first on PATH."""
-    if importlib.util.find_spec("mpi4py") is None:
+    try:
+        import mpi4py  # noqa: F401  (the package only: mpi4py.MPI would start MPI here)
+    except ImportError:
         return None
     own = pathlib.Path(sys.executable).parent
     for name in ("mpiexec", "mpirun"):
