@@ -14,19 +14,20 @@ speed-up, each rank's share (``emulator.ranks.rank_table``), the exchange volume
 stretch, and checks that both runs counted the same synaptic events and rates.
 
 The estimate takes the two-rank run apart, per stretch: W, the update and delivery of
-the ranks' own cores (work that divides among ranks); S, the sort of every core's packets
-that every rank does whole; H, the host's fixed cost of a stretch (HOST_S: four kernel
-calls and the packing, measured on this machine with no cores to run); and the exchange:
-an all-gather of the sizes and one of every spike entry (8 bytes each, V words in all),
-which recursive doubling does in ceil(log2 N) steps of latency ALPHA and which moves
-(N-1)/N of the gathered bytes at bandwidth BETA into each rank (a usual model of
-MPI_Allgatherv; ALPHA = 2 us and BETA = 5 GB/s are typical of an InfiniBand link, assumed,
-not measured; the two all-gathers between two ranks of this machine are measured apart,
-``--probe``). Strong scaling, this network on N ranks: W/N + S + H + exchange(N, V).
-Weak scaling, the network grown with N (as many neurons per rank as in the two-rank run):
-W/2 + S N/2 + H + exchange(N, V N/2): each rank receives and sorts every spike. The time
-a rank waits for the slowest (load imbalance, or here a core lost to other work) is
-measured but not extrapolated: the estimate assumes balanced ranks.
+the ranks' own cores (work that divides among ranks); S, the pass over every spike of the
+stretch that every rank makes (recording them all, queueing the packets of its own
+cores; taken as not shrinking with N, an upper bound); H, the host's fixed cost of a
+stretch (HOST_S: four kernel calls and the packing, measured on this machine with no
+cores to run); and the exchange: an all-gather of the sizes and one of every spike entry
+(8 bytes each, V words in all), which recursive doubling does in ceil(log2 N) steps of
+latency ALPHA and which moves (N-1)/N of the gathered bytes at bandwidth BETA into each
+rank (a usual model of MPI_Allgatherv; ALPHA = 2 us and BETA = 5 GB/s are typical of an
+InfiniBand link, assumed, not measured; the two all-gathers between two ranks of this
+machine are measured apart, ``--probe``). Strong scaling, this network on N ranks:
+W/N + S + H + exchange(N, V). Weak scaling, the network grown with N (as many neurons per
+rank as in the two-rank run): W/2 + S N/2 + H + exchange(N, V N/2), each rank receiving
+and passing over every spike. The time a rank waits for the slowest (load imbalance, or
+here a core lost to other work) is measured but not extrapolated: the estimate assumes balanced ranks.
 """
 
 import argparse
@@ -181,7 +182,8 @@ def main():
               f"entries and a count per core) gathered per stretch of {ms:g} ms, "
               f"{WORD * ps['words'] / ms / 1e3:.1f} kB per ms of model time; per stretch "
               f"{1e6 * ps['work'] / n:.0f} us own cores (mean rank), {1e6 * ps['sort']:.0f} us "
-              f"sorting all packets, {1e6 * ps['exchange']:.0f} us exchanging (waiting included)")
+              f"sorting (every spike, own packets), {1e6 * ps['exchange']:.0f} us exchanging (waiting "
+              f"included)")
         alone = run_probe(ps["words"]) if n == 2 else float("nan")
         print(f"the two all-gathers alone between two ranks here: {1e6 * alone:.0f} us (median); the "
               f"rest of the exchange, {1e6 * (ps['exchange'] - alone):.0f} us a stretch, is waiting for "

@@ -11,10 +11,10 @@ Python's, and each stretch is two kernels with the exchange between them:
 2. the ranks exchange the stretch's spike buffers of their cores (:func:`pack_spikes`,
    an MPI all-gather, :func:`unpack_spikes`: a count per core and a word per spike entry):
    every rank then holds every core's spikes of the stretch, as one process would;
-3. every rank records the spikes and sorts the packets of the whole stretch
-   (:func:`neurochip.emulator.delivery.sort_packets`, one pass over the spikes: the part
-   that does not shrink with more ranks), then :func:`deliver_own`: its own cores
-   deliver their queues and check their cycles.
+3. every rank records the spikes of the whole stretch and queues their packets to its own
+   cores (:func:`neurochip.emulator.delivery.sort_packets` with each key's destinations on
+   the rank: one pass over every spike, the part that does not shrink with more ranks),
+   then :func:`deliver_own`: its own cores deliver their queues and check their cycles.
 
 The per-core kernels are those of ``run_ticks``, called with the same argument types,
 so numba compiles them once for both loops; each core does the same work on the same

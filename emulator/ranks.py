@@ -9,6 +9,8 @@ spike can act sooner, as in NEST's min-delay communication) the ranks all-gather
 stretch's spike buffers of their cores, so that every rank sorts the same packets in the
 same order as one process would (:mod:`neurochip.emulator.kernel_ranks`).
 
+Every rank records every spike and counts every packet (for the link counts), but queues
+only the packets of its own cores (``Ranks.routes``: each key's destinations on this rank).
 A core's state, ring buffers, rows and counters live on its owner; the other ranks'
 copies go stale and are never read. At the end of a run the ranks merge what the host
 reads back: the per-core provenance counters and recorded state columns (each owned by
@@ -142,6 +144,13 @@ class Ranks:
         self.send = np.empty(max(1, most[self.rank]), np.int64)
         self.recv = np.empty(max(1, sum(most)), np.int64)
         self.lens = np.zeros(self.size, np.int64)
+        # each key's destination cores on this rank only: every rank sorts every spike of a
+        # stretch but queues the packets of its own cores alone (in the same order)
+        mine = np.zeros(p.n_cores, bool)
+        mine[self.own] = True
+        keep = mine[em.dest]
+        before = np.r_[0, np.cumsum(keep)].astype(np.int64)
+        self.routes = (before[em.dest_lo], before[em.dest_hi], em.dest[keep])
         self._dynamic_words(p)
         self.stats = {}
         self.start_run()
@@ -185,6 +194,8 @@ class Ranks:
         """Ticks ``[t0, t1)`` as :func:`neurochip.emulator.kernel.run_ticks` runs them,
         this rank's cores only, exchanging each stretch's spikes."""
         cores, rings, sv, pl, src, di, el, rec, traffic = views
+        dest_lo, dest_hi, dest = self.routes
+        mine = traffic._replace(dest_lo=dest_lo, dest_hi=dest_hi, dest=dest)
         pkt, scratch, rec_extra = buffers
         own, st = self.own, self.stats
         t = t0
@@ -197,7 +208,7 @@ class Ranks:
             b = time.perf_counter()
             self._exchange(n, traffic)
             c = time.perf_counter()
-            pkt, rec_extra = sort_packets(n, t - t0, cores, traffic, rec, rec_extra, pkt)
+            pkt, rec_extra = sort_packets(n, t - t0, cores, mine, rec, rec_extra, pkt)
             d = time.perf_counter()
             scratch = deliver_own(t, n, own, budget, cores, rings, sv, pl, traffic, pkt, scratch)
             st["update_s"] += b - a
@@ -270,8 +281,9 @@ class Ranks:
 def rank_table(loads) -> list:
     """Lines of a table of the MPI ranks' shares of a run (``Emulation.rank_loads``): cores,
     neurons, the machine's cycles on them (the load), the host's seconds updating its
-    cores, exchanging (waiting for the slowest rank included), sorting every core's packets
-    and delivering its cores', and the words (8 bytes) each sent and received per stretch."""
+    cores, exchanging (waiting for the slowest rank included), sorting (recording every
+    spike, queueing its cores' packets) and delivering them, and the words (8 bytes) each
+    sent and received per stretch."""
     total = sum(r["machine_cycles"] for r in loads) or 1
     out = [f"{'rank':>4} {'cores':>5} {'neurons':>8} {'load':>6} {'update s':>9} {'exchange s':>10} "
            f"{'sort s':>7} {'deliver s':>9} {'sent/stretch':>12} {'received/stretch':>16}"]
