@@ -6,10 +6,14 @@
 ``threads`` shares the cores of the machine out among that many threads (default:
 chosen at each run, one per core that other processes leave free, up to numba's
 thread count; see :mod:`neurochip.emulator.free_cores`); the result does not depend on it.
+``comm`` (an mpi4py communicator of several processes, e.g. :func:`neurochip.emulator.ranks.world`)
+shares the cores out among the processes (:mod:`neurochip.emulator.ranks`); the result does
+not depend on that either, and every process gets all of it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -25,6 +29,7 @@ from .kernel import MAX_STRETCH, run_ticks
 from .models import input_columns
 from .poisson import guide_tables
 from .program import MachineProgram
+from .ranks import Ranks
 from .results import RunResult
 from .routing import walk_keys
 from .stdp import copy_histories, target_without_history
@@ -51,9 +56,10 @@ def cycle_budget(dt: float, clock_hz: int) -> int:
 
 
 def load(program: MachineProgram, check_routes: bool = True, threads: int | None = None,
-         stretch: int | None = None) -> Emulation:
+         stretch: int | None = None, comm=None) -> Emulation:
     """Lay the program out in memory and resolve routing through the tables."""
-    return Emulation(program, check_routes=check_routes, threads=threads, stretch=stretch)
+    return Emulation(program, check_routes=check_routes, threads=threads, stretch=stretch,
+                     comm=comm)
 
 
 FREE_CORES = FreeCores()  # looks at the machine from import on
@@ -81,7 +87,7 @@ class Emulation:
     """
 
     def __init__(self, program: MachineProgram, check_routes: bool = True,
-                 threads: int | None = None, stretch: int | None = None):
+                 threads: int | None = None, stretch: int | None = None, comm=None):
         self.program = p = program
         self.threads = check_threads(threads)  # None: chosen at each run
         self.threads_now = self.threads or numba.config.NUMBA_NUM_THREADS
@@ -157,6 +163,9 @@ class Emulation:
         self.scratch = np.empty((4, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = False
+        # this process's share of the machine when it runs over several (None: all of it)
+        self.ranks = Ranks(comm, self) if comm is not None and comm.Get_size() > 1 else None
+        self.rank_loads = []  # after a run over several processes: each one's share and times
         # called (from another thread) when the first run waits on numba for longer than
         # NOTICE_AFTER seconds; None: say nothing
         self.compile_notice = self._say_compiling
@@ -241,9 +250,14 @@ class Emulation:
         numba.set_num_threads(self.threads_now)
         chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
         try:
-            self.pkt, self.scratch, self.rec_extra = run_ticks(
-                a, b, self.stretch, budget, *self._views(rec, packets, counters),
-                (self.pkt, self.scratch, self.rec_extra))
+            buffers = (self.pkt, self.scratch, self.rec_extra)
+            if self.ranks is None:
+                buffers = run_ticks(a, b, self.stretch, budget, *self._views(rec, packets, counters),
+                                    buffers)
+            else:
+                buffers = self.ranks.run_ticks(a, b, self.stretch, budget,
+                                               self._views(rec, packets, counters), buffers)
+            self.pkt, self.scratch, self.rec_extra = buffers
         finally:
             numba.set_parallel_chunksize(chunk)
 
@@ -311,6 +325,8 @@ class Emulation:
                             (other.hist_tr.astype(self.hist_tr.dtype), self.hist_tr),
                             (other.hist_tr2.astype(self.hist_tr2.dtype), self.hist_tr2)])
         self._t = other._t
+        if self.ranks is not None and other.ranks is not None:  # each core stays where its state is
+            self.ranks = Ranks(self.ranks.comm, self, owner=other.ranks.owner)
         p = self.program
         el = p.electrodes
         # current sources continue from now with their (possibly new) parameters
@@ -348,6 +364,8 @@ class Emulation:
         if n_ticks < 0:
             raise EmulatorError(f"run: n_ticks={n_ticks} must be >= 0")
         most = numba.config.NUMBA_NUM_THREADS
+        if self.ranks is not None:  # the processes share the machine's cores
+            most = max(1, min(most, (os.cpu_count() or 1) // self.ranks.size))
         self.threads_now = self.threads or FREE_CORES.threads(most)
         p = self.program
         n_chips = p.routing.n_chips
@@ -374,6 +392,9 @@ class Emulation:
             self._warm = True
         most_ticks = int(p.recording.max_ticks) if chunk_ticks is None else min(
             int(p.recording.max_ticks), max(1, int(chunk_ticks)))
+        if self.ranks is not None:  # every rank must run the same stretches
+            most_ticks = self.ranks.agree(most_ticks)
+            self.ranks.start_run()
         done = 0
         while done < n_ticks:
             chunk = min(n_ticks - done, most_ticks)
@@ -382,6 +403,8 @@ class Emulation:
             a = self._t
             tr = time.perf_counter()
             self._kernel(a, a + chunk, budget, rec, packets, counters)
+            if self.ranks is not None:  # each core's state columns from its owner
+                self.ranks.merge_owned(state_rec)
             self.timings["emulate"] += time.perf_counter() - tr
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:
@@ -399,6 +422,10 @@ class Emulation:
             done += chunk
             if progress is not None:
                 progress(chunk)
+        if self.ranks is not None:  # each core's counters and learned weights from its owner
+            self.ranks.merge_counters(counters)
+            self.ranks.merge_rows((self.syn, self.syn_wf))
+            self.rank_loads = self.ranks.loads(self, counters, self._t - t0)
         # exact link/router counts: packets per key x usage per key
         counts = np.zeros(n_chips * EV_PER_CHIP, np.int64)
         senders = np.flatnonzero(packets)

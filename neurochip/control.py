@@ -9,6 +9,7 @@ from pyNN.common.control import DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
 from pyNN.recording import get_io
 
 from neurochip.emulator import EmulatorError, check_threads
+from neurochip.emulator.ranks import world
 from neurochip.mapping.machine import DTCM_BYTES
 from neurochip.mapping.partition import max_delay_ticks
 
@@ -96,6 +97,12 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
         raise NeurochipError(f"setup(progress={st.progress!r}): use True, False or None (a bar "
                              f"on a terminal)")
     st.neurons_per_core = {}
+    try:  # under mpirun: the machine's cores are shared out among the processes
+        st.comm = world()
+    except EmulatorError as e:
+        raise NeurochipError(f"setup(): {e}") from None
+    st.mpi_rank = st.comm.Get_rank() if st.comm is not None else 0
+    st.num_processes = st.comm.Get_size() if st.comm is not None else 1
     st.clear()
     st.machine_spec()  # validate the machine argument now
     return rank()

@@ -24,6 +24,7 @@ import time
 import numpy as np
 
 from neurochip.analysis import network_stats, population_rate
+from neurochip.emulator.ranks import launched_rank, rank_table
 
 __all__ = ["example_parser", "setup_options", "out_file", "Stopwatch", "report", "save_json",
            "figure", "spike_raster", "raster_and_rate"]
@@ -102,10 +103,13 @@ def report(sim, title, groups, args, times, regime=False, extra=None, save=True)
     (label -> spike trains) over [args.transient, args.duration) and the times
     (``{"build": s, "run": s, "extract": s}``, a Stopwatch's ``times``). Returns the
     results (``stats`` per group, ``rates``, the times, ``extra``, the machine's reports),
-    also written to ``--json`` (later, by ``save_json``, if not ``save``)."""
+    also written to ``--json`` (later, by ``save_json``, if not ``save``). Under mpirun
+    rank 0 prints and writes (every rank holds the same results)."""
     stats = network_stats(groups, args.transient, args.duration, regime=regime)
     out = {"simulator": sim.__name__, "network": title, "args": vars(args), **times,
            "stats": stats, "rates": {k: v["rate"] for k, v in stats.items()}, **(extra or {})}
+    if launched_rank() > 0:
+        return out
     print(f"{title} on {_simulator_name(sim)}, {args.duration:g} ms (statistics from "
           f"{args.transient:g} ms), seed {args.seed}")
     if hasattr(sim, "mapping_summary"):
@@ -117,6 +121,8 @@ def report(sim, title, groups, args, times, regime=False, extra=None, save=True)
               f"{prov['ring_saturations']} ring saturations; on the hardware the busiest core "
               f"would need {pace:.1f}x real time (time_scale_factor {prov['time_scale_factor']} "
               f"{'is enough' if pace <= prov['time_scale_factor'] else 'is too small'})")
+        if prov.get("ranks"):  # under mpirun: each process's share
+            print("\n".join("  " + line for line in rank_table(prov["ranks"])))
         out.update(stages=sim.simulator.state.timings, mapping=s, provenance=prov)
     for label, st in stats.items():
         line = (f"  {label:12} {st['n']:6d} cells  rate {st['rate']:8.2f} Hz  CV {st['cv']:5.2f}  "
@@ -131,8 +137,8 @@ def report(sim, title, groups, args, times, regime=False, extra=None, save=True)
 
 
 def save_json(args, results):
-    """Write ``results`` to ``--json``, if given."""
-    if args.json:
+    """Write ``results`` to ``--json``, if given (rank 0 under mpirun)."""
+    if args.json and launched_rank() == 0:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1, default=str)
 
@@ -144,7 +150,7 @@ def figure(args, script, default, **layout):
     ``plt.subplot_mosaic(mosaic, **layout)`` given ``mosaic``), or None when no figure is
     asked for (--plot ''), so the block starts with ``if ax is not None:``. The backend is
     Agg: no window, also without a display."""
-    path = out_file(args, script, default)
+    path = out_file(args, script, default) if launched_rank() == 0 else None
     if path is None:
         yield None
         return

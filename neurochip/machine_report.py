@@ -100,6 +100,8 @@ def speak(result, mapping, state) -> None:
                + "; ".join(f"({i + 1}) {s}" for i, s in enumerate(items)))
     if state.strict:
         raise MachineError(message + " [setup(strict=True) makes this an error]")
+    if state.mpi_rank > 0:  # every rank has the same result: rank 0 says it
+        return
     warnings.warn(message, MachineWarning, stacklevel=_caller_level())
 
 

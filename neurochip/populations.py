@@ -46,6 +46,10 @@ class Assembly(common.Assembly):
 class _ParameterAccess:
     """Parameter get/set shared by Population and PopulationView via ``_pmask``."""
 
+    def get(self, parameter_names, gather=False, simplify=True):
+        # every rank holds every cell (under mpirun too): nothing to gather
+        return super().get(parameter_names, False, simplify)
+
     def _get_parameters(self, *names):
         if isinstance(self.celltype, StandardCellType):
             if any(name in self.celltype.computed_parameters() for name in names):

@@ -198,6 +198,17 @@ class Projection(common.Projection):
     def __len__(self):
         return len(self._pre)
 
+    # under mpirun every rank holds every connection and, after a run, every learned
+    # weight (neurochip.emulator.ranks): PyNN's gathers would count them once per rank
+    def size(self, gather=True):
+        return len(self)
+
+    def get(self, attribute_names, format, gather=True, with_address=True,
+            multiple_synapses="sum"):
+        return super().get(attribute_names, format, False, with_address, multiple_synapses)
+
+    get.__doc__ = common.Projection.get.__doc__
+
     def __getitem__(self, i):
         if i < 0:
             i += len(self)

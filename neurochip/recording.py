@@ -44,7 +44,12 @@ class Recorder(recording.Recorder):
             # no segment at all: PyNN's core would fail with an IndexError
             raise NeurochipError(f"get_data() on {self.population.label!r}: nothing has been "
                                  f"recorded yet; call run() first")
-        return super().get(variables, gather, filter_ids, clear, annotations, locations)
+        # under mpirun every rank holds the whole run's records (neurochip.emulator.ranks
+        # merges them after each run): PyNN's gather would repeat them once per rank
+        return super().get(variables, False, filter_ids, clear, annotations, locations)
+
+    def count(self, variable, gather=True, filter_ids=None):
+        return super().count(variable, False, filter_ids)
 
     def _clear_simulator(self):
         st = simulator.state

@@ -9,13 +9,14 @@ import numpy as np
 
 from neurochip.emulator.contract import CLOCK_HZ
 from neurochip.emulator.emulate import cycle_budget
+from neurochip.emulator.ranks import rank_table
 from neurochip.mapping.activity_pictures import PopulationSpikes
 from neurochip.mapping.reports import write_reports
 
 from . import simulator
 from .errors import NeurochipError
 
-__all__ = ["mapping_summary", "mapping_report", "recorded_spikes", "provenance"]
+__all__ = ["mapping_summary", "mapping_report", "recorded_spikes", "provenance", "rank_table"]
 
 
 def _mapping():
@@ -34,10 +35,23 @@ def mapping_report(folder: str) -> list:
     """Write placement, per-core resources, routing tables and key space reports
     (text, JSON and a PNG of the chip grid) and the picture of the current segment's
     recorded spikes (``activity.png``: rasters and population rates) into ``folder``;
-    returns the paths."""
+    returns the paths. Under mpirun, rank 0 writes them (every rank holds the same), with
+    ``ranks.txt``: each process's share of the last run."""
+    st = simulator.state
+    mapping = _mapping()
+    if st.mpi_rank > 0:
+        return []
     os.makedirs(folder, exist_ok=True)
-    last = simulator.state.results[-1][1] if simulator.state.results else None
-    return write_reports(_mapping(), folder, last, spikes=recorded_spikes())
+    last = st.results[-1][1] if st.results else None
+    paths = write_reports(mapping, folder, last, spikes=recorded_spikes())
+    loads = st.emulation.rank_loads if st.emulation is not None else []
+    if loads:
+        path = os.path.join(folder, "ranks.txt")
+        with open(path, "w") as f:
+            f.write("\n".join(rank_table(loads)) + "\n")
+        paths.append(path)
+    return paths
+
 
 
 def recorded_spikes() -> list:
@@ -76,4 +90,6 @@ def provenance() -> dict:
         totals["threads"] = st.emulation.threads_now
         totals["stretch_ticks"] = st.emulation.stretch
         totals["delegated_poisson_synapses"] = st.emulation.program.direct.n
+        if st.emulation.rank_loads:  # under mpirun: each process's share of the last run
+            totals["ranks"] = st.emulation.rank_loads
     return json.loads(json.dumps(totals))

@@ -38,6 +38,7 @@ class State(common.control.BaseState):
         super().__init__()
         self.mpi_rank = 0
         self.num_processes = 1
+        self.comm = None  # mpi4py's COMM_WORLD under mpirun (neurochip.emulator.ranks)
         self.dt = 0.1
         self.min_delay = 0.1
         self.min_delay_auto = True
@@ -98,8 +99,10 @@ class State(common.control.BaseState):
         self._prepare()
         self.running = True
         if n_ticks:
-            bar = RunProgress(self.progress, n_ticks, self.dt, self.t)
-            if self.progress is False:
+            # one bar and one compile notice, from rank 0
+            quiet = self.progress is False or self.mpi_rank > 0
+            bar = RunProgress(False if quiet else self.progress, n_ticks, self.dt, self.t)
+            if quiet:
                 self.emulation.compile_notice = None
             try:
                 result = self.emulation.run(n_ticks, progress=bar.update, chunk_ticks=bar.chunk_ticks)
@@ -149,7 +152,7 @@ class State(common.control.BaseState):
         mapping = map_network(graph, self.machine_spec(), placer=self.placer,
                               arithmetic=self.arithmetic, max_per_core=self.neurons_per_core)
         t2 = time.perf_counter()
-        emulation = load(mapping.program, threads=self.threads)
+        emulation = load(mapping.program, threads=self.threads, comm=self.comm)
         self.timings.update(graph=t1 - t0, map=t2 - t1, load=time.perf_counter() - t2)
         if self.emulation is not None and self.t_ticks > 0:
             old = self.emulation
