@@ -5,12 +5,15 @@ Runs ``examples/<name>.py`` as it is, and again with its import line changed fro
 each in a fresh process, and prints per-stage times, synaptic events per second, the peak
 resident memory of each process and the ratios to NEST.
 
-    python benchmarks/run.py cuba|coba|brunel|cuba_stdp [--scale 1] [--duration 1000] [--repeat 1]
+    python benchmarks/run.py cuba|coba|brunel|cuba_stdp|microcircuit [--scale 1] [--duration 1000]
+                             [--repeat 1]
                              [--no-nest] [--no-float] [--one-thread] [--json out.json]
 
 --scale is the fraction of the example's full size: neurons for cuba/coba (--n = 4000
-scale), populations at fixed in-degree for brunel and cuba_stdp (above 0.1). float is not
-run for brunel unless --float is given. cuba_stdp also prints the E->E weights learned on
+scale), populations at fixed in-degree for brunel and cuba_stdp (above 0.1), neurons and
+in-degrees for microcircuit (so scale^2 of its 298.9 million synapses; NEST builds about
+20,000 a second here: keep it at 0.1 or below). float is not run for brunel unless --float
+is given. cuba_stdp also prints the E->E weights learned on
 each simulator and the bytes a plastic synapse takes in the machine image.
 """
 
@@ -102,20 +105,21 @@ def variants(name, use_nest=True, use_float=True, one_thread=False):
 
 def size_args(name, scale, duration):
     a = ["--duration", str(duration)]
-    if name in ("brunel", "cuba_stdp"):
+    if name in ("brunel", "cuba_stdp", "microcircuit"):
         return ["--scale", str(scale), *a]
     return ["--n", str(int(round(4000 * scale))), *a]
 
 
 # connections of each example at scale 1, and how fast pyNN.nest builds them on this
 # 2-core machine (cuba: 320,000 in 6.4 s; brunel at scale 0.2: 3.1 million in about 60 s)
-SYNAPSES = {"cuba": 320_000, "coba": 320_000, "brunel": 15_600_000, "cuba_stdp": 12_656_250}
+SYNAPSES = {"cuba": 320_000, "coba": 320_000, "brunel": 15_600_000, "cuba_stdp": 12_656_250,
+            "microcircuit": 298_900_000}
 NEST_BUILD_PER_S = 50_000
 
 
 def expected_seconds(name, scale, label):
     """A rough wall time of one process, said before it starts (long runs should say so)."""
-    synapses = SYNAPSES[name] * (scale ** 2 if name in ("cuba", "coba") else scale)
+    synapses = SYNAPSES[name] * (scale ** 2 if name in ("cuba", "coba", "microcircuit") else scale)
     if label == "NEST":
         return 5 + synapses / NEST_BUILD_PER_S
     return 3 + synapses / 2_000_000  # neurochip maps about 2 million connections a second
@@ -165,6 +169,14 @@ def report(title, results, duration):
                   + (f"; {r['mapping']['plastic_bytes_per_synapse']:.2f} bytes per plastic "
                      f"synapse in the machine image" if "plastic_bytes_per_synapse"
                      in r.get("mapping", {}) else ""))
+    for label, r in results.items():
+        if r.get("full_rates"):  # microcircuit: every population, and the full model's
+            print(f"{label}: rates (Hz) " + ", ".join(f"{p} {r['rates'][p]:.2f}"
+                                                       for p in r["full_rates"]))
+    first = next(iter(results.values()), {})
+    if first.get("full_rates"):
+        print("full-scale reference: rates (Hz) "
+              + ", ".join(f"{p} {v:.2f}" for p, v in first["full_rates"].items()))
     if "NEST" in results:
         ref = results["NEST"]
         for label, r in results.items():
@@ -178,7 +190,7 @@ def report(title, results, duration):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("name", choices=["cuba", "coba", "brunel", "cuba_stdp"])
+    ap.add_argument("name", choices=["cuba", "coba", "brunel", "cuba_stdp", "microcircuit"])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--duration", type=float, default=1000.0, help="ms")
     ap.add_argument("--repeat", type=int, default=1, help="runs per simulator (best is kept)")
