@@ -170,7 +170,8 @@ trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in p
 clock.lap("extract")
 
 counts = {k: len(p) for k, p in prjs.items()}
-print(f"microcircuit at scale {args.scale:g}: {int(n.sum())} neurons, {sum(counts.values())} "
+say = print if sim.rank() == 0 else (lambda *a, **k: None)  # under mpirun: rank 0 speaks
+say(f"microcircuit at scale {args.scale:g}: {int(n.sum())} neurons, {sum(counts.values())} "
       f"recurrent synapses; {args.input} background, DC (pA) "
       + " ".join(f"{p} {1e3 * a:.1f}" for p, a in zip(POPS, dc)))
 res = report(sim, f"Potjans-Diesmann microcircuit (scale {args.scale:g}, {args.input} input)",
@@ -184,7 +185,7 @@ res = report(sim, f"Potjans-Diesmann microcircuit (scale {args.scale:g}, {args.i
                     "dc_nA": dict(zip(POPS, dc.tolist())), "weight_ext_nA": w_ext,
                     "full_rates": dict(zip(POPS, FULL_RATES.tolist()))})
 rates = res["rates"]
-print("  rate vs full-scale reference: " + ", ".join(
+say("  rate vs full-scale reference: " + ", ".join(
     f"{p} {rates[p]:.2f}/{r:.2f}" for p, r in zip(POPS, FULL_RATES)) + " Hz")
 # synaptic events for benchmarks/run.py: recurrent ones from the rates, external from K_ext 8 Hz
 ext = (n * k_ext * BG_RATE).sum() if args.input == "poisson" else 0.0
