@@ -232,6 +232,26 @@ def delta_v(celltype):
     return v
 
 
+def test_delta_cells_record_their_input_as_gsyn():
+    """examples/if_curr_delta.py records 'all' of an IF_curr_delta cell and plots
+    gsyn_exc, gsyn_inh: as on sPyNNaker, the jumps that arrive in each step (mV), the
+    same sample in which v shows them; two spikes in one step add."""
+    sim.setup(timestep=1.0)
+    pop = sim.Population(1, sim.IF_curr_delta(), label="delta")
+    src = sim.Population(2, sim.SpikeSourceArray(spike_times=[[5.0, 15.0], [15.0]]), label="src")
+    sim.Projection(src, pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=1.5, delay=2.0))
+    sim.Projection(src[0:1], pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=-0.5, delay=1.0),
+                   receptor_type="inhibitory")
+    pop.record("all")
+    sim.run(30.0)
+    seg = pop.get_data().segments[0]
+    g_e, g_i, v = (seg.filter(name=n)[0].magnitude.ravel() for n in ("gsyn_exc", "gsyn_inh", "v"))
+    assert {int(t) for t in np.flatnonzero(g_e)} == {7, 17}
+    assert g_e[7] == 1.5 and g_e[17] == 3.0
+    assert {int(t) for t in np.flatnonzero(g_i)} == {6, 16} and g_i[6] == 0.5
+    assert v[7] - v[6] == pytest.approx(1.5, abs=0.05)  # v shows the jump in that sample
+
+
 def test_extra_models_ifcurdelta_is_if_curr_delta():
     params = dict(i_offset=0.1, tau_refrac=3.0, v_thresh=-51.0, v_reset=-70.0)
     v = delta_v(sim.extra_models.IFCurDelta(**params))
