@@ -48,11 +48,11 @@ __all__ = [*NEURON_CELLS, "PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticRes
 
 def _check_weights(weights, projection):
     """PyNN's weight check, except that weights >= 0 onto the 'inhibitory' receptor of a
-    current-based cell pass: sPyNNaker's inhibition of that magnitude (the Projection
-    decides)."""
-    if (projection.post.conductance_based is False
-            and projection.receptor_type == "inhibitory"
-            and np.all(np.asarray(weights) >= 0)):
+    current-based cell, and <= 0 onto that of a conductance-based cell, pass: sPyNNaker's
+    inhibition of that magnitude (the Projection decides)."""
+    if projection.receptor_type == "inhibitory" and (
+            (projection.post.conductance_based is False and np.all(np.asarray(weights) >= 0))
+            or (projection.post.conductance_based is True and np.all(np.asarray(weights) <= 0))):
         return
     check_weights(weights, projection)
 
