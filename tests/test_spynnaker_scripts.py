@@ -64,6 +64,15 @@ def test_get_machine_gives_the_machine_the_network_runs_on(info):
     assert sim.get_machine().n_chips == 4
 
 
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style
+def test_population_of_a_cell_class_without_parameters_has_its_defaults():
+    """examples/external_devices_examples/live_examples/balanced_random_live_rate.py:
+    ``Population(n, sim.IF_curr_exp, label=...)``, the class alone."""
+    sim.setup(timestep=1.0)
+    pop = sim.Population(2, sim.IF_curr_exp, label="Excitatory")
+    assert pop.get("tau_m") == 20.0 and pop.get("v_thresh") == -50.0
+
+
 # --- record('all') ---------------------------------------------------------------
 
 def test_record_all_records_every_recordable():
