@@ -64,6 +64,12 @@ def lif_exact(p, init, dt, params, state, receptors):
     state["v"] = init["v"]
 
 
+def delta_input(p, init, dt, params, state, receptors):
+    """``DELTA``: the recorded jumps start at 0."""
+    for rec in receptors:
+        state[f"input_{_suffix(rec)[1]}"] = 0.0 * init["v"]
+
+
 def exp_current(p, init, dt, params, state, receptors):
     """``EXP`` into an exact LIF membrane: the decay and NEST's P21 per receptor."""
     check_positive(p, tuple(f"tau_syn_{_suffix(r)[2]}" for r in receptors))
@@ -234,7 +240,7 @@ def _whole(fn):
     return host
 
 
-HOST = {f.__name__: f for f in (lif_exact, exp_current, exp_current_slot, exp_current_scaled,
+HOST = {f.__name__: f for f in (lif_exact, delta_input, exp_current, exp_current_slot, exp_current_scaled,
                                  excitatory_total, alpha_current, static_threshold, lif_cond,
                                  exp_cond, conductance)}
 HOST.update({f.__name__: _whole(f) for f in (if_cond_alpha, izhikevich, eif_cond_exp_isfa_ista,

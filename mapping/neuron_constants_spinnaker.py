@@ -1,4 +1,5 @@
 """Host constants of sPyNNaker's extra cells (``sim.extra_models``): Izhikevich_cond,
+Izhikevich_curr_exp (sPyNNaker's Izhikevich),
 IFCurrExpCa2Adaptive's calcium current, IFCondExpStoc's stochastic threshold, and the
 components added with them (same contract as
 :data:`neurochip.mapping.neuron_constants.HOST`: ``(p, init, dt, params, state,
@@ -25,9 +26,11 @@ from .neuron_constants_nonlinear import (
     _check_real,
     _n_sub,
     check_positive,
+    izhikevich,
 )
 
-__all__ = ["izhikevich_cond", "spike_current_lif_ca2", "maass_stochastic", "HOST", "FUSED"]
+__all__ = ["izhikevich_cond", "izhikevich_curr_exp", "spike_current_lif_ca2", "maass_stochastic",
+           "HOST", "FUSED"]
 
 
 def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
@@ -67,6 +70,30 @@ def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
     return params, state
 
 
+def izhikevich_curr_exp(p: dict, init: dict, dt: float) -> tuple:
+    """Izhikevich_curr_exp (sPyNNaker's Izhikevich): Izhikevich's step constants with
+    i_offset in sPyNNaker's units (nA as mV/ms), then the currents' decays over (fine)
+    half and whole sub-steps; the initial currents ``isyn_exc``, ``isyn_inh`` (nA, the
+    inhibitory one as its magnitude)."""
+    check_positive(p, ("tau_syn_E", "tau_syn_I"))
+    i_offset = np.asarray(p["i_offset"], np.float64)
+    i_const = 140.0 + i_offset
+    _check_real(p, "i_offset", "nA", i_const, "140 + i_offset (mV/ms)")
+    # PyNN's Izhikevich's columns; its i_const takes 1000 x i_offset: set here instead
+    params, state = izhikevich({**p, "i_offset": 0.0 * i_offset}, init, dt)
+    params["i_const"] = i_const
+    h = dt / _n_sub(dt, IZH_MAX_SUBSTEP_MS)
+    for suffix, step in (("", h), ("_fine", h / _izh.N_FINE)):
+        for r, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+            tau = np.asarray(tau, np.float64)
+            params[f"decay_{r}{suffix}_half"] = np.exp(-step / (2 * tau))
+            params[f"decay_{r}{suffix}_sub"] = np.exp(-step / tau)
+    zero = 0.0 * i_offset
+    state["isyn_exc"] = np.asarray(init.get("isyn_exc", zero), np.float64)
+    state["isyn_inh"] = np.abs(np.asarray(init.get("isyn_inh", zero), np.float64))
+    return params, state
+
+
 def spike_current_lif_ca2(p, init, dt, params, state, receptors):
     """``adaptation.spike_current_lif("ca2")`` from sPyNNaker's ``tau_ca2`` (ms),
     ``i_alpha`` (nA, the jump at a spike) and the initial ``i_ca2`` (nA): NEST's P21 for
@@ -100,5 +127,5 @@ def maass_stochastic(p, init, dt, params, state, receptors):
     state.update(rng_columns(init, np.shape(init["v"])[0]))
 
 
-FUSED = (izhikevich_cond,)  # fused membranes: (p, init, dt) -> (params, state)
+FUSED = (izhikevich_cond, izhikevich_curr_exp)  # fused membranes: (p, init, dt) -> (params, state)
 HOST = {f.__name__: f for f in (spike_current_lif_ca2, maass_stochastic)}  # components' hosts

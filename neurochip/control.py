@@ -126,6 +126,8 @@ def set_number_of_neurons_per_core(celltype, n):
     if int(n) < 1:
         raise NeurochipError(f"set_number_of_neurons_per_core({name}, {n}): n must be >= 1")
     simulator.state.neurons_per_core[name] = int(n)
+    if name == "Izhikevich":  # sPyNNaker's Izhikevich is the cell Izhikevich_curr_exp here
+        simulator.state.neurons_per_core["Izhikevich_curr_exp"] = int(n)
     simulator.state.mark_dirty()
 
 

@@ -42,6 +42,16 @@ SPINNAKER = {
         {"a": "1/ms", "b": "1/ms", "c": "mV", "d": "mV/ms", "i_offset": "nA", "tau_syn_E": "ms",
          "tau_syn_I": "ms", "e_rev_E": "mV", "e_rev_I": "mV", "v": "mV", "isyn_exc": "uS",
          "isyn_inh": "uS"}),
+    "Izhikevich_curr_exp": (
+        "Izhikevich neuron model with exponential current synapses (sPyNNaker's Izhikevich,\n"
+        "    its IZK_curr_exp; what sim.Izhikevich(..., tau_syn_E=..., tau_syn_I=...) gives):\n"
+        "    dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u), v >= 30 mV: v = c,\n"
+        "    u += d; I = i_offset + I_e - I_i, the currents decaying with tau_syn_E, tau_syn_I.\n",
+        {"a": 0.02, "b": 0.2, "c": -65.0, "d": 2.0, "i_offset": 0.0, "tau_syn_E": 5.0,
+         "tau_syn_I": 5.0},
+        {"v": -70.0, "u": -14.0, "isyn_exc": 0.0, "isyn_inh": 0.0},
+        {"a": "1/ms", "b": "1/ms", "c": "mV", "d": "mV/ms", "i_offset": "nA", "tau_syn_E": "ms",
+         "tau_syn_I": "ms", "v": "mV", "isyn_exc": "nA", "isyn_inh": "nA"}),
     "IFCurrExpCa2Adaptive": (
         "Leaky integrate-and-fire neuron with exponential current synapses and a calcium-\n"
         "    activated adaptation current (Liu and Wang 2001; sPyNNaker's IFCurrExpCa2Adaptive):\n"

@@ -93,12 +93,42 @@ class _ParameterAccess:
 
 
 class _Record:
-    """``record('all')`` as sPyNNaker takes it: every recordable of the cell type."""
+    """``record('all')`` as sPyNNaker takes it: every recordable of the cell type; and
+    sPyNNaker's ``spinnaker_get_data``."""
 
     def record(self, variables, to_file=None, sampling_interval=None, locations=None):
         if isinstance(variables, str) and variables == "all":
             variables = list(self.celltype.recordable)
         super().record(variables, to_file, sampling_interval, locations)
+
+    def spinnaker_get_data(self, variable, as_matrix=False, view_indexes=None):
+        """sPyNNaker's data as numpy arrays (PyNN 0.7's form): for ``"spikes"`` rows of
+        (neuron index, time in ms); for another variable rows of (neuron index, time,
+        value), neuron by neuron, or with ``as_matrix`` the values, a row per sample and
+        a column per neuron. ``view_indexes``: only those neurons. From the current
+        segment, as ``get_data()``."""
+        if not isinstance(variable, str):
+            if len(variable) != 1:
+                raise NeurochipError(f"spinnaker_get_data({variable!r}): one variable at a "
+                                     f"time, as on sPyNNaker")
+            variable = variable[0]
+        seg = self.get_data(variable).segments[0]
+        keep = None if view_indexes is None else {int(i) for i in view_indexes}
+        if variable == "spikes":
+            trains = [(int(train.annotations.get("source_index", i)), train)
+                      for i, train in enumerate(seg.spiketrains)]
+            rows = [(i, float(t)) for i, train in trains
+                    if keep is None or i in keep for t in train.magnitude]
+            return np.array(rows, dtype=float).reshape(-1, 2)
+        signal = seg.filter(name=variable)[0]
+        ids = np.asarray(signal.array_annotations.get("channel_index", np.arange(signal.shape[1])))
+        cols = [j for j, i in enumerate(ids) if keep is None or int(i) in keep]
+        data = np.asarray(signal.magnitude)[:, cols]
+        if as_matrix:
+            return data
+        times = np.asarray(signal.times.rescale("ms").magnitude)
+        return np.column_stack((np.repeat(ids[cols], len(times)), np.tile(times, len(cols)),
+                                data.T.reshape(-1)))
 
 
 class PopulationView(_Record, _ParameterAccess, common.PopulationView):
@@ -139,6 +169,8 @@ class Population(_Record, _ParameterAccess, common.Population):
         self._seed = extra.get("seed")
         self._neurons_per_core = extra.get("neurons_per_core")
         self._ring_stats = {k: extra[k] for k in RING_STATS if k in extra}
+        if isinstance(cellclass, type) and cellparams is None:  # Population(n, sim.IF_curr_exp)
+            cellparams = {}  # sPyNNaker takes the class alone: its defaults
         initial = {**getattr(cellclass, "spinnaker_initial_values", {}), **(initial_values or {})}
         common.Population.__init__(self, size, cellclass, cellparams, structure, initial, label)
 

@@ -84,7 +84,7 @@ class Projection(common.Projection):
                 f"conductance-based cells; make one Projection per kind")
         self._chunks = {"pre": [], "post": [], **{name: [] for name in self._params}}
         self._arrays = None
-        self._positive_inhibition = False  # see _check_signs
+        self._sign_flipped = False  # see _check_signs
         try:
             if not fast_connect(self, connector):
                 connector.connect(self)
@@ -164,16 +164,25 @@ class Projection(common.Projection):
         excitatory receptors are >= 0, onto current-based receptors PyNN calls
         inhibitory <= 0; the machine holds one sign per receptor, so any other
         receptor name (e.g. a PointNeuron's 'NMDA' or 'slow') takes weights >= 0.
-        As in sPyNNaker, weights >= 0 onto the 'inhibitory' receptor of a current-based
-        cell are inhibition of that magnitude (the mapping is given them negated, see
-        _specs); one projection may not mix the two signs."""
+        As in sPyNNaker, which takes every weight's magnitude, the other sign onto the
+        'inhibitory' receptor is inhibition of that magnitude: weights >= 0 onto a
+        current-based cell's, weights <= 0 onto a conductance-based cell's (the mapping
+        is given them negated, see _specs; they are read back as given); one projection
+        may not mix the two signs."""
         if not len(w):
             return
-        negative = not self.post.conductance_based and self.receptor_type in INHIBITORY_RECEPTORS
-        if not negative and w.min() < 0:
-            fix = ("use receptor_type='inhibitory' for inhibition"
-                   if "inhibitory" in self.post.receptor_types else
-                   f"name a current-based inhibitory receptor one of {INHIBITORY_RECEPTORS}")
+        current = not self.post.conductance_based
+        negative = current and self.receptor_type in INHIBITORY_RECEPTORS
+        flip_cond = (not current and self.receptor_type == "inhibitory" and w.min() < 0
+                     and w.max() <= 0)
+        if not negative and not flip_cond and w.min() < 0:
+            if not current and self.receptor_type == "inhibitory":
+                fix = ("use all >= 0 (PyNN's convention) or all <= 0 (sPyNNaker's: a "
+                       "conductance of that magnitude)")
+            elif "inhibitory" in self.post.receptor_types:
+                fix = "use receptor_type='inhibitory' for inhibition"
+            else:
+                fix = f"name a current-based inhibitory receptor one of {INHIBITORY_RECEPTORS}"
             raise errors.ConnectionError(
                 f"Projection {self.label!r}: weights onto the {self.receptor_type!r} receptor "
                 f"must be >= 0, got {w.min():g}; {fix}")
@@ -188,12 +197,13 @@ class Projection(common.Projection):
                 f"{self.receptor_type!r} of current-based cells ({self.post.label}) mix signs "
                 f"({w.min():g} to {w.max():g} nA); use all <= 0 (PyNN's convention) or all "
                 f">= 0 (sPyNNaker's: inhibition of that magnitude)")
-        self._positive_inhibition = bool(negative and w.max() > 0)
-        if self._positive_inhibition:
+        self._sign_flipped = bool((negative and w.max() > 0) or flip_cond)
+        if self._sign_flipped:
+            kind, sign = ("current-based", ">=") if current else ("conductance-based", "<=")
             log_once(("positive_inhibition", self.label),
-                     f"Projection {self.label!r}: weights >= 0 onto the current-based "
+                     f"Projection {self.label!r}: weights {sign} 0 onto the {kind} "
                      f"receptor {self.receptor_type!r} are taken as inhibition of "
-                     f"that magnitude (sPyNNaker's meaning); weights <= 0 keep PyNN's")
+                     f"that magnitude (sPyNNaker's meaning); the other sign keeps PyNN's")
 
     def __len__(self):
         return len(self._pre)
@@ -265,10 +275,10 @@ class Projection(common.Projection):
         return out
 
     def _weight_sign(self):
-        """-1 where PyNN writes this projection's weights negative (inhibitory current)."""
-        negative = (not self.post.conductance_based and self.receptor_type in INHIBITORY_RECEPTORS
-                    and not self._positive_inhibition)
-        return -1.0 if negative else 1.0
+        """-1 where this projection's weights are written negative (PyNN's inhibitory
+        current, or sPyNNaker's form of an inhibitory conductance)."""
+        negative = not self.post.conductance_based and self.receptor_type in INHIBITORY_RECEPTORS
+        return -1.0 if negative != self._sign_flipped else 1.0
 
     def _learned_weights(self):
         parts = self._machine_parts()
@@ -358,7 +368,7 @@ class Projection(common.Projection):
         Between two populations (or views) the spec shares this projection's arrays:
         nothing is copied."""
         w, d = self._attr("weight"), self._attr("delay")
-        if self._positive_inhibition:  # sPyNNaker's sign: the mapping takes PyNN's
+        if self._sign_flipped:  # sPyNNaker's sign: the mapping takes PyNN's
             w = -w
         dynamics = DYNAMICS_OF[type(self.synapse_type).__name__]
         extra = [name for name in self._params if name not in ("weight", "delay")]

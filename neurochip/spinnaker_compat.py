@@ -16,7 +16,7 @@ import numpy as np
 from . import simulator
 from .errors import NeurochipError
 
-__all__ = ["name", "set_number_of_synapse_cores", "set_allow_delay_extensions",
+__all__ = ["name", "get_machine", "set_number_of_synapse_cores", "set_allow_delay_extensions",
            "SETUP_NO_EFFECT", "RING_STATS", "population_arguments", "population_size", "log_once",
            "forget_logged"]
 
@@ -81,6 +81,21 @@ def name() -> str:
     """The simulator's name, as sPyNNaker's ``sim.name()`` gives it (PyNN's other backends
     hold it as ``simulator.name``)."""
     return simulator.name
+
+
+def get_machine():
+    """sPyNNaker's ``sim.get_machine()``: the machine the network runs on, a
+    :class:`neurochip.mapping.MachineSpec` (chips, cores, links, router size). sPyNNaker
+    allocates it at this call; here, if ``setup(machine=...)`` chose none (the smallest
+    that fits), it becomes one SpiNN-5 board (48 chips), logged once: placement does not
+    change the results."""
+    st = simulator.state
+    if st.machine is None:
+        st.machine = "spinn5"
+        st.mark_dirty()
+        log_once(("get_machine",), "get_machine(): the network runs on one SpiNN-5 board "
+                 "(48 chips), as sPyNNaker allocates one; setup(machine=...) chooses another")
+    return st.machine_spec()
 
 
 def _type_name(neuron_type) -> str:

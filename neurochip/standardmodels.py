@@ -48,11 +48,11 @@ __all__ = [*NEURON_CELLS, "PointNeuron", "LIF", "AdExp", "CurrExpPostSynapticRes
 
 def _check_weights(weights, projection):
     """PyNN's weight check, except that weights >= 0 onto the 'inhibitory' receptor of a
-    current-based cell pass: sPyNNaker's inhibition of that magnitude (the Projection
-    decides)."""
-    if (projection.post.conductance_based is False
-            and projection.receptor_type == "inhibitory"
-            and np.all(np.asarray(weights) >= 0)):
+    current-based cell, and <= 0 onto that of a conductance-based cell, pass: sPyNNaker's
+    inhibition of that magnitude (the Projection decides)."""
+    if projection.receptor_type == "inhibitory" and (
+            (projection.post.conductance_based is False and np.all(np.asarray(weights) >= 0))
+            or (projection.post.conductance_based is True and np.all(np.asarray(weights) <= 0))):
         return
     check_weights(weights, projection)
 
@@ -72,6 +72,33 @@ def _cell_class(model):
 
 
 globals().update({name: _cell_class(BY_NAME[name]) for name in NEURON_CELLS})
+
+# sPyNNaker's Izhikevich has exponential current synapses (tau_syn_E, tau_syn_I, initial
+# currents isyn_exc, isyn_inh) and sPyNNaker's units; PyNN's (pyNN.nest's) has voltage
+# jumps and 1000 x i_offset. One of these arguments says the script is sPyNNaker's.
+SPINNAKER_IZHIKEVICH = ("tau_syn_E", "tau_syn_I", "isyn_exc", "isyn_inh")
+
+
+class Izhikevich(globals()["Izhikevich"]):
+    __doc__ = globals()["Izhikevich"].__doc__ + """
+    Given sPyNNaker's ``tau_syn_E``, ``tau_syn_I`` (or its initial currents ``isyn_exc``,
+    ``isyn_inh``), ``sim.Izhikevich(...)`` is sPyNNaker's Izhikevich, the cell
+    ``Izhikevich_curr_exp`` (exponential current synapses, a current of 1 nA is 1 mV/ms:
+    see neurochip/emulator/models/izhikevich_curr_exp.py); without them it is PyNN's
+    as above. Both also take the initial ``v`` and ``u`` as arguments, as sPyNNaker does.
+    """
+
+    def __new__(cls, v=None, u=None, **parameters):
+        if cls is Izhikevich and any(k in parameters for k in SPINNAKER_IZHIKEVICH):
+            # imported here: extra_cells needs the registry, not this module
+            from .extra_cells import EXTRA_CELLS
+            return EXTRA_CELLS["Izhikevich_curr_exp"](v=v, u=u, **parameters)
+        return super().__new__(cls)
+
+    def __init__(self, v=None, u=None, **parameters):
+        super().__init__(**parameters)
+        # read by Population as initial values (PyNN's cell types take only parameters)
+        self.spinnaker_initial_values = {k: x for k, x in (("v", v), ("u", u)) if x is not None}
 
 
 class SpikeSourceArray(cells.SpikeSourceArray):

@@ -46,6 +46,7 @@ from neurochip.projections import Projection  # noqa: F401
 from neurochip.reports import mapping_report, mapping_summary, provenance  # noqa: F401
 from neurochip.spinnaker_check import spinnaker_compatibility  # noqa: F401
 from neurochip.spinnaker_compat import (  # noqa: F401
+    get_machine,
     name,
     set_allow_delay_extensions,
     set_number_of_synapse_cores,

@@ -48,6 +48,31 @@ def test_name_is_a_string_naming_the_simulator():
     assert f"Simulated with {sim.name()}" == "Simulated with neurochip"
 
 
+def test_get_machine_gives_the_machine_the_network_runs_on(info):
+    """learning/simple.py calls ``sim.get_machine()`` after setup: a machine (one SpiNN-5
+    board unless setup chose one), and the network then runs on it."""
+    sim.setup(timestep=1.0)
+    machine = sim.get_machine()
+    assert machine.n_chips == 48 and sim.get_machine() == machine
+    assert said(info, "get_machine(): the network runs on one SpiNN-5 board") == 1
+    pop = sim.Population(1, sim.IF_curr_exp(i_offset=1.0), label="pop")
+    pop.record("spikes")
+    sim.run(20.0)
+    assert sim.mapping_summary()["chips_available"] == 48
+    sim.end()
+    sim.setup(timestep=1.0, machine="spinn3")
+    assert sim.get_machine().n_chips == 4
+
+
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style
+def test_population_of_a_cell_class_without_parameters_has_its_defaults():
+    """examples/external_devices_examples/live_examples/balanced_random_live_rate.py:
+    ``Population(n, sim.IF_curr_exp, label=...)``, the class alone."""
+    sim.setup(timestep=1.0)
+    pop = sim.Population(2, sim.IF_curr_exp, label="Excitatory")
+    assert pop.get("tau_m") == 20.0 and pop.get("v_thresh") == -50.0
+
+
 # --- record('all') ---------------------------------------------------------------
 
 def test_record_all_records_every_recordable():
@@ -202,6 +227,70 @@ def test_positive_inhibitory_weight_inhibits_as_the_negative_one(info, cell):
     assert said(info, "taken as inhibition of that magnitude") == 1
 
 
+def conductance_inhibited(weight):
+    """v of a driven IF_cond_exp cell receiving an inhibitory conductance of ``weight``,
+    and the weight read back."""
+    sim.setup(timestep=1.0)
+    pop = sim.Population(1, sim.IF_cond_exp(i_offset=0.5, tau_refrac=2.0), label="cell")
+    src = sim.Population(1, sim.SpikeSourceArray(spike_times=[5, 10, 15, 40]), label="src")
+    prj = sim.Projection(src, pop, sim.OneToOneConnector(),
+                         sim.StaticSynapse(weight=weight, delay=1.0), receptor_type="inhibitory")
+    pop.record("v")
+    sim.run(60.0)
+    v = pop.get_data("v").segments[0].filter(name="v")[0].magnitude.ravel()
+    out = v, prj.get("weight", format="list")[0][2]
+    sim.end()
+    return out
+
+
+def test_negative_inhibitory_weight_onto_a_conductance_is_its_magnitude(info):
+    """examples/extra_models_examples/IF_cond_exp_stoc.py writes weight=-0.15 onto the
+    inhibitory receptor of conductance cells; sPyNNaker takes the magnitude (PyNN asks
+    for >= 0). Read back as given."""
+    v_neg, w_neg = conductance_inhibited(-0.05)
+    v_pos, w_pos = conductance_inhibited(0.05)
+    v_none, _ = conductance_inhibited(0.0)
+    np.testing.assert_array_equal(v_neg, v_pos)
+    assert np.min(v_pos - v_none) < -1.0  # it does inhibit
+    assert (w_neg, w_pos) == (-0.05, 0.05)
+    assert said(info, "weights <= 0 onto the conductance-based receptor 'inhibitory'") == 1
+    sim.setup(timestep=1.0)
+    src = sim.Population(2, sim.SpikeSourceArray(spike_times=[1.0]), label="src")
+    pop = sim.Population(1, sim.IF_cond_exp(), label="pop")
+    with pytest.raises(errors.ConnectionError, match="all >= 0 .*or all <= 0"):
+        sim.Projection(src, pop, sim.FromListConnector([(0, 0, 0.1, 1.0), (1, 0, -0.1, 1.0)]),
+                       receptor_type="inhibitory")
+    with pytest.raises(errors.ConnectionError, match="must be >= 0"):
+        sim.Projection(src, pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=-0.1),
+                       receptor_type="excitatory")
+
+
+def test_spinnaker_get_data_gives_pynn_07_arrays():
+    """``Population.spinnaker_get_data`` (examples/extra_models_examples/
+    IF_curr_exp_ca2_adaptive.py): spikes as (index, time) rows, a variable as (index,
+    time, value) rows neuron by neuron, or as the matrix; the same data as get_data()."""
+    sim.setup(timestep=1.0)
+    pop = sim.Population(3, sim.IF_curr_exp(i_offset=[0.0, 1.0, 2.0]), label="pop")
+    pop.record(["spikes", "v"])
+    sim.run(50.0)
+    seg = pop.get_data().segments[0]
+    spikes = pop.spinnaker_get_data("spikes")
+    assert spikes.shape == (sum(len(t) for t in seg.spiketrains), 2)
+    assert set(spikes[:, 0]) == {1.0, 2.0}
+    np.testing.assert_array_equal(spikes[spikes[:, 0] == 2, 1], seg.spiketrains[2].magnitude)
+    np.testing.assert_array_equal(pop.spinnaker_get_data(["spikes"], view_indexes=[1]),
+                                  spikes[spikes[:, 0] == 1])
+    v = seg.filter(name="v")[0].magnitude
+    np.testing.assert_array_equal(pop.spinnaker_get_data("v", as_matrix=True), v)
+    rows = pop.spinnaker_get_data("v")
+    assert rows.shape == (3 * 51, 3)
+    np.testing.assert_array_equal(rows[51:102, 0], 1)
+    np.testing.assert_array_equal(rows[51:102, 1], np.arange(51.0))
+    np.testing.assert_array_equal(rows[51:102, 2], v[:, 1])
+    with pytest.raises(NeurochipError, match="one variable at a time"):
+        pop.spinnaker_get_data(["spikes", "v"])
+
+
 def test_mixed_signs_onto_the_inhibitory_receptor_are_an_error():
     sim.setup(timestep=1.0)
     src = sim.Population(2, sim.SpikeSourceArray(spike_times=[1.0]), label="src")
@@ -230,6 +319,26 @@ def delta_v(celltype):
     v = pop.get_data().segments[0].filter(name="v")[0].magnitude.ravel()
     sim.end()
     return v
+
+
+def test_delta_cells_record_their_input_as_gsyn():
+    """examples/if_curr_delta.py records 'all' of an IF_curr_delta cell and plots
+    gsyn_exc, gsyn_inh: as on sPyNNaker, the jumps that arrive in each step (mV), the
+    same sample in which v shows them; two spikes in one step add."""
+    sim.setup(timestep=1.0)
+    pop = sim.Population(1, sim.IF_curr_delta(), label="delta")
+    src = sim.Population(2, sim.SpikeSourceArray(spike_times=[[5.0, 15.0], [15.0]]), label="src")
+    sim.Projection(src, pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=1.5, delay=2.0))
+    sim.Projection(src[0:1], pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=-0.5, delay=1.0),
+                   receptor_type="inhibitory")
+    pop.record("all")
+    sim.run(30.0)
+    seg = pop.get_data().segments[0]
+    g_e, g_i, v = (seg.filter(name=n)[0].magnitude.ravel() for n in ("gsyn_exc", "gsyn_inh", "v"))
+    assert {int(t) for t in np.flatnonzero(g_e)} == {7, 17}
+    assert g_e[7] == 1.5 and g_e[17] == 3.0
+    assert {int(t) for t in np.flatnonzero(g_i)} == {6, 16} and g_i[6] == 0.5
+    assert v[7] - v[6] == pytest.approx(1.5, abs=0.05)  # v shows the jump in that sample
 
 
 def test_extra_models_ifcurdelta_is_if_curr_delta():

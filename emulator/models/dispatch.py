@@ -24,6 +24,7 @@ from . import (
     if_curr_exp_ca2_adaptive,
     izhikevich,
     izhikevich_cond,
+    izhikevich_curr_exp,
     lif_curr_exp_multisynapse,
 )
 
@@ -75,6 +76,11 @@ def _if_cond_exp_stoc(p, s, in_e, in_i, i_inj):
     return if_cond_exp_stoc.step(p, s, in_e, in_i, i_inj)
 
 
+@numba.njit(cache=True)
+def _izhikevich_curr_exp(p, s, in_e, in_i, i_inj):
+    return izhikevich_curr_exp.step(p, s, in_e, in_i, i_inj)
+
+
 @numba.njit(cache=True, inline="always")
 def neuron_step(kind, p, s, in_e, in_i, i_inj):
     """Advance one neuron of model ``kind`` by one tick;
@@ -107,6 +113,8 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
     elif kind == 18:  # if_cond_exp_stoc
         return _if_cond_exp_stoc(p, s, in_e, in_i, i_inj)
+    elif kind == 19:  # izhikevich_curr_exp
+        return _izhikevich_curr_exp(p, s, in_e, in_i, i_inj)
     return False, 0
 
 

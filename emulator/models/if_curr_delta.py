@@ -17,6 +17,10 @@ spike in tick ``n`` the ticks ``n+1 .. n+R`` discard their input and hold V, and
 tick ``n+R+1`` integrates again (with ``R = 0``, at once). A jump alone that
 crosses the threshold fires in the tick of its arrival, stamped at its arrival
 time, as in NEST.
+
+The tick's jumps are also kept (``input_exc``, ``input_inh``: magnitudes, even where
+refractoriness drops them) to be recorded as ``gsyn_exc``, ``gsyn_inh`` (mV), as
+sPyNNaker records the input of its delta cells.
 """
 
 import numba
@@ -38,23 +42,28 @@ COMPONENTS = (mem.LIF_EXACT, inp.CURRENT, th.STATIC)
 HOST = host_steps(RECEPTORS, COMPONENTS)
 PARAMS = columns(RECEPTORS, COMPONENTS, ("v_inf", "p22", "v_thresh", "v_reset", "refrac_ticks",
                                          "r_m"))
-STATE = columns(RECEPTORS, COMPONENTS, ("v", "refrac"), "state")
+STATE = columns(RECEPTORS, COMPONENTS, ("v", "refrac", "input_exc", "input_inh"), "state")
 _P, _S = index(PARAMS), index(STATE)
 P_V_INF, P_P22, P_V_THRESH, P_V_RESET, P_REFRAC, P_R = (_P[n] for n, _ in PARAMS)
-S_V, S_REFRAC = (_S[n] for n, _ in STATE)
-RECORD = {"v": (S_V, 1.0)}
+S_V, S_REFRAC, S_IN_E, S_IN_I = (_S[n] for n, _ in STATE)
+RECORD = {"v": (S_V, 1.0), "gsyn_exc": (S_IN_E, 1.0), "gsyn_inh": (S_IN_I, 1.0)}
+PYNN_UNITS = {"gsyn_exc": "mV", "gsyn_inh": "mV"}
 INPUT = (-1, -1)  # no synaptic state: a jump shows in v from the sample at its arrival
 INPUT_LEAD = 1  # a jump acts in the tick that ends at its arrival time
 PYNN_DOC = """
     On the machine: a weight is a voltage jump in mV (inhibitory negative), applied at
     the start of the step of its arrival and dropped while the neuron is refractory
-    (NEST's iaf_psc_delta); the leak is integrated exactly.
+    (NEST's iaf_psc_delta); the leak is integrated exactly. As sPyNNaker, neurochip
+    records ``gsyn_exc`` and ``gsyn_inh``: the jumps arriving in each step (mV, as
+    magnitudes).
     """
 
 
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
+    s[S_IN_E] = in_e
+    s[S_IN_I] = in_i
     refractory, timer = th.count_down(s[S_REFRAC])
     if refractory:  # the input is discarded and V held, as by NEST
         s[S_REFRAC] = timer

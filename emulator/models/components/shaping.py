@@ -23,7 +23,9 @@ REAL) enters through :func:`receive`; the shaping then advances its state.
   IF_curr_dual_exp: excitatory, excitatory2, inhibitory): the current held as a
   magnitude in ``SLOT_SCALE`` times nA, ``unscale`` brings it back, the propagator
   ``p21{r}`` carries the sign (host ``exp_current_scaled``).
-- ``DELTA``: no state; the input is a voltage jump the membrane adds.
+- ``DELTA``: the input is a voltage jump the membrane adds; ``input_{syn}`` holds the
+  tick's jump (mV, a magnitude), only to be recorded (sPyNNaker's ``gsyn_exc``,
+  ``gsyn_inh`` of a delta cell; host ``delta_input``).
 - :func:`fused` names a shaping that a fused membrane integrates itself.
 """
 
@@ -54,7 +56,7 @@ EXP_SLOT = Component("exp_slot", "shaping",
 EXP_SCALED = Component("exp_scaled", "shaping",
                        params=(("decay_{r}", "UFRACT"), ("p21{r}", "REAL"), ("unscale", "UFRACT")),
                        state=(("isyn_{syn}", "REAL"),), host="exp_current_scaled")
-DELTA = Component("delta", "shaping")
+DELTA = Component("delta", "shaping", state=(("input_{syn}", "REAL"),), host="delta_input")
 
 
 def fused(name):
