@@ -139,14 +139,24 @@ HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule,
              "sim.extra_models.WeightDependenceAdditiveTriplet")
 
 
+class _Missing(type):
+    """The type of a missing model's stand-in: reading an attribute of the class (e.g.
+    sPyNNaker's ``ExternalFPGARetinaDevice.MODE_128``) raises its NeurochipError too."""
+
+    def __getattr__(cls, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        cls()  # raises the NeurochipError that says what is missing
+
+
 def _missing(name: str, what: str, where: str = "sim.extra_models.", have: str = HAVE_TEXT):
     """A class standing for sPyNNaker's ``name``: making one raises NeurochipError."""
 
     def __init__(self, *args, **kwargs):
         raise NeurochipError(f"{where}{name} ({what}) is not in neurochip yet; {have}")
 
-    return type(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
-                           "__doc__": f"sPyNNaker's {what}: not in neurochip yet."})
+    return _Missing(name, (), {"__init__": __init__, "__module__": __name__, "missing": True,
+                               "__doc__": f"sPyNNaker's {what}: not in neurochip yet."})
 
 
 _STDP_MISSING = {

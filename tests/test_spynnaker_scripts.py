@@ -826,3 +826,13 @@ def test_examples_vogels_2011_live():
     assert rate[0] > 10.0 and rate[2] < 0.7 * rate[0] and rate[2] > 3.0  # towards 3 Hz
     w = np.abs(ie.get("weight", "list", with_address=False))
     assert 0.1 < w.mean() < 1.0 and w.max() <= 1.0
+
+
+def test_a_device_constant_is_a_clear_error_not_an_attribute_error():
+    """pushbot and retina scripts read constants of device classes first
+    (protocols.MUNICH_MODES, ExternalFPGARetinaDevice.MODE_128)."""
+    with pytest.raises(NeurochipError, match=r"ExternalFPGARetinaDevice \(live input or output "
+                                             r"through a physical board\)"):
+        sim.external_devices.ExternalFPGARetinaDevice.MODE_128  # noqa: B018
+    with pytest.raises(NeurochipError, match=r"external_devices.protocols"):
+        sim.external_devices.protocols.MUNICH_MODES  # noqa: B018
