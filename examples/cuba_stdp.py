@@ -21,7 +21,7 @@ learning, and saves the raster and the weight histograms (out/cuba_stdp.png).
 ``--simulator nest`` runs the same script on NEST (or change ``pyNN.neurochip`` to
 ``pyNN.nest`` in the import line).
 
-Fixed point runs this network about 14 % slower than float and NEST (6.5-7.0 Hz against
+In fixed point this network fires about 14 % less than in float and on NEST (6.5-7.0 Hz against
 7.2-8.4 Hz at scale 0.2 over seeds), and that is the weights, not the arithmetic: the ring's
 16 bits hold JE = 35 pA as 35.156 pA for the drive and E->I (+0.45 %) and the inhibition as
 174.8 pA (-0.11 %), and this synchronous network's rate moves by ~15 % for that. With JE =
