@@ -25,7 +25,11 @@ import json
 import pathlib
 
 import numpy as np
-from scipy.integrate import solve_ivp
+
+try:
+    from . import izhikevich_ode as ode
+except ImportError:  # run as a script
+    import izhikevich_ode as ode
 
 OUT = pathlib.Path(__file__).resolve().parents[1] / "data" / "izhikevich_curr_exp.json"
 RTOL, ATOL = 1e-10, 1e-12
@@ -58,48 +62,11 @@ def integrate(arrivals, i_offset, t_end, samples=()):
     """``(spike times, {variable: values at the times in samples})`` for input
     ``arrivals``: ``[(time, receptor index, weight nA), ...]``; the inhibitory current is
     held as its magnitude."""
-    p = CELL
-    tau = np.array([p["tau_syn_E"], p["tau_syn_I"]])
-
-    def rhs(t, y):
-        v = min(y[0], V_PEAK)
-        i_syn = y[2] - y[3]
-        return [0.04 * v * v + 5.0 * v + 140.0 - y[1] + i_offset + i_syn,
-                p["a"] * (p["b"] * v - y[1]), -y[2] / tau[0], -y[3] / tau[1]]
-
-    def crossing(t, y):
-        return y[0] - V_PEAK
-    crossing.terminal = True
-    crossing.direction = 1
-    samples = np.asarray(samples, np.float64)
-    out = np.full((len(samples), 4), np.nan)
-    y = np.array([INIT["v"], INIT["u"], 0.0, 0.0])
-    t, spikes, k = 0.0, [], 0
-    bounds = sorted({a[0] for a in arrivals if a[0] < t_end} | {t_end})
-    queue = sorted(arrivals)
-    q = 0
-    for t_next in bounds:
-        while t < t_next:
-            sol = solve_ivp(rhs, (t, t_next), y, method="DOP853", rtol=RTOL, atol=ATOL,
-                            events=crossing, dense_output=True)
-            t_stop = sol.t[-1]
-            while k < len(samples) and samples[k] < t_stop - 1e-12 and samples[k] >= t - 1e-12:
-                out[k] = sol.sol(samples[k])
-                k += 1
-            t, y = t_stop, sol.y[:, -1].copy()
-            if sol.status == 1:  # a crossing: the reset, and on from there
-                spikes.append(t)
-                y[0] = p["c"]
-                y[1] += p["d"]
-        while q < len(queue) and queue[q][0] <= t_next + 1e-9:  # inputs arriving now
-            y[2 + queue[q][1]] += queue[q][2]
-            q += 1
-        while k < len(samples) and abs(samples[k] - t) < 1e-9:  # the state, inputs included
-            out[k] = y
-            k += 1
-    names = ("v", "u", "isyn_exc", "isyn_inh")
+    spikes, out = ode.integrate(CELL, INIT, lambda v, i_e, i_i: i_e - i_i, arrivals, i_offset, t_end,
+                                samples, rtol=RTOL, atol=ATOL, v_peak=V_PEAK)
     out[:, 3] *= -1  # PyNN's sign
-    return np.array(spikes), {n: out[:, j] for j, n in enumerate(names)}
+    names = ("v", "u", "isyn_exc", "isyn_inh")
+    return spikes, {n: out[:, j] for j, n in enumerate(names)}
 
 
 def reference():
