@@ -20,7 +20,7 @@ from .models.dispatch import neuron_step, neuron_step_multi
 from .poisson import rate_segment, source_tick
 from .stdp import record_post_spikes
 
-__all__ = ["update_core", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
+__all__ = ["update_core", "post_spikes", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
            "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "C_STDP_LOST", "COUNTERS",
            "SPIKE_MULT_SHIFT", "SPIKE_NEURON_MASK"]
 
@@ -46,7 +46,7 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(cache=True)
-def update_core(c, t0, n_ticks, r0, cores, rings, src, di, pl, i_inj, rec, out):
+def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c`` (views of
     :mod:`neurochip.emulator.views`; numba passes them by value, so a core is given only
     the views it reads).
@@ -54,8 +54,8 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, pl, i_inj, rec, out):
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
     it has a single row); state samples go to row ``t - r0`` of ``rec.state`` (a
     StateRecord); spikes to ``out.spk``, the cycles each tick costs to ``out.cyc[c, k]``
-    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`),
-    ``pl`` the PlasticView, whose post-spike histories take the core's spikes.
+    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`).
+    The post-spike histories of STDP take the core's spikes afterwards (:func:`post_spikes`).
     """
     kind = cores.kind[c]
     lo = cores.neuron_lo[c]
@@ -65,7 +65,6 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, pl, i_inj, rec, out):
     counters = out.counters
     end = out.spk_lo[c]
     one_row = i_inj.shape[0] == 1
-    plastic = len(pl.hist_n) > 0
     for k in range(n_ticks):
         t = t0 + k
         sent0 = end
@@ -91,10 +90,24 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, pl, i_inj, rec, out):
         else:  # a neuron model: the same ring-buffer transfer for all of them
             end = _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di,
                                i_inj[0] if one_row else i_inj[k], rec, out)
-            if plastic and end > sent0:
-                record_post_spikes(spk, sent0, end, t + 1, pl)
         out.spk_n[c, k] = end - sent0
         counters[c, C_SPIKES] += end - sent0
+
+
+@numba.njit(cache=True)
+def post_spikes(c, lo, t0, n_ticks, pl, out):
+    """The spikes core ``c`` (first neuron ``lo``) emitted in the stretch from tick ``t0``
+    into its neurons' post-spike histories (STDP; ``pl`` the PlasticView), tick by tick,
+    stamped ``t + 1``. Run after the cores' updates and before any delivery, and only on a
+    machine with plastic synapses: the per-core kernels never take the histories."""
+    if lo >= len(pl.hist_row) or pl.hist_row[lo] < 0:
+        return  # no plastic input (a core's neurons are of one population), or a source
+    a = out.spk_lo[c]
+    for k in range(n_ticks):
+        b = a + out.spk_n[c, k]
+        if b > a:
+            record_post_spikes(out.spk, a, b, t0 + k + 1, pl)
+        a = b
 
 
 @numba.njit(cache=True)

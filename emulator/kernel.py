@@ -28,7 +28,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, update_core
+from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_core
 from .delivery import MAX_STRETCH, deliver_core, sort_packets
 from .electrodes import apply_electrodes
 from .views import CoreOutput, StateRecord
@@ -59,6 +59,7 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, src, di, el, 
     i_inj = el.i_inj
     key_of = cores.key_of
     neuron_lo = cores.neuron_lo
+    plastic = len(pl.hist_n) > 0
     pkt_lo = traffic.pkt_lo
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
@@ -73,7 +74,10 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, src, di, el, 
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
         for c in prange(n_cores):
-            update_core(np.int64(c), t, n_ticks, t0, cores, rings, src, di, pl, i_inj, state_rec, out)
+            update_core(np.int64(c), t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
+        if plastic:  # the post-spike histories of STDP take the stretch's spikes
+            for c in prange(n_cores):
+                post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)

@@ -25,7 +25,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, update_core
+from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_core
 from .delivery import deliver_core
 from .electrodes import apply_electrodes
 from .views import CoreOutput, StateRecord
@@ -52,7 +52,10 @@ def update_own(t, n_ticks, t0, own, cores, rings, src, di, pl, el, rec, traffic)
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, traffic.cyc, traffic.counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
     for i in prange(len(own)):
-        update_core(own[i], t, n_ticks, t0, cores, rings, src, di, pl, i_inj, state_rec, out)
+        update_core(own[i], t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
+    if len(pl.hist_n) > 0:  # the post-spike histories of STDP take the stretch's spikes
+        for i in prange(len(own)):
+            post_spikes(own[i], cores.neuron_lo[own[i]], t, n_ticks, pl, out)
 
 
 @numba.njit(cache=True, parallel=True)

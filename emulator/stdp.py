@@ -25,7 +25,7 @@ synapse sees a pre spike at its emission stamp ``t`` and a post spike of stamp `
 3. the weight (clipped to ``[w_min, w_max]`` after every change) goes to the ring buffer.
 
 Then the row's pre trace and ``t_last`` are updated. Post spikes come from a per-neuron
-history (:func:`record_post_spikes`, written by the neuron's own core in its tick): an
+history (:func:`record_post_spikes`, filled with each stretch's spikes before its deliveries): an
 entry is ``(stamp, post trace just after the spike)``, ``history`` (H) entries long as
 sPyNNaker's. The physical ring holds ``H + stretch`` entries and a pre spike stamped
 ``t`` reads only "the H most recent entries of stamp <= t", exactly what a
