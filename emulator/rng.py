@@ -8,7 +8,7 @@ that its spikes do not depend on which core it was placed on.
 import numba
 import numpy as np
 
-__all__ = ["seed_kiss", "kiss_next", "kiss_next_py", "kiss_next_words"]
+__all__ = ["seed_kiss", "kiss_next", "kiss_next_py", "kiss_next_words", "column_draw"]
 
 _M64 = (1 << 64) - 1
 
@@ -84,3 +84,29 @@ def kiss_next_words(w0, w1, w2, w3):
     c = t >> np.uint64(32)
     z = t & m
     return (x + y + z) & m, x, y, z, c
+
+
+_WORD = np.int64(1) << np.int64(32)
+_HALF = np.int64(1) << np.int64(31)
+
+
+@numba.njit(cache=True, inline="always")
+def _word(x):
+    """A state column holding a 32-bit generator word (as a signed int32) -> uint64."""
+    return np.uint64(np.int64(x) & np.int64(0xFFFFFFFF))
+
+
+@numba.njit(cache=True, inline="always")
+def _signed(w):
+    """A uint64 word below 2**32 -> the signed value an int32 column holds."""
+    x = np.int64(w)
+    return x - _WORD if x >= _HALF else x
+
+
+@numba.njit(cache=True, inline="always")
+def column_draw(r0, r1, r2, r3):
+    """The next 32-bit number of a KISS generator held in four int32 state columns' values
+    (a cell's own on-core generator): ``(draw, r0, r1, r2, r3)``, the last four what the
+    columns hold next."""
+    draw, w0, w1, w2, w3 = kiss_next_words(_word(r0), _word(r1), _word(r2), _word(r3))
+    return draw, _signed(w0), _signed(w1), _signed(w2), _signed(w3)

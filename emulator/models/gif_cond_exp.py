@@ -29,10 +29,9 @@ under DC over many neurons).
 """
 
 import numba
-import numpy as np
 
 from ..fixed import decay, mul_real, sat_real
-from ..rng import kiss_next_words
+from ..rng import column_draw
 from .components import adaptation as ad
 from .components import columns, host_steps, index
 from .components import escape as esc
@@ -82,23 +81,6 @@ PYNN_DOC = """
     seeded from the global seed (spikes do not depend on placement); the firing
     probability per step is computed in u0.32.
     """
-_WORD = np.int64(1) << np.int64(32)
-_HALF = np.int64(1) << np.int64(31)
-
-
-@numba.njit(cache=True, inline="always")
-def _word(x):
-    """A state column holding a 32-bit generator word (as a signed int32) -> uint64."""
-    return np.uint64(np.int64(x) & np.int64(0xFFFFFFFF))
-
-
-@numba.njit(cache=True, inline="always")
-def _signed(w):
-    """A uint64 word below 2**32 -> the signed value an int32 column holds."""
-    x = np.int64(w)
-    return x - _WORD if x >= _HALF else x
-
-
 @numba.njit(cache=True, inline="always")
 def step(p, s, in_e, in_i, i_inj):
     """Advance one neuron by one tick (see the module docstring); returns (spiked, sat)."""
@@ -120,12 +102,8 @@ def step(p, s, in_e, in_i, i_inj):
     else:
         y = sat_real(mul_real(sat_real(v - v_t), p[P_INVDV]) + p[P_LOGLDT])
         prob = esc.escape_probability(y)
-        draw, w0, w1, w2, w3 = kiss_next_words(_word(s[S_R0]), _word(s[S_R1]), _word(s[S_R2]),
-                                               _word(s[S_R3]))
-        s[S_R0] = _signed(w0)
-        s[S_R1] = _signed(w1)
-        s[S_R2] = _signed(w2)
-        s[S_R3] = _signed(w3)
+        draw, s[S_R0], s[S_R1], s[S_R2], s[S_R3] = column_draw(s[S_R0], s[S_R1], s[S_R2],
+                                                               s[S_R3])
         if draw < prob:
             spiked = True
             s[S_REFRAC] = p[P_REFRAC]

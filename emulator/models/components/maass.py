@@ -20,12 +20,11 @@ placement, and both arithmetics draw the same numbers), compared with P in u0.32
 ``maass_stochastic``).
 """
 
-import numba
 import numpy as np
 from numba import types
 from numba.extending import overload
 
-from ...rng import kiss_next_words
+from ...rng import column_draw
 from . import Component
 from .escape import escape_probability
 
@@ -40,7 +39,6 @@ MAASS = Component("maass_stochastic", "threshold",
 Y_SATURATE = 5.0  # sPyNNaker's exponent above which P is P_SATURATE
 P_SATURATE = 0.8  # sPyNNaker's PROB_SATURATION
 _WORD = np.int64(1) << np.int64(32)
-_HALF = np.int64(1) << np.int64(31)
 
 
 def spike_probability(y, log_dt_tau, y_sat, p_sat):
@@ -72,22 +70,4 @@ def _spike_probability(y, log_dt_tau, y_sat, p_sat):
     return fimpl
 
 
-@numba.njit(cache=True, inline="always")
-def _word(x):
-    """A state column holding a 32-bit generator word (as a signed int32) -> uint64."""
-    return np.uint64(np.int64(x) & np.int64(0xFFFFFFFF))
-
-
-@numba.njit(cache=True, inline="always")
-def _signed(w):
-    """A uint64 word below 2**32 -> the signed value an int32 column holds."""
-    x = np.int64(w)
-    return x - _WORD if x >= _HALF else x
-
-
-@numba.njit(cache=True, inline="always")
-def next_draw(r0, r1, r2, r3):
-    """The next 32-bit number of a generator held in four int32 state columns' values:
-    ``(draw, r0, r1, r2, r3)``, the last four what the columns hold next."""
-    draw, w0, w1, w2, w3 = kiss_next_words(_word(r0), _word(r1), _word(r2), _word(r3))
-    return draw, _signed(w0), _signed(w1), _signed(w2), _signed(w3)
+next_draw = column_draw  # the cell's generator in its state columns (emulator.rng)
