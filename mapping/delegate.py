@@ -15,6 +15,7 @@ import numpy as np
 from neurochip.emulator.direct import DirectInputs, no_direct_inputs
 
 from .neurons import POISSON_MODELS, CountTables
+from .partition import delay_ticks
 from .rate_schedule import SCHEDULED_MODELS
 from .synapses import quantise_weights, receptor_type
 
@@ -69,8 +70,7 @@ def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point:
             cols["type"].append(np.full(len(s), t, np.int32))
             cols["weight"].append(q if fixed_point else np.zeros(len(s), np.int64))
             cols["weight_f"].append(np.zeros(0) if fixed_point else w_ring)
-            cols["delay"].append(np.rint(np.asarray(prj.delay, np.float64) / graph.dt)
-                                 .astype(np.int64))
+            cols["delay"].append(delay_ticks(prj, graph.dt))
             for name in ("start", "end", "refrac", "every", "rng0"):
                 cols[name].append(getattr(src, name)[s])
             cols["cdf_lo"].append(src.cdf_lo[s] + offset)

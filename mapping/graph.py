@@ -182,9 +182,10 @@ class ProjectionSpec:
     pre_idx: np.ndarray
     post_idx: np.ndarray
     weight: np.ndarray
-    delay: np.ndarray
+    delay: np.ndarray  # ms, or whole timesteps if delay_in_ticks (see partition.delay_ticks)
     dynamics: str = "static"
     dyn_params: dict = field(default_factory=dict)
+    delay_in_ticks: bool = False
 
     def __post_init__(self):
         if self.dynamics not in DYNAMICS:
@@ -201,7 +202,8 @@ class ProjectionSpec:
             if len(getattr(self, name)) != n:
                 raise MappingError(f"projection {self.label!r}: {name} has "
                                    f"{len(getattr(self, name))} entries, pre_idx has {n}")
-        for name in ("weight", "delay"):  # a NaN would become an arbitrary integer
+        for name in ("weight",) if self.delay_in_ticks else ("weight", "delay"):
+            # a NaN would become an arbitrary integer (timesteps are whole numbers already)
             values = np.asarray(getattr(self, name), np.float64)
             bad = ~np.isfinite(values)
             if np.any(bad):

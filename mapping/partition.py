@@ -47,14 +47,27 @@ def bits_for(n: int) -> int:
     return max(int(n) - 1, 0).bit_length()
 
 
-def delay_ticks(prj, dt: float) -> np.ndarray:
-    """Delays of a projection in ticks, rounded to nearest."""
-    return np.rint(np.asarray(prj.delay, dtype=np.float64) / dt).astype(np.int64)
+def delay_ticks(prj, dt: float, lo: int = 0, hi: int | None = None) -> np.ndarray:
+    """Delays of a projection's connections ``lo:hi`` in ticks, rounded to nearest
+    (its delays may be held as ticks already: ``delay_in_ticks``)."""
+    d = prj.delay[lo:hi]
+    if prj.delay_in_ticks:
+        return d.astype(np.int64)
+    return np.rint(np.asarray(d, dtype=np.float64) / dt).astype(np.int64)
 
 
 def max_delay_of(prj, dt: float) -> int:
     """The longest delay of a projection in ticks (rounding is monotone)."""
+    if prj.delay_in_ticks:
+        return int(np.max(prj.delay))
     return int(np.rint(np.float64(np.max(prj.delay)) / dt))
+
+
+def min_delay_of(prj, dt: float) -> int:
+    """The shortest delay of a projection in ticks."""
+    if prj.delay_in_ticks:
+        return int(np.min(prj.delay))
+    return int(np.rint(np.float64(np.min(prj.delay)) / dt))
 
 
 def type_bits_of(pop) -> int:
@@ -94,12 +107,13 @@ def _check_delays(graph, dtcm_bytes, n_sources):
         if not len(prj.delay):
             continue
         # rounding is monotone: the extremes decide (the whole array only for the message)
-        lo, hi = (np.rint(np.float64(f(prj.delay)) / graph.dt) for f in (np.min, np.max))
+        lo, hi = min_delay_of(prj, graph.dt), max_delay_of(prj, graph.dt)
         if lo < 1 or hi > limit:
             d = delay_ticks(prj, graph.dt)
             k = int(np.argmax((d < 1) | (d > limit)))
+            ms = d[k] * graph.dt if prj.delay_in_ticks else prj.delay[k]
             raise MappingError(
-                f"projection {prj.label!r}: delay {prj.delay[k]:g} ms is {d[k]} timesteps of "
+                f"projection {prj.label!r}: delay {ms:g} ms is {d[k]} timesteps of "
                 f"{graph.dt:g} ms; supported delays are 1..{limit} timesteps ({graph.dt:g}.."
                 f"{limit * graph.dt:g} ms; delays longer than {2 ** 7 - 1} timesteps cost "
                 f"neurons per core); use a delay in that range or a larger timestep "

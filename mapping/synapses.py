@@ -21,9 +21,11 @@ from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
-from .partition import bits_for
+from .partition import bits_for, delay_ticks
 from .ring_statistics import statistical_bound
 from .synapse_dynamics import ENCODERS, EncodeContext
+
+CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
 __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights",
            "receptor_type"]
@@ -80,9 +82,12 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
             if prj.dynamics == "stdp":  # learning may take every weight up to w_max
                 w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params["w_max"], np.float64)),
                                     (len(prj.weight),))
-            ring_w = _ring_weights(graph, prj, w)
-            biggest[key] = max(biggest.get(key, 0.0), float(ring_w.max(initial=0.0)))
-            total += np.bincount(prj.post_idx, ring_w, minlength=len(total)) * factors.get(j, 1)
+            for lo in range(0, len(prj.weight), CHUNK):  # bounded temporaries
+                hi = lo + CHUNK
+                ring_w = _ring_weights(graph, prj, prj.weight[lo:hi] if w is None else w[lo:hi])
+                biggest[key] = max(biggest.get(key, 0.0), float(ring_w.max(initial=0.0)))
+                total += (np.bincount(prj.post_idx[lo:hi], ring_w, minlength=len(total))
+                          * factors.get(j, 1))
     for key, total in totals.items():
         bound[key] = total.max(initial=0.0)
         if graph.populations[key[0]].ring_stats:  # sPyNNaker's expected-input bound
@@ -144,7 +149,6 @@ class SynapseLayout:
         return np.bincount(self.g_core, self.g_words, minlength=n_cores).astype(np.int64)
 
 
-CHUNK = 1 << 20  # static synapses encoded at a time: bounds the host's temporary memory
 
 
 @numba.njit(cache=True)
@@ -285,7 +289,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     def encode(prj, lo, hi):
         t = receptor_type(graph, prj)
         w = np.asarray(prj.weight[lo:hi], np.float64)
-        d = np.rint(np.asarray(prj.delay[lo:hi], np.float64) / graph.dt).astype(np.int64)
+        d = delay_ticks(prj, graph.dt, lo, hi)
         post = prj.post_idx[lo:hi]
         tc = pop_first[prj.post] + post // pop_width[prj.post]
         pl = post % pop_width[prj.post]

@@ -24,6 +24,34 @@ DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items()}
 __all__ = ["Projection", "Connection"]
 
 INDEX = np.int32  # connection ends: half the memory of int64 (populations stay below 2**31)
+# delays per connection as whole timesteps: a quarter of float64's memory. The machine runs
+# rint(delay / dt) timesteps and get() returns that times dt (as NEST does), so nothing is
+# lost; delays out of this range (or not finite) stay in ms for the mapping's messages
+DELAY_TICKS = np.uint16
+_MIN_TICKED = 1024  # shorter arrays are not worth it
+
+
+def _as_ticks(d):
+    """Delays ``d`` (ms, float64) as DELAY_TICKS timesteps of the current dt, or ``d``
+    itself where that would lose what the mapping checks (or save nothing)."""
+    if len(d) < _MIN_TICKED or d.strides[0] == 0:
+        return d
+    ticks = np.rint(d / simulator.state.dt)
+    if not (np.isfinite(ticks).all() and ticks.min() >= 1
+            and ticks.max() <= np.iinfo(DELAY_TICKS).max):
+        return d
+    return ticks.astype(DELAY_TICKS)
+
+
+def _ms(ticks):
+    """Delays held as timesteps, in ms (the values get() has always returned)."""
+    return ticks * simulator.state.dt
+
+
+def _joined_delays(chunks):
+    if all(c.dtype == DELAY_TICKS for c in chunks):
+        return np.concatenate(chunks)
+    return _as_ticks(np.concatenate([_ms(c) if c.dtype == DELAY_TICKS else c for c in chunks]))
 
 
 class Connection(common.Connection):
@@ -119,15 +147,18 @@ class Projection(common.Projection):
         self._chunks["post"].append(np.asarray(post).astype(INDEX, copy=False))
         for name in self._params:
             v = np.asarray(values[name], np.float64)
-            self._chunks[name].append(np.broadcast_to(v, (n,)) if v.ndim == 0 else
-                                      v.astype(np.float64, copy=False))
+            v = np.broadcast_to(v, (n,)) if v.ndim == 0 else v.astype(np.float64, copy=False)
+            self._chunks[name].append(_as_ticks(v) if name == "delay" else v)
         self._arrays = None
 
     def _all(self):
+        """The connections' arrays (the chunks joined). Delays are held as whole
+        timesteps (``DELAY_TICKS``) where that loses nothing the machine would keep."""
         if self._arrays is None:
             c = self._chunks
             if c["pre"] and len(c["pre"]) > 1:
-                self._arrays = {k: np.concatenate(v) for k, v in c.items()}
+                self._arrays = {k: (_joined_delays(v) if k == "delay" else np.concatenate(v))
+                                for k, v in c.items()}
             elif c["pre"]:
                 self._arrays = {k: v[0] for k, v in c.items()}
             else:
@@ -148,13 +179,15 @@ class Projection(common.Projection):
         if name not in self._params:
             raise NeurochipError(f"Projection {self.label!r} has no attribute {name!r}; it has "
                                  f"{list(self._params)}")
-        return self._all()[name]
+        arr = self._all()[name]
+        return _ms(arr) if arr.dtype == DELAY_TICKS else arr
 
     def _writable(self, name):
         """``_attr(name)`` as an array of its own that may be written (a value held once
-        for all connections is spread out first)."""
+        for all connections, or delays held in timesteps, are spread out first)."""
         arr = self._attr(name)
-        if not arr.flags.writeable or (len(arr) > 1 and arr.strides[0] == 0):
+        if (not arr.flags.writeable or (len(arr) > 1 and arr.strides[0] == 0)
+                or self._all()[name].dtype == DELAY_TICKS):
             arr = self._arrays[name] = np.array(arr)
             self._chunks[name] = [arr]
         return arr
@@ -237,8 +270,11 @@ class Projection(common.Projection):
         if name == "postsynaptic_index":
             return self._post
         if name == "delay":  # delays run rounded to the timestep
+            d = self._all()["delay"]
+            if d.dtype == DELAY_TICKS:
+                return _ms(d)
             dt = simulator.state.dt
-            return np.rint(self._attr("delay") / dt) * dt
+            return np.rint(d / dt) * dt
         if name == "weight":
             learned = self._learned_weights()
             if learned is None and simulator.state.emulation is None:
@@ -367,7 +403,8 @@ class Projection(common.Projection):
         the boolean selector of this projection's connections it holds, None for all).
         Between two populations (or views) the spec shares this projection's arrays:
         nothing is copied."""
-        w, d = self._attr("weight"), self._attr("delay")
+        w, d = self._attr("weight"), self._all()["delay"]
+        in_ticks = d.dtype == DELAY_TICKS
         if self._sign_flipped:  # sPyNNaker's sign: the mapping takes PyNN's
             w = -w
         dynamics = DYNAMICS_OF[type(self.synapse_type).__name__]
@@ -380,7 +417,7 @@ class Projection(common.Projection):
                                            _root(self.post, self._post, index))
             yield ProjectionSpec(label=self.label, pre=a, post=b, receptor=self.receptor_type,
                                  pre_idx=pre_idx, post_idx=post_idx, weight=w, delay=d,
-                                 dynamics=dynamics,
+                                 delay_in_ticks=in_ticks, dynamics=dynamics,
                                  dyn_params={**{name: self._attr(name) for name in extra},
                                              **rule}), None
             return
@@ -393,7 +430,7 @@ class Projection(common.Projection):
             label = self.label if np.all(k) else f"{self.label}[{a}->{b}]"
             yield ProjectionSpec(label=label, pre=a, post=b, receptor=self.receptor_type,
                                  pre_idx=pre_idx[k], post_idx=post_idx[k], weight=w[k], delay=d[k],
-                                 dynamics=dynamics,
+                                 delay_in_ticks=in_ticks, dynamics=dynamics,
                                  dyn_params={**{name: self._attr(name)[k] for name in extra},
                                              **rule}), k
 

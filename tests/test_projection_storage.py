@@ -1,0 +1,80 @@
+"""How a Projection holds its connections: per-connection delays as whole timesteps
+(2 bytes instead of 8), with the same values read back and the same run."""
+
+import numpy as np
+import pyNN.neurochip as sim
+import pytest
+from pyNN.random import NumpyRNG, RandomDistribution
+
+from neurochip import projections
+from neurochip.errors import MappingError
+
+
+@pytest.fixture(autouse=True)
+def _end():
+    yield
+    sim.end()
+
+
+def _network(delays, n=60, seed=3):
+    """60 cells driven by Poisson input, all-to-all among themselves with ``delays``;
+    returns (projection, population)."""
+    sim.setup(timestep=0.1, seed=seed)
+    src = sim.Population(n, sim.SpikeSourcePoisson(rate=80.0), label="src")
+    pop = sim.Population(n, sim.IF_curr_exp(tau_refrac=2.0), label="pop")
+    sim.Projection(src, pop, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.5, delay=0.5))
+    prj = sim.Projection(pop, pop, sim.AllToAllConnector(allow_self_connections=False),
+                         sim.StaticSynapse(weight=0.05, delay=delays), label="rec")
+    pop.record("spikes")
+    return prj, pop
+
+
+def _spikes(pop):
+    return [np.asarray(t).tolist() for t in pop.get_data("spikes").segments[0].spiketrains]
+
+
+def test_random_delays_are_held_as_timesteps_and_read_back_rounded():
+    rng = NumpyRNG(seed=11)
+    prj, _ = _network(RandomDistribution("uniform", (0.1, 6.0), rng=rng))
+    held = prj._all()["delay"]
+    assert held.dtype == np.uint16 and held.nbytes == 2 * len(prj)
+    rng = NumpyRNG(seed=11)  # the same draws, as the connector made them
+    drawn = RandomDistribution("uniform", (0.1, 6.0), rng=rng).next(len(prj))
+    got = np.array(prj.get("delay", format="list"))[:, 2]
+    # what pyNN.nest returns too: the delay the machine runs, a whole number of steps
+    np.testing.assert_array_equal(np.sort(got), np.sort(np.rint(drawn / 0.1) * 0.1))
+
+
+def test_a_run_is_the_same_whether_delays_are_held_in_ms_or_in_timesteps(monkeypatch):
+    delays = RandomDistribution("uniform", (0.1, 4.0), rng=NumpyRNG(seed=5))
+    prj, pop = _network(delays)
+    assert prj._all()["delay"].dtype == np.uint16
+    sim.run(200.0)
+    ticked = _spikes(pop)
+    sim.end()
+    monkeypatch.setattr(projections, "_MIN_TICKED", 10 ** 9)  # every delay in ms
+    delays = RandomDistribution("uniform", (0.1, 4.0), rng=NumpyRNG(seed=5))
+    prj, pop = _network(delays)
+    assert prj._all()["delay"].dtype == np.float64
+    sim.run(200.0)
+    assert sum(map(len, ticked)) > 100  # the recurrent delays matter to a network that fires
+    assert _spikes(pop) == ticked
+
+
+def test_setting_delays_after_they_are_held_as_timesteps():
+    prj, _ = _network(RandomDistribution("uniform", (0.1, 4.0), rng=NumpyRNG(seed=2)))
+    prj.set(delay=2.35)
+    assert prj._all()["delay"].dtype == np.float64  # written in ms, as given
+    assert set(np.round(np.array(prj.get("delay", format="list"))[:, 2], 9)) == {2.4}
+    prj[7].delay = 1.0
+    assert prj[7].delay == pytest.approx(1.0)
+
+
+def test_delays_the_machine_cannot_run_keep_their_value_for_the_message():
+    """A delay below one timestep is not held as timesteps: the mapping's error names it."""
+    d = np.full((60, 60), 1.0)
+    d[4, 9] = 0.04
+    prj, _ = _network(d)
+    assert prj._all()["delay"].dtype == np.float64
+    with pytest.raises(MappingError, match=r"delay 0.04 ms is 0 timesteps"):
+        sim.run(1.0)
