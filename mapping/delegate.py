@@ -66,7 +66,7 @@ def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point:
                                             shifts)
             zeros += z
             s = prj.pre_idx
-            cols["target"].append(pop_neuron_lo[prj.post] + prj.post_idx.astype(np.int64))
+            cols["target"].append(pop_neuron_lo[prj.post] + np.asarray(prj.post_idx, np.int64))
             cols["type"].append(np.full(len(s), t, np.int32))
             cols["weight"].append(q if fixed_point else np.zeros(len(s), np.int64))
             cols["weight_f"].append(np.zeros(0) if fixed_point else w_ring)

@@ -25,6 +25,7 @@ import numpy as np
 from neurochip.emulator import models as neuron_models
 
 from .errors import MappingError
+from .post_runs import post_counts
 
 __all__ = ["SPIKES_PER_SECOND", "RING_BUFFER_SIGMA", "statistical_bound"]
 
@@ -61,7 +62,7 @@ def statistical_bound(graph, pop_i: int, receptor: int, prjs, worst: float, bigg
         w = np.abs(np.asarray(prj.weight, np.float64)) * model.WEIGHT_SCALE
         if prj.dynamics == "stdp":
             w = np.full(len(w), float(np.max(prj.dyn_params["w_max"])) * model.WEIGHT_SCALE)
-        n_in = int(np.bincount(prj.post_idx).max())
+        n_in = int(post_counts(prj.post_idx, graph.populations[prj.post].size).max())
         lam = n_in * rate * graph.dt / 1000.0
         mean += lam * float(w.mean())
         var += lam * float(np.mean(w ** 2))

@@ -9,6 +9,7 @@ from pyNN.space import Space
 from neurochip.emulator import models as neuron_models
 from neurochip.emulator.stdp import W16
 from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
+from neurochip.mapping.post_runs import as_runs
 from neurochip.mapping.synapse_dynamics import ENCODERS
 
 from . import simulator
@@ -67,7 +68,7 @@ class Connection(common.Connection):
 
     @property
     def postsynaptic_index(self):
-        return int(self.projection._post[self.index])
+        return int(self.projection._all()["post"][self.index])
 
     def _get(self, name):
         return float(self.projection._values(name)[self.index])
@@ -164,6 +165,8 @@ class Projection(common.Projection):
             else:
                 self._arrays = {k: np.zeros(0, INDEX if k in ("pre", "post") else float)
                                 for k in c}
+            # post indices in target order as runs: PostRuns
+            self._arrays["post"] = as_runs(self._arrays["post"], self.post.size)
             self._chunks = {k: [v] for k, v in self._arrays.items()}
         return self._arrays
 
@@ -173,7 +176,7 @@ class Projection(common.Projection):
 
     @property
     def _post(self):
-        return self._all()["post"]
+        return np.asarray(self._all()["post"])
 
     def _attr(self, name):
         if name not in self._params:
@@ -413,8 +416,11 @@ class Projection(common.Projection):
         if dynamics == "stdp":
             rule = dict(zip(("timing", "dependence"), stdp_rule(self.synapse_type)))
         if not isinstance(self.pre, common.Assembly) and not isinstance(self.post, common.Assembly):
+            post = self._all()["post"]  # PostRuns stay runs into a Population
             (a, pre_idx), (b, post_idx) = (_root(self.pre, self._pre, index),
-                                           _root(self.post, self._post, index))
+                                           _root(self.post, post if isinstance(
+                                               self.post, common.Population) else self._post,
+                                                 index))
             yield ProjectionSpec(label=self.label, pre=a, post=b, receptor=self.receptor_type,
                                  pre_idx=pre_idx, post_idx=post_idx, weight=w, delay=d,
                                  delay_in_ticks=in_ticks, dynamics=dynamics,

@@ -8,6 +8,7 @@ from pyNN.random import NumpyRNG, RandomDistribution
 
 from neurochip import projections
 from neurochip.errors import MappingError
+from neurochip.mapping.post_runs import PostRuns, as_runs, post_counts
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +79,63 @@ def test_delays_the_machine_cannot_run_keep_their_value_for_the_message():
     assert prj._all()["delay"].dtype == np.float64
     with pytest.raises(MappingError, match=r"delay 0.04 ms is 0 timesteps"):
         sim.run(1.0)
+
+
+# --- post indices as runs (neurochip.mapping.post_runs) ----------------------------
+
+def test_post_runs_read_as_the_array_they_stand_for():
+    rng = np.random.default_rng(4)
+    post = np.sort(rng.integers(0, 300, 5000)).astype(np.int32)
+    post[post == 17] = 18  # a target without connections
+    runs = as_runs(post, 301)  # and one past the last index used
+    assert isinstance(runs, PostRuns) and len(runs) == len(post) and runs.nbytes < post.nbytes
+    np.testing.assert_array_equal(np.asarray(runs), post)
+    for lo, hi in [(0, 5000), (0, 1), (4999, 5000), (123, 123), (17, 2300), (2000, 9999)]:
+        np.testing.assert_array_equal(runs[lo:hi], post[lo:hi])
+    for k in (0, 1, 2499, 4999, -1):
+        assert runs[k] == post[k]
+    mask = rng.random(5000) < 0.3
+    np.testing.assert_array_equal(runs[mask], post[mask])
+    np.testing.assert_array_equal(post_counts(runs, 301), np.bincount(post, minlength=301))
+    assert (runs.min(), runs.max()) == (post.min(), post.max())
+    with pytest.raises(IndexError):
+        runs[5000]
+
+
+def test_only_sorted_long_index_arrays_become_runs():
+    post = np.repeat(np.arange(100, dtype=np.int32), 30)
+    assert isinstance(as_runs(post, 100), PostRuns)
+    assert as_runs(post[::-1].copy(), 100) is not None and not isinstance(
+        as_runs(post[::-1].copy(), 100), PostRuns)
+    assert not isinstance(as_runs(post[:500], 100), PostRuns)  # too short to gain
+    assert not isinstance(as_runs(post, 50), PostRuns)  # out of range: left to the checks
+
+
+def _fixed_total(n_conn=20000, seed=9):
+    sim.setup(timestep=0.1, seed=seed)
+    src = sim.Population(200, sim.SpikeSourcePoisson(rate=20.0), label="src")
+    pop = sim.Population(150, sim.IF_curr_exp(), label="pop")
+    prj = sim.Projection(src, pop, sim.FixedTotalNumberConnector(n_conn, rng=NumpyRNG(seed=1)),
+                         sim.StaticSynapse(weight=RandomDistribution(
+                             "uniform", (0.05, 0.3), rng=NumpyRNG(seed=2)), delay=1.0))
+    pop.record("spikes")
+    return prj, pop
+
+
+def test_a_projection_in_target_order_holds_runs_and_runs_the_same(monkeypatch):
+    prj, pop = _fixed_total()
+    assert isinstance(prj._all()["post"], PostRuns)
+    listed = prj.get(["weight"], format="list")
+    assert [prj[k].postsynaptic_index for k in (0, 321, 19999)] == [
+        listed[k][1] for k in (0, 321, 19999)]
+    sim.run(100.0)
+    with_runs = _spikes(pop)
+    sim.end()
+    monkeypatch.setattr(projections, "as_runs", lambda post, n: post)
+    prj, pop = _fixed_total()
+    assert isinstance(prj._all()["post"], np.ndarray)
+    assert prj.get(["weight"], format="list") == listed
+    assert prj[321].postsynaptic_index == listed[321][1]
+    sim.run(100.0)
+    assert sum(map(len, with_runs)) > 50
+    assert _spikes(pop) == with_runs
