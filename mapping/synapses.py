@@ -206,15 +206,22 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         g = group_of[tc.astype(np.int64) * n_sl + ss]
         _count(row_base[g] + li, counts)
         g_syn += np.bincount(g, minlength=len(ukey))
+    # (the host's temporaries here are a few bytes per row: a machine has tens of millions)
     if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
-        row_start = np.cumsum(counts) - counts
+        row_start = np.cumsum(counts)
+        total = int(row_start[-1]) if len(row_start) else 0
+        row_start -= counts
         g_lo = row_base[:-1] + np.arange(len(ukey))
         row_ptr = np.empty(row_base[-1] + len(ukey), np.int64)
-        row_ptr[np.arange(len(counts)) + np.repeat(np.arange(len(ukey)), g_rows)] = row_start
-        row_ptr[g_lo + g_rows] = np.cumsum(g_syn)
+        ends = np.zeros(len(row_ptr), bool)  # each group's rows, then its end
+        ends[g_lo + g_rows] = True
+        row_ptr[ends] = np.cumsum(g_syn)
+        np.logical_not(ends, out=ends)
+        row_ptr[ends] = row_start
+        del ends
         g_stride = np.zeros(len(ukey), np.int64)
         g_words = g_syn + g_rows + 1
-        syn = np.zeros(int(counts.sum()), np.uint32)
+        syn = np.zeros(total, np.uint32)
         header = 0
     else:
         g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
@@ -227,13 +234,15 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         syn = np.zeros(int(g_words.sum()), np.uint32)
         syn[row_start] = counts
     syn_wf = np.zeros(len(syn) if with_floats else 0)
-    fill = np.zeros(len(counts), np.int64)
+    row_start += header  # each row's first synapse word
+    fill = counts  # the counts are spent: each row's synapses written so far
+    fill[:] = 0
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
         rows = row_base[group_of[tc.astype(np.int64) * n_sl + ss]] + li
         words, floats = encode(*job)
         addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
-        _fill(rows, row_start + header, fill, words.astype(np.uint32),
+        _fill(rows, row_start, fill, words.astype(np.uint32),
               floats if with_floats else np.zeros((0, per)), syn, syn_wf, addr)
         if addresses is not None:
             addresses.append(addr)
@@ -282,7 +291,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
               else np.asarray(type_bits, np.int64))
 
     def place(prj, lo, hi):
-        pre, post = prj.pre_idx[lo:hi], prj.post_idx[lo:hi]
+        # in int64: the ends may be held in small types (uint16, PostRuns)
+        pre, post = prj.pre_idx[lo:hi].astype(np.int64), prj.post_idx[lo:hi].astype(np.int64)
         return (pop_first[prj.post] + post // pop_width[prj.post],
                 pop_first[prj.pre] + pre // pop_width[prj.pre], pre % pop_width[prj.pre])
 

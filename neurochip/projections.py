@@ -25,6 +25,13 @@ DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items()}
 __all__ = ["Projection", "Connection"]
 
 INDEX = np.int32  # connection ends: half the memory of int64 (populations stay below 2**31)
+SMALL_INDEX = np.uint16  # the sources of a side of at most 2**16 cells (most): half again
+
+
+def _pre_index(pre, size: int) -> np.ndarray:
+    """Source indices ``pre`` (of a side of ``size`` cells) in the smallest type that
+    holds them. Readers take them as indices or convert them (the mapping works in int64)."""
+    return np.asarray(pre).astype(SMALL_INDEX if size <= 1 << 16 else INDEX, copy=False)
 # delays per connection as whole timesteps: a quarter of float64's memory. The machine runs
 # rint(delay / dt) timesteps and get() returns that times dt (as NEST does), so nothing is
 # lost; delays out of this range (or not finite) stay in ms for the mapping's messages
@@ -131,7 +138,7 @@ class Projection(common.Projection):
                             location_selector=None, **connection_parameters):
         if location_selector is not None:
             raise NeurochipError("neurochip has no multicompartment neurons")
-        pre = np.asarray(presynaptic_indices, INDEX).ravel()
+        pre = _pre_index(np.asarray(presynaptic_indices, INDEX).ravel(), self.pre.size)
         n = len(pre)
         self._chunks["pre"].append(pre)
         self._chunks["post"].append(np.broadcast_to(INDEX(postsynaptic_index), (n,)))
@@ -144,7 +151,7 @@ class Projection(common.Projection):
         """Add connections given as whole arrays (``values``: parameter -> array, or a
         single value for all of them, which is then held once, not per connection)."""
         n = len(pre)
-        self._chunks["pre"].append(np.asarray(pre).astype(INDEX, copy=False))
+        self._chunks["pre"].append(_pre_index(pre, self.pre.size))
         self._chunks["post"].append(np.asarray(post).astype(INDEX, copy=False))
         for name in self._params:
             v = np.asarray(values[name], np.float64)

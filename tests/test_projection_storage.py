@@ -139,3 +139,24 @@ def test_a_projection_in_target_order_holds_runs_and_runs_the_same(monkeypatch):
     sim.run(100.0)
     assert sum(map(len, with_runs)) > 50
     assert _spikes(pop) == with_runs
+
+
+@pytest.mark.parametrize("n_src", [1 << 16, (1 << 16) + 1])
+def test_the_last_source_of_a_large_population_reaches_its_target(n_src):
+    """Source indices are held in uint16 up to 2**16 cells, int32 beyond: the last cell's
+    connection is neither truncated nor wrapped."""
+    sim.setup(timestep=1.0)
+    times = [[] for _ in range(n_src)]
+    times[-1] = [5.0]
+    times[1] = [30.0]
+    src = sim.Population(n_src, sim.SpikeSourceArray(spike_times=times), label="src")
+    pop = sim.Population(2, sim.IF_curr_exp(), label="pop")
+    prj = sim.Projection(src, pop, sim.FromListConnector([(n_src - 1, 0), (1, 1)]),
+                         sim.StaticSynapse(weight=5.0, delay=1.0))
+    assert prj._all()["pre"].dtype == (np.uint16 if n_src <= 1 << 16 else np.int32)
+    assert [c.presynaptic_index for c in prj.connections] == [n_src - 1, 1]
+    pop.record("spikes")
+    sim.run(50.0)
+    first = [float(t[0]) if len(t) else None for t in pop.get_data("spikes").segments[0].spiketrains]
+    assert first[0] is not None and 6.0 <= first[0] < 15.0
+    assert first[1] is not None and 31.0 <= first[1] < 40.0
