@@ -23,6 +23,12 @@ __all__ = ["fast_connect"]
 CHUNK = 1 << 22  # random draws per chunk
 
 
+def pre_dtype(size: int):
+    """The type that holds the source indices of a side of ``size`` cells: uint16 up to
+    2**16 cells (most populations), else int32. Post indices are int32."""
+    return np.uint16 if size <= 1 << 16 else np.int32
+
+
 def fast_connect(projection, connector) -> bool:
     """Connect ``projection`` with a vectorised ``connector``; False if not handled."""
     gen = _GENERATORS.get(type(connector))
@@ -170,8 +176,8 @@ def _drop_same_cells(projection, pre, post):
 
 def _all_to_all(projection, connector):
     n_pre, n_post = projection.pre.size, projection.post.size
-    post = np.repeat(np.arange(n_post), n_pre)
-    pre = np.tile(np.arange(n_pre), n_post)
+    post = np.repeat(np.arange(n_post, dtype=np.int32), n_pre)
+    pre = np.tile(np.arange(n_pre, dtype=pre_dtype(n_pre)), n_post)
     if _no_self(projection, connector):
         keep = pre != post
         pre, post = pre[keep], post[keep]
@@ -241,13 +247,14 @@ def _distinct(rs, n_rows, pool, k):
     return out
 
 
-def _sample(rs, n_rows, size, k, replace, exclude_diag):
-    """k indices in [0, size) for each of n_rows rows (excluding index == row if asked)."""
+def _sample(rs, n_rows, size, k, replace, exclude_diag, dtype=np.int64):
+    """k indices in [0, size) for each of n_rows rows (excluding index == row if asked),
+    as ``dtype``."""
     pool = size - 1 if exclude_diag else size
     if not replace and k > pool:
         raise errors.ConnectionError(
             f"cannot choose {k} distinct partners out of {pool} without replacement")
-    out = np.empty((n_rows, k), np.int64)
+    out = np.empty((n_rows, k), dtype)
     step = max(1, CHUNK // max(k if replace or 2 * k <= pool else pool, 1))
     for a in range(0, n_rows, step):
         b = min(n_rows, a + step)
@@ -266,8 +273,8 @@ def _fixed_number_pre(projection, connector):
         return None
     n_pre, n_post = projection.pre.size, projection.post.size
     idx = _sample(connector.rng.rng, n_post, n_pre, int(connector.n), connector.with_replacement,
-                  _no_self(projection, connector))
-    return idx.ravel(), np.repeat(np.arange(n_post), int(connector.n)), {}
+                  _no_self(projection, connector), pre_dtype(n_pre))
+    return idx.ravel(), np.repeat(np.arange(n_post, dtype=np.int32), int(connector.n)), {}
 
 
 def _fixed_number_post(projection, connector):
@@ -291,6 +298,10 @@ def _fixed_total_number(projection, connector):
     total = n_pre * n_post
     n = int(connector.n)
     rs = connector.rng.rng
+    if connector.with_replacement and not no_self:  # every draw taken: in chunks
+        flat = _draw_prefix(rs, total, n, 2 * n + 16)
+        flat.sort()
+        return _split(flat, n_pre)
     flat = np.zeros(0, np.int64)
     while len(flat) < n:
         draw = rs.randint(0, total, size=2 * (n - len(flat)) + 16)
@@ -306,7 +317,31 @@ def _fixed_total_number(projection, connector):
                 raise errors.ConnectionError(
                     f"FixedTotalNumberConnector: {n} distinct connections asked, only "
                     f"{len(merged)} pairs exist")
-    post, pre = np.divmod(np.sort(flat), n_pre)
+    return _split(np.sort(flat), n_pre)
+
+
+def _draw_prefix(rs, high, keep, consume):
+    """The first ``keep`` of ``consume`` uniform draws in [0, high), drawing in chunks
+    (the generator ends where one draw of ``consume`` leaves it, the host never holds
+    more than ``keep`` of them)."""
+    out = np.empty(keep, np.int64)
+    done = 0
+    while done < consume:
+        m = min(CHUNK, consume - done)
+        draw = rs.randint(0, high, size=m)
+        if done < keep:
+            take = min(m, keep - done)
+            out[done:done + take] = draw[:take]
+        done += m
+    return out
+
+
+def _split(flat, n_pre):
+    """(pre, post) of sorted flat pair numbers ``post * n_pre + pre``, in compact types."""
+    pre = np.empty(len(flat), pre_dtype(n_pre))
+    post = np.empty(len(flat), np.int32)
+    for lo in range(0, len(flat), CHUNK):
+        post[lo:lo + CHUNK], pre[lo:lo + CHUNK] = np.divmod(flat[lo:lo + CHUNK], n_pre)
     return pre, post, {}
 
 

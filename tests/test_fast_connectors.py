@@ -129,3 +129,19 @@ def test_distinct_sampling_is_uniform_and_distinct():
     assert counts.min() > 800 - 5 * np.sqrt(800) and counts.max() < 800 + 5 * np.sqrt(800)
     dense = _distinct(rs, 100, 12, 10)  # dense path
     assert all(len(set(row)) == 10 and max(row) < 12 for row in dense)
+
+
+def test_chunked_draws_are_the_one_draw_they_replace(monkeypatch):
+    """FixedTotalNumberConnector with replacement draws in chunks: the same pairs as one
+    draw of the same size, and the generator left in the same state (later draws, e.g.
+    the weights, are unchanged)."""
+    from neurochip import connectors
+
+    monkeypatch.setattr(connectors, "CHUNK", 1000)
+    a, b = NumpyRNG(seed=8).rng, NumpyRNG(seed=8).rng
+    got = connectors._draw_prefix(a, 123_456_789, 4321, 2 * 4321 + 16)
+    np.testing.assert_array_equal(got, b.randint(0, 123_456_789, size=2 * 4321 + 16)[:4321])
+    np.testing.assert_array_equal(a.random_sample(5), b.random_sample(5))
+    pre, post, _ = connectors._split(np.sort(got), 20_000)
+    assert pre.dtype == np.uint16 and post.dtype == np.int32
+    np.testing.assert_array_equal(post.astype(np.int64) * 20_000 + pre, np.sort(got))
