@@ -208,21 +208,25 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         g_syn += np.bincount(g, minlength=len(ukey))
     # (the host's temporaries here are a few bytes per row: a machine has tens of millions)
     if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
-        row_start = np.cumsum(counts)
-        total = int(row_start[-1]) if len(row_start) else 0
-        row_start -= counts
         g_lo = row_base[:-1] + np.arange(len(ukey))
-        row_ptr = np.empty(row_base[-1] + len(ukey), np.int64)
-        ends = np.zeros(len(row_ptr), bool)  # each group's rows, then its end
-        ends[g_lo + g_rows] = True
-        row_ptr[ends] = np.cumsum(g_syn)
-        np.logical_not(ends, out=ends)
-        row_ptr[ends] = row_start
-        del ends
+        # each group's rows, then its end (no synapses of its own): the running total
+        # of the synapses before each entry
+        sizes = np.zeros(row_base[-1] + len(ukey), np.int64)
+        rows_at = np.ones(len(sizes), bool)
+        rows_at[g_lo + g_rows] = False
+        sizes[rows_at] = counts
+        del counts, rows_at
+        row_ptr = np.empty(len(sizes), np.int64)
+        row_ptr[:1] = 0
+        np.cumsum(sizes[:-1], out=row_ptr[1:])
+        total = int(row_ptr[-1] + sizes[-1]) if len(sizes) else 0
+        del sizes
         g_stride = np.zeros(len(ukey), np.int64)
         g_words = g_syn + g_rows + 1
         syn = np.zeros(total, np.uint32)
-        header = 0
+        # pass 2 finds a row by its row_ptr entry
+        row_start, entry_of = row_ptr, g_lo
+        fill = np.zeros(len(row_ptr), np.int32)
     else:
         g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
         g_words = g_rows * g_stride
@@ -233,13 +237,14 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         row_ptr = np.zeros(0, np.int64)
         syn = np.zeros(int(g_words.sum()), np.uint32)
         syn[row_start] = counts
+        row_start += header  # each row's first synapse word
+        entry_of = row_base[:-1]
+        fill = counts  # the counts are spent: each row's synapses written so far
+        fill[:] = 0
     syn_wf = np.zeros(len(syn) if with_floats else 0)
-    row_start += header  # each row's first synapse word
-    fill = counts  # the counts are spent: each row's synapses written so far
-    fill[:] = 0
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
-        rows = row_base[group_of[tc.astype(np.int64) * n_sl + ss]] + li
+        rows = entry_of[group_of[tc.astype(np.int64) * n_sl + ss]] + li
         words, floats = encode(*job)
         addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
         _fill(rows, row_start, fill, words.astype(np.uint32),
