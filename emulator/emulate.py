@@ -50,6 +50,19 @@ from .views import (
 __all__ = ["load", "Emulation", "check_threads", "cycle_budget"]
 
 
+def _set_bits(words: np.ndarray, n_bits: int) -> tuple:
+    """``(row, bit)`` of every set bit below ``n_bits`` of ``words`` (rows of uint32, bit
+    ``b`` of a row is bit ``b % 32`` of its word ``b // 32``), row by row, bits in order.
+    Spikes are sparse: only the non-zero words are spread out into bits."""
+    r, w = np.nonzero(words)
+    bits = np.unpackbits(words[r, w].astype("<u4").view(np.uint8).reshape(len(r), 4), axis=1,
+                         bitorder="little")
+    k, b = np.nonzero(bits)
+    pos = w[k] * 32 + b
+    keep = pos < n_bits
+    return r[k][keep], pos[keep]
+
+
 def cycle_budget(dt: float, clock_hz: int) -> int:
     """CPU cycles a core has per tick of ``dt`` ms at ``clock_hz``."""
     return int(dt * 1e-3 * clock_hz)
@@ -408,8 +421,7 @@ class Emulation:
             self.timings["emulate"] += time.perf_counter() - tr
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:
-                bits = np.unpackbits(spike_rec.view(np.uint8), axis=1, bitorder="little")
-                r, pos = np.nonzero(bits[:, :len(self.rec_spk_neurons)])
+                r, pos = _set_bits(spike_rec, len(self.rec_spk_neurons))
                 extra = self.rec_extra[:n_extra[0]]
                 r = np.r_[r, extra >> 32]
                 pos = np.r_[pos, extra & 0xFFFFFFFF]

@@ -96,3 +96,20 @@ def test_weights_are_quantised_per_population_with_a_shift():
     # 5 x 0.5 nA can arrive in one slot: 2.5 nA * 2**15 > 2**16, so one bit of shift
     assert shift == 1
     assert w == round(0.5 * 2 ** (15 - shift))
+
+
+@pytest.mark.parametrize("n_bits", [1, 31, 32, 33, 1000])
+def test_spike_words_are_read_as_every_set_bit_below_the_neuron_count(n_bits):
+    """The host reads the recorded spike words (bit b of row t: neuron b spiked in tick t)
+    without spreading every bit out; bits past the last neuron are ignored."""
+    from neurochip.emulator.emulate import _set_bits
+
+    rng = np.random.default_rng(n_bits)
+    n_words = -(-n_bits // 32)
+    bits = rng.random((57, n_words * 32)) < 0.05
+    bits[:, n_bits:] = rng.random((57, n_words * 32 - n_bits)) < 0.5
+    words = np.packbits(bits, axis=1, bitorder="little").view("<u4").astype(np.uint32)
+    r, pos = _set_bits(words, n_bits)
+    want_r, want_pos = np.nonzero(bits[:, :n_bits])
+    np.testing.assert_array_equal(r, want_r)
+    np.testing.assert_array_equal(pos, want_pos)
