@@ -2,7 +2,9 @@
 
 Each size runs ``examples/brunel.py`` in a fresh process on neurochip (fixed point), and on
 NEST (import line switched) up to ``--nest-max-scale``; prints neurons, synapses, the
-map/load/emulate stages, synaptic events per second and the peak resident memory.
+map/load/emulate stages, synaptic events per second and the peak resident memory (RSS: the
+whole process; sim: its peak before the example's own spike statistics, and that in bytes per
+synapse, the interpreter and compiled kernels included).
 
     python benchmarks/scaling.py [--scales 0.2 0.4 0.8 2 4 8] [--duration 200]
                                  [--nest-max-scale 0.4] [--json out.json]
@@ -37,7 +39,7 @@ def main():
           f"each (NEST events estimated from the rates)")
     print(f"{'scale':>6} {'simulator':16}{'neurons':>8}{'synapses':>11}{'build':>7}{'map':>7}"
           f"{'load':>6}{'emulate':>8}{'run':>7}{'wall':>7}{'exc Hz':>7}{'Mev/s':>7}"
-          f"{'Mev/s em':>9}{'RSS MiB':>8}")
+          f"{'Mev/s em':>9}{'RSS MiB':>8}{'sim MiB':>8}{'B/syn':>6}")
     for s, label, r in rows:
         st = r.get("stages") or {}
         ev = events(r, a.duration)
@@ -47,7 +49,8 @@ def main():
             return f"{st[k]:{w}.2f}" if k in st else f"{'-':>{w}}"
         print(f"{s:6g} {label:16}{r['n']:8d}{r['synapses']:11d}{r['build']:7.2f}{f('map', 7)}"
               f"{f('load', 6)}{f('emulate', 8)}{r['run']:7.2f}{r['wall']:7.1f}"
-              f"{r['rates']['excitatory']:7.1f}{ev / r['run'] / 1e6:7.1f}{em}{r['rss']:8.0f}")
+              f"{r['rates']['excitatory']:7.1f}{ev / r['run'] / 1e6:7.1f}{em}{r['rss']:8.0f}"
+              f"{r['rss_sim']:8.0f}{r['rss_sim'] * 2 ** 20 / max(r['synapses'], 1):6.1f}")
     if a.json:
         with open(a.json, "w") as fh:
             json.dump([{"scale": s, "simulator": label,

@@ -21,9 +21,11 @@ from __future__ import annotations
 import math
 import warnings
 
+import neo
 import numpy as np
 import quantities as pq
 from elephant import spectral, statistics
+from neo.core.spiketrainlist import SpikeTrainList
 
 __all__ = ["population_stats", "population_rate", "rate_spectrum", "network_stats",
            "classify_regime", "pulse_packet", "REGIMES", "compare_to_reference", "regimes_of"]
@@ -39,35 +41,54 @@ SLOW_MIN_SYNC = 0.02
 FAST_MIN_SYNC = 0.06       # sync at or above (peak not slow): fast oscillation
 
 
-def _trains(spiketrains, t_start, t_stop):
-    """The trains cut to [t_start, t_stop] ms (as ``SpikeTrain.time_slice``)."""
-    t0, t1 = t_start * pq.ms, t_stop * pq.ms
-    return [st.time_slice(t0, t1) for st in spiketrains]
+def _multiplexed_ms(spiketrains):
+    """Each train's spike times (ms, float64) straight from a SpikeTrainList that neo
+    still holds as two arrays (as PyNN's get_data makes it), without making a SpikeTrain
+    per neuron (neo makes them by a scan of every spike per neuron: minutes for a
+    microcircuit); None for anything else."""
+    if (not isinstance(spiketrains, SpikeTrainList) or spiketrains._items is not None
+            or getattr(spiketrains, "_spike_time_array", None) is None
+            or getattr(spiketrains, "_all_channel_ids", None) is None):
+        return None
+    ids, times = spiketrains.multiplexed
+    ids = np.asarray(ids)
+    order = np.argsort(ids, kind="stable")  # each neuron's spikes in their given order
+    ids = ids[order]
+    t = np.asarray(times.rescale(pq.ms).magnitude, np.float64)[order]
+    channels = np.asarray(spiketrains._all_channel_ids)
+    lo = np.searchsorted(ids, channels, side="left")
+    hi = np.searchsorted(ids, channels, side="right")
+    return [t[a:b] for a, b in zip(lo, hi)]
 
 
 def _times(spiketrains, t_start, t_stop):
     """Each train's spike times in ms in [t_start, t_stop], as float64 arrays: a
     quantities operation per train costs a millisecond, so units are converted once
     per distinct unit (a population's trains share theirs)."""
-    out = []
-    scale = {}
-    for st in spiketrains:
-        unit = st.units
-        key = id(unit)
-        if key not in scale:
-            scale[key] = float(pq.Quantity(1.0, unit).rescale(pq.ms).magnitude)
-        t = np.asarray(st.magnitude, np.float64) * scale[key]
-        out.append(t[(t >= t_start) & (t <= t_stop)])
-    return out
+    whole = _multiplexed_ms(spiketrains)
+    if whole is None:
+        whole = []
+        scale = {}
+        for st in spiketrains:
+            unit = st.units
+            key = id(unit)
+            if key not in scale:
+                scale[key] = float(pq.Quantity(1.0, unit).rescale(pq.ms).magnitude)
+            whole.append(np.asarray(st.magnitude, np.float64) * scale[key])
+    return [t[(t >= t_start) & (t <= t_stop)] for t in whole]
 
 
-def _histogram(trains, bin_size, t_start, t_stop, output):
-    """Elephant's time histogram over [t_start, t_stop) ms (quietly leaving out a spike at
-    t_stop, which Elephant warns about)."""
+def _histogram(times, bin_size, t_start, t_stop):
+    """Elephant's time histogram (counts) of the spike ``times`` (ms arrays, within
+    [t_start, t_stop]) over [t_start, t_stop) ms (quietly leaving out a spike at t_stop,
+    which Elephant warns about). Elephant bins each spike on its own: all spikes go in as
+    one train (one train per neuron costs Elephant a units check per train)."""
+    merged = np.sort(np.concatenate(times)) if len(times) else np.zeros(0)
+    train = neo.SpikeTrain(merged, units="ms", t_start=t_start, t_stop=t_stop)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Binning discarded")
-        return statistics.time_histogram(trains, bin_size * pq.ms, t_start * pq.ms,
-                                         t_stop * pq.ms, output=output)
+        return statistics.time_histogram([train], bin_size * pq.ms, t_start * pq.ms,
+                                         t_stop * pq.ms, output="counts").magnitude.ravel()
 
 
 def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
@@ -82,7 +103,11 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
     in those bins, which does not grow with the number of neurons recorded; ``n`` the
     number of neurons and ``spikes`` their spikes.
     """
-    times = _times(spiketrains, t_start, t_stop)
+    return _stats_of_times(_times(spiketrains, t_start, t_stop), t_start, t_stop, bin_size)
+
+
+def _stats_of_times(times, t_start, t_stop, bin_size=1.0):
+    """population_stats of each neuron's spike times (ms arrays, within the window)."""
     n = len(times)
     if n == 0:
         return {"n": 0, "spikes": 0, "rate": float("nan"), "n_cv": 0, "cv": float("nan"),
@@ -96,8 +121,7 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
     spikes = sum(len(t) for t in times)
     fano = float("nan")
     if spikes:
-        # Elephant bins [t_start, t_stop) itself (leaving the rest out): no cut trains needed
-        counts = _histogram(list(spiketrains), bin_size, t_start, t_stop, "counts").magnitude.ravel()
+        counts = _histogram(times, bin_size, t_start, t_stop)
         fano = float(counts.var() / counts.mean())
     return {"n": n, "spikes": int(spikes), "rate": float(np.mean(rates)), "n_cv": len(cvs),
             "cv": float(np.mean(cvs)) if len(cvs) >= MIN_CV_NEURONS else float("nan"),
@@ -108,14 +132,26 @@ def population_stats(spiketrains, t_start, t_stop, bin_size=1.0):
 def population_rate(spiketrains, t_start, t_stop, bin_size):
     """The population rate of ``spiketrains`` over [t_start, t_stop) ms in bins of
     ``bin_size`` ms: (bin start times in ms, rate in Hz)."""
-    rate = _histogram(_trains(spiketrains, t_start, t_stop), bin_size, t_start, t_stop, "rate")
-    return rate.times.rescale(pq.ms).magnitude, rate.rescale(pq.Hz).magnitude.ravel()
+    return _rate_of_times(_times(spiketrains, t_start, t_stop), t_start, t_stop, bin_size)
+
+
+def _rate_of_times(times, t_start, t_stop, bin_size):
+    """population_rate of each neuron's spike times (ms arrays, within the window): the
+    counts over (neurons x bin), as Elephant's time_histogram(output="rate")."""
+    counts = _histogram(times, bin_size, t_start, t_stop)
+    rate = counts / (max(len(times), 1) * bin_size) * 1000.0  # 1/ms -> Hz
+    return t_start + np.arange(len(counts)) * bin_size, rate
 
 
 def rate_spectrum(spiketrains, t_start, t_stop, bin_size=0.5, resolution=5.0):
     """Welch power spectrum of the population rate (Hz) of ``spiketrains`` over
     [t_start, t_stop) ms in bins of ``bin_size`` ms: (frequencies in Hz, power)."""
-    _, rate = population_rate(spiketrains, t_start, t_stop, bin_size)
+    return _spectrum_of_times(_times(spiketrains, t_start, t_stop), t_start, t_stop, bin_size,
+                              resolution)
+
+
+def _spectrum_of_times(times, t_start, t_stop, bin_size=0.5, resolution=5.0):
+    _, rate = _rate_of_times(times, t_start, t_stop, bin_size)
     fs = 1000.0 / bin_size
     resolution = max(resolution, 2.0 * fs / len(rate))  # at least two segments
     freqs, psd = spectral.welch_psd(rate, frequency_resolution=resolution, fs=fs)
@@ -126,13 +162,14 @@ def network_stats(groups, t_start, t_stop, regime=False):
     """Statistics of every group (label -> spike trains) and of all of them together
     (``"all"``); with ``regime``, also the population-rate spectrum's peak (``f_peak``
     in Hz, above 5 Hz) and Brunel's regime (``regime``) of the whole network."""
-    out = {label: population_stats(trains, t_start, t_stop) for label, trains in groups.items()}
-    everything = [st for trains in groups.values() for st in trains]
+    times = {label: _times(trains, t_start, t_stop) for label, trains in groups.items()}
+    out = {label: _stats_of_times(t, t_start, t_stop) for label, t in times.items()}
+    everything = [t for group in times.values() for t in group]
     if len(groups) > 1:
-        out["all"] = population_stats(everything, t_start, t_stop)
+        out["all"] = _stats_of_times(everything, t_start, t_stop)
     if regime:
         whole = out["all"] if len(groups) > 1 else next(iter(out.values()))
-        freqs, psd = rate_spectrum(everything, t_start, t_stop)
+        freqs, psd = _spectrum_of_times(everything, t_start, t_stop)
         band = freqs > 5.0
         whole["f_peak"] = float(freqs[band][np.argmax(psd[band])]) if whole["spikes"] else 0.0
         whole["regime"] = classify_regime(whole["cv"], whole["sync"], whole["f_peak"])
@@ -148,7 +185,7 @@ def pulse_packet(spiketrains, half_width=5.0):
     if not len(times):
         return {"a": 0.0, "t": float("nan"), "sigma": float("nan")}
     t_stop = float(spiketrains[0].t_stop.rescale(pq.ms).magnitude)
-    hist = _histogram(list(spiketrains), 1.0, 0.0, t_stop, "counts").magnitude.ravel()
+    hist = _histogram(_times(spiketrains, 0.0, t_stop), 1.0, 0.0, t_stop)
     peak = np.argmax(np.convolve(hist, np.ones(3), "same")) + 0.5    # ms, bin centre
     near = times[np.abs(times - peak) <= half_width]
     return {"a": len(near) / len(spiketrains), "t": float(near.mean()),

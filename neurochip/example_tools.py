@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import json
 import pathlib
+import resource
 import time
 
 import numpy as np
@@ -105,8 +106,12 @@ def report(sim, title, groups, args, times, regime=False, extra=None, save=True)
     results (``stats`` per group, ``rates``, the times, ``extra``, the machine's reports),
     also written to ``--json`` (later, by ``save_json``, if not ``save``). Under mpirun
     rank 0 prints and writes (every rank holds the same results)."""
+    # the process's peak so far: the simulator's own (build, map, run, extract), before
+    # this report's statistics of the spike trains
+    rss_sim = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # MiB (kB on Linux)
     stats = network_stats(groups, args.transient, args.duration, regime=regime)
     out = {"simulator": sim.__name__, "network": title, "args": vars(args), **times,
+           "rss_sim": rss_sim,
            "stats": stats, "rates": {k: v["rate"] for k, v in stats.items()}, **(extra or {})}
     if launched_rank() > 0:
         return out
