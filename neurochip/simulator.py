@@ -51,6 +51,7 @@ class State(common.control.BaseState):
         self.time_scale_factor = 10
         self.strict = False
         self.progress = None
+        self.spike_stamp = "end"  # setup(spike_time_convention=...): NetworkGraph.spike_stamp
         self.neurons_per_core = {}
         self.segment_counter = -1
         self.clear()
@@ -125,7 +126,12 @@ class State(common.control.BaseState):
         prjs = tuple(prjs)
         els = tuple(src._spec(i, index) for i, src in enumerate(self.current_sources))
         return NetworkGraph(dt=self.dt, populations=pops, projections=prjs, seed=self.seed,
-                            electrodes=els)
+                            electrodes=els, spike_stamp=self.spike_stamp)
+
+    @property
+    def stamp_offset(self) -> int:
+        """A spike sent in step k is stamped (k + stamp_offset) dt."""
+        return 1 if self.spike_stamp == "end" else 0
 
     def machine_spec(self):
         m = self.machine

@@ -836,3 +836,45 @@ def test_a_device_constant_is_a_clear_error_not_an_attribute_error():
         sim.external_devices.ExternalFPGARetinaDevice.MODE_128  # noqa: B018
     with pytest.raises(NeurochipError, match=r"external_devices.protocols"):
         sim.external_devices.protocols.MUNICH_MODES  # noqa: B018
+
+
+# --- setup(spike_time_convention="spinnaker") ----------------------------------------
+
+def test_learning_simple_with_the_spinnaker_spike_time_convention():
+    """learning/simple.py: its only input spike is at 0 ms; with sPyNNaker's convention it
+    is sent in the first step and the cell fires (with the default it is dropped, above)."""
+    sim.setup(timestep=1.0, n_boards_required=1, spike_time_convention="spinnaker")
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 100)
+    pop_1 = sim.Population(1, sim.IF_curr_exp(), label="pop_1")
+    input_pop = sim.Population(1, sim.SpikeSourceArray(spike_times=[0]), label="input")
+    sim.Projection(input_pop, pop_1, sim.OneToOneConnector(),
+                   synapse_type=sim.StaticSynapse(weight=5, delay=1))
+    pop_1.record(["spikes", "v"])
+    sim.run(10)
+    neo = pop_1.get_data(variables=["spikes", "v"])
+    v = neo.segments[0].filter(name="v")[0].magnitude[:, 0]
+    assert len(neo.segments[0].spiketrains[0]) == 1 and v[:2].tolist() == [-65.0, -65.0]
+    assert v[2] == -65.0 and v[3] > -65.0  # the step-0 spike acts after its 1 ms delay
+
+
+def test_lgn_synchrony_histogram_with_the_spinnaker_spike_time_convention():
+    """LGN_Izhikevich.py bins spikes with ``floor(t / 2)`` into ``TotalDuration / 2`` bins:
+    with the default a spike in the run's last step is stamped at the run's end and falls
+    outside; sPyNNaker's convention stamps every spike before the end, as on the board."""
+    last = {}
+    for convention in ("nest", "spinnaker"):
+        sim.setup(timestep=1.0, spike_time_convention=convention)
+        pop = sim.Population(100, sim.Izhikevich(i_offset=np.linspace(0.005, 0.03, 100)),
+                             label="TCR")
+        pop.record("spikes")
+        sim.run(100)
+        trains = pop.get_data("spikes").segments[0].spiketrains
+        last[convention] = max(float(t.magnitude.max()) for t in trains if len(t))
+        spike_counts = np.zeros(int(100 / 2.0), dtype=int)
+        if convention == "spinnaker":
+            for train in trains:
+                for spike in train.magnitude:
+                    spike_counts[int(np.floor(spike / 2.0))] += 1
+            assert spike_counts.sum() == sum(len(t) for t in trains)
+        sim.end()
+    assert last == {"nest": 100.0, "spinnaker": 99.0}
