@@ -878,3 +878,39 @@ def test_lgn_synchrony_histogram_with_the_spinnaker_spike_time_convention():
             assert spike_counts.sum() == sum(len(t) for t in trains)
         sim.end()
     assert last == {"nest": 100.0, "spinnaker": 99.0}
+
+
+# --- extra_models.IF_curr_exp_sEMD ------------------------------------------------
+
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style
+def test_examples_if_curr_exp_semd():
+    """examples/extra_models_examples/IF_curr_exp_sEMD.py (split=False): a facilitating
+    spike at 4 ms, a trigger at 20 ms; the detector answers the trigger with a burst, and
+    sPyNNaker's gsyn_exc (the current driving the membrane) rises at the trigger to
+    scaling_factor x the facilitation latched then (1 nA decayed over 16 ms with tau 20)."""
+    sim.setup(timestep=1)
+    cell_params_semd = {"cm": 0.25, "i_offset": 0, "tau_m": 10, "tau_refrac": 1,
+                        "tau_syn_E": 20, "tau_syn_I": 20, "v_reset": -85, "v_rest": -60,
+                        "v_thresh": -50, "scaling_factor": 100.0}
+    sEMD = sim.Population(1, sim.extra_models.IF_curr_exp_sEMD, cell_params_semd, label="sEMD")
+    input_facilitation = sim.Population(1, sim.SpikeSourceArray, {"spike_times": [[4]]},
+                                        label="input_facilitation")
+    input_trigger = sim.Population(1, sim.SpikeSourceArray, {"spike_times": [[20]]},
+                                   label="input_trigger")
+    sEMD.initialize(v=-60.0)
+    sim.Projection(input_facilitation, sEMD, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=1, delay=1), receptor_type="excitatory")
+    sim.Projection(input_trigger, sEMD, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=1, delay=1), receptor_type="excitatory2")
+    sEMD.record(["spikes", "v", "gsyn_exc", "gsyn_inh"])
+    sim.run(100)
+    spikes = sEMD.get_data(["spikes"]).segments[0].spiketrains[0].magnitude
+    current_exc = sEMD.get_data(["gsyn_exc"]).segments[0].filter(name="gsyn_exc")[0]
+    current_inh = sEMD.get_data(["gsyn_inh"]).segments[0].filter(name="gsyn_inh")[0]
+    exc = np.asarray(current_exc.magnitude)[:, 0]
+    assert len(spikes) >= 5 and 21 < spikes[0] < 25 and spikes[-1] < 50
+    assert np.all(exc[:21] == 0) and np.argmax(exc) == 22
+    # step 21 (1 ms delay): the trigger current is 1 nA, decayed over its step with tau 5
+    assert exc.max() == pytest.approx(100 * np.exp(-16 / 20) * np.exp(-1 / 5), rel=1e-3)
+    assert np.all(np.asarray(current_inh.magnitude) == 0)
+    assert str(current_exc.units) in ("1.0 nA", "nA")
