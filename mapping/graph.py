@@ -77,7 +77,9 @@ class PopulationSpec:
     ring_stats : dict
         sPyNNaker's ``spikes_per_second``, ``ring_buffer_sigma`` and
         ``max_expected_summed_weight`` where given: the weight shift then comes from the
-        expected input (:mod:`neurochip.mapping.ring_statistics`), not the worst case.
+        expected input (:mod:`neurochip.mapping.ring_statistics`), not the worst case.    live : bool
+        A host program changes it while it runs (a Poisson source whose rate is set
+        live): it keeps cores of its own, never delegated to its targets' cores.
     """
 
     label: str
@@ -92,6 +94,7 @@ class PopulationSpec:
     receptors: tuple = ()
     seed: int | None = None
     ring_stats: dict = field(default_factory=dict)
+    live: bool = False
 
     def __post_init__(self):
         where = f"population {self.label!r}"

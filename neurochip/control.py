@@ -120,6 +120,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     st.num_processes = st.comm.Get_size() if st.comm is not None else 1
     st.clear()
     st.machine_spec()  # validate the machine argument now
+    from .external_devices import install_child_signal  # live connections in child processes
+    install_child_signal()
     return rank()
 
 
@@ -150,6 +152,8 @@ def end(compatible_output=True):
     for prj in st.projections:  # learned weights stay readable, as recorded data do
         prj._keep_learned_weights()
     st.emulation = None
+    from . import live
+    live.forget()  # the live connections close
 
 
 def set_number_of_neurons_per_core(celltype, n):

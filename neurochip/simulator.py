@@ -77,6 +77,8 @@ class State(common.control.BaseState):
         self.t_start = 0
         self.segment_counter += 1
         self.results = []  # (mapping, RunResult) of the current segment
+        from . import live  # what host programs sent for the old segment is forgotten
+        live.clear_pending()
         if self.emulation is not None and not self.dirty:
             self.emulation.reset()
         else:
@@ -105,8 +107,12 @@ class State(common.control.BaseState):
             bar = RunProgress(False if quiet else self.progress, n_ticks, self.dt, self.t)
             if quiet:
                 self.emulation.compile_notice = None
+            from . import live  # live I/O (sim.external_devices): stretches and callbacks
             try:
-                result = self.emulation.run(n_ticks, progress=bar.update, chunk_ticks=bar.chunk_ticks)
+                result = live.run(self, n_ticks, bar)
+                if result is None:  # nothing live in the network
+                    result = self.emulation.run(n_ticks, progress=bar.update,
+                                                chunk_ticks=bar.chunk_ticks)
             finally:
                 bar.close()
             self.timings.update(self.emulation.timings)
