@@ -24,10 +24,10 @@ def _end():
 
 
 def _trains(pop):
-    return [np.asarray(t.magnitude) for t in pop.get_data("spikes").segments[0].spiketrains]
+    return [np.asarray(t.magnitude) for t in pop.get_data("spikes").segments[-1].spiketrains]
 
 
-def _echo(convention="nest", t_end=200.0):
+def _echo(convention="nest", t_end=200.0, per_core=None, reset=False):
     """Ten self-driven cells with live output; a receive callback answers each spike with
     a spike of the same neuron of a SpikeInjector, which inhibits the cells (so the
     answers change what the cells do next). Returns (cells' trains, injector's trains,
@@ -42,6 +42,9 @@ def _echo(convention="nest", t_end=200.0):
 
     conn.add_receive_callback("cells", answer)
     sim.setup(timestep=1.0, min_delay=1.0, spike_time_convention=convention)
+    if per_core:
+        sim.set_number_of_neurons_per_core(sim.IF_curr_exp, per_core)
+        sim.set_number_of_neurons_per_core(sim.SpikeSourceArray, per_core)
     cells = sim.Population(10, sim.IF_curr_exp(i_offset=np.linspace(0.8, 2.0, 10)),
                            label="cells")
     echo = sim.Population(10, ed.SpikeInjector(database_notify_port_num=conn.local_port),
@@ -51,6 +54,10 @@ def _echo(convention="nest", t_end=200.0):
     cells.record("spikes")
     echo.record("spikes")
     ed.activate_live_output_for(cells, database_notify_port_num=conn.local_port)
+    if reset:  # a first segment whose injected spikes must not come back after reset()
+        sim.run(t_end * 0.7)
+        sim.reset()
+        got.clear()
     sim.run(t_end / 2)
     sim.run(t_end / 2)  # two runs: the answers to the first run's last spikes go out in the next
     out = _trains(cells), _trains(echo), got
@@ -75,6 +82,17 @@ def test_an_echo_answers_each_spike_one_timestep_later_and_is_deterministic(conv
         for x, y in zip(a, b):
             np.testing.assert_array_equal(x, y)
     assert again[2] == got
+
+
+def test_the_echo_does_not_depend_on_the_cores_and_reset_starts_it_again():
+    """The same spikes with 3 neurons per core (the injector over 4 cores), and after a
+    first segment and reset() (its injected spikes are gone from the injector's core)."""
+    cells, echo, got = _echo()
+    for other in (_echo(per_core=3), _echo(reset=True)):
+        for a, b in zip((cells, echo), other[:2]):
+            for x, y in zip(a, b):
+                np.testing.assert_array_equal(x, y)
+        assert other[2] == got
 
 
 def test_without_answers_the_cells_fire_more():
@@ -223,3 +241,42 @@ def test_a_connection_in_a_child_process_fails_at_once(tmp_path):
     assert out.returncode != 0 and "not reached" not in out.stdout
     assert "made in a child process of this script" in out.stderr
     assert "not in the process that runs the simulation" in out.stderr
+
+
+def test_the_machine_gives_back_its_own_sources_on_reset():
+    """emulator.live: injected spikes and live rates change the emulation's working copy of
+    the sources; Emulation.reset() gives back the program's own (a replay of the same
+    ticks then sends nothing the host sent)."""
+    from neurochip.emulator import live as machine_live
+    from neurochip.mapping.neurons import count_table
+
+    sim.setup(timestep=1.0)
+    inj = sim.Population(4, ed.SpikeInjector(), label="inj")
+    noise = sim.Population(3, sim.SpikeSourcePoisson(rate=0.0), label="noise")
+    ed.add_poisson_live_rate_control(noise)
+    sim.Population(1, sim.IF_curr_exp())
+    inj.record("spikes")
+    noise.record("spikes")
+    sim.run(1.0)
+    st = sim.simulator.state
+    em, program = st.emulation, st.mapping.program
+    lo = st.mapping.pop_neuron_lo
+    machine_live.inject(em, [lo[0] + 2, lo[0] + 2, lo[0] + 3])
+    machine_live.set_rates(em, [lo[1]], count_table(2.0))
+    result = em.run(3)
+    mine = (result.spike_neurons >= lo[0]) & (result.spike_neurons < lo[0] + 4)
+    # one spike each (the neuron given twice sends once), in the next tick
+    assert result.spike_neurons[mine].tolist() == [lo[0] + 2, lo[0] + 3]
+    assert result.spike_ticks[mine].tolist() == [1, 1]
+    noisy = result.spike_neurons[~mine]
+    assert len(noisy) > 0 and set(noisy.tolist()) == {lo[1]}  # 2 events a tick, one neuron
+    assert em.program.sources is not program.sources and em.src_cdf_lo[lo[1]] != 0
+    em.reset()
+    assert em.program.sources is program.sources
+    np.testing.assert_array_equal(em.src_cdf_lo, program.sources.cdf_lo)
+    again = em.run(4)
+    assert len(again.spike_neurons) == 0  # nothing injected, every rate 0 again
+    with pytest.raises(Exception, match="not on a spike-array core"):
+        machine_live.inject(em, [lo[2]])
+    with pytest.raises(Exception, match="not on a Poisson source core"):
+        machine_live.set_rates(em, [lo[0]], count_table(1.0))
