@@ -27,7 +27,7 @@ def _trains(pop):
     return [np.asarray(t.magnitude) for t in pop.get_data("spikes").segments[-1].spiketrains]
 
 
-def _echo(convention="nest", t_end=200.0, per_core=None, reset=False):
+def _echo(convention="nest", t_end=200.0, per_core=None, reset=False, **setup):
     """Ten self-driven cells with live output; a receive callback answers each spike with
     a spike of the same neuron of a SpikeInjector, which inhibits the cells (so the
     answers change what the cells do next). Returns (cells' trains, injector's trains,
@@ -41,7 +41,7 @@ def _echo(convention="nest", t_end=200.0, per_core=None, reset=False):
         conn.send_spikes("echo", neuron_ids)
 
     conn.add_receive_callback("cells", answer)
-    sim.setup(timestep=1.0, min_delay=1.0, spike_time_convention=convention)
+    sim.setup(timestep=1.0, min_delay=1.0, spike_time_convention=convention, **setup)
     if per_core:
         sim.set_number_of_neurons_per_core(sim.IF_curr_exp, per_core)
         sim.set_number_of_neurons_per_core(sim.SpikeSourceArray, per_core)
@@ -85,10 +85,11 @@ def test_an_echo_answers_each_spike_one_timestep_later_and_is_deterministic(conv
 
 
 def test_the_echo_does_not_depend_on_the_cores_and_reset_starts_it_again():
-    """The same spikes with 3 neurons per core (the injector over 4 cores), and after a
-    first segment and reset() (its injected spikes are gone from the injector's core)."""
+    """The same spikes with 3 neurons per core (the injector over 4 cores) on one thread,
+    and after a first segment and reset() (its injected spikes are gone from the
+    injector's core)."""
     cells, echo, got = _echo()
-    for other in (_echo(per_core=3), _echo(reset=True)):
+    for other in (_echo(per_core=3, threads=1), _echo(reset=True)):
         for a, b in zip((cells, echo), other[:2]):
             for x, y in zip(a, b):
                 np.testing.assert_array_equal(x, y)
@@ -202,6 +203,17 @@ def test_live_errors_name_the_label_and_the_fix():
         ed.MunichMotorDevice()
     with pytest.raises(NeurochipError, match="can't receive"):
         ed.SpynnakerPoissonControlConnection(poisson_labels=["x"]).add_receive_callback("x", print)
+
+
+def test_live_io_under_mpi_is_a_clear_error():
+    conn = ed.SpynnakerLiveSpikesConnection(receive_labels=["pop"])
+    conn.add_receive_callback("pop", print)
+    sim.setup(timestep=1.0)
+    pop = sim.Population(2, sim.IF_curr_exp(), label="pop")
+    ed.activate_live_output_for(pop)
+    sim.simulator.state.num_processes = 2  # as under mpirun with two ranks
+    with pytest.raises(NeurochipError, match="runs in one process.*without mpirun"):
+        sim.run(1.0)
 
 
 def test_an_injected_neuron_id_out_of_range_says_which():
