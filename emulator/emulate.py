@@ -21,6 +21,7 @@ import time
 import numba
 import numpy as np
 
+from . import live
 from .contract import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, KIND_SPIKE_ARRAY
 from .cores import COUNTERS
 from .errors import EmulatorError
@@ -182,6 +183,7 @@ class Emulation:
         # called (from another thread) when the first run waits on numba for longer than
         # NOTICE_AFTER seconds; None: say nothing
         self.compile_notice = self._say_compiling
+        self.sources0 = None  # the program's own sources while live input changed them
         self.reset()
 
     def _say_compiling(self):
@@ -281,6 +283,7 @@ class Emulation:
 
     def reset(self):
         """Back to the initial state: t = 0, initial values, empty ring buffers."""
+        live.restore(self)  # the program's own sources, if live input changed them
         p = self.program
         sy = p.synapses
         self.state = p.cores.state0.copy()

@@ -14,7 +14,7 @@ import numpy as np
 
 from neurochip.emulator.direct import DirectInputs, no_direct_inputs
 
-from .neurons import POISSON_MODELS, CountTables
+from .neurons import POISSON_MODELS, CountTables, count_table
 from .partition import delay_ticks
 from .rate_schedule import SCHEDULED_MODELS
 from .synapses import quantise_weights, receptor_type
@@ -26,7 +26,8 @@ def delegated_sources(graph) -> frozenset:
     """Indices of the populations whose synapses run on their targets' cores."""
     out = set()
     for i, pop in enumerate(graph.populations):
-        if pop.model not in POISSON_MODELS or np.any(pop.record.get("spikes", False)):
+        if (pop.model not in POISSON_MODELS or np.any(pop.record.get("spikes", False))
+                or pop.live):  # a source the host controls keeps cores of its own
             continue
         if pop.model in SCHEDULED_MODELS:  # a rate schedule runs on the source's own cores
             continue
@@ -41,12 +42,23 @@ def delegated_sources(graph) -> frozenset:
     return frozenset(out)
 
 
+# a source whose rate a host sets live has no known rate when the network is mapped: its
+# synapses' weight shift allows this rate (above it ring slots may saturate, reported)
+LIVE_RATE_HZ = 1000.0
+
+
 def count_factors(graph, sources) -> dict:
     """Projection index -> most spikes one synapse can bring in one tick: a Poisson-type
     source (``sources``: population index -> its :class:`neurochip.mapping.neurons.PoissonArrays`) sends a
-    Poisson count, at most its count table's last count."""
-    return {j: int(sources[p.pre].most[p.pre_idx].max())
-            for j, p in enumerate(graph.projections) if p.pre in sources and len(p.pre_idx)}
+    Poisson count, at most its count table's last count (for a live source, that of
+    ``LIVE_RATE_HZ`` if more)."""
+    live_most = len(count_table(LIVE_RATE_HZ * graph.dt / 1000.0)) - 1
+    out = {}
+    for j, p in enumerate(graph.projections):
+        if p.pre in sources and len(p.pre_idx):
+            most = int(sources[p.pre].most[p.pre_idx].max())
+            out[j] = max(most, live_most) if graph.populations[p.pre].live else most
+    return out
 
 
 def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point: bool):

@@ -77,7 +77,9 @@ class PopulationSpec:
     ring_stats : dict
         sPyNNaker's ``spikes_per_second``, ``ring_buffer_sigma`` and
         ``max_expected_summed_weight`` where given: the weight shift then comes from the
-        expected input (:mod:`neurochip.mapping.ring_statistics`), not the worst case.
+        expected input (:mod:`neurochip.mapping.ring_statistics`), not the worst case.    live : bool
+        A host program changes it while it runs (a Poisson source whose rate is set
+        live): it keeps cores of its own, never delegated to its targets' cores.
     """
 
     label: str
@@ -92,6 +94,7 @@ class PopulationSpec:
     receptors: tuple = ()
     seed: int | None = None
     ring_stats: dict = field(default_factory=dict)
+    live: bool = False
 
     def __post_init__(self):
         where = f"population {self.label!r}"
@@ -234,19 +237,33 @@ class ElectrodeSpec:
                 raise MappingError(f"current source {self.label!r}: parameter {name!r} is missing")
 
 
+SPIKE_STAMPS = ("end", "start")
+
+
 @dataclass(frozen=True, eq=False)
 class NetworkGraph:
-    """A whole network: ``dt`` in ms, populations, projections, the global seed."""
+    """A whole network: ``dt`` in ms, populations, projections, the global seed.
+
+    ``spike_stamp`` is the time convention of spikes: ``"end"`` (NEST's, the default) stamps
+    a spike sent in step k (the step from k dt to (k+1) dt) at (k+1) dt, and a
+    SpikeSourceArray spike at time t goes out in the step that ends at t; ``"start"``
+    (sPyNNaker's) stamps it k dt, and a spike at time t goes out in the step that starts at
+    t (so a spike at 0 ms is sent in step 0). The machine runs the same steps either way.
+    """
 
     dt: float
     populations: tuple
     projections: tuple = ()
     seed: int = 0
     electrodes: tuple = ()
+    spike_stamp: str = "end"
 
     def __post_init__(self):
         if not self.dt > 0:
             raise MappingError(f"NetworkGraph: timestep dt={self.dt} ms must be positive")
+        if self.spike_stamp not in SPIKE_STAMPS:
+            raise MappingError(f"NetworkGraph: spike_stamp={self.spike_stamp!r}; use one of "
+                               f"{SPIKE_STAMPS} (the end or the start of a spike's step)")
         for prj in self.projections:
             for end, idx in (("pre", prj.pre), ("post", prj.post)):
                 if not 0 <= idx < len(self.populations):

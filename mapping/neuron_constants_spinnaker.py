@@ -1,6 +1,7 @@
 """Host constants of sPyNNaker's extra cells (``sim.extra_models``): Izhikevich_cond,
 Izhikevich_curr_exp (sPyNNaker's Izhikevich),
-IFCurrExpCa2Adaptive's calcium current, IFCondExpStoc's stochastic threshold, and the
+IFCurrExpCa2Adaptive's calcium current, IFCondExpStoc's stochastic threshold,
+IF_curr_exp_sEMD's multiplicative input, and the
 components added with them (same contract as
 :data:`neurochip.mapping.neuron_constants.HOST`: ``(p, init, dt, params, state,
 receptors)``, or ``(p, init, dt) -> (params, state)`` for a fused membrane).
@@ -17,6 +18,7 @@ from neurochip.emulator.models import if_curr_exp_ca2_adaptive as _ca2
 from neurochip.emulator.models import izhikevich as _izh
 from neurochip.emulator.models import izhikevich_cond as _izc
 from neurochip.emulator.models.components import maass as _maass
+from neurochip.emulator.models.components.shaping import SLOT_SCALE
 
 from .errors import MappingError
 from .neuron_constants_extra import rng_columns
@@ -30,7 +32,9 @@ from .neuron_constants_nonlinear import (
 )
 
 __all__ = ["izhikevich_cond", "izhikevich_curr_exp", "spike_current_lif_ca2", "maass_stochastic",
-           "HOST", "FUSED"]
+           "semd_input", "SEMD_THRESHOLD", "HOST", "FUSED"]
+
+SEMD_THRESHOLD = 0.001  # nA: sPyNNaker's sEMD trigger current is off under it
 
 
 def izhikevich_cond(p: dict, init: dict, dt: float) -> tuple:
@@ -127,5 +131,22 @@ def maass_stochastic(p, init, dt, params, state, receptors):
     state.update(rng_columns(init, np.shape(init["v"])[0]))
 
 
+def semd_input(p, init, dt, params, state, receptors):
+    """``input_type.SEMD``: sPyNNaker's ``scaling_factor`` (1/nA) over SLOT_SCALE, the
+    0.001 nA threshold, and the initial ``multiplicator``, ``exc2_old`` (nA, sPyNNaker's
+    initial values) and the current they give, all in SLOT_SCALE times nA (after the
+    shaping's host, which holds the currents so)."""
+    sf = np.asarray(p["scaling_factor"], np.float64)
+    if np.any(sf < 0):
+        raise MappingError(f"IF_curr_exp_sEMD: scaling_factor must be >= 0 (1/nA), got "
+                           f"{float(sf[sf < 0][0]) if np.ndim(sf) else float(sf)}")
+    zero = 0.0 * np.asarray(init["v"], np.float64)
+    params.update(semd_gain=sf / SLOT_SCALE, semd_threshold=SEMD_THRESHOLD * SLOT_SCALE + zero)
+    mult = SLOT_SCALE * np.asarray(init.get("multiplicator", zero), np.float64)
+    state.update(multiplicator=mult,
+                 exc2_old=SLOT_SCALE * np.asarray(init.get("exc2_old", zero), np.float64),
+                 gsyn_exc=state["isyn_exc2"] * mult * sf / SLOT_SCALE)
+
+
 FUSED = (izhikevich_cond, izhikevich_curr_exp)  # fused membranes: (p, init, dt) -> (params, state)
-HOST = {f.__name__: f for f in (spike_current_lif_ca2, maass_stochastic)}  # components' hosts
+HOST = {f.__name__: f for f in (spike_current_lif_ca2, maass_stochastic, semd_input)}  # components' hosts

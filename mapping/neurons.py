@@ -78,8 +78,11 @@ def _quantise(values, table, pop, fixed_point, warn, int_dtype, what=""):
     return out
 
 
-def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:
-    """``(ticks, local_index)`` of the slice's spikes, sorted by tick (stable)."""
+def spike_array_events(pop, lo: int, hi: int, dt: float, warn, stamp: str = "end") -> tuple:
+    """``(ticks, local_index)`` of the slice's spikes, sorted by tick (stable): a spike
+    of tick k goes out in step k - 1. ``stamp="start"`` (sPyNNaker's convention, see
+    :class:`~neurochip.mapping.graph.NetworkGraph`) sends each one step later: a spike at
+    time t in the step that starts at t."""
     a, b = pop.spike_lo[lo], pop.spike_lo[hi]
     times = np.asarray(pop.spike_times[a:b], np.float64)
     idx = np.repeat(np.arange(hi - lo), np.diff(pop.spike_lo[lo:hi + 1]))
@@ -87,10 +90,15 @@ def spike_array_events(pop, lo: int, hi: int, dt: float, warn) -> tuple:
     # that step, any other time moves to the end of the step that contains it
     near = np.rint(times / dt)
     ticks = np.where(np.abs(times - near * dt) < 5e-4, near, np.ceil(times / dt)).astype(np.int64)
+    if stamp == "start":  # sPyNNaker's rule (it floors times to whole microseconds first)
+        ticks += 1
     early = ticks < 1
     if np.any(early):
-        warn(f"population {pop.label!r}: {int(early.sum())} spike time(s) before one timestep "
-             f"({dt} ms) cannot be sent and are ignored")
+        first = "0 ms" if stamp == "start" else f"one timestep ({dt} ms)"
+        hint = ("" if stamp == "start" else "; setup(spike_time_convention='spinnaker') sends "
+                "a spike at 0 ms in the first step, as sPyNNaker does")
+        warn(f"population {pop.label!r}: {int(early.sum())} spike time(s) before {first} "
+             f"cannot be sent and are ignored{hint}")
         ticks, idx = ticks[~early], idx[~early]
     order = np.argsort(ticks, kind="stable")
     return ticks[order], idx[order].astype(np.int32)

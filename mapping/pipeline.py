@@ -271,7 +271,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             sched_tick.append(src.sched_tick[j0:j1])
             sched_cdf_lo.append(src.sched_cdf_lo[j0:j1] + offset)
         else:
-            ticks, idx = spike_array_events(pop, s.lo, s.hi, graph.dt, warn)
+            ticks, idx = spike_array_events(pop, s.lo, s.hi, graph.dt, warn, graph.spike_stamp)
             ssa_ticks.append(ticks)
             ssa_idx.append(idx)
             ssa_count[i] = len(ticks)

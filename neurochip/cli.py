@@ -1,7 +1,7 @@
 """The ``neurochip`` command line (also ``python -m neurochip``).
 
     neurochip run [--arithmetic float] [--machine spinn5] [--threads N] [--report DIR]
-                  [--strict] SCRIPT [script arguments...]
+                  [--strict] [--spike-time-convention spinnaker] SCRIPT [script arguments...]
     neurochip report [--out DIR] SCRIPT [script arguments...]    # run, then the mapping report
     neurochip compare [--out DIR] SCRIPT [script arguments...]   # fixed point against float
     neurochip nir MODEL.nir [--dt 1e-4] [--duration MS] [--input NAME=RASTER.npy]
@@ -39,13 +39,17 @@ def main():
 @click.option("--machine", help="'spinn3', 'spinn5' or 'WxH' (a torus); override setup()")
 @click.option("--threads", type=int, help="emulator threads; override setup()")
 @click.option("--strict", is_flag=True, default=None, help="the machine's reports are errors")
+@click.option("--spike-time-convention", "convention", type=click.Choice(["nest", "spinnaker"]),
+              help="'spinnaker': spikes stamped at the start of their step, as sPyNNaker "
+                   "(a script written for it); override setup()")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
               help="write the mapping report of the last network into this folder")
-def run(script, script_args, arithmetic, machine, threads, strict, report_dir):
+def run(script, script_args, arithmetic, machine, threads, strict, convention, report_dir):
     """Run a PyNN SCRIPT (written for pyNN.neurochip) with these setup() overrides (they
     come before SCRIPT; what follows it is the script's own command line)."""
     overrides = {k: v for k, v in (("arithmetic", arithmetic), ("machine", machine),
-                                   ("threads", threads), ("strict", strict)) if v is not None}
+                                   ("threads", threads), ("strict", strict),
+                                   ("spike_time_convention", convention)) if v is not None}
     _run_script(script, script_args, overrides)
     if report_dir:
         _report(script, report_dir)

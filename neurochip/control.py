@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 from pyNN import common
@@ -16,7 +17,7 @@ from neurochip.mapping.partition import max_delay_ticks
 from . import simulator
 from .errors import NeurochipError
 from .machine_report import default_time_scale_factor
-from .spinnaker_compat import SETUP_NO_EFFECT, forget_logged, log_setup_arguments
+from .spinnaker_compat import SETUP_NO_EFFECT, forget_logged, log_once, log_setup_arguments
 
 __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
            "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
@@ -26,7 +27,11 @@ __all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
 OVERRIDES = {}
 
 _OWN = ("arithmetic", "machine", "placer", "seed", "rng_seed", "max_delay", "threads", "strict",
-        "time_scale_factor", "progress")
+        "time_scale_factor", "progress", "spike_time_convention")
+# setup(spike_time_convention=...) -> the mapping's NetworkGraph.spike_stamp
+SPIKE_TIME_CONVENTIONS = {"nest": "end", "spinnaker": "start"}
+# the environment's choice where the script's setup() makes none (explicit, logged)
+CONVENTION_VARIABLE = "NEUROCHIP_SPIKE_TIME_CONVENTION"
 # accepted for compatibility with other backends; they do not change the emulation
 _IGNORED = ("t_flush", "spike_precision", "verbosity", "recording_precision",
             "rank", "num_processes", "model_binary_folder", "graph_label", "use_cvode",
@@ -50,7 +55,16 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     ``strict`` (True: what the machine reports after a run, normally one
     ``MachineWarning``, is a ``MachineError``), and ``progress`` (None: a progress bar on
     runs longer than 2 s when on a terminal; True: always; False: no bar and no notice
-    when the kernels compile).
+    when the kernels compile), and ``spike_time_convention``: ``"nest"`` (the default,
+    as NEST and pyNN.nest: a spike is stamped at the end of the step it happened in, and a
+    SpikeSourceArray time t is sent in the step that ends at t, so nothing is sent at 0 ms)
+    or ``"spinnaker"`` (as sPyNNaker: stamped at the start of its step, one timestep
+    earlier, and a time t sent in the step that starts at t, so a spike at 0 ms is sent).
+    The machine runs the same steps either way; what a source sends at t reaches its
+    targets one step later in "spinnaker", so their spikes keep the same times. Without
+    the argument, the environment variable ``NEUROCHIP_SPIKE_TIME_CONVENTION`` (or
+    ``neurochip run --spike-time-convention``) chooses; scripts written for sPyNNaker are
+    not told apart (they differ only in their import line) and get the default.
     """
     extra_params = {**extra_params, **OVERRIDES}
     unknown = set(extra_params) - set(_OWN) - set(_IGNORED) - set(SETUP_NO_EFFECT)
@@ -96,6 +110,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     if st.progress not in (None, True, False):
         raise NeurochipError(f"setup(progress={st.progress!r}): use True, False or None (a bar "
                              f"on a terminal)")
+    st.spike_stamp = _spike_stamp(extra_params)
     st.neurons_per_core = {}
     try:  # under mpirun: the machine's cores are shared out among the processes
         st.comm = world()
@@ -105,7 +120,26 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     st.num_processes = st.comm.Get_size() if st.comm is not None else 1
     st.clear()
     st.machine_spec()  # validate the machine argument now
+    from .external_devices import install_child_signal  # live connections in child processes
+    install_child_signal()
     return rank()
+
+
+def _spike_stamp(extra_params) -> str:
+    convention = extra_params.get("spike_time_convention")
+    where = "setup(spike_time_convention=...)"
+    if convention is None and os.environ.get(CONVENTION_VARIABLE):
+        convention = os.environ[CONVENTION_VARIABLE]
+        where = f"the environment variable {CONVENTION_VARIABLE}"
+        log_once(("convention", convention), f"{CONVENTION_VARIABLE}={convention!r}: spikes "
+                 f"are stamped with that simulator's convention (setup(spike_time_convention"
+                 f"=...) chooses in the script)")
+    convention = "nest" if convention is None else convention
+    if convention not in SPIKE_TIME_CONVENTIONS:
+        raise NeurochipError(f"{where}: {convention!r} is not a spike time convention; use "
+                             f"'nest' (a spike stamped at the end of its step, the default) or "
+                             f"'spinnaker' (at its start, as sPyNNaker)")
+    return SPIKE_TIME_CONVENTIONS[convention]
 
 
 def end(compatible_output=True):
@@ -118,6 +152,8 @@ def end(compatible_output=True):
     for prj in st.projections:  # learned weights stay readable, as recorded data do
         prj._keep_learned_weights()
     st.emulation = None
+    from . import live
+    live.forget()  # the live connections close
 
 
 def set_number_of_neurons_per_core(celltype, n):

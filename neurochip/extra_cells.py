@@ -61,6 +61,18 @@ SPINNAKER = {
         {"v": -65.0, "isyn_exc": 0.0, "isyn_inh": 0.0, "i_ca2": 0.0},
         {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_I": "ms", "tau_ca2": "ms", "i_alpha": "nA",
          "isyn_exc": "nA", "isyn_inh": "nA", "i_ca2": "nA"}),
+    "IF_curr_exp_sEMD": (
+        "Spiking elementary motion detector (sPyNNaker's IF_curr_exp_sEMD): a leaky\n"
+        "    integrate-and-fire neuron whose second excitatory current (the trigger,\n"
+        "    receptor 'excitatory2') drives the membrane times scaling_factor times the first\n"
+        "    excitatory current (the facilitation, receptor 'excitatory') latched when the\n"
+        "    trigger current switched on; one exponentially decaying inhibitory current.\n",
+        {**_LIF, "tau_syn_E": 5.0, "tau_syn_E2": 5.0, "tau_syn_I": 5.0, "scaling_factor": 1.0},
+        {"v": -65.0, "isyn_exc": 0.0, "isyn_exc2": 0.0, "isyn_inh": 0.0, "multiplicator": 0.0,
+         "exc2_old": 0.0},
+        {**_LIF_UNITS, "tau_syn_E": "ms", "tau_syn_E2": "ms", "tau_syn_I": "ms",
+         "scaling_factor": "1/nA", "isyn_exc": "nA", "isyn_exc2": "nA", "isyn_inh": "nA",
+         "multiplicator": "nA", "exc2_old": "nA"}),
     "IFCondExpStoc": (
         "Leaky integrate-and-fire neuron with exponentially decaying conductances and a\n"
         "    stochastic threshold (Habenschuss, Jonke and Maass 2013; sPyNNaker's\n"

@@ -168,7 +168,6 @@ _STDP_MISSING = {
     "WeightDependenceMFVN": "the cerebellar mossy-fibre to vestibular-nuclei plasticity rule",
 }
 _MISSING = {
-    "IF_curr_exp_sEMD": "the spiking elementary motion detector",
     "IFCondExpCerebellum": "the iCub VOR cerebellum neuron",
 }
 globals().update(EXTRA_CELLS)

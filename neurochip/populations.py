@@ -186,13 +186,15 @@ class Population(_Record, _ParameterAccess, common.Population):
         name = self.celltype.__class__.__name__
         if name not in SUPPORTED and getattr(self.celltype, "machine_model", None) is not None:
             name = self.celltype.machine_model.NAME
+        name = getattr(self.celltype, "graph_model", name)  # a SpikeInjector is a spike array
         if name not in SUPPORTED:
             raise NeurochipError(
                 f"Population {self.label!r}: cell type {name} is not "
                 f"supported by neurochip yet; supported: {', '.join(SUPPORTED)}")
         if self.celltype.__class__.__module__ not in (standardmodels.__name__, composed.__name__,
                                                       extra_models.__name__, extra_cells.__name__,
-                                                      extra_sources.__name__):
+                                                      extra_sources.__name__,
+                                                      "neurochip.external_devices"):
             raise NeurochipError(
                 f"Population {self.label!r}: the cell type {name} comes from "
                 f"{self.celltype.__class__.__module__}, not from pyNN.neurochip; use sim.{name}")
@@ -226,7 +228,7 @@ class Population(_Record, _ParameterAccess, common.Population):
         """This population as the mapping sees it."""
         cls = self.celltype.__class__.__name__
         machine = machine_model(self.celltype)
-        model = machine.NAME if machine is not None else cls
+        model = machine.NAME if machine is not None else getattr(self.celltype, "graph_model", cls)
         multi = getattr(machine, "MULTI", False)
         params, spike_lo, spike_times = {}, None, None
         if model == "SpikeSourceArray":
@@ -243,6 +245,8 @@ class Population(_Record, _ParameterAccess, common.Population):
         for name, default in self.celltype.default_initial_values.items():
             initial[name] = np.broadcast_to(self._initial.get(name, default), (self.size,))
         record = {v: self._record_mask(v) for v in self.celltype.recordable}
+        if getattr(self, "_live_output", False):  # the host takes every spike as it comes
+            record["spikes"] = np.ones(self.size, bool)
         record = {v: m for v, m in record.items() if m.any()}
         return PopulationSpec(
             label=self.label, model=model, size=self.size, params=params,
@@ -251,7 +255,8 @@ class Population(_Record, _ParameterAccess, common.Population):
             max_per_core=self._neurons_per_core or simulator.state.neurons_per_core.get(
                 model, simulator.state.neurons_per_core.get(cls)),
             receptors=tuple(self.celltype.receptor_types) if multi else (),
-            seed=None if self._seed is None else int(self._seed), ring_stats=self._ring_stats)
+            seed=None if self._seed is None else int(self._seed), ring_stats=self._ring_stats,
+            live=bool(getattr(self, "_live_rate_control", False)))
 
 
 def _check_spike_times(pop):

@@ -75,7 +75,7 @@ class Recorder(recording.Recorder):
             keep = (local >= 0) & (local < self.population.size) & (res.spike_ticks >= k0)
             keep[keep] = np.isin(local[keep], want)
             out_ids.append(local[keep] + first_id)
-            out_t.append((res.spike_ticks[keep] + 1) * st.dt)
+            out_t.append((res.spike_ticks[keep] + st.stamp_offset) * st.dt)
         if not out_ids:
             return np.zeros(0, np.int64), np.zeros(0)
         return np.concatenate(out_ids), np.concatenate(out_t)

@@ -51,6 +51,7 @@ class State(common.control.BaseState):
         self.time_scale_factor = 10
         self.strict = False
         self.progress = None
+        self.spike_stamp = "end"  # setup(spike_time_convention=...): NetworkGraph.spike_stamp
         self.neurons_per_core = {}
         self.segment_counter = -1
         self.clear()
@@ -76,6 +77,8 @@ class State(common.control.BaseState):
         self.t_start = 0
         self.segment_counter += 1
         self.results = []  # (mapping, RunResult) of the current segment
+        from . import live  # what host programs sent for the old segment is forgotten
+        live.clear_pending()
         if self.emulation is not None and not self.dirty:
             self.emulation.reset()
         else:
@@ -104,8 +107,12 @@ class State(common.control.BaseState):
             bar = RunProgress(False if quiet else self.progress, n_ticks, self.dt, self.t)
             if quiet:
                 self.emulation.compile_notice = None
+            from . import live  # live I/O (sim.external_devices): stretches and callbacks
             try:
-                result = self.emulation.run(n_ticks, progress=bar.update, chunk_ticks=bar.chunk_ticks)
+                result = live.run(self, n_ticks, bar)
+                if result is None:  # nothing live in the network
+                    result = self.emulation.run(n_ticks, progress=bar.update,
+                                                chunk_ticks=bar.chunk_ticks)
             finally:
                 bar.close()
             self.timings.update(self.emulation.timings)
@@ -125,7 +132,12 @@ class State(common.control.BaseState):
         prjs = tuple(prjs)
         els = tuple(src._spec(i, index) for i, src in enumerate(self.current_sources))
         return NetworkGraph(dt=self.dt, populations=pops, projections=prjs, seed=self.seed,
-                            electrodes=els)
+                            electrodes=els, spike_stamp=self.spike_stamp)
+
+    @property
+    def stamp_offset(self) -> int:
+        """A spike sent in step k is stamped (k + stamp_offset) dt."""
+        return 1 if self.spike_stamp == "end" else 0
 
     def machine_spec(self):
         m = self.machine

@@ -21,7 +21,7 @@ SPINNAKER_CELLS = frozenset({
     "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_curr_delta", "Izhikevich",
     "SpikeSourceArray", "SpikeSourcePoisson", "IFCurDelta", "IF_curr_dual_exp",
     "IFCurrExpCa2Adaptive", "Izhikevich_cond", "Izhikevich_curr_exp", "IFCondExpStoc", "IF_curr_exp_sEMD",
-    "SpikeSourcePoissonVariable"})
+    "SpikeSourcePoissonVariable", "SpikeInjector"})
 SPINNAKER_TIMING = frozenset({"SpikePairRule", "SpikeNearestPairRule", "PfisterSpikeTriplet"})
 SPINNAKER_WEIGHTS = frozenset({"AdditiveWeightDependence", "MultiplicativeWeightDependence",
                                "WeightDependenceAdditiveTriplet"})

@@ -53,6 +53,8 @@ POPULATION_NO_EFFECT = {
     "allow_delay_extensions": "delays are held on the target core up to setup(max_delay=...)",
     "n_steps_per_timestep": "neurochip's cells choose their own sub-steps",
     "max_rate": "sizes a Poisson source's buffers on the board",
+    "virtual_key": "chooses the routing key of a live injector on the board; neurochip "
+                   "allocates the keys itself (send_spike takes neuron ids either way)",
     "neurons_per_core": None,  # used: see population_arguments
     "seed": None,              # used
 }

@@ -124,5 +124,5 @@ def test_the_class_form_and_what_is_still_missing():
     sim.Population(1, sim.extra_models.IF_curr_dual_exp, {"tau_syn_E2": 10.0})  # older style
     assert "IF_curr_dual_exp" not in sim.extra_models._MISSING
     with pytest.raises(NeurochipError, match="not in neurochip yet"):
-        sim.extra_models.IF_curr_exp_sEMD()
+        sim.extra_models.IFCondExpCerebellum()
     sim.end()

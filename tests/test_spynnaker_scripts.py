@@ -593,14 +593,15 @@ def test_population_size_given_as_a_float_is_rounded_as_spynnaker_does(info):
         sim.Population(2.5, sim.IF_curr_exp())
 
 
-def test_external_devices_live_output_is_accepted_and_the_rest_says_why_not(info):
+def test_external_devices_live_output_is_accepted_and_devices_say_why_not(info):
     sim.setup(timestep=1.0)
     pop = sim.Population(2, sim.IF_curr_exp(), label="Excitatory")
     for _ in range(2):
-        sim.external_devices.activate_live_output_for(pop)
-    assert said(info, "activate_live_output_for('Excitatory'): no effect") == 1
-    with pytest.raises(NeurochipError, match=r"sim.external_devices.SpikeInjector .*physical board"):
-        sim.external_devices.SpikeInjector(n_neurons=2, database_notify_port_num=19996)
+        sim.external_devices.activate_live_output_for(pop, database_notify_port_num=19996)
+    assert said(info, "activate_live_output_for(database_notify_port_num): no effect") == 1
+    with pytest.raises(NeurochipError, match=r"sim.external_devices.MunichRetinaDevice .*"
+                                             r"physical device"):
+        sim.external_devices.MunichRetinaDevice(n_neurons=2)
 
 
 # --- networks of SpiNNakerManchester/PyNNExamples, shorter --------------------------
@@ -831,8 +832,219 @@ def test_examples_vogels_2011_live():
 def test_a_device_constant_is_a_clear_error_not_an_attribute_error():
     """pushbot and retina scripts read constants of device classes first
     (protocols.MUNICH_MODES, ExternalFPGARetinaDevice.MODE_128)."""
-    with pytest.raises(NeurochipError, match=r"ExternalFPGARetinaDevice \(live input or output "
-                                             r"through a physical board\)"):
+    with pytest.raises(NeurochipError, match=r"ExternalFPGARetinaDevice \(a physical device "
+                                             r"on a board"):
         sim.external_devices.ExternalFPGARetinaDevice.MODE_128  # noqa: B018
     with pytest.raises(NeurochipError, match=r"external_devices.protocols"):
         sim.external_devices.protocols.MUNICH_MODES  # noqa: B018
+
+
+# --- setup(spike_time_convention="spinnaker") ----------------------------------------
+
+def test_learning_simple_with_the_spinnaker_spike_time_convention():
+    """learning/simple.py: its only input spike is at 0 ms; with sPyNNaker's convention it
+    is sent in the first step and the cell fires (with the default it is dropped, above)."""
+    sim.setup(timestep=1.0, n_boards_required=1, spike_time_convention="spinnaker")
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 100)
+    pop_1 = sim.Population(1, sim.IF_curr_exp(), label="pop_1")
+    input_pop = sim.Population(1, sim.SpikeSourceArray(spike_times=[0]), label="input")
+    sim.Projection(input_pop, pop_1, sim.OneToOneConnector(),
+                   synapse_type=sim.StaticSynapse(weight=5, delay=1))
+    pop_1.record(["spikes", "v"])
+    sim.run(10)
+    neo = pop_1.get_data(variables=["spikes", "v"])
+    v = neo.segments[0].filter(name="v")[0].magnitude[:, 0]
+    assert len(neo.segments[0].spiketrains[0]) == 1 and v[:2].tolist() == [-65.0, -65.0]
+    assert v[2] == -65.0 and v[3] > -65.0  # the step-0 spike acts after its 1 ms delay
+
+
+def test_lgn_synchrony_histogram_with_the_spinnaker_spike_time_convention():
+    """LGN_Izhikevich.py bins spikes with ``floor(t / 2)`` into ``TotalDuration / 2`` bins:
+    with the default a spike in the run's last step is stamped at the run's end and falls
+    outside; sPyNNaker's convention stamps every spike before the end, as on the board."""
+    last = {}
+    for convention in ("nest", "spinnaker"):
+        sim.setup(timestep=1.0, spike_time_convention=convention)
+        pop = sim.Population(100, sim.Izhikevich(i_offset=np.linspace(0.005, 0.03, 100)),
+                             label="TCR")
+        pop.record("spikes")
+        sim.run(100)
+        trains = pop.get_data("spikes").segments[0].spiketrains
+        last[convention] = max(float(t.magnitude.max()) for t in trains if len(t))
+        spike_counts = np.zeros(int(100 / 2.0), dtype=int)
+        if convention == "spinnaker":
+            for train in trains:
+                for spike in train.magnitude:
+                    spike_counts[int(np.floor(spike / 2.0))] += 1
+            assert spike_counts.sum() == sum(len(t) for t in trains)
+        sim.end()
+    assert last == {"nest": 100.0, "spinnaker": 99.0}
+
+
+# --- extra_models.IF_curr_exp_sEMD ------------------------------------------------
+
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style
+def test_examples_if_curr_exp_semd():
+    """examples/extra_models_examples/IF_curr_exp_sEMD.py (split=False): a facilitating
+    spike at 4 ms, a trigger at 20 ms; the detector answers the trigger with a burst, and
+    sPyNNaker's gsyn_exc (the current driving the membrane) rises at the trigger to
+    scaling_factor x the facilitation latched then (1 nA decayed over 16 ms with tau 20)."""
+    sim.setup(timestep=1)
+    cell_params_semd = {"cm": 0.25, "i_offset": 0, "tau_m": 10, "tau_refrac": 1,
+                        "tau_syn_E": 20, "tau_syn_I": 20, "v_reset": -85, "v_rest": -60,
+                        "v_thresh": -50, "scaling_factor": 100.0}
+    sEMD = sim.Population(1, sim.extra_models.IF_curr_exp_sEMD, cell_params_semd, label="sEMD")
+    input_facilitation = sim.Population(1, sim.SpikeSourceArray, {"spike_times": [[4]]},
+                                        label="input_facilitation")
+    input_trigger = sim.Population(1, sim.SpikeSourceArray, {"spike_times": [[20]]},
+                                   label="input_trigger")
+    sEMD.initialize(v=-60.0)
+    sim.Projection(input_facilitation, sEMD, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=1, delay=1), receptor_type="excitatory")
+    sim.Projection(input_trigger, sEMD, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=1, delay=1), receptor_type="excitatory2")
+    sEMD.record(["spikes", "v", "gsyn_exc", "gsyn_inh"])
+    sim.run(100)
+    spikes = sEMD.get_data(["spikes"]).segments[0].spiketrains[0].magnitude
+    current_exc = sEMD.get_data(["gsyn_exc"]).segments[0].filter(name="gsyn_exc")[0]
+    current_inh = sEMD.get_data(["gsyn_inh"]).segments[0].filter(name="gsyn_inh")[0]
+    exc = np.asarray(current_exc.magnitude)[:, 0]
+    assert len(spikes) >= 5 and 21 < spikes[0] < 25 and spikes[-1] < 50
+    assert np.all(exc[:21] == 0) and np.argmax(exc) == 22
+    # step 21 (1 ms delay): the trigger current is 1 nA, decayed over its step with tau 5
+    assert exc.max() == pytest.approx(100 * np.exp(-16 / 20) * np.exp(-1 / 5), rel=1e-3)
+    assert np.all(np.asarray(current_inh.magnitude) == 0)
+    assert str(current_exc.units) in ("1.0 nA", "nA")
+
+
+# --- sim.external_devices: live spike I/O -------------------------------------------
+
+def test_examples_spike_io_short():
+    """examples/external_devices_examples/live_examples/spike_io.py, 1.5 s instead of 8:
+    the connections are made before setup(), senders run in start/resume threads and
+    sleep between spikes (the run is paced to the wall clock), receive callbacks print
+    the synfire chains' spikes. Each injected spike starts a chain: its spikes come back
+    to the callbacks, one neuron further every 6 ms (delay 3 ms and the rise to
+    threshold), the same spikes get_data() gives."""
+    import time
+    from threading import Condition
+
+    print_condition = Condition()
+    heard = []
+    inits = []
+
+    def init_pop(label, n_neurons, run_time_ms, machine_timestep_ms):
+        inits.append((label, n_neurons, run_time_ms, machine_timestep_ms))
+
+    def send_input_forward(label, sender):
+        for neuron_id in range(0, 100, 20):
+            time.sleep(0.05)
+            sender.send_spike(label, neuron_id, send_full_keys=True)
+
+    def send_input_backward(label, sender):
+        for neuron_id in range(0, 100, 20):
+            time.sleep(0.05)
+            sender.send_spike(label, 100 - neuron_id - 1)
+
+    def receive_spikes(label, _time, neuron_ids):
+        for neuron_id in neuron_ids:
+            with print_condition:
+                heard.append((label, _time, neuron_id))
+
+    Frontend = sim
+    send = Frontend.external_devices.SpynnakerLiveSpikesConnection(
+        receive_labels=None, local_port=None,
+        send_labels=["spike_injector_forward", "spike_injector_backward"])
+    send.add_init_callback("spike_injector_forward", init_pop)
+    send.add_init_callback("spike_injector_backward", init_pop)
+    send.add_start_resume_callback("spike_injector_forward", send_input_forward)
+    send.add_start_resume_callback("spike_injector_backward", send_input_backward)
+    receive = Frontend.external_devices.SpynnakerLiveSpikesConnection(
+        receive_labels=["pop_forward", "pop_backward"], local_port=None, send_labels=None)
+    receive.add_receive_callback("pop_forward", receive_spikes)
+    receive.add_receive_callback("pop_backward", receive_spikes)
+    Frontend.setup(timestep=1.0, min_delay=1.0)
+    n_neurons, run_time, weight_to_spike = 100, 1500, 2.0
+    pop_forward = Frontend.Population(n_neurons, Frontend.IF_curr_exp(**LIF), label="pop_forward")
+    pop_backward = Frontend.Population(n_neurons, Frontend.IF_curr_exp(**LIF),
+                                       label="pop_backward")
+    injector_forward = Frontend.Population(
+        n_neurons, Frontend.external_devices.SpikeInjector(
+            database_notify_port_num=send.local_port),
+        label="spike_injector_forward", additional_parameters={"virtual_key": 0x70000})
+    injector_backward = Frontend.Population(
+        n_neurons, Frontend.external_devices.SpikeInjector(
+            database_notify_port_num=send.local_port), label="spike_injector_backward")
+    Frontend.Projection(injector_forward, pop_forward, Frontend.OneToOneConnector(),
+                        Frontend.StaticSynapse(weight=weight_to_spike))
+    Frontend.Projection(injector_backward, pop_backward, Frontend.OneToOneConnector(),
+                        Frontend.StaticSynapse(weight=weight_to_spike))
+    loop_forward = [(i, (i + 1) % n_neurons, weight_to_spike, 3) for i in range(n_neurons - 1)]
+    loop_backward = [((i + 1) % n_neurons, i, weight_to_spike, 3) for i in range(n_neurons - 1)]
+    Frontend.Projection(pop_forward, pop_forward, Frontend.FromListConnector(loop_forward))
+    Frontend.Projection(pop_backward, pop_backward, Frontend.FromListConnector(loop_backward))
+    pop_forward.record("spikes")
+    pop_backward.record("spikes")
+    Frontend.external_devices.activate_live_output_for(
+        pop_forward, database_notify_port_num=receive.local_port)
+    Frontend.external_devices.activate_live_output_for(
+        pop_backward, database_notify_port_num=receive.local_port)
+    Frontend.run(run_time)
+    forward = pop_forward.get_data("spikes").segments[0].spiketrains
+    backward = pop_backward.get_data("spikes").segments[0].spiketrains
+    assert sorted(inits) == [("spike_injector_backward", 100, 1500.0, 1.0),
+                             ("spike_injector_forward", 100, 1500.0, 1.0)]
+    recorded = sorted((label, int(round(t)), i) for label, trains in
+                      (("pop_backward", backward), ("pop_forward", forward))
+                      for i, train in enumerate(trains) for t in train.magnitude)
+    assert sorted(heard) == recorded and len(recorded) >= 150
+    first = min(t for _, t, i in heard if i == 0 and _ == "pop_forward")
+    later = min(t for _, t, i in heard if i == 5 and _ == "pop_forward")
+    assert later - first == 5 * 6  # the chain moves one neuron every 6 ms
+
+
+@pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style
+def test_examples_balanced_random_live_rate_short():
+    """examples/external_devices_examples/live_examples/balanced_random_live_rate.py at
+    1/5 of its size and 1.5 s: the input starts at 0 Hz and a start callback sets it to
+    100 Hz after sleeping 0.3 s (when, in the run, depends on the wall clock); from its
+    first spike on the input fires at about 100 Hz, and the network answers."""
+    import time
+
+    sim.setup(timestep=1.0)
+    n_exc, n_inh = 80, 20
+    pop_input = sim.Population(100, sim.SpikeSourcePoisson(rate=0), label="Input")
+    pop_exc = sim.Population(n_exc, sim.IF_curr_exp, label="Excitatory",
+                             additional_parameters={"spikes_per_second": 100})
+    pop_inh = sim.Population(n_inh, sim.IF_curr_exp, label="Inhibitory",
+                             additional_parameters={"spikes_per_second": 100})
+    rng = sim.NumpyRNG(seed=2)
+    sim.Projection(pop_exc, pop_inh, sim.FixedProbabilityConnector(0.1, rng=rng),
+                   sim.StaticSynapse(weight=0.1, delay=1.0), receptor_type="excitatory")
+    sim.Projection(pop_inh, pop_exc, sim.FixedProbabilityConnector(0.1, rng=rng),
+                   sim.StaticSynapse(weight=-0.5, delay=1.0), receptor_type="inhibitory")
+    sim.Projection(pop_input, pop_exc, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=0.05, delay=1.0))
+    pop_exc.record("spikes")
+    pop_input.record("spikes")
+    poisson_control = sim.external_devices.SpynnakerPoissonControlConnection(
+        poisson_labels=[pop_input.label], local_port=None)
+    sim.external_devices.add_poisson_live_rate_control(
+        pop_input, database_notify_port_num=poisson_control.local_port)
+
+    def start_callback(label, connection):
+        time.sleep(0.3)
+        connection.set_rates(label, [(i, 100) for i in range(100)])
+
+    poisson_control.add_start_resume_callback(pop_input.label, start_callback)
+    sim.run(1500)
+    inputs = np.concatenate([t.magnitude for t in
+                             pop_input.get_data("spikes").segments[0].spiketrains])
+    exc = np.concatenate([t.magnitude for t in pop_exc.get_data("spikes").segments[0].spiketrains])
+    assert sim.get_current_time() == 1500.0
+    start = inputs.min()
+    assert 0 < start < 1400
+    rate = len(inputs) / (100 * (1500.0 - start + 1.0) / 1000.0)
+    expected = 100 * (1500.0 - start + 1.0) / 10.0  # spikes at 100 Hz from `start` on
+    assert abs(len(inputs) - expected) < 5 * np.sqrt(expected), rate
+    assert len(exc) > 0 and exc.min() > start

@@ -22,6 +22,7 @@ from . import (
     if_curr_dual_exp,
     if_curr_exp,
     if_curr_exp_ca2_adaptive,
+    if_curr_exp_semd,
     izhikevich,
     izhikevich_cond,
     izhikevich_curr_exp,
@@ -128,4 +129,6 @@ def neuron_step_multi(kind, p, s, x, i_inj):
         return adexp_cond_alpha_multisynapse.step(p, s, x, i_inj)
     elif kind == 15:  # if_curr_dual_exp
         return if_curr_dual_exp.step(p, s, x, i_inj)
+    elif kind == 20:  # if_curr_exp_semd
+        return if_curr_exp_semd.step(p, s, x, i_inj)
     return False, 0

@@ -27,7 +27,8 @@ CELLS = ("if_curr_exp", "if_cond_exp", "if_curr_alpha", "if_cond_alpha", "if_cur
          "izhikevich", "eif_cond_exp_isfa_ista", "eif_cond_alpha_isfa_ista", "hh_cond_exp",
          "if_cond_exp_gsfa_grr", "gif_cond_exp", "lif_curr_exp_multisynapse",
          "adexp_cond_alpha_multisynapse", "if_curr_dual_exp", "izhikevich_cond",
-         "if_curr_exp_ca2_adaptive", "if_cond_exp_stoc", "izhikevich_curr_exp")
+         "if_curr_exp_ca2_adaptive", "if_cond_exp_stoc", "izhikevich_curr_exp",
+         "if_curr_exp_semd")
 DISPATCH = pathlib.Path(__file__).with_name("dispatch.py")
 
 
