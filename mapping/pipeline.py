@@ -26,6 +26,7 @@ from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
+from .neuromodulation import neuromodulate
 from .neurons import (
     POISSON_MODELS,
     CountTables,
@@ -118,6 +119,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
         notes.append(msg)
         warnings.warn(msg, QuantisationWarning, stacklevel=3)
 
+    graph = neuromodulate(graph)  # STDP under dopamine learns through eligibility traces
     dtcm = machine.dtcm_bytes if machine is not None else MachineSpec(1, 1).dtcm_bytes
     delegated = delegated_sources(graph)  # Poisson sources run on their targets' cores
     slices = partition(graph, dtcm, max_per_core, skip=delegated)

@@ -25,6 +25,17 @@ from neurochip.emulator.stdp import (
     D_GUTIG,
     D_MULTIPLICATIVE,
     POW_POINTS,
+    RF_AM3,
+    RF_NM_COEF,
+    RF_NM_WMAX,
+    RF_NM_WMIN,
+    RI_AM3,
+    RI_NM_COEF,
+    RI_NM_SHIFT,
+    RI_NM_WMAX,
+    RI_NM_WMIN,
+    RI_TAU_C,
+    RI_TAU_D,
     RULE_F,
     RULE_I,
     T_NEAREST,
@@ -36,6 +47,7 @@ from neurochip.emulator.stdp import (
 )
 
 from .errors import MappingError
+from .synapse_dynamics import PLASTIC
 
 __all__ = ["TIMING", "DEPENDENCE", "PlasticSets", "timing_params", "DEPENDENCE_PARAMS"]
 
@@ -70,6 +82,9 @@ def _value(prj, name) -> float:
     return value
 
 
+value_of = _value  # (mapping.neuromodulation)
+
+
 class PlasticSets:
     """The parameter sets (one per plastic projection of ``graph``, numbered in projection
     order), their decay tables, and each target population's post trace."""
@@ -80,9 +95,10 @@ class PlasticSets:
         self.index = {}      # projection number -> parameter set
         self.taus = {}       # time constant (ticks) -> decay table
         self.post = {}       # population -> (post tau in ticks, nearest, projection label)
+        self.dopamine = {}   # population -> the decay table of its dopamine trace (tau_d)
         rows_i, rows_f, pows = [], [], []
         for j, prj in enumerate(graph.projections):
-            if prj.dynamics != "stdp" or not len(prj.pre_idx):
+            if prj.dynamics not in PLASTIC or not len(prj.pre_idx):
                 continue
             ri, rf, pw = self._encode(prj, shifts[prj.post, receptor_of(prj)])
             self.index[j] = len(rows_i)
@@ -110,14 +126,17 @@ class PlasticSets:
         if not 0 <= w_min < w_max:
             raise MappingError(f"projection {prj.label!r}: STDP needs 0 <= w_min < w_max, got "
                                f"w_min={w_min:g}, w_max={w_max:g}")
+        neuromod = prj.dynamics == "stdp_neuromod"
+        # the weight's bound: the Neuromodulation's w_max (STDP's bounds the eligibility)
+        bound = _value(prj, "nm_w_max") if neuromod else w_max
         w0 = np.abs(np.asarray(prj.weight, np.float64))
-        if w0.max(initial=0.0) > w_max * (1 + 1e-12):
+        if w0.max(initial=0.0) > bound * (1 + 1e-12):
             raise MappingError(f"projection {prj.label!r}: an initial weight ({w0.max():g}) is above "
-                               f"w_max={w_max:g}; a plastic weight is held between 0 and w_max: "
+                               f"w_max={bound:g}; a plastic weight is held between 0 and w_max: "
                                f"raise w_max or lower the weight")
         model = neuron_models.BY_NAME[self.graph.populations[prj.post].model]
         scale = model.WEIGHT_SCALE  # PyNN units -> ring units
-        w_max_q = w_max * scale * 2.0 ** (15 - int(shift))  # w_max in the ring's 16 bits
+        w_max_q = bound * scale * 2.0 ** (15 - int(shift))  # the bound in the ring's 16 bits
         if timing == "vogels":
             tau_pre = tau_post = v["tau"]
             a_plus = a_minus = 0.0
@@ -128,7 +147,9 @@ class PlasticSets:
             tau_pre, tau_post = v["tau_plus"], v["tau_minus"]
             a_plus, a_minus = v["A_plus"], v["A_minus"]
             alpha_eta = 0.0
-            ap_abs, am_abs = a_plus * w_max, a_minus * w_max
+            # an eligibility trace takes additive amplitudes as they are (NEST's
+            # stdp_dopamine_synapse, sPyNNaker), not relative to w_max
+            ap_abs, am_abs = (a_plus, a_minus) if neuromod else (a_plus * w_max, a_minus * w_max)
         pre_lut = self._lut(tau_pre, prj, "tau_plus" if timing != "vogels" else "tau")
         post_lut = self._lut(tau_post, prj, "tau_minus" if timing != "vogels" else "tau")
         tau_y = v["tau_y"] / self.dt if timing == "triplet" else None
@@ -152,16 +173,40 @@ class PlasticSets:
         rf = np.zeros(len(RULE_F))
         ri[:4] = TIMING[timing], DEPENDENCE[dep] if timing != "vogels" else D_ADDITIVE, pre_lut, post_lut
         a3_plus, a3_minus = v.get("A3_plus", 0.0), v.get("A3_minus", 0.0)  # relative to w_max
-        ri[4:] = (round(ap_abs / w_max * W_ONE), round(am_abs / w_max * W_ONE),
+        ri[4:RI_AM3 + 1] = (round(ap_abs / w_max * W_ONE), round(am_abs / w_max * W_ONE),
                   round(a_plus * 2 ** 24), round(a_minus * 2 ** 24), round(w_min / w_max * W_ONE),
                   W_ONE, round(w_max_q / 0xFFFF * 2.0 ** 32), round(alpha_eta / w_max * W_ONE),
                   pre2_lut, round(a3_plus * W_ONE), round(a3_minus * W_ONE))
-        rf[:] = (ap_abs * scale, am_abs * scale, a_plus, a_minus, w_min * scale, w_max * scale,
+        rf[:RF_AM3 + 1] = (ap_abs * scale, am_abs * scale, a_plus, a_minus, w_min * scale, w_max * scale,
                  v.get("mu_plus", 1.0), v.get("mu_minus", 1.0), alpha_eta * scale,
                  a3_plus * w_max * scale, a3_minus * w_max * scale)
+        if neuromod:
+            self._neuromod(prj, ri, rf, w_max, scale)
         x = np.arange(POW_POINTS + 1) / POW_POINTS
         pw = np.rint(np.stack([x ** rf[6], x ** rf[7]]) * 65536).astype(np.int64)
         return ri, rf, pw
+
+    def _neuromod(self, prj, ri, rf, w_max, scale):
+        """The columns of dopamine-modulated STDP (emulator.neuromodulation): the weight
+        gains ``c D K (1 - e_c e_d)``, K = 1 / (1/tau_c + 1/tau_d) in ms; in W units of
+        the weight (relative to the Neuromodulation's w_max) from c's (relative to the STDP
+        weight dependence's w_max) that is ``coef = K w_max / nm_w_max``, held as a
+        20-bit mantissa and a shift."""
+        tau_c, tau_d, nm_w_min, nm_w_max = (_value(prj, n) for n in ("tau_c", "tau_d", "nm_w_min",
+                                                                    "nm_w_max"))
+        k_ms = 1.0 / (1.0 / tau_c + 1.0 / tau_d)
+        coef = k_ms * w_max / nm_w_max
+        shift = 19 - math.floor(math.log2(coef))
+        if not 1 <= shift <= 60:
+            raise MappingError(f"projection {prj.label!r}: dopamine-modulated STDP's weight step "
+                               f"1/(1/tau_c + 1/tau_d) * w_max / Neuromodulation w_max = {coef:g} "
+                               f"is outside what the machine holds (2**-40 to 2**18); bring the "
+                               f"two w_max closer")
+        ri[[RI_TAU_C, RI_TAU_D, RI_NM_COEF, RI_NM_SHIFT, RI_NM_WMIN, RI_NM_WMAX]] = (
+            self._lut(tau_c, prj, "tau_c"), self._lut(tau_d, prj, "tau_d"), round(coef * 2.0 ** shift),
+            shift, round(nm_w_min / nm_w_max * W_ONE), W_ONE)
+        rf[[RF_NM_COEF, RF_NM_WMIN, RF_NM_WMAX]] = k_ms, nm_w_min * scale, nm_w_max * scale
+        self.dopamine[prj.post] = int(ri[RI_TAU_D])
 
     def of(self, j: int) -> int:
         """The parameter set of projection number ``j``."""
@@ -173,7 +218,7 @@ class PlasticSets:
         if not self.index:
             return no_plasticity(n_neurons)
         hist_row = np.full(n_neurons, -1, np.int32)
-        lut_of, lut2_of, nearest = [], [], []
+        lut_of, lut2_of, nearest, lut_d = [], [], [], []
         rows = 0
         for i, s in enumerate(slices):
             if s.pop in self.post:
@@ -183,9 +228,11 @@ class PlasticSets:
                 lut_of += [self.taus[tau]] * s.n
                 lut2_of += [-1 if tau_y is None else self.taus[tau_y]] * s.n
                 nearest += [near] * s.n
+                lut_d += [self.dopamine.get(s.pop, -1)] * s.n
         taus = np.array(sorted(self.taus, key=self.taus.get), np.float64)
         lut, shift = trace_tables(taus)
         return Plasticity(hist_row=hist_row, hist_lut=np.array(lut_of, np.int32),
                           hist_lut2=np.array(lut2_of, np.int32),
                           hist_nearest=np.array(nearest, bool), lut=lut, lut_shift=shift,
+                          hist_lut_d=np.array(lut_d, np.int32),
                           lut_tau=taus, rule_i=self.rule_i, rule_f=self.rule_f, wpow=self.wpow)
