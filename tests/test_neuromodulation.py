@@ -159,3 +159,38 @@ def test_neuromodulation_errors():
         with pytest.raises(MappingError, match="SpikePairRule" if case == "triplet" else "differ"):
             sim.run(10.0)
         sim.end()
+
+
+@pytest.mark.parametrize("arithmetic", ["fixed", "float"])
+def test_learning_carries_over_runs_and_rebuilds(arithmetic):
+    """Learning goes on across run() calls and across a rebuild between them (a parameter
+    set on the post cells: rows, eligibility traces and dopamine histories carry over)
+    exactly as in one run."""
+    def go(split):
+        sim.setup(timestep=0.1, min_delay=1.0, arithmetic=arithmetic)
+        rng = np.random.default_rng(2)
+        pre = sim.Population(6, sim.SpikeSourcePoisson(rate=30.0, duration=600.0))
+        drive = sim.Population(2, sim.SpikeSourcePoisson(rate=20.0))
+        post = sim.Population(2, sim.IF_curr_exp(tau_refrac=2.0, tau_syn_E=1.0))
+        reward = sim.Population(1, sim.SpikeSourceArray(
+            spike_times=np.round(np.sort(rng.uniform(5, 590, 12)), 1)))
+        post.record("spikes")
+        sim.Projection(drive, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=25.0))
+        prj = sim.Projection(pre, post, sim.AllToAllConnector(), sim.STDPMechanism(
+            sim.SpikePairRule(**STDP), sim.AdditiveWeightDependence(**BOUNDS), weight=0.5,
+            delay=1.5))
+        sim.Projection(reward, post, sim.AllToAllConnector(),
+                       sim.extra_models.Neuromodulation(weight=0.1, **NM), receptor_type="reward")
+        if split:
+            sim.run(280.0)
+            post.set(tau_refrac=2.0)  # a rebuild, nothing changed
+            sim.run(320.0)
+        else:
+            sim.run(600.0)
+        w = np.array(prj.get("weight", format="array"))
+        n = sum(len(s) for s in post.get_data("spikes").segments[0].spiketrains)
+        sim.end()
+        return w, n
+    (w1, n1), (w2, n2) = go(False), go(True)
+    assert n1 == n2 and np.abs(w1 - 0.5).max() > 0.05
+    assert np.array_equal(w1, w2)
