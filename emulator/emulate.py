@@ -268,7 +268,8 @@ class Emulation:
         return PlasticView(pl.hist_row, self.hist_t, self.hist_tr, self.hist_tr2, self.hist_n,
                            pl.hist_lut, pl.hist_lut2, pl.hist_nearest, np.int64(pl.history),
                            pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow,
-                           self.hist_da, self.hist_inc, self.hist_isd, pl.hist_lut_d)
+                           self.hist_da, self.hist_inc, self.hist_isd, pl.hist_lut_d,
+                           pl.window_lut)
 
     def _record(self, ticks, n_words, n_src) -> RecordView:
         """Empty recording buffers for ``ticks`` ticks."""

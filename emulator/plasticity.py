@@ -43,6 +43,9 @@ class Plasticity:
     # dopamine-modulated STDP (emulator.neuromodulation): per history the decay table of
     # its dopamine trace, -1 none (no dopamine input)
     hist_lut_d: np.ndarray | None = None
+    # the recurrent rule (emulator.recurrent): per parameter set its pre and post window
+    # tables (P, 2, W) int32, ticks (W = 0 without the rule)
+    window_lut: np.ndarray | None = None
 
     def __post_init__(self):
         s = "Plasticity"
@@ -54,6 +57,9 @@ class Plasticity:
         if self.hist_lut_d is None:
             object.__setattr__(self, "hist_lut_d", np.full(len(self.hist_lut), -1, np.int32))
         require(s, "hist_lut_d", self.hist_lut_d, np.int32, (r,))
+        if self.window_lut is None:
+            object.__setattr__(self, "window_lut", np.zeros((len(self.rule_i), 2, 0), np.int32))
+        require(s, "window_lut", self.window_lut, np.int32, (len(self.rule_i), 2, None))
         require(s, "hist_lut", self.hist_lut, np.int32, (r,))
         require(s, "hist_nearest", self.hist_nearest, np.bool_, (r,))
         n_lut = len(self.lut_shift)

@@ -86,6 +86,11 @@ RULE_I = RULE_I + ("tau_c_lut", "tau_d_lut", "nm_coef", "nm_shift", "nm_w_min", 
 RI_TAU_C, RI_TAU_D, RI_NM_COEF, RI_NM_SHIFT, RI_NM_WMIN, RI_NM_WMAX = range(RI_AM3 + 1, len(RULE_I))
 RULE_F = RULE_F + ("nm_coef", "nm_w_min", "nm_w_max")
 RF_NM_COEF, RF_NM_WMIN, RF_NM_WMAX = range(RF_AM3 + 1, len(RULE_F))
+# sPyNNaker's recurrent rule (emulator.recurrent): its accumulator limits, as sPyNNaker
+# holds them (depression + 1, potentiation - 1)
+T_RECURRENT = 4
+RULE_I = RULE_I + ("acc_dep_plus_one", "acc_pot_minus_one")
+RI_ACC_DEP, RI_ACC_POT = range(RI_NM_WMAX + 1, len(RULE_I))
 
 
 def trace_tables(tau_ticks) -> tuple:

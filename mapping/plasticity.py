@@ -13,12 +13,14 @@ and on all-to-all versus nearest-pair.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
 from neurochip.emulator.plasticity import Plasticity, no_plasticity
+from neurochip.emulator.recurrent import ACC_BIAS, WINDOW_ENTRIES, window_tables
 from neurochip.emulator.stdp import (
     D_ADD_MULT,
     D_ADDITIVE,
@@ -29,6 +31,8 @@ from neurochip.emulator.stdp import (
     RF_NM_COEF,
     RF_NM_WMAX,
     RF_NM_WMIN,
+    RI_ACC_DEP,
+    RI_ACC_POT,
     RI_AM3,
     RI_NM_COEF,
     RI_NM_SHIFT,
@@ -40,6 +44,7 @@ from neurochip.emulator.stdp import (
     RULE_I,
     T_NEAREST,
     T_PAIR,
+    T_RECURRENT,
     T_TRIPLET,
     T_VOGELS,
     W_ONE,
@@ -49,16 +54,20 @@ from neurochip.emulator.stdp import (
 from .errors import MappingError
 from .synapse_dynamics import PLASTIC
 
-__all__ = ["TIMING", "DEPENDENCE", "PlasticSets", "timing_params", "DEPENDENCE_PARAMS"]
+__all__ = ["TIMING", "DEPENDENCE", "PlasticSets", "timing_params", "DEPENDENCE_PARAMS",
+           "plastic_kinds"]
 
-TIMING = {"pair": T_PAIR, "nearest": T_NEAREST, "vogels": T_VOGELS, "triplet": T_TRIPLET}
+TIMING = {"pair": T_PAIR, "nearest": T_NEAREST, "vogels": T_VOGELS, "triplet": T_TRIPLET,
+          "recurrent": T_RECURRENT}
 DEPENDENCE = {"additive": D_ADDITIVE, "multiplicative": D_MULTIPLICATIVE,
               "additive_multiplicative": D_ADD_MULT, "gutig": D_GUTIG,
               "additive_triplet": D_ADDITIVE}
 TIMING_PARAMS = {"pair": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
                  "nearest": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
                  "vogels": ("tau", "eta", "rho"),
-                 "triplet": ("tau_plus", "tau_minus", "tau_x", "tau_y", "A_plus", "A_minus")}
+                 "triplet": ("tau_plus", "tau_minus", "tau_x", "tau_y", "A_plus", "A_minus"),
+                 "recurrent": ("accumulator_depression", "accumulator_potentiation",
+                               "mean_pre_window", "mean_post_window", "A_plus", "A_minus")}
 DEPENDENCE_PARAMS = {"additive": ("w_min", "w_max"), "multiplicative": ("w_min", "w_max"),
                      "additive_multiplicative": ("w_min", "w_max"),
                      "gutig": ("w_min", "w_max", "mu_plus", "mu_minus"),
@@ -85,6 +94,18 @@ def _value(prj, name) -> float:
 value_of = _value  # (mapping.neuromodulation)
 
 
+def plastic_kinds(graph):
+    """``graph`` with its STDP projections of sPyNNaker's RecurrentRule as
+    ``"stdp_recurrent"`` (rows of their own kind: a state machine per synapse)."""
+    if not any(p.dynamics == "stdp" and p.dyn_params.get("timing") == "recurrent"
+               for p in graph.projections):
+        return graph
+    return dataclasses.replace(graph, projections=tuple(
+        dataclasses.replace(p, dynamics="stdp_recurrent")
+        if p.dynamics == "stdp" and p.dyn_params.get("timing") == "recurrent" else p
+        for p in graph.projections))
+
+
 class PlasticSets:
     """The parameter sets (one per plastic projection of ``graph``, numbered in projection
     order), their decay tables, and each target population's post trace."""
@@ -96,18 +117,22 @@ class PlasticSets:
         self.taus = {}       # time constant (ticks) -> decay table
         self.post = {}       # population -> (post tau in ticks, nearest, projection label)
         self.dopamine = {}   # population -> the decay table of its dopamine trace (tau_d)
+        self.windows = {}    # parameter set -> mean pre and post windows (ticks), recurrent rule
         rows_i, rows_f, pows = [], [], []
         for j, prj in enumerate(graph.projections):
             if prj.dynamics not in PLASTIC or not len(prj.pre_idx):
                 continue
+            self.index[j] = self._current = len(rows_i)
             ri, rf, pw = self._encode(prj, shifts[prj.post, receptor_of(prj)])
-            self.index[j] = len(rows_i)
             rows_i.append(ri)
             rows_f.append(rf)
             pows.append(pw)
         self.rule_i = np.array(rows_i, np.int64).reshape(-1, len(RULE_I))
         self.rule_f = np.array(rows_f, np.float64).reshape(-1, len(RULE_F))
         self.wpow = np.array(pows, np.int64).reshape(-1, 2, POW_POINTS + 1)
+        self.window_lut = np.zeros((len(rows_i), 2, WINDOW_ENTRIES if self.windows else 0), np.int32)
+        for pid, means in self.windows.items():
+            self.window_lut[pid] = window_tables(means)
 
     def _lut(self, tau_ms, prj, name) -> int:
         if not tau_ms > 0:
@@ -143,6 +168,12 @@ class PlasticSets:
             eta = v["eta"]
             alpha_eta = 2.0 * v["rho"] * v["tau"] / 1000.0 * eta  # rho in Hz, tau in ms
             ap_abs, am_abs = eta, 0.0
+        elif timing == "recurrent":
+            tau_pre = tau_post = self.dt  # (no traces: the history keeps the spike times)
+            a_plus, a_minus = v["A_plus"], v["A_minus"]
+            alpha_eta = 0.0
+            ap_abs, am_abs = a_plus * w_max, a_minus * w_max
+            self._recurrent(prj, v)
         else:
             tau_pre, tau_post = v["tau_plus"], v["tau_minus"]
             a_plus, a_minus = v["A_plus"], v["A_minus"]
@@ -182,9 +213,26 @@ class PlasticSets:
                  a3_plus * w_max * scale, a3_minus * w_max * scale)
         if neuromod:
             self._neuromod(prj, ri, rf, w_max, scale)
+        if timing == "recurrent":  # sPyNNaker's limits: depression + 1, potentiation - 1
+            ri[[RI_ACC_DEP, RI_ACC_POT]] = (round(v["accumulator_depression"]) + 1,
+                                            round(v["accumulator_potentiation"]) - 1)
         x = np.arange(POW_POINTS + 1) / POW_POINTS
         pw = np.rint(np.stack([x ** rf[6], x ** rf[7]]) * 65536).astype(np.int64)
         return ri, rf, pw
+
+    def _recurrent(self, prj, v):
+        """The recurrent rule's checks and its mean windows (ticks)."""
+        dep, pot = v["accumulator_depression"], v["accumulator_potentiation"]
+        if not (dep == round(dep) and pot == round(pot) and -ACC_BIAS < dep <= 0 <= pot < ACC_BIAS):
+            raise MappingError(f"projection {prj.label!r}: RecurrentRule accumulator_depression="
+                               f"{dep:g}, accumulator_potentiation={pot:g}: whole numbers with "
+                               f"{-ACC_BIAS + 1} <= depression <= 0 <= potentiation <= {ACC_BIAS - 1}")
+        means = [v["mean_pre_window"] / self.dt, v["mean_post_window"] / self.dt]
+        if not all(0 < m <= 4096 for m in means):
+            raise MappingError(f"projection {prj.label!r}: RecurrentRule mean windows "
+                               f"{v['mean_pre_window']:g}, {v['mean_post_window']:g} ms must be > 0 "
+                               f"and at most 4096 timesteps (windows are 16-bit tick counts)")
+        self.windows[self._current] = means
 
     def _neuromod(self, prj, ri, rf, w_max, scale):
         """The columns of dopamine-modulated STDP (emulator.neuromodulation): the weight
@@ -234,5 +282,5 @@ class PlasticSets:
         return Plasticity(hist_row=hist_row, hist_lut=np.array(lut_of, np.int32),
                           hist_lut2=np.array(lut2_of, np.int32),
                           hist_nearest=np.array(nearest, bool), lut=lut, lut_shift=shift,
-                          hist_lut_d=np.array(lut_d, np.int32),
+                          hist_lut_d=np.array(lut_d, np.int32), window_lut=self.window_lut,
                           lut_tau=taus, rule_i=self.rule_i, rule_f=self.rule_f, wpow=self.wpow)

@@ -18,10 +18,12 @@ import numpy as np
 from neurochip.emulator.contract import (
     DYN_DOPAMINE,
     DYN_NEUROMOD,
+    DYN_RECURRENT,
     DYN_STDP,
     DYN_STOCHASTIC,
     DYN_TSODYKS_MARKRAM,
 )
+from neurochip.emulator.recurrent import ACC_BIAS
 from neurochip.emulator.short_term import NO_LUT, decay_tables
 from neurochip.emulator.stdp import TRACE_ONE, W16, W_ONE
 from neurochip.emulator.stochastic import P_ALWAYS
@@ -31,7 +33,7 @@ from .errors import MappingError
 
 __all__ = ["Encoder", "ENCODERS", "EncodeContext", "PLASTIC"]
 
-PLASTIC = ("stdp", "stdp_neuromod")  # the graph's dynamics with a parameter set (STDP)
+PLASTIC = ("stdp", "stdp_neuromod", "stdp_recurrent")  # the graph's dynamics with a parameter set (STDP)
 
 
 @dataclass
@@ -142,6 +144,18 @@ def _stdp_neuromod(ctx, prj, lo, word, w_ring):
             np.stack([w_ring, np.full(n, w_min * scale)], axis=1))
 
 
+def _stdp_recurrent(ctx, prj, lo, word, w_ring):
+    """Per synapse [word, state, synapse id] (emulator.recurrent): the word as STDP's, the
+    state machine idle with its accumulator at 0, the id of the synapse's draws (as the
+    stochastic synapses')."""
+    n = len(word)
+    w16_word = _stdp(ctx, prj, lo, word, w_ring)[0][:, 0]
+    state = np.full(n, ACC_BIAS << 24, np.int64)
+    sid = ctx.synapse_ids(prj, n) + lo + np.arange(n)
+    return (np.stack([w16_word, state, sid], axis=1).astype(np.uint64),
+            np.stack([w_ring, np.zeros(n), np.zeros(n)], axis=1))
+
+
 def _dopamine(ctx, prj, lo, word, w_ring):
     """Per synapse the static word with the signed concentration (s4.11, int16; negative
     onto 'punishment') in the weight half (emulator.neuromodulation); float twin: the
@@ -177,6 +191,10 @@ ENCODERS = {
                             "nm_w_min", "nm_w_max"), ""),
     "neuromodulation": _kind(DYN_DOPAMINE, _dopamine, ("tau_c", "tau_d", "w_min", "w_max"),
                              "Neuromodulation"),
+    # sPyNNaker's RecurrentRule: the graph's STDP projections with that timing rule
+    # (mapping.plasticity.plastic_kinds)
+    "stdp_recurrent": _kind(DYN_RECURRENT, _stdp_recurrent, ("timing", "dependence", "w_min",
+                                                             "w_max"), ""),
 }
 for _name, _enc in ENCODERS.items():  # the emulator's side must agree on every kind
     if _enc.kind is not None and DYNAMICS[_enc.kind].name != _name:

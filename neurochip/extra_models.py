@@ -95,6 +95,43 @@ class Vogels2011Rule(plasticity.Vogels2011Rule):
                      f"sPyNNaker: the rule's depression is its alpha term")
 
 
+class RecurrentRule(synapses.STDPTimingDependence):
+    """sPyNNaker's stochastic recurrent STDP rule, ``RecurrentRule(accumulator_depression=-6,
+    accumulator_potentiation=6, mean_pre_window=35.0, mean_post_window=35.0,
+    dual_fsm=True, A_plus=0.01, A_minus=0.01)``, with ``dual_fsm=False`` (sPyNNaker's
+    ``timing_recurrent_pre_stochastic``): a state machine per synapse opens a pre window
+    at a pre spike and a post window at a post spike, each of a random length
+    (exponential, mean ``mean_pre_window``/``mean_post_window`` ms); a post spike inside
+    an open pre window steps the accumulator up, a pre spike inside an open post window
+    steps it down; at ``accumulator_potentiation`` (``accumulator_depression``) it resets
+    and the weight dependence potentiates (depresses) once with a trace of 1
+    (multiplicative: ``A_plus (w_max - w)``; additive: ``A_plus w_max``, as every
+    A_plus here). Deferred to the pre spikes, the delay dendritic; the random windows are
+    drawn per synapse and time from the seed (results do not depend on placement). See
+    :mod:`neurochip.emulator.recurrent`. ``dual_fsm=True`` (sPyNNaker's
+    ``timing_recurrent_dual_fsm``) is not in neurochip yet."""
+
+    default_parameters = {"accumulator_depression": -6, "accumulator_potentiation": 6,
+                          "mean_pre_window": 35.0, "mean_post_window": 35.0, "A_plus": 0.01,
+                          "A_minus": 0.01}
+    translations = build_translations(*[(n, n) for n in default_parameters])
+    timing = "recurrent"
+
+    def __init__(self, accumulator_depression=-6, accumulator_potentiation=6,
+                 mean_pre_window=35.0, mean_post_window=35.0, dual_fsm=True, A_plus=0.01,
+                 A_minus=0.01):
+        if dual_fsm:
+            raise NeurochipError(
+                "extra_models.RecurrentRule(dual_fsm=True) (sPyNNaker's two state machines, "
+                "timing_recurrent_dual_fsm) is not in neurochip yet; it runs dual_fsm=False "
+                "(timing_recurrent_pre_stochastic: one state machine per synapse)")
+        super().__init__(accumulator_depression=accumulator_depression,
+                         accumulator_potentiation=accumulator_potentiation,
+                         mean_pre_window=mean_pre_window, mean_post_window=mean_post_window,
+                         A_plus=A_plus, A_minus=A_minus)
+        self.dual_fsm = dual_fsm
+
+
 class Neuromodulation(synapses.StandardSynapseType):
     """sPyNNaker's dopamine synapse, ``extra_models.Neuromodulation(weight, tau_c=1000.0,
     tau_d=200.0, w_min=0.0, w_max=1.0)``, for a projection with ``receptor_type='reward'``
@@ -160,7 +197,7 @@ class AllButMeConnector(AllToAllConnector):
 
 
 HAVE = ("IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
-        "WeightDependenceAdditiveTriplet", "Vogels2011Rule", "Neuromodulation", *EXTRA_CELLS,
+        "WeightDependenceAdditiveTriplet", "Vogels2011Rule", "Neuromodulation", "RecurrentRule", *EXTRA_CELLS,
         "SpikeSourcePoissonVariable")
 HAVE_TEXT = (f"sPyNNaker's extra models neurochip has: {', '.join(HAVE)} (see "
              f"sim.list_standard_models() for the rest)")
@@ -169,7 +206,8 @@ HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule,
              "sim.extra_models.Vogels2011Rule, and sim.AdditiveWeightDependence, "
              "sim.MultiplicativeWeightDependence, sim.AdditivePotentiationMultiplicativeDepression "
              "or sim.GutigWeightDependence; or sim.extra_models.PfisterSpikeTriplet with "
-             "sim.extra_models.WeightDependenceAdditiveTriplet")
+             "sim.extra_models.WeightDependenceAdditiveTriplet; sim.extra_models.RecurrentRule "
+             "(dual_fsm=False); sim.extra_models.Neuromodulation onto populations with STDP")
 
 
 class _Missing(type):
@@ -193,7 +231,6 @@ def _missing(name: str, what: str, where: str = "sim.extra_models.", have: str =
 
 
 _STDP_MISSING = {
-    "RecurrentRule": "sPyNNaker's recurrent (stochastic, accumulator) STDP rule",
     "TimingDependencePFPC": "the cerebellar parallel-fibre to Purkinje-cell plasticity rule",
     "WeightDependencePFPC": "the cerebellar parallel-fibre to Purkinje-cell plasticity rule",
     "TimingDependenceMFVN": "the cerebellar mossy-fibre to vestibular-nuclei plasticity rule",

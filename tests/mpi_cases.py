@@ -30,6 +30,8 @@ RUN = {
     "plastic-float": lambda: cases._plastic("float"),
     "dopamine-fixed": lambda: cases._dopamine("fixed"),
     "dopamine-float": lambda: cases._dopamine("float"),
+    "recurrent-fixed": lambda: cases._recurrent("fixed"),
+    "recurrent-float": lambda: cases._recurrent("float"),
 }
 
 

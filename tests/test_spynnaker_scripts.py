@@ -555,18 +555,49 @@ def test_stdp_mechanism_arguments_of_older_spynnaker(info):
         sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(), madd=True)
 
 
-@pytest.mark.parametrize("make, what", [
-    (lambda: sim.extra_models.RecurrentRule(accumulator_depression=-6, accumulator_potentiation=3,
-                                            mean_pre_window=10, mean_post_window=10, dual_fsm=False,
-                                            A_plus=0.2, A_minus=0.2), "recurrent"),
-])
-def test_stdp_rules_not_in_neurochip_say_what_runs(make, what):
-    """The rule of examples/extra_models_examples/stdp_associative_memory.py fails where the
-    script makes it, naming the rule and the STDP neurochip has."""
+def test_recurrent_rule_with_two_state_machines_says_what_runs():
+    """examples/extra_models_examples/stdp_associative_memory.py's RecurrentRule(dual_fsm=True)
+    fails where the script makes it, naming what neurochip runs instead."""
     sim.setup(timestep=1.0)
-    with pytest.raises(NeurochipError, match=rf"{what}.* not in neurochip yet; the STDP neurochip "
-                                             rf"runs: sim.STDPMechanism with sim.SpikePairRule"):
-        make()
+    with pytest.raises(NeurochipError, match=r"dual_fsm=True.* not in neurochip yet; it runs "
+                                             r"dual_fsm=False"):
+        sim.extra_models.RecurrentRule(accumulator_depression=-6, accumulator_potentiation=3,
+                                       mean_pre_window=10, mean_post_window=10, dual_fsm=True,
+                                       A_plus=0.2, A_minus=0.2)
+
+
+def test_examples_stdp_mad_recurrent_pre_stochastic_multiplicative():
+    """examples/extra_models_examples/stdp_mad_recurrent_pre_stochastic_multiplicative.py at
+    half its run time: a stimulus every 40 ms through a RecurrentRule synapse (dual_fsm=False,
+    multiplicative, w_max 16), a teacher forcing the cell to fire 5 ms after every other
+    stimulus: the post spike lands in the pre window, the accumulator climbs and the
+    weight grows from 2.0; the same script and seed give the same weight."""
+    def script():
+        sim.setup(timestep=1.0, min_delay=1.0)
+        cell = {"cm": 0.25, "i_offset": 0.0, "tau_m": 10.0, "tau_refrac": 2.0, "tau_syn_E": 0.5,
+                "tau_syn_I": 0.5, "v_reset": -70.0, "v_rest": -70.0, "v_thresh": -50.0}
+        run_time = 1600
+        stim = sim.Population(1, sim.SpikeSourceArray(
+            spike_times=[[i * 40.0 for i in range(1, run_time // 40)]]))
+        teach = sim.Population(1, sim.SpikeSourceArray(
+            spike_times=[[i * 40 + 5 + 120 for i in range(run_time // 80)]]))
+        excit = sim.Population(1, sim.IF_curr_exp(**cell))
+        stdp = sim.STDPMechanism(
+            timing_dependence=sim.extra_models.RecurrentRule(
+                accumulator_depression=-6, accumulator_potentiation=3, mean_pre_window=10.0,
+                mean_post_window=10.0, dual_fsm=False, A_plus=0.2, A_minus=0.2),
+            weight_dependence=sim.MultiplicativeWeightDependence(w_min=0.0, w_max=16.0),
+            weight=2.0, delay=1)
+        prj = sim.Projection(stim, excit, sim.AllToAllConnector(), synapse_type=stdp)
+        sim.Projection(teach, excit, sim.OneToOneConnector(), receptor_type="excitatory",
+                       synapse_type=sim.StaticSynapse(weight=15.0, delay=1))
+        sim.run(run_time)
+        w = prj.get("weight", "list", with_address=False)
+        sim.end()
+        return w
+    first = script()
+    assert len(first) == 1 and 2.5 < first[0] <= 16.0
+    assert script() == first
 
 
 @pytest.mark.filterwarnings("ignore:Passing celltype class:DeprecationWarning")  # the script's style

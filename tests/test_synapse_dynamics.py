@@ -57,8 +57,9 @@ def test_the_two_registries_agree():
     from neurochip.mapping.graph import DYNAMICS as GRAPH_DYNAMICS
     from neurochip.projections import DYNAMICS_OF
     assert list(DYNAMICS) == list(DYNAMICS_KINDS)
-    # (STDP under dopamine is the graph's own: mapping.neuromodulation makes it)
-    assert set(GRAPH_DYNAMICS) == set(ENCODERS) == set(DYNAMICS_OF.values()) | {"stdp_neuromod"}
+    # (STDP under dopamine and the recurrent rule are the graph's own: the mapping makes them)
+    assert set(GRAPH_DYNAMICS) == set(ENCODERS) == set(DYNAMICS_OF.values()) | {
+        "stdp_neuromod", "stdp_recurrent"}
     host = {enc.kind: name for name, enc in ENCODERS.items() if enc.kind is not None}
     assert host == {k: d.name for k, d in DYNAMICS.items()}
     for name, enc in ENCODERS.items():
@@ -83,8 +84,8 @@ def test_unknown_dynamics_are_a_clear_error():
                          weight=np.ones(1), delay=np.ones(1))
     with pytest.raises(MappingError, match=r"'learning': synapse dynamics 'stdp_pair' are not "
                                            r"supported; supported: \['neuromodulation', 'static', "
-                                           r"'stdp', 'stdp_neuromod', 'stochastic', "
-                                           r"'tsodyks_markram'\]"):
+                                           r"'stdp', 'stdp_neuromod', 'stdp_recurrent', "
+                                           r"'stochastic', 'tsodyks_markram'\]"):
         dataclasses.replace(prj, dynamics="stdp_pair")
     graph = NetworkGraph(dt=0.1, populations=(src, tgt), projections=(prj,))
     assert map_network(graph).program.synapses.n_entries == 1
