@@ -1,5 +1,6 @@
-"""sPyNNaker's stochastic recurrent STDP rule on the core (``RecurrentRule`` with
-``dual_fsm=False``: ``timing_recurrent_pre_stochastic`` with ``timing_recurrent_common.h``).
+"""sPyNNaker's stochastic recurrent STDP rule on the core (``RecurrentRule``; with
+``dual_fsm=False`` ``timing_recurrent_pre_stochastic`` with ``timing_recurrent_common.h``,
+with ``dual_fsm=True`` ``timing_recurrent_dual_fsm``).
 
 Each synapse is a small state machine with an accumulator. A pre spike opens a *pre
 window*, a post spike a *post window*, each of a random length drawn from an exponential
@@ -16,6 +17,15 @@ distribution (a table of ``floor(-mean log(1 - i/2048))`` ticks, ``i`` uniform i
   at the last post spike's time -> IDLE; within the post window -> the accumulator steps
   down (at ``accumulator_depression``: reset, depression) and IDLE; else PRE_OPEN with a
   new pre window.
+
+With ``dual_fsm=True`` there is no state machine per synapse, only its accumulator: every
+pre spike draws a pre window and every post spike a post window; a post spike (seen)
+``0 < h < pre window`` after the previous pre spike steps the accumulator up, a pre spike
+``h < post window`` after the last post spike seen steps it down (once the neuron has
+fired), with the same limits and resets. sPyNNaker draws one pre window per row (shared
+by the synapses of a source on a core) and one post window per neuron; here each
+synapse draws its own (the same distribution; drawn again from the hash when needed, so
+nothing is stored).
 
 Potentiation and depression are the weight dependence's with a trace of 1 (multiplicative:
 ``A+ (w_max - w)``, ``A- (w - w_min)``; additive ``A± w_max``). Deferred to the pre spikes
@@ -38,7 +48,7 @@ import numba
 import numpy as np
 
 from .fixed import sat_ring_add
-from .stdp import RI_ACC_DEP, RI_ACC_POT, RI_TO_RING, TRACE_ONE, W16, depress, potentiate, unit_like
+from .stdp import RI_ACC_DEP, RI_ACC_POT, RI_DUAL, RI_TO_RING, TRACE_ONE, W16, depress, potentiate, unit_like
 from .stochastic import _draw
 
 __all__ = ["RC_HEADER", "RC_WORDS", "IDLE", "PRE_OPEN", "POST_OPEN", "ACC_BIAS", "WINDOW_ENTRIES",
@@ -123,6 +133,29 @@ def _step(w, st, post, time, t_last, last_post, pid, pl, seed, sid):
 
 
 @numba.njit(cache=True)
+def _dual(w, st, post, time, t_last, last_post, pid, pl, seed, sid):
+    """One event of the dual-FSM form: (w, st), st holding only the accumulator."""
+    acc = ((st >> 24) & 0xFF) - ACC_BIAS
+    ri = pl.rule_i[pid]
+    one = unit_like(w)
+    if post:
+        h = time - t_last
+        if t_last > 0 and 0 < h < _window(pl, pid, 0, seed, sid, t_last):
+            if acc < ri[RI_ACC_POT]:
+                acc += 1
+            else:
+                acc = 0
+                w = potentiate(w, one, one * 0, pid, pl)
+    elif time - last_post < _window(pl, pid, 1, seed, sid, last_post):
+        if acc > ri[RI_ACC_DEP]:
+            acc -= 1
+        else:
+            acc = 0
+            w = depress(w, one, one * 0, pid, pl)
+    return w, (acc + ACC_BIAS) << 24
+
+
+@numba.njit(cache=True)
 def _learn(w, st, t_last, stamp, d, hr, pid, pl, seed, sid):
     """One synapse's (w, state, lost) after a pre spike stamped ``stamp`` (delay ``d``)
     onto history ``hr``: the post spikes seen in ``(t_last, stamp]``, then the pre spike."""
@@ -138,14 +171,21 @@ def _learn(w, st, t_last, stamp, d, hr, pid, pl, seed, sid):
     lost = 1 if (t_last > 0 and j == oldest and oldest > 0
                  and hist_t[hr, (oldest - 1) & cap] + d > t_last) else 0
     last_post = hist_t[hr, (j - 1) & cap] + d if j - 1 >= oldest else np.int64(NONE)
+    dual = pl.rule_i[pid, RI_DUAL] != 0
     for q in range(j, m):
         seen = hist_t[hr, q & cap] + d
         if seen > stamp:
             break
-        w, st = _step(w, st, True, seen, t_last, last_post, pid, pl, seed, sid)
+        if dual:
+            w, st = _dual(w, st, True, seen, t_last, last_post, pid, pl, seed, sid)
+        else:
+            w, st = _step(w, st, True, seen, t_last, last_post, pid, pl, seed, sid)
         last_post = seen
     if last_post != NONE:  # sPyNNaker: the pre spike acts once the neuron has fired
-        w, st = _step(w, st, False, stamp, t_last, last_post, pid, pl, seed, sid)
+        if dual:
+            w, st = _dual(w, st, False, stamp, t_last, last_post, pid, pl, seed, sid)
+        else:
+            w, st = _step(w, st, False, stamp, t_last, last_post, pid, pl, seed, sid)
     return w, st, lost
 
 

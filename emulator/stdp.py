@@ -89,8 +89,8 @@ RF_NM_COEF, RF_NM_WMIN, RF_NM_WMAX = range(RF_AM3 + 1, len(RULE_F))
 # sPyNNaker's recurrent rule (emulator.recurrent): its accumulator limits, as sPyNNaker
 # holds them (depression + 1, potentiation - 1)
 T_RECURRENT = 4
-RULE_I = RULE_I + ("acc_dep_plus_one", "acc_pot_minus_one")
-RI_ACC_DEP, RI_ACC_POT = range(RI_NM_WMAX + 1, len(RULE_I))
+RULE_I = RULE_I + ("acc_dep_plus_one", "acc_pot_minus_one", "dual_fsm")
+RI_ACC_DEP, RI_ACC_POT, RI_DUAL = range(RI_NM_WMAX + 1, len(RULE_I))
 
 
 def trace_tables(tau_ticks) -> tuple:

@@ -34,6 +34,7 @@ from neurochip.emulator.stdp import (
     RI_ACC_DEP,
     RI_ACC_POT,
     RI_AM3,
+    RI_DUAL,
     RI_NM_COEF,
     RI_NM_SHIFT,
     RI_NM_WMAX,
@@ -67,7 +68,8 @@ TIMING_PARAMS = {"pair": ("tau_plus", "tau_minus", "A_plus", "A_minus"),
                  "vogels": ("tau", "eta", "rho"),
                  "triplet": ("tau_plus", "tau_minus", "tau_x", "tau_y", "A_plus", "A_minus"),
                  "recurrent": ("accumulator_depression", "accumulator_potentiation",
-                               "mean_pre_window", "mean_post_window", "A_plus", "A_minus")}
+                               "mean_pre_window", "mean_post_window", "dual_fsm", "A_plus",
+                               "A_minus")}
 DEPENDENCE_PARAMS = {"additive": ("w_min", "w_max"), "multiplicative": ("w_min", "w_max"),
                      "additive_multiplicative": ("w_min", "w_max"),
                      "gutig": ("w_min", "w_max", "mu_plus", "mu_minus"),
@@ -214,8 +216,9 @@ class PlasticSets:
         if neuromod:
             self._neuromod(prj, ri, rf, w_max, scale)
         if timing == "recurrent":  # sPyNNaker's limits: depression + 1, potentiation - 1
-            ri[[RI_ACC_DEP, RI_ACC_POT]] = (round(v["accumulator_depression"]) + 1,
-                                            round(v["accumulator_potentiation"]) - 1)
+            ri[[RI_ACC_DEP, RI_ACC_POT, RI_DUAL]] = (round(v["accumulator_depression"]) + 1,
+                                                     round(v["accumulator_potentiation"]) - 1,
+                                                     v["dual_fsm"] != 0)
         x = np.arange(POW_POINTS + 1) / POW_POINTS
         pw = np.rint(np.stack([x ** rf[6], x ** rf[7]]) * 65536).astype(np.int64)
         return ri, rf, pw

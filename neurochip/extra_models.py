@@ -98,38 +98,31 @@ class Vogels2011Rule(plasticity.Vogels2011Rule):
 class RecurrentRule(synapses.STDPTimingDependence):
     """sPyNNaker's stochastic recurrent STDP rule, ``RecurrentRule(accumulator_depression=-6,
     accumulator_potentiation=6, mean_pre_window=35.0, mean_post_window=35.0,
-    dual_fsm=True, A_plus=0.01, A_minus=0.01)``, with ``dual_fsm=False`` (sPyNNaker's
-    ``timing_recurrent_pre_stochastic``): a state machine per synapse opens a pre window
-    at a pre spike and a post window at a post spike, each of a random length
-    (exponential, mean ``mean_pre_window``/``mean_post_window`` ms); a post spike inside
-    an open pre window steps the accumulator up, a pre spike inside an open post window
+    dual_fsm=True, A_plus=0.01, A_minus=0.01)``: pre and post spikes open windows of
+    random length (exponential, mean ``mean_pre_window``/``mean_post_window`` ms); a post
+    spike inside a pre window steps an accumulator up, a pre spike inside a post window
     steps it down; at ``accumulator_potentiation`` (``accumulator_depression``) it resets
     and the weight dependence potentiates (depresses) once with a trace of 1
-    (multiplicative: ``A_plus (w_max - w)``; additive: ``A_plus w_max``, as every
-    A_plus here). Deferred to the pre spikes, the delay dendritic; the random windows are
-    drawn per synapse and time from the seed (results do not depend on placement). See
-    :mod:`neurochip.emulator.recurrent`. ``dual_fsm=True`` (sPyNNaker's
-    ``timing_recurrent_dual_fsm``) is not in neurochip yet."""
+    (multiplicative: ``A_plus (w_max - w)``; additive: ``A_plus w_max``, as every A_plus
+    here). ``dual_fsm=False``: one state machine per synapse (sPyNNaker's
+    ``timing_recurrent_pre_stochastic``); ``dual_fsm=True``: every pre and post spike
+    opens its window (``timing_recurrent_dual_fsm``). Deferred to the pre spikes, the
+    delay dendritic; windows are drawn per synapse and time from the seed, so results do
+    not depend on placement (see :mod:`neurochip.emulator.recurrent`)."""
 
     default_parameters = {"accumulator_depression": -6, "accumulator_potentiation": 6,
-                          "mean_pre_window": 35.0, "mean_post_window": 35.0, "A_plus": 0.01,
-                          "A_minus": 0.01}
+                          "mean_pre_window": 35.0, "mean_post_window": 35.0, "dual_fsm": 1.0,
+                          "A_plus": 0.01, "A_minus": 0.01}
     translations = build_translations(*[(n, n) for n in default_parameters])
     timing = "recurrent"
 
     def __init__(self, accumulator_depression=-6, accumulator_potentiation=6,
                  mean_pre_window=35.0, mean_post_window=35.0, dual_fsm=True, A_plus=0.01,
                  A_minus=0.01):
-        if dual_fsm:
-            raise NeurochipError(
-                "extra_models.RecurrentRule(dual_fsm=True) (sPyNNaker's two state machines, "
-                "timing_recurrent_dual_fsm) is not in neurochip yet; it runs dual_fsm=False "
-                "(timing_recurrent_pre_stochastic: one state machine per synapse)")
         super().__init__(accumulator_depression=accumulator_depression,
                          accumulator_potentiation=accumulator_potentiation,
                          mean_pre_window=mean_pre_window, mean_post_window=mean_post_window,
-                         A_plus=A_plus, A_minus=A_minus)
-        self.dual_fsm = dual_fsm
+                         dual_fsm=1.0 if dual_fsm else 0.0, A_plus=A_plus, A_minus=A_minus)
 
 
 class Neuromodulation(synapses.StandardSynapseType):
@@ -206,8 +199,8 @@ HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule,
              "sim.extra_models.Vogels2011Rule, and sim.AdditiveWeightDependence, "
              "sim.MultiplicativeWeightDependence, sim.AdditivePotentiationMultiplicativeDepression "
              "or sim.GutigWeightDependence; or sim.extra_models.PfisterSpikeTriplet with "
-             "sim.extra_models.WeightDependenceAdditiveTriplet; sim.extra_models.RecurrentRule "
-             "(dual_fsm=False); sim.extra_models.Neuromodulation onto populations with STDP")
+             "sim.extra_models.WeightDependenceAdditiveTriplet; sim.extra_models.RecurrentRule; "
+             "sim.extra_models.Neuromodulation onto populations with STDP")
 
 
 class _Missing(type):

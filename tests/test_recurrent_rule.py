@@ -10,7 +10,6 @@ from pyNN.random import NumpyRNG, RandomDistribution
 from reference.recurrent_expect import recurrent_synapse, window
 
 from neurochip.emulator.recurrent import ACC_BIAS
-from neurochip.errors import NeurochipError
 from neurochip.mapping.errors import MappingError
 
 RULE = {"accumulator_depression": -3, "accumulator_potentiation": 2, "mean_pre_window": 10.0,
@@ -18,7 +17,8 @@ RULE = {"accumulator_depression": -3, "accumulator_potentiation": 2, "mean_pre_w
 BOUNDS = {"w_min": 0.0, "w_max": 4.0}
 
 
-def recurrent_network(arithmetic, dependence="multiplicative", dt=1.0, seed=3, duration=2000.0):
+def recurrent_network(arithmetic, dependence="multiplicative", dt=1.0, seed=3, duration=2000.0,
+                      dual=False):
     """Random pre trains through recurrent-rule synapses of random delays onto cells driven
     to fire; returns everything the reference needs and the machine's synapse states."""
     rng = np.random.default_rng(seed)
@@ -37,7 +37,7 @@ def recurrent_network(arithmetic, dependence="multiplicative", dt=1.0, seed=3, d
     w0 = RandomDistribution("uniform", low=1.0, high=3.0, rng=NumpyRNG(seed=seed))
     delay = RandomDistribution("uniform", low=1.0, high=3.0, rng=NumpyRNG(seed=seed + 1))
     prj = sim.Projection(pre, post, sim.AllToAllConnector(), sim.STDPMechanism(
-        sim.extra_models.RecurrentRule(dual_fsm=False, **RULE), wdep, weight=w0, delay=delay))
+        sim.extra_models.RecurrentRule(dual_fsm=dual, **RULE), wdep, weight=w0, delay=delay))
     initial = np.array(prj.get("weight", format="list"))
     sim.run(duration)
     learned = np.array(prj.get(["weight", "delay"], format="list"))
@@ -52,7 +52,7 @@ def recurrent_network(arithmetic, dependence="multiplicative", dt=1.0, seed=3, d
     lost = sim.provenance()["stdp_history_lost"]
     sim.end()
     return dict(initial=initial, learned=learned, state=state, sid=sid, seed=seed_,
-                spikes=spikes, lost=lost, dt=dt)
+                spikes=spikes, lost=lost, dt=dt, dual=dual)
 
 
 def expectation(run, dependence):
@@ -61,16 +61,17 @@ def expectation(run, dependence):
         p[name] = RULE[name] / run["dt"]
     pre, post = run["spikes"]
     return [recurrent_synapse(pre[int(i)], post[int(j)], w, round(d / run["dt"]), p,
-                              run["seed"], int(s), dependence)
+                              run["seed"], int(s), dependence, run["dual"])
             for (i, j, w), (_, _, _, d), s in zip(run["initial"], run["learned"], run["sid"])]
 
 
-@pytest.mark.parametrize("dependence", ["multiplicative", "additive"])
+@pytest.mark.parametrize("dependence, dual", [("multiplicative", False), ("additive", False),
+                                             ("multiplicative", True)])
 @pytest.mark.parametrize("arithmetic, tolerance", [("float", 1e-12), ("fixed", 1e-4)])
-def test_recurrent_rule_matches_the_reference(dependence, arithmetic, tolerance):
+def test_recurrent_rule_matches_the_reference(dependence, dual, arithmetic, tolerance):
     """The state machines (accumulator, state) exactly, the weights to rounding (float)
     or within 1e-4 of w_max (fixed; measured 1e-5), on the run's own spikes and draws."""
-    run = recurrent_network(arithmetic, dependence)
+    run = recurrent_network(arithmetic, dependence, dual=dual)
     assert min(len(t) for t in run["spikes"][1]) > 40 and run["lost"] == 0
     expect = expectation(run, dependence)
     w = np.array([e[0] for e in expect])
@@ -97,8 +98,6 @@ def test_window_draws_are_exponential_with_the_mean():
 
 
 def test_recurrent_rule_errors():
-    with pytest.raises(NeurochipError, match=r"dual_fsm=True.*not in neurochip yet"):
-        sim.extra_models.RecurrentRule(dual_fsm=True)
     sim.setup(timestep=1.0)
     a = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0]))
     b = sim.Population(1, sim.IF_curr_exp())

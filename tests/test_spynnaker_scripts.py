@@ -555,21 +555,12 @@ def test_stdp_mechanism_arguments_of_older_spynnaker(info):
         sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(), madd=True)
 
 
-def test_recurrent_rule_with_two_state_machines_says_what_runs():
-    """examples/extra_models_examples/stdp_associative_memory.py's RecurrentRule(dual_fsm=True)
-    fails where the script makes it, naming what neurochip runs instead."""
-    sim.setup(timestep=1.0)
-    with pytest.raises(NeurochipError, match=r"dual_fsm=True.* not in neurochip yet; it runs "
-                                             r"dual_fsm=False"):
-        sim.extra_models.RecurrentRule(accumulator_depression=-6, accumulator_potentiation=3,
-                                       mean_pre_window=10, mean_post_window=10, dual_fsm=True,
-                                       A_plus=0.2, A_minus=0.2)
-
-
-def test_examples_stdp_mad_recurrent_pre_stochastic_multiplicative():
-    """examples/extra_models_examples/stdp_mad_recurrent_pre_stochastic_multiplicative.py at
-    half its run time: a stimulus every 40 ms through a RecurrentRule synapse (dual_fsm=False,
-    multiplicative, w_max 16), a teacher forcing the cell to fire 5 ms after every other
+@pytest.mark.parametrize("dual_fsm", [False, True])
+def test_examples_stdp_mad_recurrent_pre_stochastic_multiplicative(dual_fsm):
+    """examples/extra_models_examples/stdp_mad_recurrent_pre_stochastic_multiplicative.py
+    (dual_fsm=False) and stdp_associative_memory.py (the same network, dual_fsm=True) at
+    half their run time: a stimulus every 40 ms through a RecurrentRule synapse
+    (multiplicative, w_max 16), a teacher forcing the cell to fire 5 ms after every other
     stimulus: the post spike lands in the pre window, the accumulator climbs and the
     weight grows from 2.0; the same script and seed give the same weight."""
     def script():
@@ -585,7 +576,7 @@ def test_examples_stdp_mad_recurrent_pre_stochastic_multiplicative():
         stdp = sim.STDPMechanism(
             timing_dependence=sim.extra_models.RecurrentRule(
                 accumulator_depression=-6, accumulator_potentiation=3, mean_pre_window=10.0,
-                mean_post_window=10.0, dual_fsm=False, A_plus=0.2, A_minus=0.2),
+                mean_post_window=10.0, dual_fsm=dual_fsm, A_plus=0.2, A_minus=0.2),
             weight_dependence=sim.MultiplicativeWeightDependence(w_min=0.0, w_max=16.0),
             weight=2.0, delay=1)
         prj = sim.Projection(stim, excit, sim.AllToAllConnector(), synapse_type=stdp)
