@@ -16,7 +16,7 @@ before it, ``c`` clipped to at least ``w_min``, and the weight clipped to the
 Neuromodulation's ``[nm_w_min, nm_w_max]``. Events at one time: post spikes, then
 dopamine, then the pre spike. Additive: ``F = A+ K+``, ``G = A- K-`` (not times w_max);
 multiplicative: ``F = A+ (w_max - c) K+``, ``G = A- (c - w_min) K-``. All-to-all traces
-add up; nearest-pair traces count the latest spike only. ``c`` starts at ``w_min``, the
+add up; nearest-pair traces count the latest spike only. ``c`` starts at 0 clipped to the bounds, the
 clock at tick -1 (the machine stamps a spike of tick u as u + 1, its rows start at 0).
 The weight read back is the one after the last pre spike (updates are deferred to them).
 
@@ -54,7 +54,7 @@ def neuromod_synapse(pre, post, dopamine, w0, delay, p, rule="all", dependence="
     events += [(t, 2, 0.0) for t in pre]
     events.sort(key=lambda e: (e[0], e[1]))
     k_ms = 1.0 / (1.0 / (p["tau_c"] * p["dt"]) + 1.0 / (p["tau_d"] * p["dt"]))
-    w, c, D, now = float(w0), p["w_min"], 0.0, -1.0
+    w, c, D, now = float(w0), min(max(0.0, p["w_min"]), p["w_max"]), 0.0, -1.0
     w_out, c_out = w, c
     nearest = rule == "nearest"
     for t, kind, conc in events:
