@@ -17,6 +17,7 @@ from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
 from .models import INPUT_LEAD, INPUT_SCALE, MULTI
 from .models.dispatch import neuron_step, neuron_step_multi
+from .neuromodulation import record_post_dopamine
 from .poisson import rate_segment, source_tick
 from .stdp import record_post_spikes
 
@@ -107,6 +108,8 @@ def post_spikes(c, lo, t0, n_ticks, pl, out):
         b = a + out.spk_n[c, k]
         if b > a:
             record_post_spikes(out.spk, a, b, t0 + k + 1, pl)
+            if len(pl.hist_da) > 0:  # histories with a dopamine trace (neuromodulation)
+                record_post_dopamine(out.spk, a, b, t0 + k + 1, pl)
         a = b
 
 

@@ -22,12 +22,21 @@ import numba
 import numpy as np
 
 from . import live
-from .contract import EV_DEFAULT, EV_DROP, EV_PER_CHIP, EV_ROUTER, KIND_SPIKE_ARRAY
+from .contract import (
+    DYN_DOPAMINE,
+    DYN_NEUROMOD,
+    EV_DEFAULT,
+    EV_DROP,
+    EV_PER_CHIP,
+    EV_ROUTER,
+    KIND_SPIKE_ARRAY,
+)
 from .cores import COUNTERS
 from .errors import EmulatorError
 from .free_cores import FreeCores
 from .kernel import MAX_STRETCH, run_ticks
 from .models import input_columns
+from .neuromodulation import target_without_dopamine
 from .poisson import guide_tables
 from .program import MachineProgram
 from .ranks import Ranks
@@ -151,6 +160,14 @@ class Emulation:
         if g >= 0:
             raise EmulatorError(f"neuron {g} is the target of plastic (STDP) synapses but keeps no "
                                 f"post-spike history: Plasticity.hist_row[{g}] must be >= 0")
+        if np.any((syn.dyn_kind == DYN_NEUROMOD) | (syn.dyn_kind == DYN_DOPAMINE)):  # (g is -1)
+            g = target_without_dopamine(self._synapse_view(syn.syn, syn.syn_wf),
+                                        p.plasticity.hist_row, p.plasticity.hist_lut_d,
+                                        cores.neuron_lo, syn.idx_bits)
+        if g >= 0:
+            raise EmulatorError(f"neuron {g} is the target of dopamine or neuromodulated STDP "
+                                f"synapses but its history keeps no dopamine trace: "
+                                f"Plasticity.hist_lut_d of its history must be >= 0")
         self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
         if stretch is not None:
             if not 1 <= stretch <= self.stretch:
@@ -252,7 +269,9 @@ class Emulation:
         pl = self.program.plasticity
         return PlasticView(pl.hist_row, self.hist_t, self.hist_tr, self.hist_tr2, self.hist_n,
                            pl.hist_lut, pl.hist_lut2, pl.hist_nearest, np.int64(pl.history),
-                           pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow)
+                           pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow,
+                           self.hist_da, self.hist_inc, self.hist_isd, pl.hist_lut_d,
+                           pl.window_lut)
 
     def _record(self, ticks, n_words, n_src) -> RecordView:
         """Empty recording buffers for ``ticks`` ticks."""
@@ -311,12 +330,18 @@ class Emulation:
         # of one stretch, a power of two
         pl = p.plasticity
         rows = len(pl.hist_lut)
-        cap = 1 << int(pl.history + self.stretch - 1).bit_length()
+        # (dopamine histories: two entries a tick, a post spike and a dopamine entry)
+        per_tick = 2 if pl.dopamine else 1
+        cap = 1 << int(pl.history + per_tick * self.stretch - 1).bit_length()
         self.hist_t = np.zeros((rows, cap), np.int64)
         self.hist_tr = np.zeros((rows, cap), np.int32 if p.arithmetic == "fixed" else np.float64)
         triplets = rows if np.any(pl.hist_lut2 >= 0) else 0  # the triplet rule's second trace
         self.hist_tr2 = np.zeros((triplets, cap), self.hist_tr.dtype)
         self.hist_n = np.zeros(rows, np.int64)
+        dop = rows if pl.dopamine else 0  # dopamine-modulated STDP's entries
+        self.hist_da = np.zeros((dop, cap), self.hist_tr.dtype)
+        self.hist_inc = np.zeros((dop, cap), self.hist_tr.dtype)
+        self.hist_isd = np.zeros((dop, cap), np.uint8)
         self._t = 0
 
     def adopt_state(self, other: Emulation):
@@ -339,7 +364,10 @@ class Emulation:
             copy_histories(other.hist_n, self.hist_n,
                            [(other.hist_t, self.hist_t),
                             (other.hist_tr.astype(self.hist_tr.dtype), self.hist_tr),
-                            (other.hist_tr2.astype(self.hist_tr2.dtype), self.hist_tr2)])
+                            (other.hist_tr2.astype(self.hist_tr2.dtype), self.hist_tr2),
+                            (other.hist_da.astype(self.hist_da.dtype), self.hist_da),
+                            (other.hist_inc.astype(self.hist_inc.dtype), self.hist_inc),
+                            (other.hist_isd, self.hist_isd)])
         self._t = other._t
         if self.ranks is not None and other.ranks is not None:  # each core stays where its state is
             self.ranks = Ranks(self.ranks.comm, self, owner=other.ranks.owner)

@@ -40,6 +40,12 @@ class Plasticity:
     wpow: np.ndarray
     history: int = HISTORY
     hist_lut2: np.ndarray | None = None
+    # dopamine-modulated STDP (emulator.neuromodulation): per history the decay table of
+    # its dopamine trace, -1 none (no dopamine input)
+    hist_lut_d: np.ndarray | None = None
+    # the recurrent rule (emulator.recurrent): per parameter set its pre and post window
+    # tables (P, 2, W) int32, ticks (W = 0 without the rule)
+    window_lut: np.ndarray | None = None
 
     def __post_init__(self):
         s = "Plasticity"
@@ -48,6 +54,12 @@ class Plasticity:
         if self.hist_lut2 is None:
             object.__setattr__(self, "hist_lut2", np.full(len(self.hist_lut), -1, np.int32))
         require(s, "hist_lut2", self.hist_lut2, np.int32, (r,))
+        if self.hist_lut_d is None:
+            object.__setattr__(self, "hist_lut_d", np.full(len(self.hist_lut), -1, np.int32))
+        require(s, "hist_lut_d", self.hist_lut_d, np.int32, (r,))
+        if self.window_lut is None:
+            object.__setattr__(self, "window_lut", np.zeros((len(self.rule_i), 2, 0), np.int32))
+        require(s, "window_lut", self.window_lut, np.int32, (len(self.rule_i), 2, None))
         require(s, "hist_lut", self.hist_lut, np.int32, (r,))
         require(s, "hist_nearest", self.hist_nearest, np.bool_, (r,))
         n_lut = len(self.lut_shift)
@@ -62,12 +74,18 @@ class Plasticity:
             raise ProgramError(f"Plasticity.history={self.history}: use 1 to 4096 entries")
         lut2 = self.hist_lut2[self.hist_lut2 >= 0]
         for name, ids in (("hist_lut", self.hist_lut), ("hist_lut2", lut2),
+                          ("hist_lut_d", self.hist_lut_d[self.hist_lut_d >= 0]),
                           ("rule_i[:, pre_lut]", self.rule_i[:, RI_PRE_LUT]),
                           ("rule_i[:, post_lut]", self.rule_i[:, RI_POST_LUT])):
             if len(ids) and (ids.min() < 0 or ids.max() >= n_lut):
                 raise ProgramError(f"Plasticity.{name} names a decay table outside 0..{n_lut - 1}")
         if np.any(self.lut_tau <= 0):
             raise ProgramError("Plasticity.lut_tau must be > 0 ticks")
+
+    @property
+    def dopamine(self) -> bool:
+        """Whether any history keeps a dopamine trace."""
+        return bool(np.any(self.hist_lut_d >= 0))
 
     @property
     def n_sets(self) -> int:

@@ -79,6 +79,18 @@ RULE_F = ("a_plus", "a_minus", "a_plus_rel", "a_minus_rel", "w_min", "w_max", "m
           "mu_minus", "alpha_eta", "a3_plus", "a3_minus")
 (RF_AP, RF_AM, RF_APR, RF_AMR, RF_WMIN, RF_WMAX, RF_MUP, RF_MUM, RF_AE, RF_AP3,
  RF_AM3) = range(len(RULE_F))
+# dopamine-modulated STDP (emulator.neuromodulation) adds its own columns: decay tables
+# of the eligibility (tau_c) and dopamine (tau_d) traces, the weight update's constant
+# (mantissa, shift) and the weight's bounds
+RULE_I = RULE_I + ("tau_c_lut", "tau_d_lut", "nm_coef", "nm_shift", "nm_w_min", "nm_w_max")
+RI_TAU_C, RI_TAU_D, RI_NM_COEF, RI_NM_SHIFT, RI_NM_WMIN, RI_NM_WMAX = range(RI_AM3 + 1, len(RULE_I))
+RULE_F = RULE_F + ("nm_coef", "nm_w_min", "nm_w_max")
+RF_NM_COEF, RF_NM_WMIN, RF_NM_WMAX = range(RF_AM3 + 1, len(RULE_F))
+# sPyNNaker's recurrent rule (emulator.recurrent): its accumulator limits, as sPyNNaker
+# holds them (depression + 1, potentiation - 1)
+T_RECURRENT = 4
+RULE_I = RULE_I + ("acc_dep_plus_one", "acc_pot_minus_one", "dual_fsm")
+RI_ACC_DEP, RI_ACC_POT, RI_DUAL = range(RI_NM_WMAX + 1, len(RULE_I))
 
 
 def trace_tables(tau_ticks) -> tuple:
@@ -144,8 +156,8 @@ def record_post_spikes(spk, a, b, stamp, pl):
     one = trace_one(hist_tr)
     for s in range(a, b):
         hr = pl.hist_row[spk[s]]
-        if hr < 0:
-            continue
+        if hr < 0 or (len(pl.hist_da) > 0 and pl.hist_lut_d[hr] >= 0):
+            continue  # (a history with dopamine: emulator.neuromodulation records it)
         n = pl.hist_n[hr]
         tr = one
         if n > 0 and not pl.hist_nearest[hr]:

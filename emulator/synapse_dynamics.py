@@ -19,7 +19,25 @@ from dataclasses import dataclass
 
 import numba
 
-from .contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
+from .contract import (
+    DYN_DOPAMINE,
+    DYN_NEUROMOD,
+    DYN_RECURRENT,
+    DYN_STDP,
+    DYN_STOCHASTIC,
+    DYN_TSODYKS_MARKRAM,
+    DYNAMICS_KINDS,
+)
+from .neuromodulation import (
+    DA_HEADER,
+    DA_WORDS,
+    NM_HEADER,
+    NM_WORDS,
+    carry_neuromod_state,
+    dopamine_row,
+    neuromod_row,
+)
+from .recurrent import RC_HEADER, RC_WORDS, carry_recurrent_state, recurrent_row
 from .short_term import TM_HEADER, TM_WORDS, carry_tm_state, tm_row
 from .stdp import STDP_HEADER, STDP_WORDS, carry_stdp_state, stdp_row
 from .stochastic import ST_HEADER, ST_WORDS, stochastic_row
@@ -43,6 +61,9 @@ DYNAMICS = {
     DYN_TSODYKS_MARKRAM: Dynamics("tsodyks_markram", TM_HEADER, TM_WORDS, carry_tm_state),
     DYN_STOCHASTIC: Dynamics("stochastic", ST_HEADER, ST_WORDS),
     DYN_STDP: Dynamics("stdp", STDP_HEADER, STDP_WORDS, carry_stdp_state),
+    DYN_NEUROMOD: Dynamics("stdp_neuromod", NM_HEADER, NM_WORDS, carry_neuromod_state),
+    DYN_DOPAMINE: Dynamics("neuromodulation", DA_HEADER, DA_WORDS),
+    DYN_RECURRENT: Dynamics("stdp_recurrent", RC_HEADER, RC_WORDS, carry_recurrent_state),
 }
 if list(DYNAMICS) != list(DYNAMICS_KINDS) or list(DYNAMICS_KINDS) != list(range(len(DYNAMICS))):
     raise ImportError(f"synapse dynamics: kinds {list(DYNAMICS)} must be the contract's "
@@ -70,4 +91,11 @@ def dynamic_row(b, row, stamp, tt, at, sv, pl, ring, float_syn):
         return n, s, 0
     elif kind == DYN_STDP:
         return stdp_row(syn, syn_wf, row, stamp, ring, tt, at, sv.dyn_param[b], pl, float_syn)
+    elif kind == DYN_NEUROMOD:
+        return neuromod_row(syn, syn_wf, row, stamp, ring, tt, at, sv.dyn_param[b], pl, float_syn)
+    elif kind == DYN_DOPAMINE:
+        return dopamine_row(syn, syn_wf, row, stamp, at, pl, float_syn)
+    elif kind == DYN_RECURRENT:
+        return recurrent_row(syn, syn_wf, row, stamp, ring, tt, at, sv.dyn_param[b], pl, sv.seed,
+                             float_syn)
     return 0, 0, 0

@@ -29,7 +29,12 @@ SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_l
 # hist_n spikes so far; hist_tr2 the triplet rule's slow trace where hist_lut2 >= 0), the
 # decay tables and the parameter sets of the Plasticity group
 PlasticView = namedtuple("PlasticView", "hist_row hist_t hist_tr hist_tr2 hist_n hist_lut "
-                         "hist_lut2 hist_nearest history lut lut_shift lut_tau rule_i rule_f wpow")
+                         "hist_lut2 hist_nearest history lut lut_shift lut_tau rule_i rule_f wpow "
+                         # dopamine (emulator.neuromodulation): per entry the dopamine trace,
+                         # increment and is-dopamine mark; per history its tau_d table
+                         "hist_da hist_inc hist_isd hist_lut_d "
+                         # the recurrent rule's window tables (emulator.recurrent)
+                         "window_lut")
 
 # spike-source arrays (ssa_ptr: each core's next event) and Poisson-type sources with
 # their generator states and counters; the field names of a Poisson source are those of

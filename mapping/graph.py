@@ -280,7 +280,8 @@ class NetworkGraph:
             if post.model not in neuron_models.BY_NAME:
                 raise MappingError(f"projection {prj.label!r}: the target population "
                                    f"{post.label!r} is a {post.model}, which has no synapses")
-            if prj.receptor not in receptors_of(post):
+            dopamine = prj.dynamics == "neuromodulation"  # reward/punishment (mapping.neuromodulation)
+            if prj.receptor not in receptors_of(post) and not dopamine:
                 raise MappingError(f"projection {prj.label!r}: receptor_type {prj.receptor!r} is "
                                    f"not a receptor of {post.label!r} ({post.model}); use one "
                                    f"of {receptors_of(post)}")

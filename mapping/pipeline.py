@@ -26,6 +26,7 @@ from .errors import MappingError, ResourceError
 from .graph import NetworkGraph
 from .keys import allocate_keys
 from .machine import MachineSpec, smallest_machine
+from .neuromodulation import neuromodulate
 from .neurons import (
     POISSON_MODELS,
     CountTables,
@@ -35,7 +36,7 @@ from .neurons import (
 )
 from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition, type_bits_of
 from .place import PLACERS
-from .plasticity import PlasticSets
+from .plasticity import PlasticSets, plastic_kinds
 from .route import route
 from .synapses import layout_synapses, receptor_type, weight_shifts
 from .tables import build_tables
@@ -118,6 +119,8 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
         notes.append(msg)
         warnings.warn(msg, QuantisationWarning, stacklevel=3)
 
+    graph = neuromodulate(graph)  # STDP under dopamine learns through eligibility traces
+    graph = plastic_kinds(graph)  # the recurrent rule's rows are of their own kind
     dtcm = machine.dtcm_bytes if machine is not None else MachineSpec(1, 1).dtcm_bytes
     delegated = delegated_sources(graph)  # Poisson sources run on their targets' cores
     slices = partition(graph, dtcm, max_per_core, skip=delegated)

@@ -15,15 +15,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from neurochip.emulator.contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM
+from neurochip.emulator.contract import (
+    DYN_DOPAMINE,
+    DYN_NEUROMOD,
+    DYN_RECURRENT,
+    DYN_STDP,
+    DYN_STOCHASTIC,
+    DYN_TSODYKS_MARKRAM,
+)
+from neurochip.emulator.recurrent import ACC_BIAS
 from neurochip.emulator.short_term import NO_LUT, decay_tables
-from neurochip.emulator.stdp import W16
+from neurochip.emulator.stdp import TRACE_ONE, W16, W_ONE
 from neurochip.emulator.stochastic import P_ALWAYS
 from neurochip.emulator.synapse_dynamics import DYNAMICS
 
 from .errors import MappingError
 
-__all__ = ["Encoder", "ENCODERS", "EncodeContext"]
+__all__ = ["Encoder", "ENCODERS", "EncodeContext", "PLASTIC"]
+
+PLASTIC = ("stdp", "stdp_neuromod", "stdp_recurrent")  # the graph's dynamics with a parameter set (STDP)
 
 
 @dataclass
@@ -119,6 +129,49 @@ def _stdp(ctx, prj, lo, word, w_ring):
     return ((w16 << 16) | (word & 0xFFFF))[:, None], w_ring[:, None]
 
 
+def _stdp_neuromod(ctx, prj, lo, word, w_ring):
+    """Per synapse [word, c] (emulator.neuromodulation): the word's weight half relative
+    to the Neuromodulation's w_max, the eligibility trace c at the weight dependence's
+    w_min (0 unless w_min > 0) in W units relative to its w_max; float twins in ring units."""
+    n = len(word)
+    w = np.abs(np.asarray(prj.weight[lo:lo + n], np.float64))
+    nm_w_max = float(np.asarray(prj.dyn_params["nm_w_max"], np.float64).flat[0])
+    w_min, w_max = (float(np.asarray(prj.dyn_params[k], np.float64).flat[0]) for k in ("w_min", "w_max"))
+    w16 = np.minimum(np.rint(w / nm_w_max * W16), W16).astype(np.int64)
+    c0 = np.full(n, round(w_min / w_max * W_ONE), np.int64)
+    scale = float(prj.dyn_params["ring_scale"])  # PyNN units -> ring units
+    return (np.stack([(w16 << 16) | (word & 0xFFFF), c0], axis=1).astype(np.uint64),
+            np.stack([w_ring, np.full(n, w_min * scale)], axis=1))
+
+
+def _stdp_recurrent(ctx, prj, lo, word, w_ring):
+    """Per synapse [word, state, synapse id] (emulator.recurrent): the word as STDP's, the
+    state machine idle with its accumulator at 0, the id of the synapse's draws (as the
+    stochastic synapses')."""
+    n = len(word)
+    w16_word = _stdp(ctx, prj, lo, word, w_ring)[0][:, 0]
+    state = np.full(n, ACC_BIAS << 24, np.int64)
+    sid = ctx.synapse_ids(prj, n) + lo + np.arange(n)
+    return (np.stack([w16_word, state, sid], axis=1).astype(np.uint64),
+            np.stack([w_ring, np.zeros(n), np.zeros(n)], axis=1))
+
+
+def _dopamine(ctx, prj, lo, word, w_ring):
+    """Per synapse the static word with the signed concentration (s4.11, int16; negative
+    onto 'punishment') in the weight half (emulator.neuromodulation); float twin: the
+    concentration."""
+    n = len(word)
+    conc = np.abs(np.asarray(prj.weight[lo:lo + n], np.float64))
+    sign = -1.0 if prj.receptor == "punishment" else 1.0
+    q = np.rint(conc * TRACE_ONE).astype(np.int64)
+    if np.any(q > 0x7FFF):
+        raise MappingError(f"projection {prj.label!r}: a Neuromodulation weight (dopamine "
+                           f"concentration) of {conc.max():g} is above the {0x7FFF / TRACE_ONE:g} "
+                           f"an s4.11 trace step holds; lower it")
+    half = (np.int64(sign) * q) & 0xFFFF
+    return ((half << 16) | (word & 0xFFFF))[:, None], (sign * conc)[:, None]
+
+
 def _kind(kind, encode, params, pynn):
     d = DYNAMICS[kind]
     return Encoder(kind, d.header, d.words, encode, params, pynn)
@@ -130,6 +183,18 @@ ENCODERS = {
                              "TsodyksMarkramSynapse"),
     "stochastic": _kind(DYN_STOCHASTIC, _stochastic, ("p",), "SimpleStochasticSynapse"),
     "stdp": _kind(DYN_STDP, _stdp, ("timing", "dependence", "w_min", "w_max"), "STDPMechanism"),
+    # dopamine-modulated STDP: the graph's STDP projections onto a population with
+    # dopamine input become these (mapping.neuromodulation), and the reward/punishment
+    # projections are the second
+    "stdp_neuromod": _kind(DYN_NEUROMOD, _stdp_neuromod,
+                           ("timing", "dependence", "w_min", "w_max", "tau_c", "tau_d",
+                            "nm_w_min", "nm_w_max"), ""),
+    "neuromodulation": _kind(DYN_DOPAMINE, _dopamine, ("tau_c", "tau_d", "w_min", "w_max"),
+                             "Neuromodulation"),
+    # sPyNNaker's RecurrentRule: the graph's STDP projections with that timing rule
+    # (mapping.plasticity.plastic_kinds)
+    "stdp_recurrent": _kind(DYN_RECURRENT, _stdp_recurrent, ("timing", "dependence", "w_min",
+                                                             "w_max"), ""),
 }
 for _name, _enc in ENCODERS.items():  # the emulator's side must agree on every kind
     if _enc.kind is not None and DYNAMICS[_enc.kind].name != _name:

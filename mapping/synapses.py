@@ -23,7 +23,7 @@ from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
 from .partition import bits_for, delay_ticks
 from .ring_statistics import statistical_bound
-from .synapse_dynamics import ENCODERS, EncodeContext
+from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
@@ -32,7 +32,10 @@ __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weight
 
 
 def receptor_type(graph, prj) -> int:
-    """The synapse type (receptor slot) of ``prj``'s synapses on its target's cores."""
+    """The synapse type (receptor slot) of ``prj``'s synapses on its target's cores
+    (dopamine synapses, which reach no receptor: 0)."""
+    if prj.dynamics == "neuromodulation":
+        return 0
     return receptor_index(graph.populations[prj.post], prj.receptor)
 
 
@@ -79,8 +82,11 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
             into.setdefault(key, []).append(prj)
             total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
             w = None
-            if prj.dynamics == "stdp":  # learning may take every weight up to w_max
-                w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params["w_max"], np.float64)),
+            if prj.dynamics == "neuromodulation":  # dopamine: no ring input
+                continue
+            if prj.dynamics in PLASTIC:  # learning may take every weight up to w_max
+                top = "nm_w_max" if prj.dynamics == "stdp_neuromod" else "w_max"
+                w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params[top], np.float64)),
                                     (len(prj.weight),))
             for lo in range(0, len(prj.weight), CHUNK):  # bounded temporaries
                 hi = lo + CHUNK
@@ -255,6 +261,8 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
 
 
 def _check_signs(graph, prj):
+    if prj.dynamics == "neuromodulation":  # reward or punishment: magnitudes
+        return
     post = graph.populations[prj.post]
     w = np.asarray(prj.weight, np.float64)
     if receptor_sign(post.model, prj.receptor) > 0 and np.any(w < 0):
@@ -309,7 +317,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         tc = pop_first[prj.post] + post // pop_width[prj.post]
         pl = post % pop_width[prj.post]
         w_ring, q, z = quantise_weights(graph, prj, w, shifts)
-        zeros[0] += z if prj.dynamics != "stdp" else 0  # a plastic weight has its own scale
+        # a plastic weight, and a dopamine concentration, has its own scale
+        zeros[0] += z if prj.dynamics not in (*PLASTIC, "neuromodulation") else 0
         nb = idx_bits[tc].astype(np.int64)
         word = (q << 16) | (d << (t_bits[tc] + nb)) | (t << nb) | pl
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
@@ -326,7 +335,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         if ENCODERS[prj.dynamics].kind is None:  # in ranges: the host's temporaries stay small
             jobs.setdefault((prj.dynamics, 0), []).extend(
                 (prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK))
-        elif prj.dynamics == "stdp":  # a block of rows per parameter set
+        elif prj.dynamics in PLASTIC:  # a block of rows per parameter set
             jobs.setdefault((prj.dynamics, plastic.of(j)), []).append((prj, 0, n))
             owners[id(prj)] = j
         else:
@@ -336,7 +345,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     for (name, pset), todo in sorted(jobs.items(), key=lambda kv: (ENCODERS[kv[0][0]].kind is not None,
                                                                   kv[0])):
         enc = ENCODERS[name]
-        addr = [] if name == "stdp" else None
+        addr = [] if name in PLASTIC else None
         parts[name, pset] = _rows(todo, place, encode, enc.header, enc.words, slices, with_floats,
                                   packed=enc.kind is None, addresses=addr)
         if addr is not None:

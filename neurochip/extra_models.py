@@ -21,6 +21,7 @@ from .errors import NeurochipError
 from .extra_cells import EXTRA_CELLS
 from .extra_sources import SpikeSourcePoissonVariable  # noqa: F401 (in __all__, by HAVE)
 from .plasticity import SpikePairRule
+from .simulator import state
 from .spinnaker_compat import log_once
 from .standardmodels import IF_curr_delta
 
@@ -94,6 +95,68 @@ class Vogels2011Rule(plasticity.Vogels2011Rule):
                      f"sPyNNaker: the rule's depression is its alpha term")
 
 
+class RecurrentRule(synapses.STDPTimingDependence):
+    """sPyNNaker's stochastic recurrent STDP rule, ``RecurrentRule(accumulator_depression=-6,
+    accumulator_potentiation=6, mean_pre_window=35.0, mean_post_window=35.0,
+    dual_fsm=True, A_plus=0.01, A_minus=0.01)``: pre and post spikes open windows of
+    random length (exponential, mean ``mean_pre_window``/``mean_post_window`` ms); a post
+    spike inside a pre window steps an accumulator up, a pre spike inside a post window
+    steps it down; at ``accumulator_potentiation`` (``accumulator_depression``) it resets
+    and the weight dependence potentiates (depresses) once with a trace of 1
+    (multiplicative: ``A_plus (w_max - w)``; additive: ``A_plus w_max``, as every A_plus
+    here). ``dual_fsm=False``: one state machine per synapse (sPyNNaker's
+    ``timing_recurrent_pre_stochastic``); ``dual_fsm=True``: every pre and post spike
+    opens its window (``timing_recurrent_dual_fsm``). Deferred to the pre spikes, the
+    delay dendritic; windows are drawn per synapse and time from the seed, so results do
+    not depend on placement (see :mod:`neurochip.emulator.recurrent`)."""
+
+    default_parameters = {"accumulator_depression": -6, "accumulator_potentiation": 6,
+                          "mean_pre_window": 35.0, "mean_post_window": 35.0, "dual_fsm": 1.0,
+                          "A_plus": 0.01, "A_minus": 0.01}
+    translations = build_translations(*[(n, n) for n in default_parameters])
+    timing = "recurrent"
+
+    def __init__(self, accumulator_depression=-6, accumulator_potentiation=6,
+                 mean_pre_window=35.0, mean_post_window=35.0, dual_fsm=True, A_plus=0.01,
+                 A_minus=0.01):
+        super().__init__(accumulator_depression=accumulator_depression,
+                         accumulator_potentiation=accumulator_potentiation,
+                         mean_pre_window=mean_pre_window, mean_post_window=mean_post_window,
+                         dual_fsm=1.0 if dual_fsm else 0.0, A_plus=A_plus, A_minus=A_minus)
+
+
+class Neuromodulation(synapses.StandardSynapseType):
+    """sPyNNaker's dopamine synapse, ``extra_models.Neuromodulation(weight, tau_c=1000.0,
+    tau_d=200.0, w_min=0.0, w_max=1.0)``, for a projection with ``receptor_type='reward'``
+    (or ``'punishment'``) onto a population that also receives STDP projections
+    (``sim.STDPMechanism`` with SpikePairRule or extra_models.SpikeNearestPairRule).
+    Izhikevich (2007), as sPyNNaker runs it: each STDP synapse of that population then has
+    an eligibility trace ``c``, which the STDP rule changes instead of the weight (``c`` in
+    the weight dependence's ``[w_min, w_max]``; additive amplitudes as they are, not
+    times w_max, as NEST's stdp_dopamine_synapse and sPyNNaker) and which decays with
+    ``tau_c`` (ms); the neuron's dopamine trace ``D`` decays with ``tau_d`` and steps by
+    ``weight`` at each reward spike (minus ``weight`` at each punishment spike); the
+    weight follows ``dw/dt = c D`` (per ms), clipped to this ``[w_min, w_max]``, applied at
+    the synapse's pre spikes (deferred, as all STDP here). Every Neuromodulation projection
+    onto one population must have the same ``tau_c``, ``tau_d``, ``w_min``, ``w_max``.
+    The delay is not used (a reward acts at its spike's time, seen one synaptic delay later
+    by each STDP synapse, as a post spike)."""
+
+    default_parameters = {"weight": 0.0, "delay": None, "tau_c": 1000.0, "tau_d": 200.0,
+                          "w_min": 0.0, "w_max": 1.0}
+    translations = build_translations(*[(n, n) for n in default_parameters])
+
+    def __init__(self, weight=0.0, tau_c=1000.0, tau_d=200.0, w_min=0.0, w_max=1.0, delay=None):
+        if w_min < 0 or w_max < 0:
+            raise NeurochipError(f"extra_models.Neuromodulation(w_min={w_min!r}, w_max={w_max!r}): "
+                                 f"the weight bounds must be >= 0 (as on sPyNNaker)")
+        super().__init__(weight=weight, delay=delay, tau_c=tau_c, tau_d=tau_d, w_min=w_min,
+                         w_max=w_max)
+
+    def _get_minimum_delay(self):
+        return state.min_delay
+
+
 class IFCurDelta(IF_curr_delta):
     __doc__ = IF_curr_delta.__doc__ + """
     sPyNNaker's name (``extra_models.IFCurDelta``): the same parameters as PyNN's
@@ -127,7 +190,7 @@ class AllButMeConnector(AllToAllConnector):
 
 
 HAVE = ("IFCurDelta", "AllButMeConnector", "SpikeNearestPairRule", "PfisterSpikeTriplet",
-        "WeightDependenceAdditiveTriplet", "Vogels2011Rule", *EXTRA_CELLS,
+        "WeightDependenceAdditiveTriplet", "Vogels2011Rule", "Neuromodulation", "RecurrentRule", *EXTRA_CELLS,
         "SpikeSourcePoissonVariable")
 HAVE_TEXT = (f"sPyNNaker's extra models neurochip has: {', '.join(HAVE)} (see "
              f"sim.list_standard_models() for the rest)")
@@ -136,7 +199,8 @@ HAVE_STDP = ("the STDP neurochip runs: sim.STDPMechanism with sim.SpikePairRule,
              "sim.extra_models.Vogels2011Rule, and sim.AdditiveWeightDependence, "
              "sim.MultiplicativeWeightDependence, sim.AdditivePotentiationMultiplicativeDepression "
              "or sim.GutigWeightDependence; or sim.extra_models.PfisterSpikeTriplet with "
-             "sim.extra_models.WeightDependenceAdditiveTriplet")
+             "sim.extra_models.WeightDependenceAdditiveTriplet; sim.extra_models.RecurrentRule; "
+             "sim.extra_models.Neuromodulation onto populations with STDP")
 
 
 class _Missing(type):
@@ -160,8 +224,6 @@ def _missing(name: str, what: str, where: str = "sim.extra_models.", have: str =
 
 
 _STDP_MISSING = {
-    "RecurrentRule": "sPyNNaker's recurrent (stochastic, accumulator) STDP rule",
-    "Neuromodulation": "dopamine (reward) modulated STDP",
     "TimingDependencePFPC": "the cerebellar parallel-fibre to Purkinje-cell plasticity rule",
     "WeightDependencePFPC": "the cerebellar parallel-fibre to Purkinje-cell plasticity rule",
     "TimingDependenceMFVN": "the cerebellar mossy-fibre to vestibular-nuclei plasticity rule",

@@ -65,7 +65,8 @@ def findings(result, mapping, time_scale_factor: int) -> list:
              "rates and time constants, or run arithmetic='float' to see the unbounded values"),
             ("stdp_history_lost", "plastic synapse updates missed post-synaptic spikes that had "
              "fallen out of the neuron's post-spike history",
-             f"a neuron fired more than {HISTORY} times (the history's length, as sPyNNaker's) "
+             f"a neuron fired more than {HISTORY} times (the history's length, as sPyNNaker's; "
+             f"under Neuromodulation each tick with dopamine spikes takes an entry too) "
              f"between two spikes of a plastic synapse's source; fewer post spikes per pre-spike "
              f"interval avoid it (sPyNNaker drops them silently)")):
         per_core = result.counter(name)

@@ -20,7 +20,8 @@ from .spinnaker_compat import log_once
 from .standardmodels import StaticSynapse
 
 # PyNN synapse type -> the dynamics the machine runs for it (the mapping's registry)
-DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items()}
+DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items() if enc.pynn}
+DOPAMINE_RECEPTORS = ("reward", "punishment")  # sPyNNaker's, of Neuromodulation synapses
 
 __all__ = ["Projection", "Connection"]
 
@@ -103,9 +104,17 @@ class Projection(common.Projection):
 
     def __init__(self, presynaptic_population, postsynaptic_population, connector,
                  synapse_type=None, source=None, receptor_type=None, space=None, label=None):
+        dopamine = type(synapse_type).__name__ == "Neuromodulation"
+        if dopamine and receptor_type not in DOPAMINE_RECEPTORS:
+            raise NeurochipError(f"Projection {label!r}: extra_models.Neuromodulation synapses "
+                                 f"take receptor_type 'reward' or 'punishment', not "
+                                 f"{receptor_type!r}")
         common.Projection.__init__(self, presynaptic_population, postsynaptic_population,
-                                   connector, synapse_type, source, receptor_type,
+                                   connector, synapse_type, source,
+                                   "excitatory" if dopamine else receptor_type,
                                    space if space is not None else Space(), label)
+        if dopamine:  # no receptor of the cell: the dopamine trace of its STDP synapses
+            self.receptor_type = receptor_type
         if type(self.synapse_type).__name__ not in DYNAMICS_OF:
             raise NeurochipError(
                 f"Projection {self.label!r}: synapse type {type(self.synapse_type).__name__} is "
@@ -315,7 +324,9 @@ class Projection(common.Projection):
         for j, part in parts:
             spec = graph.projections[j]
             model = neuron_models.BY_NAME[graph.populations[spec.post].model]
-            w_max = float(np.asarray(spec.dyn_params["w_max"], float).flat[0])
+            # a weight under dopamine is bounded by the Neuromodulation's w_max
+            bound = "nm_w_max" if spec.dynamics == "stdp_neuromod" else "w_max"
+            w_max = float(np.asarray(spec.dyn_params[bound], float).flat[0])
             out.append((addr_of[j], slice(None) if part is None else part, w_max,
                         model.WEIGHT_SCALE))
         return out

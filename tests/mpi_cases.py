@@ -28,6 +28,10 @@ RUN = {
     "mixed-float": lambda: cases._mixed("float"),
     "plastic-fixed": lambda: cases._plastic("fixed"),
     "plastic-float": lambda: cases._plastic("float"),
+    "dopamine-fixed": lambda: cases._dopamine("fixed"),
+    "dopamine-float": lambda: cases._dopamine("float"),
+    "recurrent-fixed": lambda: cases._recurrent("fixed"),
+    "recurrent-float": lambda: cases._recurrent("float"),
 }
 
 

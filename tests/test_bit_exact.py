@@ -133,6 +133,64 @@ def _plastic(arithmetic):
     sim.run(150.0)
 
 
+def _dopamine(arithmetic):
+    """Dopamine-modulated STDP: recurrent E->E additive eligibility traces and noise->E
+    multiplicative ones (pair rule), under Poisson reward and punishment onto all of E,
+    split over cores of 50; delays from 1 ms (stretches of 10 ticks), two runs."""
+    sim.setup(timestep=0.1, min_delay=1.0, arithmetic=arithmetic)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 50)
+    rng = NumpyRNG(seed=41)
+    cell = sim.IF_curr_exp(tau_m=20.0, cm=0.2, v_rest=-60.0, v_thresh=-50.0, v_reset=-60.0,
+                           tau_refrac=5.0, tau_syn_E=5.0, tau_syn_I=10.0)
+    exc = sim.Population(120, cell, label="exc")
+    noise = sim.Population(40, sim.SpikeSourcePoisson(rate=30.0), label="noise")
+    reward = sim.Population(1, sim.SpikeSourcePoisson(rate=10.0), label="reward")
+    punish = sim.Population(1, sim.SpikeSourcePoisson(rate=5.0), label="punish")
+    exc.initialize(v=RandomDistribution("uniform", low=-60.0, high=-50.0, rng=rng))
+    exc.record("spikes")
+    d = RandomDistribution("uniform", low=1.0, high=3.0, rng=rng)
+    conn = sim.FixedProbabilityConnector(0.1, allow_self_connections=False, rng=rng)
+    sim.Projection(exc, exc, conn, sim.STDPMechanism(
+        sim.SpikePairRule(A_plus=0.01, A_minus=0.012),
+        sim.AdditiveWeightDependence(w_max=0.05), weight=0.02, delay=d))
+    sim.Projection(noise, exc, sim.FixedProbabilityConnector(0.3, rng=rng), sim.STDPMechanism(
+        sim.SpikePairRule(A_plus=0.3, A_minus=0.3),
+        sim.MultiplicativeWeightDependence(w_max=0.05), weight=0.06, delay=d))
+    nm = {"tau_c": 100.0, "tau_d": 20.0, "w_max": 0.1}
+    sim.Projection(reward, exc, sim.AllToAllConnector(),
+                   sim.extra_models.Neuromodulation(weight=0.2, **nm), receptor_type="reward")
+    sim.Projection(punish, exc, sim.AllToAllConnector(),
+                   sim.extra_models.Neuromodulation(weight=0.1, **nm), receptor_type="punishment")
+    sim.run(150.0)
+    sim.run(150.0)
+
+
+def _recurrent(arithmetic):
+    """sPyNNaker's stochastic recurrent rule: E->E and noise->E synapses, multiplicative
+    and additive, split over cores of 50, delays from 1 ms, two runs."""
+    sim.setup(timestep=0.1, min_delay=1.0, arithmetic=arithmetic, seed=9)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 50)
+    rng = NumpyRNG(seed=43)
+    cell = sim.IF_curr_exp(tau_m=20.0, cm=0.2, v_rest=-60.0, v_thresh=-50.0, v_reset=-60.0,
+                           tau_refrac=5.0, tau_syn_E=5.0, tau_syn_I=10.0)
+    exc = sim.Population(120, cell, label="exc")
+    noise = sim.Population(40, sim.SpikeSourcePoisson(rate=30.0), label="noise")
+    exc.initialize(v=RandomDistribution("uniform", low=-60.0, high=-50.0, rng=rng))
+    exc.record("spikes")
+    d = RandomDistribution("uniform", low=1.0, high=3.0, rng=rng)
+    rule = {"accumulator_depression": -2, "accumulator_potentiation": 2, "mean_pre_window": 8.0,
+            "mean_post_window": 12.0, "dual_fsm": False}
+    sim.Projection(exc, exc, sim.FixedProbabilityConnector(0.1, allow_self_connections=False,
+                                                           rng=rng), sim.STDPMechanism(
+        sim.extra_models.RecurrentRule(A_plus=0.1, A_minus=0.1, **rule),
+        sim.MultiplicativeWeightDependence(w_max=0.05), weight=0.02, delay=d))
+    sim.Projection(noise, exc, sim.FixedProbabilityConnector(0.3, rng=rng), sim.STDPMechanism(
+        sim.extra_models.RecurrentRule(A_plus=0.05, A_minus=0.05, **rule),
+        sim.AdditiveWeightDependence(w_max=0.1), weight=0.06, delay=d))
+    sim.run(150.0)
+    sim.run(150.0)
+
+
 def _expecting_saturation(case, arithmetic):
     with pytest.warns(MachineWarning, match=r"neuron state values saturated .* in 'izh'"):
         case(arithmetic)
@@ -146,6 +204,10 @@ CASES = {
     "mixed-float": lambda: _mixed("float"),
     "plastic-fixed": lambda: _plastic("fixed"),
     "plastic-float": lambda: _plastic("float"),
+    "dopamine-fixed": lambda: _dopamine("fixed"),
+    "dopamine-float": lambda: _dopamine("float"),
+    "recurrent-fixed": lambda: _recurrent("fixed"),
+    "recurrent-float": lambda: _recurrent("float"),
 }
 
 
@@ -184,7 +246,9 @@ def _result_digest(result) -> str:
 
 @pytest.mark.parametrize("name, stretch", [("balanced-fixed-d1.5", 15),
                                            ("balanced-float-d1.0", 10), ("mixed-float", 1),
-                                           ("plastic-fixed", 10), ("plastic-float", 10)])
+                                           ("plastic-fixed", 10), ("plastic-float", 10),
+                                           ("dopamine-fixed", 10), ("dopamine-float", 10),
+                                           ("recurrent-fixed", 10), ("recurrent-float", 10)])
 def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
     """The default (several threads, stretches of the shortest delay) against one thread,
     one tick at a time, on the same loaded program."""
@@ -204,6 +268,19 @@ def test_threads_and_stretches_give_the_plain_loop_bit_for_bit(name, stretch):
     assert all(np.array_equal(plain.syn, m.syn) and np.array_equal(plain.syn_wf, m.syn_wf)
                for m in (fast, many))
     assert all(np.array_equal(plain.hist_n, m.hist_n) for m in (fast, many))
+    if len(plain.hist_da):  # dopamine histories: the same entries in each logical window
+        assert all(_histories(plain) == _histories(m) for m in (fast, many))
+
+
+def _histories(em, keep=16):
+    """Each history's ``keep`` newest entries (stamp, traces, dopamine mark), as tuples."""
+    cap = em.hist_t.shape[1] - 1
+    out = []
+    for r, n in enumerate(em.hist_n):
+        q = np.arange(max(n - keep, 0), n) & cap
+        out.append((tuple(em.hist_t[r, q]), tuple(em.hist_tr[r, q]), tuple(em.hist_da[r, q]),
+                    tuple(em.hist_isd[r, q])))
+    return out
 
 
 def test_threads_out_of_range_is_refused_with_the_limit():

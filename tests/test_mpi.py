@@ -68,14 +68,16 @@ def test_two_ranks_give_one_process_bit_for_bit():
     """Plastic rows (STDP weights), Tsodyks-Markram and stochastic rows, current sources,
     spike arrays, saturations, two runs with state carried over, stretches of 10 and 15
     ticks: the fixed-point networks of the golden digests."""
-    cases = ["plastic-fixed", "mixed-fixed", "balanced-fixed-d1.5"]
+    cases = ["plastic-fixed", "mixed-fixed", "balanced-fixed-d1.5", "dopamine-fixed",
+             "recurrent-fixed"]
     _check(_run(2, cases), 2, cases)
 
 
 @pytest.mark.slow
 @needs_mpi
 @pytest.mark.parametrize("n, cases", [
-    (2, ["plastic-float", "mixed-float", "balanced-float-d1.0"]),
+    (2, ["plastic-float", "mixed-float", "balanced-float-d1.0", "dopamine-float",
+         "recurrent-float"]),
     (4, ["plastic-fixed", "mixed-fixed", "balanced-fixed-d1.5"]),
 ])
 def test_more_ranks_and_float_give_one_process_bit_for_bit(n, cases):

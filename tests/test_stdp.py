@@ -272,8 +272,8 @@ def test_errors_name_the_fix():
                                              r"WeightDependenceAdditiveTriplet: the triplet rule"):
         sim.STDPMechanism(sim.SpikePairRule(),
                           sim.extra_models.WeightDependenceAdditiveTriplet(w_max=0.1))
-    with pytest.raises(NeurochipError, match=r"RecurrentRule .* not in neurochip"):
-        sim.extra_models.RecurrentRule()
+    with pytest.raises(NeurochipError, match=r"TimingDependencePFPC .* not in neurochip"):
+        sim.extra_models.TimingDependencePFPC()
     sim.Projection(a, b, sim.AllToAllConnector(), sim.STDPMechanism(
         sim.SpikePairRule(), sim.AdditiveWeightDependence(w_max=0.01), weight=0.02),
         label="too heavy")

@@ -4,7 +4,7 @@ import numpy as np
 import pyNN.neurochip as sim
 import pytest
 
-from neurochip.emulator.contract import DYNAMICS_KINDS
+from neurochip.emulator.contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
 from neurochip.emulator.synapse_dynamics import DYNAMICS, HEADER, WORDS
 from neurochip.mapping.synapse_dynamics import ENCODERS
 
@@ -43,7 +43,8 @@ def test_several_kinds_from_one_source_act_as_from_separate_sources(arithmetic):
     blocks = np.diff(syn.mpt_dyn_lo)
     assert blocks.max() == 3
     e = int(np.argmax(blocks))
-    assert syn.dyn_kind[syn.mpt_dyn_lo[e]:syn.mpt_dyn_lo[e + 1]].tolist() == sorted(DYNAMICS_KINDS)
+    assert syn.dyn_kind[syn.mpt_dyn_lo[e]:syn.mpt_dyn_lo[e + 1]].tolist() == [
+        DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP]
     assert events_one == events_split
     for name in one:
         assert np.array_equal(one[name], split[name]), name
@@ -56,7 +57,9 @@ def test_the_two_registries_agree():
     from neurochip.mapping.graph import DYNAMICS as GRAPH_DYNAMICS
     from neurochip.projections import DYNAMICS_OF
     assert list(DYNAMICS) == list(DYNAMICS_KINDS)
-    assert set(GRAPH_DYNAMICS) == set(ENCODERS) == set(DYNAMICS_OF.values())
+    # (STDP under dopamine and the recurrent rule are the graph's own: the mapping makes them)
+    assert set(GRAPH_DYNAMICS) == set(ENCODERS) == set(DYNAMICS_OF.values()) | {
+        "stdp_neuromod", "stdp_recurrent"}
     host = {enc.kind: name for name, enc in ENCODERS.items() if enc.kind is not None}
     assert host == {k: d.name for k, d in DYNAMICS.items()}
     for name, enc in ENCODERS.items():
@@ -80,7 +83,8 @@ def test_unknown_dynamics_are_a_clear_error():
                          pre_idx=np.zeros(1, np.int64), post_idx=np.zeros(1, np.int64),
                          weight=np.ones(1), delay=np.ones(1))
     with pytest.raises(MappingError, match=r"'learning': synapse dynamics 'stdp_pair' are not "
-                                           r"supported; supported: \['static', 'stdp', "
+                                           r"supported; supported: \['neuromodulation', 'static', "
+                                           r"'stdp', 'stdp_neuromod', 'stdp_recurrent', "
                                            r"'stochastic', 'tsodyks_markram'\]"):
         dataclasses.replace(prj, dynamics="stdp_pair")
     graph = NetworkGraph(dt=0.1, populations=(src, tgt), projections=(prj,))
