@@ -10,8 +10,8 @@ emulator through ``MachineProgram.clock_hz``.
 """
 
 __all__ = ["CLOCK_HZ", "ARITHMETICS", "KIND_SPIKE_ARRAY", "KIND_POISSON", "SOURCE_KINDS",
-           "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYN_STDP", "DYNAMICS_KINDS", "TYPE_BITS",
-           "MAX_TYPE_BITS", "MAX_RECEPTORS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER",
+           "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYN_STDP", "DYN_STRUCTURAL", "DYNAMICS_KINDS",
+           "TYPE_BITS", "MAX_TYPE_BITS", "MAX_RECEPTORS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER",
            "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
 
 CLOCK_HZ = 200_000_000  # ARM968 cores of SpiNNaker 1
@@ -23,8 +23,8 @@ SOURCE_KINDS = (KIND_SPIKE_ARRAY, KIND_POISSON)
 
 # kinds of the rows with per-synapse dynamics behind a master-table entry (static rows
 # have their own fields); an entry may hold rows of several kinds
-DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP = 0, 1, 2
-DYNAMICS_KINDS = (DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP)
+DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP, DYN_STRUCTURAL = 0, 1, 2, 3
+DYNAMICS_KINDS = (DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP, DYN_STRUCTURAL)
 
 # synaptic word: weight:16 | delay:D | type:T | index:N, with D, T and N per core and
 # D + T + N <= 16 (the low half-word addresses the ring buffer); T holds the receptor

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 import numba
 
-from .contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
+from .contract import DYN_STDP, DYN_STOCHASTIC, DYN_STRUCTURAL, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
 from .short_term import TM_HEADER, TM_WORDS, carry_tm_state, tm_row
 from .stdp import STDP_HEADER, STDP_WORDS, carry_stdp_state, stdp_row
 from .stochastic import ST_HEADER, ST_WORDS, stochastic_row
+from .structural import STRUCT_HEADER, STRUCT_WORDS, carry_structural_row, structural_row
 
 __all__ = ["Dynamics", "DYNAMICS", "HEADER", "WORDS", "dynamic_row"]
 
@@ -43,6 +44,7 @@ DYNAMICS = {
     DYN_TSODYKS_MARKRAM: Dynamics("tsodyks_markram", TM_HEADER, TM_WORDS, carry_tm_state),
     DYN_STOCHASTIC: Dynamics("stochastic", ST_HEADER, ST_WORDS),
     DYN_STDP: Dynamics("stdp", STDP_HEADER, STDP_WORDS, carry_stdp_state),
+    DYN_STRUCTURAL: Dynamics("structural", STRUCT_HEADER, STRUCT_WORDS, carry_structural_row),
 }
 if list(DYNAMICS) != list(DYNAMICS_KINDS) or list(DYNAMICS_KINDS) != list(range(len(DYNAMICS))):
     raise ImportError(f"synapse dynamics: kinds {list(DYNAMICS)} must be the contract's "
@@ -70,4 +72,7 @@ def dynamic_row(b, row, stamp, tt, at, sv, pl, ring, float_syn):
         return n, s, 0
     elif kind == DYN_STDP:
         return stdp_row(syn, syn_wf, row, stamp, ring, tt, at, sv.dyn_param[b], pl, float_syn)
+    elif kind == DYN_STRUCTURAL:
+        n, s = structural_row(syn, syn_wf, row, ring, at[0], at[1], tt, float_syn)
+        return n, s, 0
     return 0, 0, 0

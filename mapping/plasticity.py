@@ -82,7 +82,7 @@ class PlasticSets:
         self.post = {}       # population -> (post tau in ticks, nearest, projection label)
         rows_i, rows_f, pows = [], [], []
         for j, prj in enumerate(graph.projections):
-            if prj.dynamics != "stdp" or not len(prj.pre_idx):
+            if prj.dynamics != "stdp" or not (len(prj.pre_idx) or "rewiring" in prj.dyn_params):
                 continue
             ri, rf, pw = self._encode(prj, shifts[prj.post, receptor_of(prj)])
             self.index[j] = len(rows_i)

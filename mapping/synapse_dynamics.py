@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from neurochip.emulator.contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM
+from neurochip.emulator.contract import DYN_STDP, DYN_STOCHASTIC, DYN_STRUCTURAL, DYN_TSODYKS_MARKRAM
 from neurochip.emulator.short_term import NO_LUT, decay_tables
 from neurochip.emulator.stdp import W16
 from neurochip.emulator.stochastic import P_ALWAYS
@@ -130,6 +130,9 @@ ENCODERS = {
                              "TsodyksMarkramSynapse"),
     "stochastic": _kind(DYN_STOCHASTIC, _stochastic, ("p",), "SimpleStochasticSynapse"),
     "stdp": _kind(DYN_STDP, _stdp, ("timing", "dependence", "w_min", "w_max"), "STDPMechanism"),
+    # static weights on rows with room for rewiring (the "rewiring" parameters:
+    # neurochip.mapping.structural)
+    "structural": _kind(DYN_STRUCTURAL, _static, ("rewiring",), "StructuralMechanismStatic"),
 }
 for _name, _enc in ENCODERS.items():  # the emulator's side must agree on every kind
     if _enc.kind is not None and DYNAMICS[_enc.kind].name != _name:
