@@ -18,6 +18,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 import pyNN.neurochip as sim  # noqa: E402
 import test_bit_exact as cases  # noqa: E402
+import test_structural  # noqa: E402
 
 from neurochip.machine_report import MachineWarning  # noqa: E402
 
@@ -28,6 +29,7 @@ RUN = {
     "mixed-float": lambda: cases._mixed("float"),
     "plastic-fixed": lambda: cases._plastic("fixed"),
     "plastic-float": lambda: cases._plastic("float"),
+    "structural-fixed": lambda: test_structural.structural_net(per_core=7),
 }
 
 
@@ -42,7 +44,7 @@ def run_case(name) -> dict:
     st = sim.simulator.state
     digest = cases._digest(st.results)
     for prj in st.projections:  # learned weights, as test_bit_exact digests them
-        if type(prj.synapse_type).__name__ == "STDPMechanism":
+        if type(prj.synapse_type).__name__ in ("STDPMechanism", "StructuralMechanismSTDP"):
             learned = cases._weights_digest(prj.get("weight", format="list"))
             digest = hashlib.sha256((digest + learned).encode()).hexdigest()
     spikes = sum(len(train) for p in st.populations if _records_spikes(p)
