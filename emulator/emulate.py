@@ -392,11 +392,18 @@ class Emulation:
         parameters may have changed: those come from the new program)."""
         sy = self.program.synapses
         n = np.repeat(sy.mpt_n.astype(np.int64), np.diff(sy.mpt_dyn_lo))
+        rewired = set(self.program.structural.row_addr.tolist())
         for b, kind in enumerate(sy.dyn_kind):
+            lo, stride = int(sy.dyn_row_lo[b]), int(sy.dyn_stride[b])
+            if lo in rewired:  # rows that rewiring edits: as they are now, whole
+                hi = lo + int(n[b]) * stride
+                self.syn[lo:hi] = other.syn[lo:hi]
+                if len(self.syn_wf) and len(other.syn_wf):
+                    self.syn_wf[lo:hi] = other.syn_wf[lo:hi]
+                continue
             carry = DYNAMICS[int(kind)].carry
             if carry is None:
                 continue
-            lo, stride = int(sy.dyn_row_lo[b]), int(sy.dyn_stride[b])
             for row in range(lo, lo + int(n[b]) * stride, stride):
                 carry(self.syn, self.syn_wf, other.syn, other.syn_wf, row)
 

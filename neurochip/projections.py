@@ -420,6 +420,11 @@ class Projection(common.Projection):
                                      f"{list(self._params)}")
             arr = np.asarray(value, float)
             new[name] = np.broadcast_to(arr if arr.ndim == 0 else arr[pre, post], pre.shape)
+        if hasattr(self.synapse_type, "rewiring_params") and simulator.state.t_ticks > 0:
+            raise NeurochipError(
+                f"Projection {self.label!r}: set() on a structurally plastic projection after a "
+                f"run is not in neurochip (the machine's rows hold other synapses than the "
+                f"connector made); call sim.reset() first, or set the mechanism's initial_weight")
         if "weight" in new:  # validate before anything changes
             self._check_signs(new["weight"])
             # a plastic projection that has run: the new weights replace the learned ones in

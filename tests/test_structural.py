@@ -307,3 +307,43 @@ def test_get_before_a_run_gives_the_connectors_synapses_and_reset_restores_them(
     sim.end()
     assert again == after
     assert _pairs(prj) == after  # after end(), as they were
+
+
+@pytest.mark.parametrize("f_rew, attempts", [(3000, 3 * 40), (100, 4)])
+def test_attempts_come_at_f_rew_per_population(f_rew, attempts):
+    """Formation and elimination with p = 1: every attempt forms (a free slot) or eliminates
+    (an occupied one), so the two counts add up to the attempts:
+    f_rew above 1/dt gives int(f_rew dt) per tick, below it one every int(1 / (f_rew dt))
+    ticks (sPyNNaker's fast and slow rewiring), per post population."""
+    sim.setup(timestep=1.0)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 3)
+    pre = sim.Population(5, sim.IF_curr_exp(), label="pre")
+    post = sim.Population(8, sim.IF_curr_exp(), label="post")
+    prj = sim.Projection(pre, post, sim.FixedProbabilityConnector(0.0),
+                         _mechanism(grid=(1, 1), s_max=4, f_rew=f_rew, weight=0.01, p_dep=1.0,
+                                    p_pot=1.0))
+    sim.run(40)
+    n = len(_pairs(prj))
+    formed, eliminated = _counts()
+    sim.end()
+    assert formed + eliminated == attempts and n == formed - eliminated
+
+
+def test_a_rebuild_between_runs_keeps_the_rewired_synapses():
+    """A parameter change after a run maps the network again; the machine's rows (and the
+    rewiring state) carry over. set() on the rewiring projection itself is refused."""
+    sim.setup(timestep=1.0)
+    pre = sim.Population(6, sim.IF_curr_exp(), label="pre")
+    post = sim.Population(6, sim.IF_curr_exp(), label="post")
+    prj = sim.Projection(pre, post, sim.FixedProbabilityConnector(0.0),
+                         _mechanism(grid=(1, 6), p=1.0, sigma=10.0, s_max=4, f_rew=200,
+                                    weight=0.2, stdp=True))
+    sim.run(30)
+    before = _pairs(prj)
+    pre.set(tau_m=15.0)
+    sim.run(1)
+    after = _pairs(prj)
+    with pytest.raises(NeurochipError, match=r"set\(\) on a structurally plastic projection"):
+        prj.set(weight=0.1)
+    sim.end()
+    assert len(before) >= 4 and set(before) <= set(after)
