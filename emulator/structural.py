@@ -48,6 +48,7 @@ from .errors import ProgramError
 from .fixed import sat_ring_add
 from .groups import require
 from .rng import kiss_next
+from .stdp import STDP_HEADER
 
 __all__ = ["Structural", "no_structural", "StructView", "SET_I", "SET_F", "rewire", "note_spike",
            "STRUCT_HEADER", "STRUCT_WORDS", "structural_row", "carry_structural_row"]
@@ -244,7 +245,7 @@ def _attempt(dc, stamp, local, nlo, st, syn, syn_wf, at, float_syn):
         else:
             pre = _uniform(rng, si[SI_N_PRE])
     row = st.row_addr[st.row_lo[dc] + pre]
-    head = 4 if si[SI_KIND] == DYN_STDP else STRUCT_HEADER
+    head = STDP_HEADER if si[SI_KIND] == DYN_STDP else STRUCT_HEADER
     nb, tb = at[3], at[4]
     imask = (np.int64(1) << nb) - 1
     cnt = np.int64(syn[row])

@@ -4,7 +4,7 @@ import numpy as np
 import pyNN.neurochip as sim
 import pytest
 
-from neurochip.emulator.contract import DYNAMICS_KINDS
+from neurochip.emulator.contract import DYN_STDP, DYN_STOCHASTIC, DYN_TSODYKS_MARKRAM, DYNAMICS_KINDS
 from neurochip.emulator.synapse_dynamics import DYNAMICS, HEADER, WORDS
 from neurochip.mapping.synapse_dynamics import ENCODERS
 
@@ -39,11 +39,13 @@ def _run(split: bool, arithmetic: str):
 def test_several_kinds_from_one_source_act_as_from_separate_sources(arithmetic):
     one, events_one, syn = _run(False, arithmetic)
     split, events_split, _ = _run(True, arithmetic)
-    # one master-table entry holds the three kinds' blocks, in kind order
+    # one master-table entry holds the three kinds' blocks, in kind order (rewiring's own
+    # kind, DYN_STRUCTURAL, is a projection's rows alone)
     blocks = np.diff(syn.mpt_dyn_lo)
     assert blocks.max() == 3
     e = int(np.argmax(blocks))
-    assert syn.dyn_kind[syn.mpt_dyn_lo[e]:syn.mpt_dyn_lo[e + 1]].tolist() == sorted(DYNAMICS_KINDS)
+    assert syn.dyn_kind[syn.mpt_dyn_lo[e]:syn.mpt_dyn_lo[e + 1]].tolist() == sorted(
+        [DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP])
     assert events_one == events_split
     for name in one:
         assert np.array_equal(one[name], split[name]), name
