@@ -83,7 +83,7 @@ def test_unknown_dynamics_are_a_clear_error():
                          weight=np.ones(1), delay=np.ones(1))
     with pytest.raises(MappingError, match=r"'learning': synapse dynamics 'stdp_pair' are not "
                                            r"supported; supported: \['static', 'stdp', "
-                                           r"'stochastic', 'tsodyks_markram'\]"):
+                                           r"'stochastic', 'structural', 'tsodyks_markram'\]"):
         dataclasses.replace(prj, dynamics="stdp_pair")
     graph = NetworkGraph(dt=0.1, populations=(src, tgt), projections=(prj,))
     assert map_network(graph).program.synapses.n_entries == 1
