@@ -20,7 +20,7 @@ from .electrodes import Electrodes, no_electrodes
 from .errors import ProgramError
 from .groups import Cores, Recording, Routing, Sources, Synapses
 from .plasticity import Plasticity, no_plasticity
-from .structural import Structural, no_structural
+from .structural import SI_SMAX, Structural, no_structural
 
 __all__ = ["MachineProgram", "Routing", "Cores", "Synapses", "Sources", "Recording", "Plasticity"]
 
@@ -152,6 +152,17 @@ class MachineProgram:
                                f"{len(st.slot_of)} neurons and {len(st.entry_pre_lo)} master-table "
                                f"entries; the machine has {self.n_cores}, {self.n_neurons} and "
                                f"{len(self.synapses.mpt_key)}")
+        n_syn, n_slots = len(self.synapses.syn), len(st.slots0)
+        if len(st.row_addr) and (st.row_addr.min() < 0 or st.row_addr.max() >= n_syn):
+            raise ProgramError(f"MachineProgram.structural.row_addr points outside the {n_syn} "
+                               f"synaptic words")
+        smax = np.zeros(self.n_neurons, np.int64)
+        owner = np.repeat(st.core_set, np.diff(self.cores.neuron_lo))
+        has = (st.slot_of >= 0) & (owner >= 0)
+        smax[has] = st.set_i[owner[has], SI_SMAX]
+        if np.any((st.slot_of >= 0) & (owner < 0)) or np.any(st.slot_of[has] + smax[has] > n_slots):
+            raise ProgramError(f"MachineProgram.structural.slot_of: a neuron's slots lie outside "
+                               f"the {n_slots} of slots0 or it is on a core without rewiring")
 
     def _check_per_neuron(self):
         n = self.n_neurons

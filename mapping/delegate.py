@@ -45,8 +45,12 @@ def count_factors(graph, sources) -> dict:
     """Projection index -> most spikes one synapse can bring in one tick: a Poisson-type
     source (``sources``: population index -> its :class:`neurochip.mapping.neurons.PoissonArrays`) sends a
     Poisson count, at most its count table's last count."""
-    return {j: int(sources[p.pre].most[p.pre_idx].max())
-            for j, p in enumerate(graph.projections) if p.pre in sources and len(p.pre_idx)}
+    out = {j: int(sources[p.pre].most[p.pre_idx].max())
+           for j, p in enumerate(graph.projections) if p.pre in sources and len(p.pre_idx)}
+    for j, p in enumerate(graph.projections):  # rewiring may connect any source neuron
+        if p.pre in sources and "rewiring" in p.dyn_params:
+            out[j] = int(sources[p.pre].most.max(initial=1))
+    return out
 
 
 def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point: bool):

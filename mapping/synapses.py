@@ -95,7 +95,7 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
             total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
             w_most = _ring_weights(graph, prj, [rewiring_weight_bound(prj)])[0]
             biggest[key] = max(biggest.get(key, 0.0), w_most)
-            total += int(rewiring_of(prj)["s_max"]) * w_most
+            total += int(rewiring_of(prj)["s_max"]) * w_most * factors.get(j, 1)
     for key, total in totals.items():
         bound[key] = total.max(initial=0.0)
         if graph.populations[key[0]].ring_stats:  # sPyNNaker's expected-input bound

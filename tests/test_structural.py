@@ -347,3 +347,40 @@ def test_a_rebuild_between_runs_keeps_the_rewired_synapses():
         prj.set(weight=0.1)
     sim.end()
     assert len(before) >= 4 and set(before) <= set(after)
+
+
+def test_a_program_whose_rewiring_points_outside_its_rows_is_refused():
+    import dataclasses
+
+    from neurochip.emulator.errors import ProgramError
+    sim.setup(timestep=1.0)
+    pre = sim.Population(3, sim.IF_curr_exp(), label="pre")
+    post = sim.Population(3, sim.IF_curr_exp(), label="post")
+    sim.Projection(pre, post, sim.FixedProbabilityConnector(0.0), _mechanism(s_max=2))
+    sim.run(1)
+    program = sim.simulator.state.mapping.program
+    sim.end()
+    st = program.structural
+    bad = dataclasses.replace(st, row_addr=st.row_addr + len(program.synapses.syn))
+    with pytest.raises(ProgramError, match=r"row_addr points outside the \d+ synaptic words"):
+        dataclasses.replace(program, structural=bad)
+    bad = dataclasses.replace(st, slot_of=st.slot_of + len(st.slots0))
+    with pytest.raises(ProgramError, match=r"slot_of: a neuron's slots lie outside"):
+        dataclasses.replace(program, structural=bad)
+
+
+def test_rewiring_from_a_poisson_source_bounds_the_ring_by_its_most_spikes_per_tick():
+    """A Poisson source may send several spikes in a tick: the ring shift takes s_max
+    synapses each bringing the source's most, so the ring cannot saturate."""
+    sim.setup(timestep=1.0)
+    src = sim.Population(4, sim.SpikeSourcePoisson(rate=900.0), label="src")
+    post = sim.Population(4, sim.IF_curr_exp(), label="post")
+    sim.Projection(src, post, sim.FixedProbabilityConnector(0.0),
+                   _mechanism(grid=(2, 2), s_max=4, weight=2.0, f_rew=4000, delay=1.0))
+    sim.run(100)
+    m = sim.simulator.state.mapping
+    counters = sim.simulator.state.results[-1][1].counters
+    sim.end()
+    from neurochip.emulator.cores import C_RING_SAT
+    assert counters[:, C_RING_SAT].sum() == 0
+    assert m.shifts[1, 0] >= 4  # 4 synapses x 2 nA x several spikes > the 2 nA a shift of 1 holds
