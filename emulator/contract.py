@@ -11,7 +11,7 @@ emulator through ``MachineProgram.clock_hz``.
 
 __all__ = ["CLOCK_HZ", "ARITHMETICS", "KIND_SPIKE_ARRAY", "KIND_POISSON", "SOURCE_KINDS",
            "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYN_STDP", "DYN_NEUROMOD", "DYN_DOPAMINE",
-           "DYN_RECURRENT", "DYNAMICS_KINDS", "TYPE_BITS",
+           "DYN_RECURRENT", "DYN_STRUCTURAL", "DYNAMICS_KINDS", "TYPE_BITS",
            "MAX_TYPE_BITS", "MAX_RECEPTORS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER",
            "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
 
@@ -29,8 +29,9 @@ DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP = 0, 1, 2
 # reward/punishment rows
 DYN_NEUROMOD, DYN_DOPAMINE = 3, 4
 DYN_RECURRENT = 5  # sPyNNaker's stochastic recurrent STDP rule (emulator.recurrent)
+DYN_STRUCTURAL = 6  # static rows with room for rewiring (emulator.structural)
 DYNAMICS_KINDS = (DYN_TSODYKS_MARKRAM, DYN_STOCHASTIC, DYN_STDP, DYN_NEUROMOD, DYN_DOPAMINE,
-                  DYN_RECURRENT)
+                  DYN_RECURRENT, DYN_STRUCTURAL)
 
 # synaptic word: weight:16 | delay:D | type:T | index:N, with D, T and N per core and
 # D + T + N <= 16 (the low half-word addresses the ring buffer); T holds the receptor

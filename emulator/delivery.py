@@ -29,6 +29,7 @@ from .cores import (
 )
 from .fixed import sat_ring_add
 from .prefetch import prefetch
+from .structural import note_spike, rewire
 from .synapse_dynamics import dynamic_row
 
 __all__ = ["sort_packets", "deliver_core", "ring_add", "TICK_BITS", "MAX_STRETCH"]
@@ -154,11 +155,14 @@ def mpt_search(dc, key, sv):
 
 
 @numba.njit(cache=True)
-def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, out):
+def deliver_core(dc, t0, n_ticks, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, st, out):
     """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``, whose neurons start
-    at ``nlo``) of the stretch starting at tick ``t0``; ``scratch`` holds four rows of the
-    queue's length, ``sv`` is the :class:`neurochip.emulator.views.SynapseView`, ``pl`` the
-    PlasticView, ``out`` the CoreOutput (cycles and provenance counters)."""
+    at ``nlo``) of the stretch of ``n_ticks`` ticks starting at tick ``t0``; ``scratch``
+    holds four rows of the queue's length, ``sv`` is the
+    :class:`neurochip.emulator.views.SynapseView`, ``pl`` the PlasticView, ``st`` the
+    StructView (rewiring: a tick's attempts come before its packets, see
+    :mod:`neurochip.emulator.structural`), ``out`` the CoreOutput (cycles and provenance
+    counters)."""
     row_of = scratch[0]
     local_of = scratch[1]
     entry_of = scratch[2]
@@ -220,6 +224,9 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, out
     sat = 0
     events = 0
     lost = 0
+    rewiring = st.core_set[dc] >= 0
+    n_local = st.core_n[dc]
+    kk = 0  # the next tick offset whose rewiring attempts are still to make
     for p in range(plo, phi):  # the rows
         q = p + AHEAD
         if q < phi:
@@ -232,11 +239,17 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, out
             if eq >= 0 and dyn_lo[eq + 1] > dyn_lo[eq]:  # the first row with dynamics
                 b = dyn_lo[eq]
                 prefetch(syn, dyn_row_lo[b] + local_of[q] * dyn_stride[b])
+        k = pkt[p] & tmask
+        if rewiring:
+            while kk <= k:
+                rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
+                kk += 1
         e = entry_of[p]
         if e < 0:
             continue
-        k = pkt[p] & tmask
         stamp = t0 + k + 1
+        if rewiring and st.entry_pre_lo[e] >= 0:
+            note_spike(dc, stamp, st.entry_pre_lo[e] + local_of[p], st)
         tt = np.int64(stamp) << tb
         cnt = np.int64(0)
         row = row_of[p]
@@ -257,6 +270,10 @@ def deliver_core(dc, t0, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, out
             lost += pls
         events += cnt
         out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
+    if rewiring:
+        while kk < n_ticks:
+            rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
+            kk += 1
     counters = out.counters
     counters[dc, C_PKTS_RX] += phi - plo
     counters[dc, C_FAILED_MPT] += failed

@@ -44,6 +44,7 @@ from .results import RunResult
 from .routing import walk_keys
 from .stdp import copy_histories, target_without_history
 from .stretch import shortest_delay
+from .structural import SI_BUF, StructView
 from .synapse_dynamics import DYNAMICS
 from .views import (
     CoreView,
@@ -168,6 +169,8 @@ class Emulation:
             raise EmulatorError(f"neuron {g} is the target of dopamine or neuromodulated STDP "
                                 f"synapses but its history keeps no dopamine trace: "
                                 f"Plasticity.hist_lut_d of its history must be >= 0")
+        # a synapse that rewiring may form bounds the stretch as an existing one does
+        d_min = min(d_min, p.structural.shortest_delay())
         self.stretch = int(max(1, min(d_min, MAX_STRETCH // 2)))
         if stretch is not None:
             if not 1 <= stretch <= self.stretch:
@@ -248,6 +251,7 @@ class Emulation:
                      sy.shift),
             self._synapse_view(self.syn, self.syn_wf),
             self._plastic_view(),
+            self._struct_view(),
             SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, self.src_cdf_lo,
                        src.cdf, self.guide, self.guide_lo, src.start, src.end, src.refrac,
                        src.every, self.rng, self.poisson_count, src.sched_lo, src.sched_tick,
@@ -272,6 +276,13 @@ class Emulation:
                            pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow,
                            self.hist_da, self.hist_inc, self.hist_isd, pl.hist_lut_d,
                            pl.window_lut)
+
+    def _struct_view(self) -> StructView:
+        st = self.program.structural
+        return StructView(st.core_set, st.core_n, st.core_pop_lo, st.set_i, st.set_f, st.probs,
+                          st.row_lo, st.row_addr, st.entry_pre_lo, st.slot_of, self.st_slots,
+                          self.st_rng, self.st_pop_rng, self.st_buf, self.st_buf_n, self.st_buf_t,
+                          self.st_counts)
 
     def _record(self, ticks, n_words, n_src) -> RecordView:
         """Empty recording buffers for ``ticks`` ticks."""
@@ -342,7 +353,22 @@ class Emulation:
         self.hist_da = np.zeros((dop, cap), self.hist_tr.dtype)
         self.hist_inc = np.zeros((dop, cap), self.hist_tr.dtype)
         self.hist_isd = np.zeros((dop, cap), np.uint8)
+        self._reset_structural()
         self._t = 0
+
+    def _reset_structural(self):
+        """Rewiring (emulator.structural): the post-to-pre tables, generators, each core's
+        buffers of last tick's spikes, and counts of formations and eliminations."""
+        st = self.program.structural
+        self.st_slots = st.slots0.copy()
+        self.st_rng = st.rng0.copy()
+        self.st_pop_rng = st.pop_rng0.copy()
+        size = int(st.set_i[:, SI_BUF].max(initial=0))
+        n_cores = len(st.core_set)
+        self.st_buf = np.zeros((n_cores, 2, max(size, 1)), np.int64)
+        self.st_buf_n = np.zeros((n_cores, 2), np.int64)
+        self.st_buf_t = np.full((n_cores, 2), -1, np.int64)
+        self.st_counts = np.zeros((n_cores, 2), np.int64)
 
     def adopt_state(self, other: Emulation):
         """Take over the dynamic state of an emulation of the same layout (after a
@@ -360,6 +386,10 @@ class Emulation:
             self.dring = other.dring.astype(self.dring.dtype)
         if self.syn.shape == other.syn.shape:
             self._adopt_dynamics_state(other)
+        if self.st_slots.shape == other.st_slots.shape and self.st_buf.shape == other.st_buf.shape:
+            for name in ("st_slots", "st_rng", "st_pop_rng", "st_buf", "st_buf_n", "st_buf_t",
+                         "st_counts"):
+                setattr(self, name, getattr(other, name).copy())
         if len(other.hist_n) == len(self.hist_n):  # the neurons' post-spike histories
             copy_histories(other.hist_n, self.hist_n,
                            [(other.hist_t, self.hist_t),
@@ -393,11 +423,18 @@ class Emulation:
         parameters may have changed: those come from the new program)."""
         sy = self.program.synapses
         n = np.repeat(sy.mpt_n.astype(np.int64), np.diff(sy.mpt_dyn_lo))
+        rewired = set(self.program.structural.row_addr.tolist())
         for b, kind in enumerate(sy.dyn_kind):
+            lo, stride = int(sy.dyn_row_lo[b]), int(sy.dyn_stride[b])
+            if lo in rewired:  # rows that rewiring edits: as they are now, whole
+                hi = lo + int(n[b]) * stride
+                self.syn[lo:hi] = other.syn[lo:hi]
+                if len(self.syn_wf) and len(other.syn_wf):
+                    self.syn_wf[lo:hi] = other.syn_wf[lo:hi]
+                continue
             carry = DYNAMICS[int(kind)].carry
             if carry is None:
                 continue
-            lo, stride = int(sy.dyn_row_lo[b]), int(sy.dyn_stride[b])
             for row in range(lo, lo + int(n[b]) * stride, stride):
                 carry(self.syn, self.syn_wf, other.syn, other.syn_wf, row)
 

@@ -39,8 +39,8 @@ CYCLES_TICK = CYCLES["tick"]
 
 
 @numba.njit(cache=True, parallel=True)
-def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, src, di, el, rec, traffic,
-              buffers):
+def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, st, src, di, el, rec,
+              traffic, buffers):
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
@@ -82,8 +82,8 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, src, di, el, 
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
         for dc in prange(n_cores):
-            deliver_core(np.int64(dc), t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
-                         neuron_lo[dc], rings, sv, pl, out)
+            deliver_core(np.int64(dc), t, n_ticks, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
+                         neuron_lo[dc], rings, sv, pl, st, out)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

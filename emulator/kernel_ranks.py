@@ -59,7 +59,7 @@ def update_own(t, n_ticks, t0, own, cores, rings, src, di, pl, el, rec, traffic)
 
 
 @numba.njit(cache=True, parallel=True)
-def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, traffic, pkt, scratch):
+def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, st, traffic, pkt, scratch):
     """Deliver the queues of the cores ``own`` of the stretch ``[t, t + n_ticks)``
     (``pkt``, sorted by ``sort_packets``) and check their cycles; returns ``scratch``
     (grown if the queue needed more room)."""
@@ -73,8 +73,8 @@ def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, traffic, pk
         scratch = np.empty((4, len(pkt)), np.int64)
     for i in prange(len(own)):
         dc = own[i]
-        deliver_core(dc, t, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, neuron_lo[dc], rings,
-                     sv, pl, out)
+        deliver_core(dc, t, n_ticks, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, neuron_lo[dc],
+                     rings, sv, pl, st, out)
     for i in range(len(own)):
         c = own[i]
         for k in range(n_ticks):

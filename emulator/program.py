@@ -20,6 +20,7 @@ from .electrodes import Electrodes, no_electrodes
 from .errors import ProgramError
 from .groups import Cores, Recording, Routing, Sources, Synapses
 from .plasticity import Plasticity, no_plasticity
+from .structural import SI_SMAX, Structural, no_structural
 
 __all__ = ["MachineProgram", "Routing", "Cores", "Synapses", "Sources", "Recording", "Plasticity"]
 
@@ -42,6 +43,9 @@ class MachineProgram:
     plasticity : Plasticity, optional
         STDP parameter sets, decay tables and post-spike histories
         (:mod:`neurochip.emulator.plasticity`); None: no plastic synapses.
+    structural : Structural, optional
+        Rewiring sets of structural plasticity (:mod:`neurochip.emulator.structural`);
+        None: no rewiring.
     """
 
     dt: float
@@ -55,6 +59,7 @@ class MachineProgram:
     direct: DirectInputs | None = None
     clock_hz: int = CLOCK_HZ
     plasticity: Plasticity | None = None
+    structural: Structural | None = None
 
     def __post_init__(self):
         if self.arithmetic not in ARITHMETICS:
@@ -75,11 +80,15 @@ class MachineProgram:
             object.__setattr__(self, "direct", no_direct_inputs(self.n_cores))
         if self.plasticity is None:
             object.__setattr__(self, "plasticity", no_plasticity(self.n_neurons))
+        if self.structural is None:
+            object.__setattr__(self, "structural", no_structural(
+                self.n_cores, self.n_neurons, len(self.synapses.mpt_key)))
         self._check_arithmetic(fixed)
         self._check_per_core()
         self._check_per_neuron()
         self._check_direct(fixed)
         self._check_plasticity()
+        self._check_structural()
 
     def _check_arithmetic(self, fixed):
         kind = "int64/int32" if fixed else "float64"
@@ -134,6 +143,26 @@ class MachineProgram:
         if np.any(stdp) and (syn.dyn_param[stdp].min() < 0 or syn.dyn_param[stdp].max() >= pl.n_sets):
             raise ProgramError(f"MachineProgram.synapses.dyn_param names an STDP parameter set "
                                f"outside 0..{pl.n_sets - 1}")
+
+    def _check_structural(self):
+        st = self.structural
+        if (len(st.core_set) != self.n_cores or len(st.slot_of) != self.n_neurons
+                or len(st.entry_pre_lo) != len(self.synapses.mpt_key)):
+            raise ProgramError(f"MachineProgram.structural covers {len(st.core_set)} cores, "
+                               f"{len(st.slot_of)} neurons and {len(st.entry_pre_lo)} master-table "
+                               f"entries; the machine has {self.n_cores}, {self.n_neurons} and "
+                               f"{len(self.synapses.mpt_key)}")
+        n_syn, n_slots = len(self.synapses.syn), len(st.slots0)
+        if len(st.row_addr) and (st.row_addr.min() < 0 or st.row_addr.max() >= n_syn):
+            raise ProgramError(f"MachineProgram.structural.row_addr points outside the {n_syn} "
+                               f"synaptic words")
+        smax = np.zeros(self.n_neurons, np.int64)
+        owner = np.repeat(st.core_set, np.diff(self.cores.neuron_lo))
+        has = (st.slot_of >= 0) & (owner >= 0)
+        smax[has] = st.set_i[owner[has], SI_SMAX]
+        if np.any((st.slot_of >= 0) & (owner < 0)) or np.any(st.slot_of[has] + smax[has] > n_slots):
+            raise ProgramError(f"MachineProgram.structural.slot_of: a neuron's slots lie outside "
+                               f"the {n_slots} of slots0 or it is on a core without rewiring")
 
     def _check_per_neuron(self):
         n = self.n_neurons

@@ -193,7 +193,7 @@ class Ranks:
     def run_ticks(self, t0, t1, stretch, budget, views, buffers):
         """Ticks ``[t0, t1)`` as :func:`neurochip.emulator.kernel.run_ticks` runs them,
         this rank's cores only, exchanging each stretch's spikes."""
-        cores, rings, sv, pl, src, di, el, rec, traffic = views
+        cores, rings, sv, pl, stv, src, di, el, rec, traffic = views
         dest_lo, dest_hi, dest = self.routes
         mine = traffic._replace(dest_lo=dest_lo, dest_hi=dest_hi, dest=dest)
         pkt, scratch, rec_extra = buffers
@@ -210,7 +210,7 @@ class Ranks:
             c = time.perf_counter()
             pkt, rec_extra = sort_packets(n, t - t0, cores, mine, rec, rec_extra, pkt)
             d = time.perf_counter()
-            scratch = deliver_own(t, n, own, budget, cores, rings, sv, pl, traffic, pkt, scratch)
+            scratch = deliver_own(t, n, own, budget, cores, rings, sv, pl, stv, traffic, pkt, scratch)
             st["update_s"] += b - a
             st["exchange_s"] += c - b
             st["sort_s"] += d - c

@@ -25,6 +25,7 @@ from .contract import (
     DYN_RECURRENT,
     DYN_STDP,
     DYN_STOCHASTIC,
+    DYN_STRUCTURAL,
     DYN_TSODYKS_MARKRAM,
     DYNAMICS_KINDS,
 )
@@ -41,6 +42,7 @@ from .recurrent import RC_HEADER, RC_WORDS, carry_recurrent_state, recurrent_row
 from .short_term import TM_HEADER, TM_WORDS, carry_tm_state, tm_row
 from .stdp import STDP_HEADER, STDP_WORDS, carry_stdp_state, stdp_row
 from .stochastic import ST_HEADER, ST_WORDS, stochastic_row
+from .structural import STRUCT_HEADER, STRUCT_WORDS, carry_structural_row, structural_row
 
 __all__ = ["Dynamics", "DYNAMICS", "HEADER", "WORDS", "dynamic_row"]
 
@@ -64,6 +66,7 @@ DYNAMICS = {
     DYN_NEUROMOD: Dynamics("stdp_neuromod", NM_HEADER, NM_WORDS, carry_neuromod_state),
     DYN_DOPAMINE: Dynamics("neuromodulation", DA_HEADER, DA_WORDS),
     DYN_RECURRENT: Dynamics("stdp_recurrent", RC_HEADER, RC_WORDS, carry_recurrent_state),
+    DYN_STRUCTURAL: Dynamics("structural", STRUCT_HEADER, STRUCT_WORDS, carry_structural_row),
 }
 if list(DYNAMICS) != list(DYNAMICS_KINDS) or list(DYNAMICS_KINDS) != list(range(len(DYNAMICS))):
     raise ImportError(f"synapse dynamics: kinds {list(DYNAMICS)} must be the contract's "
@@ -98,4 +101,7 @@ def dynamic_row(b, row, stamp, tt, at, sv, pl, ring, float_syn):
     elif kind == DYN_RECURRENT:
         return recurrent_row(syn, syn_wf, row, stamp, ring, tt, at, sv.dyn_param[b], pl, sv.seed,
                              float_syn)
+    elif kind == DYN_STRUCTURAL:
+        n, s = structural_row(syn, syn_wf, row, ring, at[0], at[1], tt, float_syn)
+        return n, s, 0
     return 0, 0, 0

@@ -58,6 +58,9 @@ def count_factors(graph, sources) -> dict:
         if p.pre in sources and len(p.pre_idx):
             most = int(sources[p.pre].most[p.pre_idx].max())
             out[j] = max(most, live_most) if graph.populations[p.pre].live else most
+    for j, p in enumerate(graph.projections):  # rewiring may connect any source neuron
+        if p.pre in sources and "rewiring" in p.dyn_params:
+            out[j] = int(sources[p.pre].most.max(initial=1))
     return out
 
 

@@ -38,6 +38,7 @@ from .partition import bits_for, max_delay_of, neuron_dtcm_bytes, partition, typ
 from .place import PLACERS
 from .plasticity import PlasticSets, plastic_kinds
 from .route import route
+from .structural import encode_structural, rewiring_delays, rewiring_of
 from .synapses import layout_synapses, receptor_type, weight_shifts
 from .tables import build_tables
 
@@ -70,6 +71,7 @@ class Mapping:
     notes: list = field(default_factory=list)
     times: dict = field(default_factory=dict)
     plastic_addr: dict = field(default_factory=dict)  # plastic projection -> word addresses
+    struct_rows: dict = field(default_factory=dict)  # rewiring projection -> its row blocks
 
     def neuron_ids(self, pop: int) -> np.ndarray:
         """Global neuron indices of population ``pop``, in population order."""
@@ -134,6 +136,9 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     for prj in graph.projections:
         if len(prj.delay):
             max_delay[prj.post] = max(max_delay[prj.post], max_delay_of(prj, graph.dt))
+        if rewiring_of(prj) is not None:  # the delays of synapses that may form
+            max_delay[prj.post] = max(max_delay[prj.post],
+                                      rewiring_delays(rewiring_of(prj), graph.dt)[1])
     delay_bits = np.array([max(int(max_delay[s.pop]).bit_length(), 1) for s in slices], np.int32)
     sources = {i: poisson_arrays(pop, i, graph.dt, graph.seed)  # Poisson-type sources
                for i, pop in enumerate(graph.populations) if pop.model in POISSON_MODELS}
@@ -203,6 +208,11 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     for i, s in reversed(list(enumerate(slices))):
         if s.lo == 0:
             pop_lo[s.pop] = program.cores.neuron_lo[i]
+    if layout.struct_rows:  # rewiring: which rows and entries each core's sets use
+        order = np.lexsort((key_base[layout.g_src], layout.g_core))
+        program = dataclasses.replace(program, structural=encode_structural(
+            graph, slices, program.cores.neuron_lo, layout.struct_rows, layout.g_core[order],
+            layout.g_src[order], shifts, lambda prj: receptor_type(graph, prj)))
     if delegated:
         direct, zeros = encode_direct(graph, {i: sources[i] for i in delegated}, pop_lo,
                                       program.cores.neuron_lo, shifts, arithmetic == "fixed")
@@ -215,7 +225,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
             program, electrodes=encode_electrodes(graph, pop_lo, arithmetic == "fixed"))
     return Mapping(graph, machine, program, slices, placements, key_base, key_mask,
                    tables_before, tables_after, pop_lo, shifts, notes, times,
-                   plastic_addr=layout.plastic_addr)
+                   plastic_addr=layout.plastic_addr, struct_rows=layout.struct_rows)
 
 
 def _ranges(sizes):

@@ -122,7 +122,8 @@ class PlasticSets:
         self.windows = {}    # parameter set -> mean pre and post windows (ticks), recurrent rule
         rows_i, rows_f, pows = [], [], []
         for j, prj in enumerate(graph.projections):
-            if prj.dynamics not in PLASTIC or not len(prj.pre_idx):
+            if prj.dynamics not in PLASTIC or not (len(prj.pre_idx)
+                                                   or "rewiring" in prj.dyn_params):
                 continue
             self.index[j] = self._current = len(rows_i)
             ri, rf, pw = self._encode(prj, shifts[prj.post, receptor_of(prj)])

@@ -21,6 +21,7 @@ from neurochip.emulator.contract import (
     DYN_RECURRENT,
     DYN_STDP,
     DYN_STOCHASTIC,
+    DYN_STRUCTURAL,
     DYN_TSODYKS_MARKRAM,
 )
 from neurochip.emulator.recurrent import ACC_BIAS
@@ -195,6 +196,9 @@ ENCODERS = {
     # (mapping.plasticity.plastic_kinds)
     "stdp_recurrent": _kind(DYN_RECURRENT, _stdp_recurrent, ("timing", "dependence", "w_min",
                                                              "w_max"), ""),
+    # static weights on rows with room for rewiring (the "rewiring" parameters:
+    # neurochip.mapping.structural)
+    "structural": _kind(DYN_STRUCTURAL, _static, ("rewiring",), "StructuralMechanismStatic"),
 }
 for _name, _enc in ENCODERS.items():  # the emulator's side must agree on every kind
     if _enc.kind is not None and DYNAMICS[_enc.kind].name != _name:

@@ -23,6 +23,7 @@ from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
 from .partition import bits_for, delay_ticks
 from .ring_statistics import statistical_bound
+from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
@@ -77,7 +78,7 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
     into = {}  # (population, synapse type) -> its projections
     biggest = {}  # (population, synapse type) -> its largest single weight (ring units)
     for j, prj in enumerate(graph.projections):
-        if len(prj.weight):
+        if len(prj.weight) and rewiring_of(prj) is None:
             key = (prj.post, receptor_type(graph, prj))
             into.setdefault(key, []).append(prj)
             total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
@@ -94,6 +95,13 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
                 biggest[key] = max(biggest.get(key, 0.0), float(ring_w.max(initial=0.0)))
                 total += (np.bincount(prj.post_idx[lo:hi], ring_w, minlength=len(total))
                           * factors.get(j, 1))
+        if rewiring_of(prj) is not None:  # s_max synapses per neuron, each at its largest
+            key = (prj.post, receptor_type(graph, prj))
+            into.setdefault(key, []).append(prj)
+            total = totals.setdefault(key, np.zeros(graph.populations[prj.post].size))
+            w_most = _ring_weights(graph, prj, [rewiring_weight_bound(prj)])[0]
+            biggest[key] = max(biggest.get(key, 0.0), w_most)
+            total += int(rewiring_of(prj)["s_max"]) * w_most * factors.get(j, 1)
     for key, total in totals.items():
         bound[key] = total.max(initial=0.0)
         if graph.populations[key[0]].ring_stats:  # sPyNNaker's expected-input bound
@@ -127,7 +135,9 @@ class SynapseLayout:
     ``dyn_stride`` per block), ``g_words`` the words each group takes (index included).
     ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks); ``dyn_param``
     each block's parameter set; ``plastic_addr`` maps a plastic projection's number to its
-    synapses' word addresses in ``syn``, in connection order (the learned weights).
+    synapses' word addresses in ``syn``, in connection order (the learned weights);
+    ``struct_rows`` maps a rewiring projection's number to its blocks' ``(core, source
+    slice, first word, stride)`` arrays (:mod:`neurochip.mapping.structural`).
     """
 
     g_core: np.ndarray
@@ -149,6 +159,7 @@ class SynapseLayout:
     tm_tau: np.ndarray
     dyn_param: np.ndarray
     plastic_addr: dict
+    struct_rows: dict = None
 
     def core_words(self, n_cores: int) -> np.ndarray:
         """Synaptic words held per core (for SDRAM accounting)."""
@@ -181,7 +192,8 @@ def _fill(rows, row_addr, fill, words, floats, syn, syn_wf, addr):
                 syn_wf[a + j] = floats[k, j]
 
 
-def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, addresses=None):
+def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, addresses=None,
+          room=None):
     """Rows of ``per`` words per synapse behind ``header`` words, one row per source
     neuron, fixed stride per (target core, source slice) group, synapses in each row in
     the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses). ``packed``: no
@@ -192,13 +204,17 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     counting sort in two passes: the host never holds more than one range's temporaries
     besides the rows themselves. Returns ``(group keys, group first word (packed: first
     row_ptr entry), group stride (packed: 0), group synapse count, syn, syn_wf, row_ptr,
-    group words)``; word 0 of each strided row is its synapse count.
+    group words)``; word 0 of each strided row is its synapse count. ``room``: ``(group
+    keys, synapses)`` of groups that must exist with room for that many synapses per row
+    (structural plasticity), whether or not they have synapses now.
     """
     n_sl = len(slices)
     present = np.zeros(n_sl * n_sl, bool)  # (target core, source slice) groups with synapses
     for job in jobs:
         tc, ss, _ = place(*job)
         present[tc.astype(np.int64) * n_sl + ss] = True
+    if room is not None:
+        present[room[0]] = True
     ukey = np.flatnonzero(present)
     group_of = np.full(n_sl * n_sl, -1, np.int64)
     group_of[ukey] = np.arange(len(ukey))
@@ -234,7 +250,13 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         row_start, entry_of = row_ptr, g_lo
         fill = np.zeros(len(row_ptr), np.int32)
     else:
-        g_stride = np.maximum.reduceat(counts, row_base[:-1]) * per + header
+        most = (np.maximum.reduceat(counts, row_base[:-1]) if len(counts)
+                else np.zeros(len(ukey), np.int64))
+        if room is not None:
+            need = np.zeros(n_sl * n_sl, np.int64)
+            need[room[0]] = room[1]
+            most = np.maximum(most, need[ukey])
+        g_stride = most * per + header
         g_words = g_rows * g_stride
         g_lo = np.r_[0, np.cumsum(g_words)[:-1]].astype(np.int64)
         row_group = np.repeat(np.arange(len(ukey)), g_rows)
@@ -323,33 +345,45 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         word = (q << 16) | (d << (t_bits[tc] + nb)) | (t << nb) | pl
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
-    jobs = {}  # (dynamics, parameter set) -> (projection, first, end) ranges
+    jobs = {}  # (dynamics, parameter set, rewiring projection or -1) -> (projection, first, end)
     owners = {}  # id of a plastic projection -> its number (its weights are read back)
+    rooms = {}  # job of a rewiring projection -> (group keys, room per row)
+    n_sl = len(slices)
     for j, prj in enumerate(graph.projections):
         n = len(prj.pre_idx)
-        if not n:
+        rw = rewiring_of(prj)
+        if not n and rw is None:
             continue
         _check_signs(graph, prj)
         if prj.pre in skip_pre:
             continue
-        if ENCODERS[prj.dynamics].kind is None:  # in ranges: the host's temporaries stay small
-            jobs.setdefault((prj.dynamics, 0), []).extend(
+        if rw is not None:  # its own rows, with room for what may form on every core
+            key = (prj.dynamics, plastic.of(j) if prj.dynamics == "stdp" else 0, j)
+            jobs[key] = [(prj, 0, n)]
+            post_cores = [i for i, sl in enumerate(slices) if sl.pop == prj.post]
+            pre_cores = [i for i, sl in enumerate(slices) if sl.pop == prj.pre]
+            gk = np.array([c * n_sl + q for c in post_cores for q in pre_cores], np.int64)
+            cap = np.array([row_room(rw, slices[c].n) for c in post_cores for _ in pre_cores],
+                           np.int64)
+            rooms[key] = (gk, cap)
+        elif ENCODERS[prj.dynamics].kind is None:  # in ranges: the host's temporaries stay small
+            jobs.setdefault((prj.dynamics, 0, -1), []).extend(
                 (prj, lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK))
         elif prj.dynamics in PLASTIC:  # a block of rows per parameter set
-            jobs.setdefault((prj.dynamics, plastic.of(j)), []).append((prj, 0, n))
+            jobs.setdefault((prj.dynamics, plastic.of(j), -1), []).append((prj, 0, n))
             owners[id(prj)] = j
         else:
-            jobs.setdefault((prj.dynamics, 0), []).append((prj, 0, n))
-    n_sl = len(slices)
+            jobs.setdefault((prj.dynamics, 0, -1), []).append((prj, 0, n))
     parts, addresses = {}, {}
-    for (name, pset), todo in sorted(jobs.items(), key=lambda kv: (ENCODERS[kv[0][0]].kind is not None,
-                                                                  kv[0])):
+    for key, todo in sorted(jobs.items(), key=lambda kv: (ENCODERS[kv[0][0]].kind is not None,
+                                                          kv[0])):
+        name = key[0]
         enc = ENCODERS[name]
-        addr = [] if name in PLASTIC else None
-        parts[name, pset] = _rows(todo, place, encode, enc.header, enc.words, slices, with_floats,
-                                  packed=enc.kind is None, addresses=addr)
+        addr = [] if name in PLASTIC and key[2] < 0 else None
+        parts[key] = _rows(todo, place, encode, enc.header, enc.words, slices, with_floats,
+                           packed=enc.kind is None, addresses=addr, room=rooms.get(key))
         if addr is not None:
-            addresses[name, pset] = [(owners[id(job[0])], a) for job, a in zip(todo, addr)]
+            addresses[key] = [(owners[id(job[0])], a) for job, a in zip(todo, addr)]
     keys = np.unique(np.concatenate([p[0] for p in parts.values()] or [np.zeros(0, int)]))
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
@@ -359,7 +393,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     blocks = []  # (group, kind, first word, stride, parameter set) of the rows with dynamics
     plastic_addr = {}  # plastic projection number -> its synapses' word addresses
     syn, syn_wf, offset = [], [], 0
-    for (name, pset), part in parts.items():  # static first: its index points into syn as is
+    struct_rows = {}  # rewiring projection -> (core, source slice, first word, stride) of its blocks
+    for (name, pset, rj), part in parts.items():  # static first: its index points into syn as is
         ukey, p_lo, p_stride, p_syn, p_words, p_floats, p_ptr, p_gwords = part
         at = np.searchsorted(keys, ukey)
         g_words[at] += p_gwords
@@ -369,7 +404,9 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
             row_ptr = p_ptr
         else:
             blocks += [(a, kind, lo + offset, st, pset) for a, lo, st in zip(at, p_lo, p_stride)]
-        for j, a in addresses.get((name, pset), ()):
+        if rj >= 0:
+            struct_rows[rj] = (ukey // n_sl, ukey % n_sl, p_lo + offset, p_stride)
+        for j, a in addresses.get((name, pset, rj), ()):
             plastic_addr[j] = a + offset
         g_syn[at] += p_syn
         syn.append(p_words)
@@ -382,7 +419,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride,
         g_dyn_lo=np.searchsorted(blk[:, 0], np.arange(g + 1)).astype(np.int64),
         dyn_kind=blk[:, 1].astype(np.int32), dyn_row_lo=blk[:, 2], dyn_stride=blk[:, 3].astype(np.int32),
-        dyn_param=blk[:, 4].astype(np.int32), plastic_addr=plastic_addr,
+        dyn_param=blk[:, 4].astype(np.int32), plastic_addr=plastic_addr, struct_rows=struct_rows,
         g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
         g_synapses=g_syn, g_words=g_words, row_ptr=row_ptr, syn=_joined(syn, np.uint32),
         syn_wf=_joined(syn_wf, np.float64), quantised_to_zero=zeros[0], tm_lut=tm_lut, tm_tau=tm_tau)

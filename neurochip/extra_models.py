@@ -236,18 +236,4 @@ globals().update(EXTRA_CELLS)
 globals().update({name: _missing(name, what) for name, what in _MISSING.items()})
 globals().update({name: _missing(name, what, have=HAVE_STDP) for name, what in _STDP_MISSING.items()})
 
-# sPyNNaker's structural plasticity (synaptic rewiring), at the top of its pyNN module
-_REWIRING = "sPyNNaker's structural plasticity"
-STRUCTURAL = {
-    "StructuralMechanismStatic": f"{_REWIRING} with static weights",
-    "StructuralMechanismSTDP": f"{_REWIRING} with STDP",
-    "RandomSelection": f"partner selection of {_REWIRING}",
-    "LastNeuronSelection": f"partner selection of {_REWIRING}",
-    "DistanceDependentFormation": f"synapse formation of {_REWIRING}",
-    "RandomByWeightElimination": f"synapse elimination of {_REWIRING}",
-}
-structural = {name: _missing(name, what, "sim.", "neurochip has no structural plasticity "
-                             "(synaptic rewiring): make the connections with a connector, "
-                             "plastic with sim.STDPMechanism if they should learn")
-              for name, what in STRUCTURAL.items()}
 __all__ = [*HAVE, *_MISSING, *_STDP_MISSING]  # noqa: PLE0604

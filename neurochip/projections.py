@@ -18,9 +18,11 @@ from .errors import NeurochipError
 from .plasticity import stdp_rule
 from .spinnaker_compat import log_once
 from .standardmodels import StaticSynapse
+from .structural import read_rewired
 
 # PyNN synapse type -> the dynamics the machine runs for it (the mapping's registry)
 DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items() if enc.pynn}
+DYNAMICS_OF["StructuralMechanismSTDP"] = "stdp"  # STDP rows with room (neurochip.structural)
 DOPAMINE_RECEPTORS = ("reward", "punishment")  # sPyNNaker's, of Neuromodulation synapses
 
 __all__ = ["Projection", "Connection"]
@@ -284,6 +286,9 @@ class Projection(common.Projection):
 
     # --- attributes ------------------------------------------------------------
     def _values(self, name):
+        rewired = self._rewired()
+        if rewired is not None:  # the connections as the machine holds them now
+            return rewired[name]
         if name == "presynaptic_index":
             return self._pre
         if name == "postsynaptic_index":
@@ -303,8 +308,29 @@ class Projection(common.Projection):
         return self._attr(name)
 
     def _keep_learned_weights(self):
-        """Called by end(): the learned weights, read once more before the machine goes."""
+        """Called by end(): the learned weights (and rewired connections), read once more
+        before the machine goes."""
+        self._ended_rewired = self._rewired(ended=False)
         self._ended_weights = self._learned_weights()
+
+    # --- structural plasticity -------------------------------------------------
+    def _rewired(self, ended=True):
+        """A rewiring projection's connections as the machine holds them now (after run;
+        after end() as they were then): ``{presynaptic_index, postsynaptic_index, weight,
+        delay}`` arrays; None for any other projection, or before a run."""
+        if not hasattr(self.synapse_type, "rewiring_params"):
+            return None
+        st = simulator.state
+        parts = getattr(self, "_graph_parts", None)
+        if st.emulation is None or st.t_ticks == 0 or st.mapping is None or not parts:
+            return getattr(self, "_ended_rewired", None) if ended and st.emulation is None else None
+        rows = st.mapping.struct_rows
+        if any(j not in rows for j, _ in parts):
+            return None
+        out = [read_rewired(st.mapping, st.emulation, j) for j, _ in parts]
+        got = {k: np.concatenate([o[k] for o in out]) for k in out[0]}
+        got["weight"] = got["weight"] * self._weight_sign()
+        return got
 
     # --- learned weights (STDP) -------------------------------------------------
     def _machine_parts(self):
@@ -376,19 +402,22 @@ class Projection(common.Projection):
     def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
         op = {"sum": np.add, "min": np.minimum, "max": np.maximum}.get(multiple_synapses)
         out = []
+        rewired = self._rewired()
+        pre, post = ((self._pre, self._post) if rewired is None else
+                     (rewired["presynaptic_index"], rewired["postsynaptic_index"]))
         for name in names:
             name = name[:-1] if name in ("weights", "delays") else name
             values = np.full((self.pre.size, self.post.size), np.nan)
             v = self._values(name)
             if op is not None:
                 seen = np.zeros_like(values, bool)
-                seen[self._pre, self._post] = True
+                seen[pre, post] = True
                 values[seen] = 0.0 if op is np.add else (np.inf if op is np.minimum else -np.inf)
-                op.at(values, (self._pre, self._post), v)
+                op.at(values, (pre, post), v)
             elif multiple_synapses == "first":
-                values[self._pre[::-1], self._post[::-1]] = v[::-1]
+                values[pre[::-1], post[::-1]] = v[::-1]
             else:  # "last"
-                values[self._pre, self._post] = v
+                values[pre, post] = v
             out.append(values)
         return out
 
@@ -402,6 +431,11 @@ class Projection(common.Projection):
                                      f"{list(self._params)}")
             arr = np.asarray(value, float)
             new[name] = np.broadcast_to(arr if arr.ndim == 0 else arr[pre, post], pre.shape)
+        if hasattr(self.synapse_type, "rewiring_params") and simulator.state.t_ticks > 0:
+            raise NeurochipError(
+                f"Projection {self.label!r}: set() on a structurally plastic projection after a "
+                f"run is not in neurochip (the machine's rows hold other synapses than the "
+                f"connector made); call sim.reset() first, or set the mechanism's initial_weight")
         if "weight" in new:  # validate before anything changes
             self._check_signs(new["weight"])
             # a plastic projection that has run: the new weights replace the learned ones in
@@ -433,6 +467,16 @@ class Projection(common.Projection):
         rule = {}
         if dynamics == "stdp":
             rule = dict(zip(("timing", "dependence"), stdp_rule(self.synapse_type)))
+        if hasattr(self.synapse_type, "rewiring_params"):  # one value each, connections or not
+            if any(isinstance(side, common.Assembly) or hasattr(side, "parent")
+                   for side in (self.pre, self.post)):
+                raise NeurochipError(f"Projection {self.label!r}: structural plasticity between "
+                                     f"Assemblies or PopulationViews is not in neurochip; project "
+                                     f"between whole Populations")
+            ps = self.synapse_type.parameter_space
+            rule.update({name: ps[name].base_value for name in extra},
+                        rewiring=self.synapse_type.rewiring_params())
+            extra = []
         if not isinstance(self.pre, common.Assembly) and not isinstance(self.post, common.Assembly):
             post = self._all()["post"]  # PostRuns stay runs into a Population
             (a, pre_idx), (b, post_idx) = (_root(self.pre, self._pre, index),

@@ -53,8 +53,15 @@ from neurochip.spinnaker_compat import (  # noqa: F401
 )
 from neurochip.standardmodels import *  # noqa: F401,F403
 
-# sPyNNaker's structural plasticity: a NeurochipError where a script makes one
-globals().update(extra_models.structural)
+# sPyNNaker's structural plasticity (synaptic rewiring), at the top of its pyNN module
+from neurochip.structural import (  # noqa: E402,F401
+    DistanceDependentFormation,
+    LastNeuronSelection,
+    RandomByWeightElimination,
+    RandomSelection,
+    StructuralMechanismStatic,
+    StructuralMechanismSTDP,
+)
 
 
 def list_standard_models():

@@ -18,6 +18,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 import pyNN.neurochip as sim  # noqa: E402
 import test_bit_exact as cases  # noqa: E402
+import test_structural  # noqa: E402
 
 from neurochip.machine_report import MachineWarning  # noqa: E402
 
@@ -32,6 +33,7 @@ RUN = {
     "dopamine-float": lambda: cases._dopamine("float"),
     "recurrent-fixed": lambda: cases._recurrent("fixed"),
     "recurrent-float": lambda: cases._recurrent("float"),
+    "structural-fixed": lambda: test_structural.structural_net(per_core=7),
 }
 
 
@@ -46,7 +48,7 @@ def run_case(name) -> dict:
     st = sim.simulator.state
     digest = cases._digest(st.results)
     for prj in st.projections:  # learned weights, as test_bit_exact digests them
-        if type(prj.synapse_type).__name__ == "STDPMechanism":
+        if type(prj.synapse_type).__name__ in ("STDPMechanism", "StructuralMechanismSTDP"):
             learned = cases._weights_digest(prj.get("weight", format="list"))
             digest = hashlib.sha256((digest + learned).encode()).hexdigest()
     spikes = sum(len(train) for p in st.populations if _records_spikes(p)

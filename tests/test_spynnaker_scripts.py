@@ -635,16 +635,41 @@ def test_examples_stdp_neuromodulated_example():
     assert punished.mean() < rewarded.mean() - 0.2
 
 
-@pytest.mark.parametrize("name", ["RandomSelection", "LastNeuronSelection", "DistanceDependentFormation",
-                                  "RandomByWeightElimination", "StructuralMechanismStatic",
-                                  "StructuralMechanismSTDP"])
-def test_structural_plasticity_says_it_is_not_in_neurochip(name):
-    """learning/struct_pl*.py and examples/structural_plasticity_*.py: sPyNNaker's
-    rewiring classes exist (no AttributeError) and fail where made, saying why."""
+def test_structural_plasticity_script_forms_synapses_and_get_reads_them():
+    """learning/struct_pl_stdp.py in small: sPyNNaker's rewiring with STDP onto a population
+    with no initial synapses (FixedProbabilityConnector(0.)); after run() get() lists the
+    synapses the machine formed, with delay 5 and weights within [0, w_max]."""
+    n = 16
     sim.setup(timestep=1.0)
-    with pytest.raises(NeurochipError, match=rf"sim.{name} .*structural plasticity.* not in neurochip "
-                                             rf"yet; neurochip has no structural plasticity"):
-        getattr(sim, name)(grid=[10, 10], sigma_form_forward=0.5)
+    pre_pop = sim.Population(n, sim.IF_curr_exp(), label="Pre")
+    post_pop = sim.Population(n, sim.IF_curr_exp(), label="Post")
+    noise = sim.Population(n, sim.SpikeSourcePoisson(rate=10.0), label="Noise_Pre")
+    sim.Projection(noise, pre_pop, sim.OneToOneConnector(), synapse_type=sim.StaticSynapse(weight=2.0))
+    sim.Projection(noise, post_pop, sim.OneToOneConnector(),
+                   synapse_type=sim.StaticSynapse(weight=2.0, delay=10.0))
+    formation = sim.DistanceDependentFormation(grid=[np.sqrt(n), np.sqrt(n)], sigma_form_forward=.5)
+    elimination = sim.RandomByWeightElimination(prob_elim_potentiated=0, prob_elim_depressed=0,
+                                                threshold=0.5)
+    structure = sim.StructuralMechanismSTDP(
+        sim.RandomSelection(), formation, elimination, initial_weight=0, weight=0, initial_delay=5,
+        delay=5, s_max=64, f_rew=10 ** 4,
+        timing_dependence=sim.SpikePairRule(tau_plus=20., tau_minus=20.0, A_plus=0.5, A_minus=0.5),
+        weight_dependence=sim.AdditiveWeightDependence(w_min=0, w_max=5.))
+    plastic = sim.Projection(pre_pop, post_pop, sim.FixedProbabilityConnector(0.),
+                             synapse_type=structure, label="structurally_plastic_projection")
+    assert plastic.get("weight", format="list") == []
+    sim.run(1000)
+    conns = plastic.get(["weight", "delay"], format="list")
+    matrix = plastic.get("weight", format="array")
+    sim.end()
+    assert len(conns) > 20
+    assert {d for *_, d in conns} == {5.0}
+    w = np.array([c[2] for c in conns])
+    assert w.min() >= 0 and w.max() <= 5.0 and w.max() > 0  # STDP moved some weights
+    assert np.nansum(matrix) == pytest.approx(w.sum())
+    # sigma 0.5 on a 4 x 4 grid: a formation at squared distance d2 has p = 0.16 exp(-2 d2)
+    d2 = [(a // 4 - b // 4) ** 2 + (a % 4 - b % 4) ** 2 for a, b, *_ in conns]
+    assert np.mean(np.array(d2) == 0) > 0.5
 
 
 def test_population_size_given_as_a_float_is_rounded_as_spynnaker_does(info):
