@@ -57,6 +57,12 @@ def neuromodulate(graph):
     modulated = set()
     for prj in graph.projections:
         if prj.dynamics == "stdp" and prj.post in dopamine:
+            if "rewiring" in prj.dyn_params:  # its rows have plain STDP's layout
+                raise MappingError(
+                    f"projection {prj.label!r}: StructuralMechanismSTDP onto "
+                    f"{graph.populations[prj.post].label!r}, which receives Neuromodulation: "
+                    f"neurochip rewires plain STDP rows only; use StructuralMechanismSTDP onto a "
+                    f"population without dopamine input, or sim.STDPMechanism here")
             timing = prj.dyn_params["timing"]
             if timing not in NM_TIMING:
                 raise MappingError(

@@ -204,6 +204,24 @@ def test_two_rewiring_projections_onto_one_population_are_refused():
     sim.end()
 
 
+def test_rewiring_stdp_onto_a_population_with_dopamine_is_refused():
+    """(split_examples/structural_plasticity_with_stdp_neuromodulated.py) dopamine turns the
+    STDP rows onto its population into eligibility rows, which rewiring cannot edit: a
+    clear error, not a machine writing past its rows."""
+    sim.setup(timestep=1.0)
+    pre, post = (sim.Population(16, sim.IF_curr_exp(), label=x) for x in ("pre", "post"))
+    reward = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0]), label="reward")
+    sim.Projection(pre, post, sim.FixedProbabilityConnector(0.0), _mechanism(stdp=True),
+                   label="rewired")
+    sim.Projection(reward, post, sim.AllToAllConnector(),
+                   sim.extra_models.Neuromodulation(weight=0.1, tau_c=100.0, tau_d=5.0, w_max=2.0),
+                   receptor_type="reward", label="dopamine")
+    with pytest.raises(MappingError, match=r"'rewired': StructuralMechanismSTDP onto 'post', "
+                                           r"which receives Neuromodulation"):
+        sim.run(1)
+    sim.end()
+
+
 def test_unknown_rule_says_what_neurochip_has():
     with pytest.raises(NeurochipError, match=r"use DistanceDependentFormation"):
         sim.StructuralMechanismStatic(sim.RandomSelection(), sim.RandomSelection(),
