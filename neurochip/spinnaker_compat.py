@@ -48,6 +48,8 @@ POPULATION_NO_EFFECT = {
                         "emulator delivers every spike",
     "splitter": "chooses how sPyNNaker splits a population over cores; neurochip partitions "
                 "by its own rules (set_number_of_neurons_per_core)",
+    "splitter_object": "chooses how sPyNNaker splits a population over cores (its older "
+                       "name for splitter); neurochip partitions by its own rules",
     "n_synapse_cores": "splits synapse processing onto separate cores; results do not "
                        "depend on it",
     "allow_delay_extensions": "delays are held on the target core up to setup(max_delay=...)",

@@ -168,7 +168,7 @@ def test_synapse_cores_and_delay_extensions_are_logged_once(info):
 def test_population_keywords_without_effect_are_logged_once(info):
     sim.setup(timestep=1.0)
     kwargs = dict(incoming_spike_buffer_size=256, drop_late_spikes=True, splitter=None,
-                  n_synapse_cores=0)
+                  splitter_object=None, n_synapse_cores=0)
     a = sim.Population(2, sim.IF_curr_exp(), label="a", **kwargs)
     sim.Population(2, sim.IF_curr_exp(), label="b", additional_parameters=kwargs)
     for name in kwargs:
