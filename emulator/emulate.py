@@ -209,7 +209,7 @@ class Emulation:
     def _say_compiling(self):
         sys.stderr.write(
             f"neurochip: compiling the emulator's kernels for {self.program.arithmetic} arithmetic "
-            f"(once per version of the emulator and arithmetic, about 45 s on two cores; they are kept in "
+            f"(once per version of the emulator and arithmetic, about 80 s on two cores; they are kept in "
             f"{numba.config.CACHE_DIR} for later runs)\n")
         sys.stderr.flush()
 

@@ -186,7 +186,7 @@ def machines():
 
 @main.command()
 def warmup():
-    """Compile the emulator's kernels for both arithmetics now (about 45 s each on a
+    """Compile the emulator's kernels for both arithmetics now (about 80 s each on a
     first run; later runs load them from the cache in a fraction of a second)."""
     import pyNN.neurochip as sim
     for arithmetic in ("fixed", "float"):
