@@ -35,6 +35,8 @@ def _pre_index(pre, size: int) -> np.ndarray:
     """Source indices ``pre`` (of a side of ``size`` cells) in the smallest type that
     holds them. Readers take them as indices or convert them (the mapping works in int64)."""
     return np.asarray(pre).astype(SMALL_INDEX if size <= 1 << 16 else INDEX, copy=False)
+
+
 # delays per connection as whole timesteps: a quarter of float64's memory. The machine runs
 # rint(delay / dt) timesteps and get() returns that times dt (as NEST does), so nothing is
 # lost; delays out of this range (or not finite) stay in ms for the mapping's messages
