@@ -69,6 +69,7 @@ from .stdp import (
     TRACE_BITS,
     TRACE_ONE,
     W16,
+    carry_learned,
     decay_trace,
     depress,
     like,
@@ -335,18 +336,9 @@ def neuromod_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
 
 
 def carry_neuromod_state(syn, syn_wf, old_syn, old_wf, row):
-    """Carry a neuromodulated row over from an emulation of the same layout: its last pre
-    stamp, pre trace, learned weights and eligibility traces."""
-    syn[row + 1:row + NM_HEADER] = old_syn[row + 1:row + NM_HEADER]
-    n = int(syn[row])
-    a = row + NM_HEADER
-    words = slice(a, a + NM_WORDS * n, NM_WORDS)
-    elig = slice(a + 1, a + NM_WORDS * n, NM_WORDS)
-    syn[words] = (old_syn[words] & 0xFFFF0000) | (syn[words] & 0xFFFF)
-    syn[elig] = old_syn[elig]
-    if len(syn_wf):
-        syn_wf[row + 2:row + NM_HEADER] = old_wf[row + 2:row + NM_HEADER]
-        syn_wf[a:a + NM_WORDS * n] = old_wf[a:a + NM_WORDS * n]
+    """Carry a neuromodulated row over (:func:`~.stdp.carry_learned`): its last pre stamp,
+    pre trace, learned weights and eligibility traces."""
+    carry_learned(syn, syn_wf, old_syn, old_wf, row, NM_HEADER, NM_WORDS, whole=(1,))
 
 
 @numba.njit(cache=True)

@@ -48,7 +48,18 @@ import numba
 import numpy as np
 
 from .fixed import sat_ring_add
-from .stdp import RI_ACC_DEP, RI_ACC_POT, RI_DUAL, RI_TO_RING, TRACE_ONE, W16, depress, potentiate, unit_like
+from .stdp import (
+    RI_ACC_DEP,
+    RI_ACC_POT,
+    RI_DUAL,
+    RI_TO_RING,
+    TRACE_ONE,
+    W16,
+    carry_learned,
+    depress,
+    potentiate,
+    unit_like,
+)
 from .stochastic import _draw
 
 __all__ = ["RC_HEADER", "RC_WORDS", "IDLE", "PRE_OPEN", "POST_OPEN", "ACC_BIAS", "WINDOW_ENTRIES",
@@ -227,14 +238,7 @@ def recurrent_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, seed, float_sy
 
 
 def carry_recurrent_state(syn, syn_wf, old_syn, old_wf, row):
-    """Carry a recurrent-rule row over from an emulation of the same layout: its last pre
-    stamp, learned weights and state machines."""
-    syn[row + 1:row + RC_HEADER] = old_syn[row + 1:row + RC_HEADER]
-    n = int(syn[row])
-    a = row + RC_HEADER
-    words = slice(a, a + RC_WORDS * n, RC_WORDS)
-    state = slice(a + 1, a + RC_WORDS * n, RC_WORDS)
-    syn[words] = (old_syn[words] & 0xFFFF0000) | (syn[words] & 0xFFFF)
-    syn[state] = old_syn[state]
-    if len(syn_wf):
-        syn_wf[words] = old_wf[words]
+    """Carry a recurrent-rule row over (:func:`~.stdp.carry_learned`): its last pre stamp,
+    learned weights and state machines (the synapse ids come from the new program; of the
+    float twins only the weights' are ever read)."""
+    carry_learned(syn, syn_wf, old_syn, old_wf, row, RC_HEADER, RC_WORDS, whole=(1,))

@@ -51,8 +51,8 @@ from .fixed import sat_ring_add
 
 __all__ = ["STDP_HEADER", "STDP_WORDS", "TRACE_ONE", "W_ONE", "T_PAIR", "T_NEAREST", "T_VOGELS", "T_TRIPLET",
            "D_ADDITIVE", "D_MULTIPLICATIVE", "D_ADD_MULT", "D_GUTIG", "RULE_I", "RULE_F",
-           "POW_POINTS", "stdp_row", "record_post_spikes", "trace_tables", "carry_stdp_state",
-           "decay_trace", "trace_one", "target_without_history", "copy_histories"]
+           "POW_POINTS", "stdp_row", "record_post_spikes", "trace_tables", "carry_learned",
+           "carry_stdp_state", "decay_trace", "trace_one", "target_without_history", "copy_histories"]
 
 STDP_HEADER = 4
 STDP_WORDS = 1
@@ -416,17 +416,30 @@ def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
     return cnt, sat, lost
 
 
-def carry_stdp_state(syn, syn_wf, old_syn, old_wf, row):
-    """Carry a plastic row over from an emulation of the same layout: its last pre stamp,
-    pre trace and learned weights (the control halves and parameters come from the new
-    program)."""
-    syn[row + 1:row + STDP_HEADER] = old_syn[row + 1:row + STDP_HEADER]
+def carry_learned(syn, syn_wf, old_syn, old_wf, row, header, per=1, whole=()):
+    """Carry a learning row (``header`` words, then ``per`` words per synapse) over from an
+    emulation of the same layout: its header after the count (last pre stamp, traces),
+    each synapse's learned weight (the high half of its first word) and its words at
+    offsets ``whole`` (an eligibility trace, a state machine), with their float twins; the
+    control halves, parameters and other words come from the new program. The row kinds
+    of plain STDP, dopamine-modulated STDP and the recurrent rule carry theirs with it."""
+    syn[row + 1:row + header] = old_syn[row + 1:row + header]
     n = int(syn[row])
-    a = row + STDP_HEADER
-    syn[a:a + n] = (old_syn[a:a + n] & 0xFFFF0000) | (syn[a:a + n] & 0xFFFF)
+    a = row + header
+    words = slice(a, a + per * n, per)
+    syn[words] = (old_syn[words] & 0xFFFF0000) | (syn[words] & 0xFFFF)
+    for k in whole:
+        kept = slice(a + k, a + per * n, per)
+        syn[kept] = old_syn[kept]
     if len(syn_wf):
-        syn_wf[row + 2:row + STDP_HEADER] = old_wf[row + 2:row + STDP_HEADER]
-        syn_wf[a:a + n] = old_wf[a:a + n]
+        syn_wf[row + 2:row + header] = old_wf[row + 2:row + header]
+        syn_wf[a:a + per * n] = old_wf[a:a + per * n]
+
+
+def carry_stdp_state(syn, syn_wf, old_syn, old_wf, row):
+    """Carry a plastic row over (:func:`carry_learned`): its last pre stamp, pre traces
+    and learned weights."""
+    carry_learned(syn, syn_wf, old_syn, old_wf, row, STDP_HEADER)
 
 
 @numba.njit(cache=True)

@@ -18,9 +18,10 @@ BOUNDS = {"w_min": 0.0, "w_max": 4.0}
 
 
 def recurrent_network(arithmetic, dependence="multiplicative", dt=1.0, seed=3, duration=2000.0,
-                      dual=False):
+                      dual=False, split=False):
     """Random pre trains through recurrent-rule synapses of random delays onto cells driven
-    to fire; returns everything the reference needs and the machine's synapse states."""
+    to fire; returns everything the reference needs and the machine's synapse states.
+    ``split``: two runs with a rebuild of the machine between them."""
     rng = np.random.default_rng(seed)
     sim.setup(timestep=dt, min_delay=1.0, arithmetic=arithmetic, seed=seed)
     n_pre, n_post = 8, 3
@@ -39,7 +40,12 @@ def recurrent_network(arithmetic, dependence="multiplicative", dt=1.0, seed=3, d
     prj = sim.Projection(pre, post, sim.AllToAllConnector(), sim.STDPMechanism(
         sim.extra_models.RecurrentRule(dual_fsm=dual, **RULE), wdep, weight=w0, delay=delay))
     initial = np.array(prj.get("weight", format="list"))
-    sim.run(duration)
+    if split:
+        sim.run(round(0.4 * duration))
+        post.set(tau_refrac=2.0)  # a rebuild, nothing changed
+        sim.run(duration - round(0.4 * duration))
+    else:
+        sim.run(duration)
     learned = np.array(prj.get(["weight", "delay"], format="list"))
     st = sim.simulator.state
     j = next(k for k, p in enumerate(st.mapping.graph.projections) if p.dynamics == "stdp_recurrent")
@@ -82,6 +88,19 @@ def test_recurrent_rule_matches_the_reference(dependence, dual, arithmetic, tole
     changed = np.abs(w - run["initial"][:, 2]) > 1e-9
     assert changed.sum() >= len(w) // 2  # most synapses learned
     assert np.abs(run["learned"][:, 2] - w).max() <= tolerance * BOUNDS["w_max"]
+
+
+@pytest.mark.parametrize("arithmetic", ["fixed", "float"])
+def test_learning_carries_over_a_rebuild_between_runs(arithmetic):
+    """run + rebuild + run learns what one run learns, bit for bit: the rows' weights,
+    state machines and last pre stamps carry over (emulator.recurrent.carry_recurrent_state)."""
+    one = recurrent_network(arithmetic, duration=1000.0)
+    two = recurrent_network(arithmetic, duration=1000.0, split=True)
+    assert np.abs(one["learned"][:, 2] - one["initial"][:, 2]).max() > 0.05
+    assert np.array_equal(one["learned"], two["learned"])
+    assert np.array_equal(one["state"], two["state"])
+    assert [[list(t) for t in pop] for pop in one["spikes"]] == [
+        [list(t) for t in pop] for pop in two["spikes"]]
 
 
 def test_window_draws_are_exponential_with_the_mean():
