@@ -47,7 +47,7 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(cache=True)
-def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
+def update_core(c, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c`` (views of
     :mod:`neurochip.emulator.views`; numba passes them by value, so a core is given only
     the views it reads).
@@ -55,7 +55,8 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
     it has a single row); state samples go to row ``t - r0`` of ``rec.state`` (a
     StateRecord); spikes to ``out.spk``, the cycles each tick costs to ``out.cyc[c, k]``
-    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`).
+    (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`);
+    ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`).
     The post-spike histories of STDP take the core's spikes afterwards (:func:`post_spikes`).
     """
     kind = cores.kind[c]
@@ -89,7 +90,7 @@ def update_core(c, t0, n_ticks, r0, cores, rings, src, di, i_inj, rec, out):
                         end += 1
             cyc[c, k] += CYCLES_SOURCE * (hi - lo)
         else:  # a neuron model: the same ring-buffer transfer for all of them
-            end = _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di,
+            end = _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di,
                                i_inj[0] if one_row else i_inj[k], rec, out)
         out.spk_n[c, k] = end - sent0
         counters[c, C_SPIKES] += end - sent0
@@ -114,7 +115,7 @@ def post_spikes(c, lo, t0, n_ticks, pl, out):
 
 
 @numba.njit(cache=True)
-def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out):
+def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, rec, out):
     """Tick ``t`` (offset ``k`` in the stretch) of neuron core ``c``; returns the spike
     buffer's new end."""
     ring = rings.ring
@@ -137,7 +138,7 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
     sh_e = rings.shift[c, 0]
     sh_i = rings.shift[c, 1]
     sat = 0
-    if MULTI[kind]:  # one input per receptor slot
+    if len(tier) > 0 and MULTI[kind]:  # one input per receptor slot (not in the lean tier)
         end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
     else:
         for i in range(hi - lo):
@@ -146,7 +147,7 @@ def _neuron_tick(c, t, k, r0, kind, lo, hi, end, cores, rings, di, inj, rec, out
             in_i = ring_to_real(ring[slot + inh + i], sh_i)
             ring[slot + i] = 0
             ring[slot + inh + i] = 0
-            spiked, s = neuron_step(kind, params[g], state[g], in_e, in_i, inj[g])
+            spiked, s = neuron_step(tier, kind, params[g], state[g], in_e, in_i, inj[g])
             sat += s
             if spiked:
                 spk[end] = g

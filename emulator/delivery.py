@@ -155,14 +155,15 @@ def mpt_search(dc, key, sv):
 
 
 @numba.njit(cache=True)
-def deliver_core(dc, t0, n_ticks, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, st, out):
+def deliver_core(dc, t0, n_ticks, tier, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, st, out):
     """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``, whose neurons start
     at ``nlo``) of the stretch of ``n_ticks`` ticks starting at tick ``t0``; ``scratch``
     holds four rows of the queue's length, ``sv`` is the
     :class:`neurochip.emulator.views.SynapseView`, ``pl`` the PlasticView, ``st`` the
     StructView (rewiring: a tick's attempts come before its packets, see
     :mod:`neurochip.emulator.structural`), ``out`` the CoreOutput (cycles and provenance
-    counters)."""
+    counters), ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`: the lean kernel
+    has no rewiring and no learning rows)."""
     row_of = scratch[0]
     local_of = scratch[1]
     entry_of = scratch[2]
@@ -240,7 +241,7 @@ def deliver_core(dc, t0, n_ticks, pkt, plo, phi, scratch, key_of, nlo, rings, sv
                 b = dyn_lo[eq]
                 prefetch(syn, dyn_row_lo[b] + local_of[q] * dyn_stride[b])
         k = pkt[p] & tmask
-        if rewiring:
+        if len(tier) > 0 and rewiring:
             while kk <= k:
                 rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
                 kk += 1
@@ -248,7 +249,7 @@ def deliver_core(dc, t0, n_ticks, pkt, plo, phi, scratch, key_of, nlo, rings, sv
         if e < 0:
             continue
         stamp = t0 + k + 1
-        if rewiring and st.entry_pre_lo[e] >= 0:
+        if len(tier) > 0 and rewiring and st.entry_pre_lo[e] >= 0:
             note_spike(dc, stamp, st.entry_pre_lo[e] + local_of[p], st)
         tt = np.int64(stamp) << tb
         cnt = np.int64(0)
@@ -263,14 +264,14 @@ def deliver_core(dc, t0, n_ticks, pkt, plo, phi, scratch, key_of, nlo, rings, sv
                 wf = syn_wf[w] if float_syn else 0.0
                 sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
         for b in range(dyn_lo[e], dyn_lo[e + 1]):  # rows with dynamics, kind by kind
-            pc, ps, pls = dynamic_row(b, dyn_row_lo[b] + local_of[p] * dyn_stride[b], stamp, tt, at,
+            pc, ps, pls = dynamic_row(tier, b, dyn_row_lo[b] + local_of[p] * dyn_stride[b], stamp, tt, at,
                                       sv, pl, ring, float_syn)
             cnt += pc
             sat += ps
             lost += pls
         events += cnt
         out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
-    if rewiring:
+    if len(tier) > 0 and rewiring:
         while kk < n_ticks:
             rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
             kk += 1

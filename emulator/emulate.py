@@ -46,6 +46,7 @@ from .stdp import copy_histories, target_without_history
 from .stretch import shortest_delay
 from .structural import SI_BUF, StructView
 from .synapse_dynamics import DYNAMICS
+from .tier import tier_name, tier_of
 from .views import (
     CoreView,
     DirectView,
@@ -88,6 +89,7 @@ def load(program: MachineProgram, check_routes: bool = True, threads: int | None
 
 FREE_CORES = FreeCores()  # looks at the machine from import on
 NOTICE_AFTER = 1.5  # s of waiting for the kernels before saying that they are compiling
+COMPILE_S = {"lean": 20, "full": 80}  # a kernel's compile time, measured on two cores
 
 
 def check_threads(threads) -> int | None:
@@ -206,11 +208,19 @@ class Emulation:
         self.sources0 = None  # the program's own sources while live input changed them
         self.reset()
 
+    @property
+    def tier(self) -> tuple:
+        """The kernel this program runs on (:mod:`neurochip.emulator.tier`)."""
+        return tier_of(self.program)
+
     def _say_compiling(self):
+        name = tier_name(self.tier)
+        what = ("the standard cells and synapses" if name == "lean"
+                else "every cell type and kind of plasticity")
         sys.stderr.write(
-            f"neurochip: compiling the emulator's kernels for {self.program.arithmetic} arithmetic "
-            f"(once per version of the emulator and arithmetic, about 80 s on two cores; they are kept in "
-            f"{numba.config.CACHE_DIR} for later runs)\n")
+            f"neurochip: compiling the emulator's {name} kernel ({what}) for "
+            f"{self.program.arithmetic} arithmetic: once per version of the emulator, about "
+            f"{COMPILE_S[name]} s on two cores; it is kept in {numba.config.CACHE_DIR} for later runs\n")
         sys.stderr.flush()
 
     def _check_routes(self):
@@ -297,10 +307,10 @@ class Emulation:
         try:
             buffers = (self.pkt, self.scratch, self.rec_extra)
             if self.ranks is None:
-                buffers = run_ticks(a, b, self.stretch, budget, *self._views(rec, packets, counters),
-                                    buffers)
+                buffers = run_ticks(a, b, (self.stretch, budget), self.tier,
+                                    *self._views(rec, packets, counters), buffers)
             else:
-                buffers = self.ranks.run_ticks(a, b, self.stretch, budget,
+                buffers = self.ranks.run_ticks(a, b, self.stretch, budget, self.tier,
                                                self._views(rec, packets, counters), buffers)
             self.pkt, self.scratch, self.rec_extra = buffers
         finally:

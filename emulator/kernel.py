@@ -39,18 +39,20 @@ CYCLES_TICK = CYCLES["tick"]
 
 
 @numba.njit(cache=True, parallel=True)
-def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, st, src, di, el, rec,
-              traffic, buffers):
+def run_ticks(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, traffic, buffers):
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    The machine comes as the views of :mod:`neurochip.emulator.views`; ``buffers`` is
+    ``pace`` is ``(stretch, cycle budget per tick)``, ``tier`` the kernel's tier
+    (:mod:`neurochip.emulator.tier`). The machine comes as the views of
+    :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, scratch, rec_extra)``: the packet queue, four int64 rows of at least the
     queue's length, and the recorded spikes beyond a source's first in a tick
     (:func:`neurochip.emulator.delivery.sort_packets`). The caller sets numba's parallel
     chunk size to 1, so that threads take cores one at a time.
     """
     pkt, scratch, rec_extra = buffers
+    stretch, cycle_budget = pace
     n_cores = len(cores.kind)
     counters = traffic.counters
     cyc = traffic.cyc
@@ -74,15 +76,16 @@ def run_ticks(t0, t1, stretch, cycle_budget, cores, rings, sv, pl, st, src, di, 
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
         for c in prange(n_cores):
-            update_core(np.int64(c), t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
-        if plastic:  # the post-spike histories of STDP take the stretch's spikes
+            update_core(np.int64(c), t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec,
+                        out)
+        if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
         for dc in prange(n_cores):
-            deliver_core(np.int64(dc), t, n_ticks, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
+            deliver_core(np.int64(dc), t, n_ticks, tier, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
                          neuron_lo[dc], rings, sv, pl, st, out)
         for c in range(n_cores):
             for k in range(n_ticks):

@@ -41,9 +41,10 @@ ENTRY_MASK = (1 << TICK_SHIFT) - 1
 
 
 @numba.njit(cache=True, parallel=True)
-def update_own(t, n_ticks, t0, own, cores, rings, src, di, pl, el, rec, traffic):
+def update_own(t, n_ticks, t0, tier, own, cores, rings, src, di, pl, el, rec, traffic):
     """Ticks ``[t, t + n_ticks)`` of the cores ``own`` (int64 core numbers) of a call
-    that started at ``t0`` (the row of the recording buffers); views as for ``run_ticks``."""
+    that started at ``t0`` (the row of the recording buffers); tier and views as for
+    ``run_ticks``."""
     if len(el.kind) > 0:
         for k in range(n_ticks):
             apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
@@ -52,14 +53,14 @@ def update_own(t, n_ticks, t0, own, cores, rings, src, di, pl, el, rec, traffic)
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, traffic.cyc, traffic.counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
     for i in prange(len(own)):
-        update_core(own[i], t, n_ticks, t0, cores, rings, src, di, i_inj, state_rec, out)
-    if len(pl.hist_n) > 0:  # the post-spike histories of STDP take the stretch's spikes
+        update_core(own[i], t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec, out)
+    if len(tier) > 0 and len(pl.hist_n) > 0:  # the post-spike histories of STDP take the stretch's spikes
         for i in prange(len(own)):
             post_spikes(own[i], cores.neuron_lo[own[i]], t, n_ticks, pl, out)
 
 
 @numba.njit(cache=True, parallel=True)
-def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, st, traffic, pkt, scratch):
+def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, traffic, pkt, scratch):
     """Deliver the queues of the cores ``own`` of the stretch ``[t, t + n_ticks)``
     (``pkt``, sorted by ``sort_packets``) and check their cycles; returns ``scratch``
     (grown if the queue needed more room)."""
@@ -73,7 +74,7 @@ def deliver_own(t, n_ticks, own, cycle_budget, cores, rings, sv, pl, st, traffic
         scratch = np.empty((4, len(pkt)), np.int64)
     for i in prange(len(own)):
         dc = own[i]
-        deliver_core(dc, t, n_ticks, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, neuron_lo[dc],
+        deliver_core(dc, t, n_ticks, tier, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, neuron_lo[dc],
                      rings, sv, pl, st, out)
     for i in range(len(own)):
         c = own[i]

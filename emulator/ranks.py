@@ -190,7 +190,7 @@ class Ranks:
         self.stats = {"stretches": 0, "words_sent": 0, "words_received": 0, "update_s": 0.0,
                       "exchange_s": 0.0, "sort_s": 0.0, "deliver_s": 0.0}
 
-    def run_ticks(self, t0, t1, stretch, budget, views, buffers):
+    def run_ticks(self, t0, t1, stretch, budget, tier, views, buffers):
         """Ticks ``[t0, t1)`` as :func:`neurochip.emulator.kernel.run_ticks` runs them,
         this rank's cores only, exchanging each stretch's spikes."""
         cores, rings, sv, pl, stv, src, di, el, rec, traffic = views
@@ -204,13 +204,13 @@ class Ranks:
             first = False
             n = min(stretch, t1 - t)
             a = time.perf_counter()
-            update_own(t, n, t0, own, cores, rings, src, di, pl, el, rec, traffic)
+            update_own(t, n, t0, tier, own, cores, rings, src, di, pl, el, rec, traffic)
             b = time.perf_counter()
             self._exchange(n, traffic)
             c = time.perf_counter()
             pkt, rec_extra = sort_packets(n, t - t0, cores, mine, rec, rec_extra, pkt)
             d = time.perf_counter()
-            scratch = deliver_own(t, n, own, budget, cores, rings, sv, pl, stv, traffic, pkt, scratch)
+            scratch = deliver_own(t, n, tier, own, budget, cores, rings, sv, pl, stv, traffic, pkt, scratch)
             st["update_s"] += b - a
             st["exchange_s"] += c - b
             st["sort_s"] += d - c

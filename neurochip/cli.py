@@ -186,16 +186,24 @@ def machines():
 
 @main.command()
 def warmup():
-    """Compile the emulator's kernels for both arithmetics now (about 80 s each on a
-    first run; later runs load them from the cache in a fraction of a second)."""
+    """Compile the emulator's kernels for both arithmetics now: the lean kernel (IF_curr_exp
+    and IF_cond_exp, static synapses; about 20 s each) and the full one (every cell type
+    and plasticity; about 80 s each). Later runs load them from the cache in a fraction of
+    a second."""
     import pyNN.neurochip as sim
     for arithmetic in ("fixed", "float"):
-        t = time.perf_counter()
-        sim.setup(timestep=0.1, arithmetic=arithmetic)
-        cells = sim.Population(2, sim.IF_curr_exp(i_offset=1.0))
-        noise = sim.Population(2, sim.SpikeSourcePoisson(rate=100.0))
-        sim.Projection(noise, cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))
-        sim.DCSource(amplitude=0.1).inject_into(cells)
-        sim.run(1.0)
-        sim.end()
-        click.echo(f"{arithmetic}: ready in {time.perf_counter() - t:.1f} s")
+        for tier in ("lean", "full"):
+            t = time.perf_counter()
+            sim.setup(timestep=0.1, arithmetic=arithmetic)
+            cells = sim.Population(2, sim.IF_curr_exp(i_offset=1.0))
+            noise = sim.Population(2, sim.SpikeSourcePoisson(rate=100.0))
+            synapse = sim.StaticSynapse(weight=0.1)
+            if tier == "full":  # a plastic projection: the full kernel
+                synapse = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(),
+                                            weight_dependence=sim.AdditiveWeightDependence(w_max=0.2),
+                                            weight=0.1)
+            sim.Projection(noise, cells, sim.AllToAllConnector(), synapse)
+            sim.DCSource(amplitude=0.1).inject_into(cells)
+            sim.run(1.0)
+            sim.end()
+            click.echo(f"{arithmetic}, {tier} kernel: ready in {time.perf_counter() - t:.1f} s")

@@ -66,13 +66,17 @@ def test_a_slow_first_call_says_that_the_kernels_compile(monkeypatch):
     assert said == []
 
 
-def test_the_notice_names_the_cache(capsys):
+def test_the_notice_names_the_kernel_and_the_cache(capsys, monkeypatch):
     _, emulation = _spikes(progress=False)
     assert emulation.compile_notice is None  # progress=False: no notice
     emulation._say_compiling()
     err = capsys.readouterr().err
-    assert "compiling the emulator's kernels for fixed arithmetic" in err
-    assert emulate.numba.config.CACHE_DIR in err
+    assert "compiling the emulator's lean kernel" in err and "for fixed arithmetic" in err
+    assert "about 20 s" in err and emulate.numba.config.CACHE_DIR in err
+    monkeypatch.setattr(emulate, "tier_of", lambda program: (1,))  # as a plastic network's
+    emulation._say_compiling()
+    err = capsys.readouterr().err
+    assert "compiling the emulator's full kernel" in err and "about 80 s" in err
 
 
 def test_a_bad_progress_setting_is_a_clear_error():

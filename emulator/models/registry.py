@@ -20,7 +20,8 @@ import pathlib
 
 from ..contract import SOURCE_KINDS
 
-__all__ = ["CELLS", "SOURCE_KINDS", "load", "kinds", "dispatch_source", "write_dispatch"]
+__all__ = ["CELLS", "SOURCE_KINDS", "load", "kinds", "LEAN_CELLS", "lean_cell", "dispatch_source",
+           "write_dispatch"]
 
 # registration order: a new cell type is one more name at the end
 CELLS = ("if_curr_exp", "if_cond_exp", "if_curr_alpha", "if_cond_alpha", "if_curr_delta",
@@ -50,17 +51,29 @@ def load() -> tuple:
     return mods
 
 
+# the cells of the lean kernel (:mod:`neurochip.emulator.tier`): the current- and
+# conductance-based cells of most networks (each inlined cell adds about 1.7 s to the
+# lean kernel's compile time)
+LEAN_CELLS = ("if_curr_exp", "if_cond_exp")
+
+
+def lean_cell(name: str) -> bool:
+    """Whether the cell of module ``name`` is in the lean kernel."""
+    return name in LEAN_CELLS
+
+
 def dispatch_source() -> str:
     """The text of ``dispatch.py`` for the registered cells: ``neuron_step`` for the cells
     of two receptors (``step(p, s, in_e, in_i, i_inj)``), ``neuron_step_multi`` for the
     multi-receptor ones (``MULTI``: ``step(p, s, x, i_inj)``, ``x`` one input per slot).
 
-    Every cell is compiled on a first run, whichever the network uses. ``neuron_step`` is
-    inlined into the per-core kernel with the cheap cells' steps; a cell with
-    ``INLINE = False`` (sub-steps, tens of ns a neuron: a call costs it little) is
-    called through a function of its own, and so is ``neuron_step_multi``: LLVM's time
-    grows faster than the size of the function it optimises, and a first fixed-point
-    run compiled in 85 s with everything inlined."""
+    ``neuron_step`` is inlined into the per-core kernel with the cheap cells' steps; a
+    cell with ``INLINE = False`` (sub-steps, tens of ns a neuron: a call costs it little)
+    is called through a function of its own, and so is ``neuron_step_multi``: LLVM's
+    time grows faster than the size of the function it optimises, and a first
+    fixed-point run compiled in 85 s with everything inlined. ``neuron_step`` takes the
+    kernel's ``tier`` (:mod:`neurochip.emulator.tier`): the lean kernel's chain holds
+    only the :data:`LEAN_CELLS`, so that it compiles no other cell."""
     mods = load()
     names = sorted(CELLS)
     lines = ['"""One neuron update, dispatched on the core\'s kind (numba has no dynamic dispatch).',
@@ -71,6 +84,7 @@ def dispatch_source() -> str:
              '"""',
              "",
              "import numba",
+             "from numba.extending import overload",
              "",
              "from . import (",
              *[f"    {n}," for n in names],
@@ -84,20 +98,38 @@ def dispatch_source() -> str:
                   "@numba.njit(cache=True)",
                   f"def _{name}(p, s, in_e, in_i, i_inj):",
                   f"    return {name}.step(p, s, in_e, in_i, i_inj)"]
-    for multi, func, args, what in (
-            (False, "neuron_step", "in_e, in_i", ""),
-            (True, "neuron_step_multi", "x", " (``x``: an input per receptor slot)")):
+    two = [(n, m) for n, m in zip(CELLS, mods) if not getattr(m, "MULTI", False)]
+    for func, chosen, what in (("_lean_step", [(n, m) for n, m in two if lean_cell(n)],
+                                "the lean kernel's cells"),
+                               ("_full_step", two, "every cell of two receptors")):
         lines += ["", "",
-                  f'@numba.njit(cache=True{"" if multi else ", inline=" + chr(34) + "always" + chr(34)})',
-                  f"def {func}(kind, p, s, {args}, i_inj):",
-                  f'    """Advance one neuron of model ``kind`` by one tick{what};',
-                  '    returns (spiked, saturations)."""']
-        chosen = [(n, m) for n, m in zip(CELLS, mods) if getattr(m, "MULTI", False) == multi]
+                  f"def {func}(tier, kind, p, s, in_e, in_i, i_inj):",
+                  f'    """{what[0].upper() + what[1:]}."""']
         for i, (name, m) in enumerate(chosen):
-            step = f"{name}.step" if multi or getattr(m, "INLINE", True) else f"_{name}"
+            step = f"{name}.step" if getattr(m, "INLINE", True) else f"_{name}"
             lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
-            lines.append(f"        return {step}(p, s, {args}, i_inj)")
+            lines.append(f"        return {step}(p, s, in_e, in_i, i_inj)")
         lines.append("    return False, 0")
+    lines += ["", "",
+              "def neuron_step(tier, kind, p, s, in_e, in_i, i_inj):",
+              '    """Advance one neuron of model ``kind`` by one tick; returns (spiked, saturations).',
+              "    ``tier`` chooses the chain: the lean kernel's cells, or all (emulator.tier).\"\"\"",
+              "    raise NotImplementedError(\"neuron_step runs in numba only\")",
+              "",
+              "",
+              "@overload(neuron_step, inline=\"always\")",
+              "def _neuron_step(tier, kind, p, s, in_e, in_i, i_inj):",
+              "    return _full_step if len(tier) else _lean_step"]
+    lines += ["", "",
+              "@numba.njit(cache=True)",
+              "def neuron_step_multi(kind, p, s, x, i_inj):",
+              '    """Advance one neuron of model ``kind`` by one tick (``x``: an input per receptor slot);',
+              '    returns (spiked, saturations)."""']
+    chosen = [(n, m) for n, m in zip(CELLS, mods) if getattr(m, "MULTI", False)]
+    for i, (name, m) in enumerate(chosen):
+        lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
+        lines.append(f"        return {name}.step(p, s, x, i_inj)")
+    lines.append("    return False, 0")
     return "\n".join(lines) + "\n"
 
 
