@@ -115,8 +115,11 @@ def encode_structural(graph, slices, neuron_lo, struct_rows, g_core, g_src, shif
             other = graph.projections[sorted(struct_rows)[int(core_set[bc][core_set[bc] >= 0][0])]]
             raise MappingError(
                 f"projections {other.label!r} and {prj.label!r} both rewire population "
-                f"{post_pop.label!r}; neurochip rewires a population from one structurally "
-                f"plastic projection: merge the pre-synaptic populations into one")
+                f"{post_pop.label!r}; sPyNNaker draws each attempt's pre population among "
+                f"them, neurochip rewires a population from one structurally plastic "
+                f"projection (not built yet): make one pre population of the two (the second's "
+                f"neurons after the first's) or give one of them a StaticSynapse or "
+                f"STDPMechanism")
         model = neuron_models.BY_NAME[post_pop.model]
         t = receptor_of(prj)
         shift = int(shifts[prj.post, t])
