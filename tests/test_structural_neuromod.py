@@ -302,3 +302,38 @@ def test_split_examples_structural_plasticity_with_stdp_neuromodulated_in_small(
     assert np.allclose(before, 0.5, atol=1e-4)  # no dopamine yet: every synapse as it formed
     assert rewarded.max() > 1.0 and np.sum(rewarded > 0.55) > 5
     assert punished.min() < 0.3 and np.sum(punished < 0.45) > 5
+
+
+def test_a_rebuild_between_runs_keeps_the_rewired_dopamine_rows():
+    """A parameter change after a run maps the network again; the rewired rows (words and
+    eligibility traces) carry over: the same synapses, and the next run goes on from the
+    learned weights as one run does."""
+    def run(rebuild):
+        sim.setup(timestep=1.0)
+        rng = np.random.default_rng(2)
+        pre = sim.Population(12, sim.SpikeSourceArray(spike_times=[
+            Sequence(np.unique(np.round(rng.uniform(2, 295, 12)))) for _ in range(12)]), label="pre")
+        drive = sim.Population(9, sim.SpikeSourceArray(spike_times=[
+            Sequence(np.unique(np.round(rng.uniform(2, 295, 15)))) for _ in range(9)]), label="drive")
+        post = sim.Population(9, sim.IF_curr_exp(tau_syn_E=1.0), label="post")
+        reward = sim.Population(1, sim.SpikeSourceArray(spike_times=[60.0, 130.0, 220.0]),
+                                label="reward")
+        sim.Projection(drive, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=25.0))
+        prj = sim.Projection(pre, post, sim.FixedProbabilityConnector(0.0), _mechanism(),
+                             label="rewired")
+        sim.Projection(reward, post, sim.AllToAllConnector(),
+                       sim.extra_models.Neuromodulation(weight=0.3, **NM), receptor_type="reward")
+        sim.run(150)
+        middle = prj.get(["weight", "delay"], format="list")
+        mapped = sim.simulator.state.mapping
+        if rebuild:
+            reward.set(spike_times=[60.0, 130.0, 220.0])  # the same values: a rebuild, no change
+        sim.run(150)
+        assert (sim.simulator.state.mapping is not mapped) == rebuild
+        got = prj.get(["weight", "delay"], format="list")
+        sim.end()
+        return middle, got
+    one, two = run(False), run(True)
+    assert one[0] == two[0] and len(one[1]) > 20
+    assert one[1] == two[1]
+    assert len({w for *_, w, _ in one[1]}) > 3  # learned, from the first run's eligibility on
