@@ -1,9 +1,10 @@
 """Structural plasticity (synaptic rewiring) on the core, as sPyNNaker's synaptogenesis.
 
 A *rewiring set* is one structurally plastic projection onto a population. Its rows
-(static, kind ``DYN_STRUCTURAL``, or STDP rows) have room for every synapse that may
-form, and every core of the post population has a master-table entry and a row for
-every pre neuron, connected or not. Each post neuron has ``s_max`` slots (the
+(static, kind ``DYN_STRUCTURAL``, STDP rows, or dopamine-modulated STDP rows: ``header``
+words, then ``words`` per synapse, the synaptic word first) have room for every synapse
+that may form, and every core of the post population has a master-table entry and a row
+for every pre neuron, connected or not. Each post neuron has ``s_max`` slots (the
 post-to-pre table: the pre neuron of each synapse it has, -1 for a free slot).
 
 At every tick (before that tick's packets are delivered), ``per_tick`` attempts (f_rew
@@ -22,11 +23,14 @@ stream, so that nothing depends on how the population was cut into cores):
 2. the pre neuron's row on this core is searched for the post neuron: an occupied slot
    whose synapse is there is a candidate for elimination (``RandomByWeightElimination``:
    removed with ``p_elim_depressed`` below the threshold weight, ``p_elim_potentiated``
-   otherwise; the row's last synapse moves into its place);
+   otherwise; the row's later synapses move down one place, all their words, so that a
+   post neuron's synapses keep the order they formed in whatever else the row holds);
 3. otherwise a formation (``DistanceDependentFormation``): ``p * exp(-d2 / 2 sigma^2)``
    quantised to 16 bits as sPyNNaker's table, ``d2`` the squared distance on the
    periodic grid, lateral (pre population = post population) or feed-forward; a new
-   synapse gets the initial weight and a delay drawn in ``[delay_lo, delay_hi]``.
+   synapse gets the initial weight and a delay drawn in ``[delay_lo, delay_hi]``; its
+   other words start at 0 (a dopamine-modulated synapse's eligibility trace, as
+   sPyNNaker's ``synapse_dynamics_add_neuron``).
    Without replacement, a pre neuron already connected to the post neuron forms no
    second synapse.
 
@@ -43,12 +47,10 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .contract import DYN_STDP
 from .errors import ProgramError
 from .fixed import sat_ring_add
 from .groups import require
 from .rng import kiss_next
-from .stdp import STDP_HEADER
 
 __all__ = ["Structural", "no_structural", "StructView", "SET_I", "SET_F", "rewire", "note_spike",
            "STRUCT_HEADER", "STRUCT_WORDS", "structural_row", "carry_structural_row"]
@@ -59,10 +61,10 @@ STRUCT_WORDS = 1
 # columns of a rewiring set's integer parameters
 SET_I = ("n_post", "s_max", "per_tick", "period", "last_neuron", "buffer", "replace", "w_field",
          "delay_lo", "delay_hi", "type", "threshold", "p_dep", "p_pot", "lateral", "grid_x",
-         "grid_y", "n_pre", "prob_lo", "prob_n", "kind", "capacity")
+         "grid_y", "n_pre", "prob_lo", "prob_n", "kind", "capacity", "header", "words")
 (SI_N_POST, SI_SMAX, SI_PER_TICK, SI_PERIOD, SI_LAST, SI_BUF, SI_REPLACE, SI_WFIELD, SI_DLO,
  SI_DHI, SI_TYPE, SI_THRESH, SI_PDEP, SI_PPOT, SI_LATERAL, SI_GX, SI_GY, SI_N_PRE, SI_PROB_LO,
- SI_PROB_N, SI_KIND, SI_CAP) = range(len(SET_I))
+ SI_PROB_N, SI_KIND, SI_CAP, SI_HEAD, SI_WORDS) = range(len(SET_I))
 # ... and float ones (float arithmetic: ring units)
 SET_F = ("weight", "threshold")
 SF_WEIGHT, SF_THRESH = range(len(SET_F))
@@ -129,6 +131,9 @@ class Structural:
                 raise ProgramError(f"Structural set {k}: per_tick >= 0 and period >= 1 needed")
             if si[SI_PROB_LO] < 0 or si[SI_PROB_LO] + si[SI_PROB_N] > len(self.probs):
                 raise ProgramError(f"Structural set {k}: its formation table is outside probs")
+            if si[SI_HEAD] < 1 or si[SI_WORDS] < 1:
+                raise ProgramError(f"Structural set {k}: rows of {si[SI_HEAD]} header words and "
+                                   f"{si[SI_WORDS]} words per synapse; at least 1 each needed")
             if not 1 <= si[SI_DLO] <= si[SI_DHI]:
                 raise ProgramError(f"Structural set {k}: delays {si[SI_DLO]}..{si[SI_DHI]} ticks; "
                                    f"1 <= delay_lo <= delay_hi needed")
@@ -245,17 +250,17 @@ def _attempt(dc, stamp, local, nlo, st, syn, syn_wf, at, float_syn):
         else:
             pre = _uniform(rng, si[SI_N_PRE])
     row = st.row_addr[st.row_lo[dc] + pre]
-    head = STDP_HEADER if si[SI_KIND] == DYN_STDP else STRUCT_HEADER
+    head, words = si[SI_HEAD], si[SI_WORDS]
     nb, tb = at[3], at[4]
     imask = (np.int64(1) << nb) - 1
     cnt = np.int64(syn[row])
     hit = -1
     for k in range(cnt):
-        if (np.int64(syn[row + head + k]) & imask) == local:
+        if (np.int64(syn[row + head + words * k]) & imask) == local:
             hit = k
             break
     if occupied and hit >= 0:  # elimination
-        a = row + head + hit
+        a = row + head + words * hit
         if float_syn:
             depressed = syn_wf[a] < st.set_f[s, SF_THRESH]
         else:
@@ -263,10 +268,14 @@ def _attempt(dc, stamp, local, nlo, st, syn, syn_wf, at, float_syn):
         r = np.int64(kiss_next(rng))
         if r > (si[SI_PDEP] if depressed else si[SI_PPOT]):
             return
-        last = row + head + cnt - 1
-        syn[a] = syn[last]
-        if float_syn:
-            syn_wf[a] = syn_wf[last]
+        # the later synapses move down, every word of each: the row keeps its order, so
+        # the synapses of one post neuron stay in the order they formed whatever else
+        # the row holds (which multapse goes, the order of float sums into the ring)
+        end = row + head + words * cnt
+        for w in range(a, end - words):
+            syn[w] = syn[w + words]
+            if float_syn:
+                syn_wf[w] = syn_wf[w + words]
         syn[row] = np.uint32(cnt - 1)
         st.slots[slot] = -1
         st.counts[dc, 1] += 1
@@ -285,11 +294,15 @@ def _attempt(dc, stamp, local, nlo, st, syn, syn_wf, at, float_syn):
     d = si[SI_DLO]
     if si[SI_DHI] > d:
         d += _uniform(rng, si[SI_DHI] - d + 1)
-    a = row + head + cnt
+    a = row + head + words * cnt
     word = (si[SI_WFIELD] << 16) | (d << tb) | (si[SI_TYPE] << nb) | local
     syn[a] = np.uint32(word)
+    for j in range(1, words):  # a new synapse's other words (an eligibility trace) start at 0
+        syn[a + j] = np.uint32(0)
     if float_syn:
         syn_wf[a] = st.set_f[s, SF_WEIGHT]
+        for j in range(1, words):
+            syn_wf[a + j] = 0.0
     syn[row] = np.uint32(cnt + 1)
     st.slots[slot] = np.int32(pre)
     st.counts[dc, 0] += 1

@@ -6,7 +6,9 @@ projection onto that population then learns through an eligibility trace instead
 changing its weight directly (:mod:`neurochip.emulator.neuromodulation`). The graph says
 so by giving those projections the dynamics ``"stdp_neuromod"`` with the Neuromodulation's
 parameters (``tau_c``, ``tau_d``, ``nm_w_min``, ``nm_w_max``; as sPyNNaker, every
-Neuromodulation projection onto one population must agree on them).
+Neuromodulation projection onto one population must agree on them). A
+``StructuralMechanismSTDP`` projection there is rewired on those rows too
+(:mod:`neurochip.emulator.structural`).
 """
 
 from __future__ import annotations
@@ -57,12 +59,6 @@ def neuromodulate(graph):
     modulated = set()
     for prj in graph.projections:
         if prj.dynamics == "stdp" and prj.post in dopamine:
-            if "rewiring" in prj.dyn_params:  # its rows have plain STDP's layout
-                raise MappingError(
-                    f"projection {prj.label!r}: StructuralMechanismSTDP onto "
-                    f"{graph.populations[prj.post].label!r}, which receives Neuromodulation: "
-                    f"neurochip rewires plain STDP rows only; use StructuralMechanismSTDP onto a "
-                    f"population without dopamine input, or sim.STDPMechanism here")
             timing = prj.dyn_params["timing"]
             if timing not in NM_TIMING:
                 raise MappingError(

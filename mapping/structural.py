@@ -12,15 +12,21 @@ from __future__ import annotations
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
-from neurochip.emulator.contract import DYN_STDP, DYN_STRUCTURAL
+from neurochip.emulator.contract import DYN_NEUROMOD, DYN_STDP, DYN_STRUCTURAL
 from neurochip.emulator.rng import seed_kiss
 from neurochip.emulator.stdp import W16
 from neurochip.emulator.structural import SET_F, SET_I, Structural, no_structural
+from neurochip.emulator.synapse_dynamics import DYNAMICS
 
 from .errors import MappingError
 
 __all__ = ["rewiring_of", "formation_table", "rewiring_weight_bound", "row_room",
-           "rewiring_delays", "encode_structural"]
+           "rewiring_delays", "encode_structural", "REWIRED_KINDS"]
+
+# the graph's dynamics a rewiring projection may have -> (row kind, the dynamics parameter
+# its weight half is relative to; None: the ring format's weight)
+REWIRED_KINDS = {"structural": (DYN_STRUCTURAL, None), "stdp": (DYN_STDP, "w_max"),
+                 "stdp_neuromod": (DYN_NEUROMOD, "nm_w_max")}
 
 # generator streams of rewiring, apart from every other per-neuron stream of a seed
 _NEURON_STREAM = 0x5EED0000
@@ -52,10 +58,12 @@ def formation_table(grid, p: float, sigma: float) -> np.ndarray:
 
 
 def rewiring_weight_bound(prj) -> float:
-    """The largest weight (PyNN units) one synapse of a rewiring projection may have."""
+    """The largest weight (PyNN units) one synapse of a rewiring projection may have (a
+    plastic one: its w_max; under dopamine the Neuromodulation's)."""
     rw = rewiring_of(prj)
-    if prj.dynamics == "stdp":
-        return float(np.asarray(prj.dyn_params["w_max"], np.float64).flat[0])
+    top = REWIRED_KINDS.get(prj.dynamics, (None, None))[1]
+    if top is not None:
+        return float(np.asarray(prj.dyn_params[top], np.float64).flat[0])
     return max(abs(float(rw["initial_weight"])),
                float(np.abs(np.asarray(prj.weight, np.float64)).max(initial=0.0)))
 
@@ -107,25 +115,34 @@ def encode_structural(graph, slices, neuron_lo, struct_rows, g_core, g_src, shif
             other = graph.projections[sorted(struct_rows)[int(core_set[bc][core_set[bc] >= 0][0])]]
             raise MappingError(
                 f"projections {other.label!r} and {prj.label!r} both rewire population "
-                f"{post_pop.label!r}; neurochip rewires a population from one structurally "
-                f"plastic projection: merge the pre-synaptic populations into one")
+                f"{post_pop.label!r}; sPyNNaker draws each attempt's pre population among "
+                f"them, neurochip rewires a population from one structurally plastic "
+                f"projection (not built yet): make one pre population of the two (the second's "
+                f"neurons after the first's) or give one of them a StaticSynapse or "
+                f"STDPMechanism")
         model = neuron_models.BY_NAME[post_pop.model]
         t = receptor_of(prj)
         shift = int(shifts[prj.post, t])
         w0 = abs(float(rw["initial_weight"]))
         thr = float(rw["threshold"])
-        if prj.dynamics == "stdp":
-            w_max = float(np.asarray(prj.dyn_params["w_max"], np.float64).flat[0])
+        if prj.dynamics not in REWIRED_KINDS:
+            raise MappingError(
+                f"projection {prj.label!r}: structural plasticity on {prj.dynamics!r} rows "
+                f"(StructuralMechanismSTDP with the RecurrentRule) is not built; rewiring takes "
+                f"static synapses and STDP with the other timing rules (dopamine-modulated or "
+                f"not): use one of those, or sim.STDPMechanism without rewiring")
+        kind, top = REWIRED_KINDS[prj.dynamics]
+        if top is not None:  # plastic: the weight half is relative to w_max
+            w_max = float(np.asarray(prj.dyn_params[top], np.float64).flat[0])
             if w0 > w_max * (1 + 1e-12):
+                what = "the Neuromodulation's w_max" if top == "nm_w_max" else "w_max"
                 raise MappingError(f"projection {prj.label!r}: initial_weight={w0:g} is above "
-                                   f"w_max={w_max:g}")
+                                   f"{what}={w_max:g}; lower it or raise {what}")
             w_field = int(min(np.rint(w0 / w_max * W16), W16))
             thr_field = int(np.rint(thr / w_max * W16))
-            kind = DYN_STDP
         else:
             w_field = int(np.rint(w0 * model.WEIGHT_SCALE * 2.0 ** (15 - shift)))
             thr_field = int(np.rint(thr * model.WEIGHT_SCALE * 2.0 ** (15 - shift)))
-            kind = DYN_STRUCTURAL
             if w_field > 0xFFFF:
                 raise MappingError(f"projection {prj.label!r}: initial_weight={w0:g} does not fit "
                                    f"the ring format of {post_pop.label!r}")
@@ -160,7 +177,8 @@ def encode_structural(graph, slices, neuron_lo, struct_rows, g_core, g_src, shif
                       int(rw.get("spike_buffer_size", 64)), int(bool(rw["with_replacement"])),
                       w_field, d_lo, d_hi, t, thr_field, int(pd * 0xFFFFFFFF),
                       int(pp * 0xFFFFFFFF), int(lateral), int(grid[0]), int(grid[1]), pre_pop.size,
-                      prob_lo, len(table), kind, cap))
+                      prob_lo, len(table), kind, cap, DYNAMICS[kind].header,
+                      DYNAMICS[kind].words))
         set_f.append((w0 * model.WEIGHT_SCALE, thr * model.WEIGHT_SCALE))
         pre_of_set.append(prj.pre)
         seed = graph.seed if rw.get("seed") is None else int(rw["seed"])

@@ -358,7 +358,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         if prj.pre in skip_pre:
             continue
         if rw is not None:  # its own rows, with room for what may form on every core
-            key = (prj.dynamics, plastic.of(j) if prj.dynamics == "stdp" else 0, j)
+            key = (prj.dynamics, plastic.of(j) if prj.dynamics in PLASTIC else 0, j)
             jobs[key] = [(prj, 0, n)]
             post_cores = [i for i, sl in enumerate(slices) if sl.pop == prj.post]
             pre_cores = [i for i, sl in enumerate(slices) if sl.pop == prj.pre]

@@ -76,10 +76,14 @@ class Connection(common.Connection):
 
     @property
     def presynaptic_index(self):
+        if hasattr(self.projection.synapse_type, "rewiring_params"):  # the machine's, after a run
+            return int(self.projection._values("presynaptic_index")[self.index])
         return int(self.projection._pre[self.index])
 
     @property
     def postsynaptic_index(self):
+        if hasattr(self.projection.synapse_type, "rewiring_params"):
+            return int(self.projection._values("postsynaptic_index")[self.index])
         return int(self.projection._all()["post"][self.index])
 
     def _get(self, name):
@@ -262,7 +266,10 @@ class Projection(common.Projection):
                      f"that magnitude (sPyNNaker's meaning); the other sign keeps PyNN's")
 
     def __len__(self):
-        return len(self._pre)
+        # a rewiring projection after a run: the synapses the machine holds now (sPyNNaker's
+        # len() reads them back too); before: the connector's
+        rewired = self._rewired()
+        return len(self._pre) if rewired is None else len(rewired["presynaptic_index"])
 
     # under mpirun every rank holds every connection and, after a run, every learned
     # weight (neurochip.emulator.ranks): PyNN's gathers would count them once per rank

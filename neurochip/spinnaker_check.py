@@ -86,7 +86,7 @@ def _projection(prj, dt) -> list:
             prj.receptor_type not in ("excitatory", "inhibitory")):
         out.append(f"projection {prj.label!r}: plasticity onto receptor {prj.receptor_type!r}; "
                    f"sPyNNaker's plastic synapses target 'excitatory' or 'inhibitory'")
-    if len(prj):
+    if len(prj._pre):  # the connector's synapses (a rewiring projection's len() is the machine's)
         d = int(np.rint(np.max(prj._attr("delay")) / dt))
         if d > SPINNAKER_MAX_DELAY_TICKS:
             out.append(f"projection {prj.label!r}: a delay of {d} timesteps "

@@ -21,8 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
-from neurochip.emulator.stdp import STDP_HEADER, W16
-from neurochip.emulator.structural import SI_TYPE, STRUCT_HEADER
+from neurochip.emulator.stdp import W16
+from neurochip.emulator.structural import SI_TYPE
+from neurochip.emulator.synapse_dynamics import DYNAMICS
+from neurochip.mapping.structural import REWIRED_KINDS
 
 from .errors import NeurochipError
 from .plasticity import STDPMechanism
@@ -183,9 +185,10 @@ def read_rewired(mapping, emulation, j: int) -> dict:
     model = neuron_models.BY_NAME[graph.populations[prj.post].model]
     scale = model.WEIGHT_SCALE
     sy = program.synapses
-    stdp = prj.dynamics == "stdp"
-    head = STDP_HEADER if stdp else STRUCT_HEADER
-    w_max = float(np.asarray(prj.dyn_params["w_max"], float).flat[0]) if stdp else 0.0
+    kind, top = REWIRED_KINDS[prj.dynamics]
+    head, per = DYNAMICS[kind].header, DYNAMICS[kind].words  # a synapse's word comes first
+    plastic = top is not None  # the weight half is relative to w_max (the Neuromodulation's)
+    w_max = float(np.asarray(prj.dyn_params[top], float).flat[0]) if plastic else 0.0
     float_syn = len(emulation.syn_wf) > 0
     cores, srcs, los, strides = mapping.struct_rows[j]
     out = {"presynaptic_index": [], "postsynaptic_index": [], "weight": [], "delay": []}
@@ -194,18 +197,18 @@ def read_rewired(mapping, emulation, j: int) -> dict:
         n, stride = src.n, int(stride)
         block = emulation.syn[lo:lo + n * stride].reshape(n, stride)
         count = block[:, 0].astype(np.int64)
-        k = np.arange(stride - head)
+        k = np.arange((stride - head) // per)
         have = k[None, :] < count[:, None]
         r, col = np.nonzero(have)
-        words = block[r, head + col].astype(np.int64)
+        words = block[r, head + per * col].astype(np.int64)
         nb, tb = int(sy.idx_bits[c]), int(sy.idx_bits[c] + sy.type_bits[c])
         out["presynaptic_index"].append(src.lo + r)
         out["postsynaptic_index"].append(tgt.lo + (words & ((1 << nb) - 1)))
         out["delay"].append(((words >> tb) & ((1 << int(sy.delay_bits[c])) - 1)) * graph.dt)
         if float_syn:
-            wf = emulation.syn_wf[lo:lo + n * stride].reshape(n, stride)[r, head + col]
+            wf = emulation.syn_wf[lo:lo + n * stride].reshape(n, stride)[r, head + per * col]
             out["weight"].append(wf / scale)
-        elif stdp:
+        elif plastic:
             out["weight"].append((words >> 16) * (w_max / W16))
         else:
             shift = int(mapping.shifts[prj.post, int(program.structural.set_i[

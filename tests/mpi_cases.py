@@ -19,6 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import pyNN.neurochip as sim  # noqa: E402
 import test_bit_exact as cases  # noqa: E402
 import test_structural  # noqa: E402
+import test_structural_neuromod  # noqa: E402
 
 from neurochip.machine_report import MachineWarning  # noqa: E402
 
@@ -34,6 +35,7 @@ RUN = {
     "recurrent-fixed": lambda: cases._recurrent("fixed"),
     "recurrent-float": lambda: cases._recurrent("float"),
     "structural-fixed": lambda: test_structural.structural_net(per_core=7),
+    "structural-neuromod-fixed": lambda: test_structural_neuromod.rewired_dopamine_net(per_core=7),
 }
 
 

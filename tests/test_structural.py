@@ -204,24 +204,6 @@ def test_two_rewiring_projections_onto_one_population_are_refused():
     sim.end()
 
 
-def test_rewiring_stdp_onto_a_population_with_dopamine_is_refused():
-    """(split_examples/structural_plasticity_with_stdp_neuromodulated.py) dopamine turns the
-    STDP rows onto its population into eligibility rows, which rewiring cannot edit: a
-    clear error, not a machine writing past its rows."""
-    sim.setup(timestep=1.0)
-    pre, post = (sim.Population(16, sim.IF_curr_exp(), label=x) for x in ("pre", "post"))
-    reward = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0]), label="reward")
-    sim.Projection(pre, post, sim.FixedProbabilityConnector(0.0), _mechanism(stdp=True),
-                   label="rewired")
-    sim.Projection(reward, post, sim.AllToAllConnector(),
-                   sim.extra_models.Neuromodulation(weight=0.1, tau_c=100.0, tau_d=5.0, w_max=2.0),
-                   receptor_type="reward", label="dopamine")
-    with pytest.raises(MappingError, match=r"'rewired': StructuralMechanismSTDP onto 'post', "
-                                           r"which receives Neuromodulation"):
-        sim.run(1)
-    sim.end()
-
-
 def test_unknown_rule_says_what_neurochip_has():
     with pytest.raises(NeurochipError, match=r"use DistanceDependentFormation"):
         sim.StructuralMechanismStatic(sim.RandomSelection(), sim.RandomSelection(),
@@ -402,3 +384,27 @@ def test_rewiring_from_a_poisson_source_bounds_the_ring_by_its_most_spikes_per_t
     from neurochip.emulator.cores import C_RING_SAT
     assert counters[:, C_RING_SAT].sum() == 0
     assert m.shifts[1, 0] >= 4  # 4 synapses x 2 nA x several spikes > the 2 nA a shift of 1 holds
+
+
+def test_len_and_connections_of_a_rewiring_projection_are_the_machines_synapses():
+    """len(projection) and projection.size(): the connector's synapses before a run, the
+    machine's after it (as sPyNNaker reads them back), as they were after end(); the
+    connections iterate over the same synapses as get()."""
+    sim.setup(timestep=1.0)
+    pre = sim.Population(6, sim.IF_curr_exp(), label="pre")
+    post = sim.Population(6, sim.IF_curr_exp(), label="post")
+    prj = sim.Projection(pre, post, sim.OneToOneConnector(),
+                         _mechanism(grid=(1, 6), p=1.0, sigma=10.0, s_max=4, weight=0.2))
+    assert len(prj) == prj.size() == 6
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sim.run(50)
+    pairs = _pairs(prj)
+    assert len(pairs) == 24 and len(prj) == prj.size() == 24  # every slot filled
+    assert sorted((c.presynaptic_index, c.postsynaptic_index) for c in prj.connections) == pairs
+    assert (prj[0].presynaptic_index, prj[0].postsynaptic_index) == pairs[0]
+    sim.reset()
+    assert len(prj) == 6  # the connector's again
+    sim.run(50)
+    sim.end()
+    assert len(prj) == 24 and _pairs(prj) == pairs

@@ -42,11 +42,16 @@ def _trace(times, t, tau, nearest):
     return float(np.sum(np.exp(-(t - before) / tau)))
 
 
-def neuromod_synapse(pre, post, dopamine, w0, delay, p, rule="all", dependence="additive"):
+def neuromod_synapse(pre, post, dopamine, w0, delay, p, rule="all", dependence="additive",
+                     start=None):
     """``(w, c)`` of one synapse after its last pre spike. ``pre``, ``post``: spike ticks;
     ``dopamine``: ``(tick, signed concentration)`` pairs; ``p``: tau_plus, tau_minus,
     tau_c, tau_d (ticks), dt (ms), A_plus, A_minus, w_min, w_max (the eligibility's
-    bounds), nm_w_min, nm_w_max (the weight's)."""
+    bounds), nm_w_min, nm_w_max (the weight's). ``start`` (ticks): a synapse that
+    structural plasticity formed, whose row's last pre spike before it was at ``start``
+    (-1: none): the events up to ``start`` are behind its row when it forms, so it starts
+    there at ``w0`` with ``c = 0`` (sPyNNaker's ``synapse_dynamics_add_neuron``), the
+    traces (pre, post, dopamine) going on as they were."""
     pre = np.sort(np.asarray(pre, float))
     seen_post = np.sort(np.asarray(post, float)) + delay
     events = [(s, 0, 0.0) for s in seen_post]
@@ -57,7 +62,11 @@ def neuromod_synapse(pre, post, dopamine, w0, delay, p, rule="all", dependence="
     w, c, D, now = float(w0), min(max(0.0, p["w_min"]), p["w_max"]), 0.0, -1.0
     w_out, c_out = w, c
     nearest = rule == "nearest"
+    fresh = start is not None
     for t, kind, conc in events:
+        if fresh and t > start:  # the synapse forms
+            w, c, fresh = float(w0), 0.0, False
+            w_out, c_out = w, c
         h = t - now
         ec, ed = math.exp(-h / p["tau_c"]), math.exp(-h / p["tau_d"])
         w += k_ms * c * D * (1.0 - ec * ed)
@@ -76,6 +85,8 @@ def neuromod_synapse(pre, post, dopamine, w0, delay, p, rule="all", dependence="
             c = max(c - dc, p["w_min"])
             w = min(max(w, p["nm_w_min"]), p["nm_w_max"])
             w_out, c_out = w, c
+    if fresh:
+        w_out, c_out = float(w0), 0.0
     return w_out, c_out
 
 
