@@ -153,7 +153,10 @@ class Emulation:
         self.rec_spk_pos[self.rec_spk_neurons] = np.arange(len(self.rec_spk_neurons))
         # recorded (neuron, state column) pairs in neuron order: column k of the samples;
         # each core's pairs are a contiguous range
-        self.state_neuron, self.state_column = np.nonzero(p.recording.state)
+        # contiguous: np.nonzero gives strided views of one array when it finds more than
+        # one entry, and numba compiles the whole kernel again for each layout
+        self.state_neuron, self.state_column = (np.ascontiguousarray(a)
+                                                for a in np.nonzero(p.recording.state))
         self.rec_lo = np.searchsorted(self.state_neuron, cores.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
         d_min = shortest_delay(self._synapse_view(syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,

@@ -102,3 +102,23 @@ def test_the_full_kernel_gives_a_lean_program_s_answer_bit_for_bit(arithmetic, m
             assert all(np.array_equal(x, y) for x, y in zip(a, b))
         else:
             assert np.array_equal(a, b)
+
+
+def test_one_kernel_per_tier_and_arithmetic_whatever_the_network_records():
+    """Every argument of the tick loop has one type per tier and arithmetic: a second
+    type (e.g. a strided array of the recorded columns) would compile the whole kernel
+    again. Networks that record nothing, spikes, v of one neuron or of many, with and
+    without current sources, must share one compiled kernel."""
+    from neurochip.emulator.kernel import run_ticks
+
+    for record, current in ((None, False), ("spikes", True), ("v", False), (["v", "spikes"], True)):
+        for n_recorded in (1, 7):
+            sim.setup(timestep=0.1, seed=2)
+            cells = _network(sim.IF_curr_exp(), current=current)
+            if record:
+                cells[:n_recorded].record(record)
+            sim.run(5.0)
+            sim.end()
+    lean_fixed = [sig for sig in run_ticks.signatures
+                  if len(sig[3]) == 0 and str(sig[5].types[0].dtype) != "float64"]
+    assert len(lean_fixed) == 1, "\n".join(str(s) for s in lean_fixed)
