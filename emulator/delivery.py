@@ -97,7 +97,8 @@ def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
                     if m > 1:
                         if n_extra[0] + m - 1 > len(rec_extra):
                             grown = np.empty(2 * (n_extra[0] + m), np.int64)
-                            grown[:n_extra[0]] = rec_extra[:n_extra[0]]
+                            for i in range(n_extra[0]):  # not a slice copy: see routing._append
+                                grown[i] = rec_extra[i]
                             rec_extra = grown
                         for _ in range(m - 1):
                             rec_extra[n_extra[0]] = (np.int64(r) << 32) | pos

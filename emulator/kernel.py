@@ -71,7 +71,7 @@ def run_ticks(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, tr
         if len(el.kind) > 0:
             for k in range(n_ticks):
                 apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
-        cyc[:, :] = 0
+        cyc.fill(0)  # not cyc[:, :] = 0: parallel=True would make that a parfor (a gufunc to compile)
         # the core index as int64 in both loops: numba types a prange index uint64 in the
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)

@@ -48,7 +48,7 @@ def update_own(t, n_ticks, t0, tier, own, cores, rings, src, di, pl, el, rec, tr
     if len(el.kind) > 0:
         for k in range(n_ticks):
             apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
-    traffic.cyc[:, :] = 0
+    traffic.cyc.fill(0)  # not [:, :] = 0: parallel=True would make that a parfor
     i_inj = el.i_inj
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, traffic.cyc, traffic.counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)

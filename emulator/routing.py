@@ -102,11 +102,15 @@ def _append(store, used, lo, hi, k, values):
         lo[k] = lo[k - 1]
         hi[k] = hi[k - 1]
         return store, used
-    if used + n > len(store):  # grown by hand: np.concatenate costs a second to compile
+    # element loops, not slice assignments or np.concatenate: their shape checks format
+    # an error message, which takes seconds to compile
+    if used + n > len(store):
         grown = np.empty(2 * (used + n), store.dtype)
-        grown[:used] = store[:used]
+        for i in range(used):
+            grown[i] = store[i]
         store = grown
-    store[used:used + n] = values
+    for i in range(n):
+        store[used + i] = values[i]
     lo[k] = used
     hi[k] = used + n
     return store, used + n
