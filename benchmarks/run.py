@@ -133,7 +133,8 @@ def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None, o
     for i, (label, source, extra) in enumerate(runs):
         best = None
         for k in range(repeat):
-            note = "" if label == "NEST" else " (a first run also compiles the kernels: about 80 s)"
+            note = "" if label == "NEST" else (" (a first run also compiles the kernels: about 20 s, "
+                                               "80 s with plasticity)")
             print(f"[{i + 1}/{len(runs)}] {label}, run {k + 1} of {repeat}: about "
                   f"{expected_seconds(name, scale, label):.0f} s{note}", flush=True)
             r = run_example(source, [*args, *extra], label, timeout)
