@@ -44,20 +44,10 @@ from .results import RunResult
 from .routing import walk_keys
 from .stdp import copy_histories, target_without_history
 from .stretch import shortest_delay
-from .structural import SI_BUF, StructView
+from .structural import SI_BUF
 from .synapse_dynamics import DYNAMICS
 from .tier import tier_name, tier_of
-from .views import (
-    CoreView,
-    DirectView,
-    ElectrodeView,
-    PlasticView,
-    RecordView,
-    RingView,
-    SourceView,
-    SynapseView,
-    Traffic,
-)
+from .views import RecordView, machine_views, record_view, synapse_view
 
 __all__ = ["load", "Emulation", "check_threads", "cycle_budget"]
 
@@ -159,15 +149,15 @@ class Emulation:
                                                 for a in np.nonzero(p.recording.state))
         self.rec_lo = np.searchsorted(self.state_neuron, cores.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
-        d_min = shortest_delay(self._synapse_view(syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
+        d_min = shortest_delay(synapse_view(syn, syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
                                syn.type_bits)
-        g = target_without_history(self._synapse_view(syn.syn, syn.syn_wf),
+        g = target_without_history(synapse_view(syn, syn.syn, syn.syn_wf),
                                    p.plasticity.hist_row, cores.neuron_lo, syn.idx_bits)
         if g >= 0:
             raise EmulatorError(f"neuron {g} is the target of plastic (STDP) synapses but keeps no "
                                 f"post-spike history: Plasticity.hist_row[{g}] must be >= 0")
         if np.any((syn.dyn_kind == DYN_NEUROMOD) | (syn.dyn_kind == DYN_DOPAMINE)):  # (g is -1)
-            g = target_without_dopamine(self._synapse_view(syn.syn, syn.syn_wf),
+            g = target_without_dopamine(synapse_view(syn, syn.syn, syn.syn_wf),
                                         p.plasticity.hist_row, p.plasticity.hist_lut_d,
                                         cores.neuron_lo, syn.idx_bits)
         if g >= 0:
@@ -244,66 +234,6 @@ class Emulation:
                         f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
                         f"do not implement the intended multicast tree")
 
-    def _synapse_view(self, syn_words, syn_wf) -> SynapseView:
-        sy = self.program.synapses
-        return SynapseView(sy.mpt_lo, sy.mpt_key, sy.mpt_mask, sy.mpt_n, sy.mpt_row_lo,
-                           sy.mpt_stride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
-                           sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.dyn_param, sy.tm_lut,
-                           sy.tm_tau,
-                           np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF))
-
-    def _views(self, rec: RecordView, packets, counters):
-        """The kernels' views of the machine and its dynamic state (emulator.views)."""
-        p = self.program
-        cores, sy, src, el, di = p.cores, p.synapses, p.sources, p.electrodes, p.direct
-        n_cores = p.n_cores
-        return (
-            CoreView(cores.kind, cores.neuron_lo, cores.sends, self.key_of, cores.params,
-                     self.state, self.input_col),
-            RingView(self.ring, self.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.type_bits,
-                     sy.shift),
-            self._synapse_view(self.syn, self.syn_wf),
-            self._plastic_view(),
-            self._struct_view(),
-            SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, self.ssa_ptr, self.src_cdf_lo,
-                       src.cdf, self.guide, self.guide_lo, src.start, src.end, src.refrac,
-                       src.every, self.rng, self.poisson_count, src.sched_lo, src.sched_tick,
-                       src.sched_cdf_lo, self.sched_guide_lo),
-            DirectView(di.lo, di.target, di.type, di.weight, di.weight_f, di.delay, di.start,
-                       di.end, di.refrac, di.every, self.di_rng, self.di_count, di.cdf_lo, di.cdf,
-                       self.di_guide, self.di_guide_lo),
-            ElectrodeView(el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
-                          el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick,
-                          el.chg_amp, el.tgt_lo, el.tgt, self.cs_ptr, self.cs_val,
-                          self.cs_pair_val, self.cs_rng, self.i_inj),
-            rec,
-            Traffic(self.dest_lo, self.dest_hi, self.dest, np.empty(self.spk_lo[-1], np.int64),
-                    self.spk_lo, np.zeros((n_cores, self.stretch), np.int64),
-                    np.zeros((n_cores, self.stretch), np.int64), np.zeros(n_cores + 1, np.int64),
-                    counters, packets))
-
-    def _plastic_view(self) -> PlasticView:
-        pl = self.program.plasticity
-        return PlasticView(pl.hist_row, self.hist_t, self.hist_tr, self.hist_tr2, self.hist_n,
-                           pl.hist_lut, pl.hist_lut2, pl.hist_nearest, np.int64(pl.history),
-                           pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow,
-                           self.hist_da, self.hist_inc, self.hist_isd, pl.hist_lut_d,
-                           pl.window_lut)
-
-    def _struct_view(self) -> StructView:
-        st = self.program.structural
-        return StructView(st.core_set, st.core_n, st.core_pop_lo, st.set_i, st.set_f, st.probs,
-                          st.row_lo, st.row_addr, st.entry_pre_lo, st.slot_of, self.st_slots,
-                          self.st_rng, self.st_pop_rng, self.st_buf, self.st_buf_n, self.st_buf_t,
-                          self.st_counts)
-
-    def _record(self, ticks, n_words, n_src) -> RecordView:
-        """Empty recording buffers for ``ticks`` ticks."""
-        return RecordView(self.rec_spk_pos, np.zeros((ticks, n_words), np.uint32), self.rec_lo,
-                          self.state_neuron, self.state_column,
-                          np.zeros((ticks, len(self.state_neuron)), self.state.dtype),
-                          np.zeros((ticks, n_src), self.state.dtype), np.zeros(1, np.int64))
-
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):
         numba.set_num_threads(self.threads_now)
         chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
@@ -311,10 +241,10 @@ class Emulation:
             buffers = (self.pkt, self.scratch, self.rec_extra)
             if self.ranks is None:
                 buffers = run_ticks(a, b, (self.stretch, budget), self.tier,
-                                    *self._views(rec, packets, counters), buffers)
+                                    *machine_views(self, rec, packets, counters), buffers)
             else:
                 buffers = self.ranks.run_ticks(a, b, self.stretch, budget, self.tier,
-                                               self._views(rec, packets, counters), buffers)
+                                               machine_views(self, rec, packets, counters), buffers)
             self.pkt, self.scratch, self.rec_extra = buffers
         finally:
             numba.set_parallel_chunksize(chunk)
@@ -478,7 +408,7 @@ class Emulation:
                 notice.daemon = True
                 notice.start()
             try:
-                self._kernel(t0, t0, budget, self._record(0, n_words, n_src), packets, counters)
+                self._kernel(t0, t0, budget, record_view(self, 0, n_words, n_src), packets, counters)
             finally:
                 if notice is not None:
                     notice.cancel()
@@ -492,7 +422,7 @@ class Emulation:
         done = 0
         while done < n_ticks:
             chunk = min(n_ticks - done, most_ticks)
-            rec = self._record(chunk, n_words, n_src)
+            rec = record_view(self, chunk, n_words, n_src)
             spike_rec, state_rec, src_rec, n_extra = rec.spikes, rec.state, rec.sources, rec.n_extra
             a = self._t
             tr = time.perf_counter()

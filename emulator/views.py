@@ -9,8 +9,13 @@ rebuilt at every call of the tick loop, which costs microseconds.
 
 from collections import namedtuple
 
+import numpy as np
+
+from .structural import StructView
+
 __all__ = ["CoreView", "RingView", "SynapseView", "PlasticView", "SourceView", "DirectView", "ElectrodeView",
-           "RecordView", "Traffic", "CoreOutput", "StateRecord"]
+           "RecordView", "Traffic", "CoreOutput", "StateRecord", "synapse_view", "machine_views",
+           "record_view"]
 
 # the cores: kind, neurons, keys, parameters and state (kinds as in Cores; key_of per
 # neuron; input_col[kind, receptor] the state columns ring input adds to, and shows in)
@@ -69,3 +74,61 @@ Traffic = namedtuple("Traffic", "dest_lo dest_hi dest spk spk_lo spk_n cyc pkt_l
 CoreOutput = namedtuple("CoreOutput", "spk spk_lo spk_n cyc counters")
 # the recorded state samples (see RecordView)
 StateRecord = namedtuple("StateRecord", "lo neuron column state")
+
+
+def synapse_view(sy, syn_words, syn_wf) -> SynapseView:
+    """The SynapseView of a program's Synapses group ``sy`` with the rows ``syn_words``,
+    ``syn_wf`` (the emulation's working copies, or the program's own)."""
+    return SynapseView(sy.mpt_lo, sy.mpt_key, sy.mpt_mask, sy.mpt_n, sy.mpt_row_lo,
+                       sy.mpt_stride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
+                       sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.dyn_param, sy.tm_lut,
+                       sy.tm_tau, np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF))
+
+
+def machine_views(em, rec, packets, counters) -> tuple:
+    """The tick loop's views of an Emulation ``em``: its program's groups joined with its
+    dynamic state, the recording buffers ``rec`` (a RecordView), the packet counts per
+    neuron and the counters of this run."""
+    p = em.program
+    cores, sy, src, el, di = p.cores, p.synapses, p.sources, p.electrodes, p.direct
+    pl, st = p.plasticity, p.structural
+    n_cores = p.n_cores
+    return (
+        CoreView(cores.kind, cores.neuron_lo, cores.sends, em.key_of, cores.params,
+                 em.state, em.input_col),
+        RingView(em.ring, em.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.type_bits,
+                 sy.shift),
+        synapse_view(sy, em.syn, em.syn_wf),
+        PlasticView(pl.hist_row, em.hist_t, em.hist_tr, em.hist_tr2, em.hist_n,
+                    pl.hist_lut, pl.hist_lut2, pl.hist_nearest, np.int64(pl.history),
+                    pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow,
+                    em.hist_da, em.hist_inc, em.hist_isd, pl.hist_lut_d, pl.window_lut),
+        StructView(st.core_set, st.core_n, st.core_pop_lo, st.set_i, st.set_f, st.probs,
+                   st.row_lo, st.row_addr, st.entry_pre_lo, st.slot_of, em.st_slots,
+                   em.st_rng, em.st_pop_rng, em.st_buf, em.st_buf_n, em.st_buf_t,
+                   em.st_counts),
+        SourceView(src.ssa_lo, src.ssa_tick, src.ssa_idx, em.ssa_ptr, em.src_cdf_lo,
+                   src.cdf, em.guide, em.guide_lo, src.start, src.end, src.refrac,
+                   src.every, em.rng, em.poisson_count, src.sched_lo, src.sched_tick,
+                   src.sched_cdf_lo, em.sched_guide_lo),
+        DirectView(di.lo, di.target, di.type, di.weight, di.weight_f, di.delay, di.start,
+                   di.end, di.refrac, di.every, em.di_rng, em.di_count, di.cdf_lo, di.cdf,
+                   em.di_guide, em.di_guide_lo),
+        ElectrodeView(el.kind, el.start, el.stop, el.interval, el.amplitude, el.offset,
+                      el.mean, el.stdev, el.phase0, el.phase_inc, el.chg_lo, el.chg_tick,
+                      el.chg_amp, el.tgt_lo, el.tgt, em.cs_ptr, em.cs_val,
+                      em.cs_pair_val, em.cs_rng, em.i_inj),
+        rec,
+        Traffic(em.dest_lo, em.dest_hi, em.dest, np.empty(em.spk_lo[-1], np.int64),
+                em.spk_lo, np.zeros((n_cores, em.stretch), np.int64),
+                np.zeros((n_cores, em.stretch), np.int64), np.zeros(n_cores + 1, np.int64),
+                counters, packets))
+
+
+def record_view(em, ticks, n_words, n_src) -> RecordView:
+    """Empty recording buffers of an Emulation ``em`` for ``ticks`` ticks (``n_words``
+    words of spike bits per tick, ``n_src`` current sources)."""
+    return RecordView(em.rec_spk_pos, np.zeros((ticks, n_words), np.uint32), em.rec_lo,
+                      em.state_neuron, em.state_column,
+                      np.zeros((ticks, len(em.state_neuron)), em.state.dtype),
+                      np.zeros((ticks, n_src), em.state.dtype), np.zeros(1, np.int64))
