@@ -6,23 +6,17 @@ import numpy as np
 from pyNN import common, errors
 from pyNN.space import Space
 
-from neurochip.emulator import models as neuron_models
-from neurochip.emulator.stdp import W16
 from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
 from neurochip.mapping.post_runs import as_runs
-from neurochip.mapping.synapse_dynamics import ENCODERS
 
-from . import simulator
+from . import machine_weights, simulator
 from .connectors import fast_connect
 from .errors import NeurochipError
+from .machine_weights import DYNAMICS_OF
 from .plasticity import stdp_rule
 from .spinnaker_compat import log_once
 from .standardmodels import StaticSynapse
-from .structural import read_rewired
 
-# PyNN synapse type -> the dynamics the machine runs for it (the mapping's registry)
-DYNAMICS_OF = {enc.pynn: name for name, enc in ENCODERS.items() if enc.pynn}
-DYNAMICS_OF["StructuralMechanismSTDP"] = "stdp"  # STDP rows with room (neurochip.structural)
 DOPAMINE_RECEPTORS = ("reward", "punishment")  # sPyNNaker's, of Neuromodulation synapses
 
 __all__ = ["Projection", "Connection"]
@@ -322,49 +316,9 @@ class Projection(common.Projection):
         self._ended_rewired = self._rewired(ended=False)
         self._ended_weights = self._learned_weights()
 
-    # --- structural plasticity -------------------------------------------------
+    # --- what the running machine holds (neurochip.machine_weights) ---------------
     def _rewired(self, ended=True):
-        """A rewiring projection's connections as the machine holds them now (after run;
-        after end() as they were then): ``{presynaptic_index, postsynaptic_index, weight,
-        delay}`` arrays; None for any other projection, or before a run."""
-        if not hasattr(self.synapse_type, "rewiring_params"):
-            return None
-        st = simulator.state
-        parts = getattr(self, "_graph_parts", None)
-        if st.emulation is None or st.t_ticks == 0 or st.mapping is None or not parts:
-            return getattr(self, "_ended_rewired", None) if ended and st.emulation is None else None
-        rows = st.mapping.struct_rows
-        if any(j not in rows for j, _ in parts):
-            return None
-        out = [read_rewired(st.mapping, st.emulation, j) for j, _ in parts]
-        got = {k: np.concatenate([o[k] for o in out]) for k in out[0]}
-        got["weight"] = got["weight"] * self._weight_sign()
-        return got
-
-    # --- learned weights (STDP) -------------------------------------------------
-    def _machine_parts(self):
-        """``[(word addresses, connection selector, w_max, weight scale)]`` of this plastic
-        projection in the running machine, or None (not plastic, not run since the last
-        reset, or made after the last mapping)."""
-        st = simulator.state
-        if (DYNAMICS_OF[type(self.synapse_type).__name__] != "stdp" or st.emulation is None
-                or st.t_ticks == 0 or st.mapping is None):
-            return None
-        addr_of = st.mapping.plastic_addr
-        parts = getattr(self, "_graph_parts", None)
-        if not parts or any(j not in addr_of for j, _ in parts):
-            return None
-        graph = st.mapping.graph
-        out = []
-        for j, part in parts:
-            spec = graph.projections[j]
-            model = neuron_models.BY_NAME[graph.populations[spec.post].model]
-            # a weight under dopamine is bounded by the Neuromodulation's w_max
-            bound = "nm_w_max" if spec.dynamics == "stdp_neuromod" else "w_max"
-            w_max = float(np.asarray(spec.dyn_params[bound], float).flat[0])
-            out.append((addr_of[j], slice(None) if part is None else part, w_max,
-                        model.WEIGHT_SCALE))
-        return out
+        return machine_weights.rewired(self, ended)
 
     def _weight_sign(self):
         """-1 where this projection's weights are written negative (PyNN's inhibitory
@@ -373,36 +327,10 @@ class Projection(common.Projection):
         return -1.0 if negative != self._sign_flipped else 1.0
 
     def _learned_weights(self):
-        parts = self._machine_parts()
-        if parts is None:
-            return None
-        em = simulator.state.emulation
-        out = np.empty(len(self))
-        for addr, sel, w_max, scale in parts:
-            if len(em.syn_wf):
-                out[sel] = em.syn_wf[addr] / scale
-            else:
-                out[sel] = (em.syn[addr] >> 16) * (w_max / W16)
-        return out * self._weight_sign()
+        return machine_weights.learned(self)
 
     def _write_learned_weights(self, w) -> bool:
-        """Write weights ``w`` (PyNN units, connection order) into the running machine's
-        plastic words; False if the projection is not running there."""
-        parts = self._machine_parts()
-        if parts is None:
-            return False
-        em = simulator.state.emulation
-        w = np.abs(np.asarray(w, float))
-        for addr, sel, w_max, scale in parts:
-            ws = w[sel]
-            if ws.max(initial=0.0) > w_max * (1 + 1e-12):
-                raise NeurochipError(f"Projection {self.label!r}: weight {ws.max():g} is above "
-                                     f"w_max={w_max:g}; a plastic weight stays in [0, w_max]")
-            if len(em.syn_wf):
-                em.syn_wf[addr] = ws * scale
-            w16 = np.rint(ws / w_max * W16).astype(np.uint32)
-            em.syn[addr] = (w16 << np.uint32(16)) | (em.syn[addr] & np.uint32(0xFFFF))
-        return True
+        return machine_weights.write_learned(self, w)
 
     def _get_attributes_as_list(self, names):
         cols = [self._values(name) for name in names]
