@@ -39,3 +39,16 @@ def cuba(sim, n=1000, p=0.08, duration=500.0, seed=4242, poisson_rate=None,
     rates = [sum(len(t) for t in tr) / len(tr) / (duration / 1000.0) for tr in trains]
     sim.end()
     return trains, rates
+
+
+def run_twice(sim, first=200.0, second=150.0, threads=None, stretch=None):
+    """Run the network set up so far for ``first`` then ``second`` ms (the second run
+    goes on from the machine's state), on a machine loaded with ``threads`` threads and
+    stretches of ``stretch`` ticks when ``stretch`` is given (the invariance tests)."""
+    if stretch is not None:
+        from neurochip.emulator import load
+        sim.simulator.state._prepare()
+        em = sim.simulator.state.emulation
+        sim.simulator.state.emulation = load(em.program, threads=threads, stretch=stretch)
+    sim.run(first)
+    sim.run(second)

@@ -26,6 +26,8 @@ from neurochip.mapping.structural import formation_table
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from reference import structural as ref  # noqa: E402
 
+from networks import run_twice  # noqa: E402
+
 
 def _counts():
     return sim.simulator.state.emulation.st_counts.sum(axis=0)  # (formed, eliminated)
@@ -247,13 +249,7 @@ def structural_net(per_core=24, threads=None, stretch=None):
                                     sigma=1.5, threshold=1.0, p_dep=0.01, p_pot=0.001, s_max=16,
                                     weight=0.8, delay=(2.0, 5.0), stdp=True))
     post.record("spikes")
-    if stretch is not None:
-        sim.simulator.state._prepare()
-        em = sim.simulator.state.emulation
-        from neurochip.emulator import load
-        sim.simulator.state.emulation = load(em.program, threads=threads, stretch=stretch)
-    sim.run(200)
-    sim.run(150)  # a second run goes on from the machine's rows
+    run_twice(sim, 200, 150, threads, stretch)  # the second run goes on from the machine's rows
     return prj
 
 

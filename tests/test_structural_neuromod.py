@@ -23,6 +23,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from reference import structural as ref  # noqa: E402
 from reference.neuromod_expect import neuromod_synapse  # noqa: E402
 
+from networks import run_twice  # noqa: E402
 from neurochip.emulator.neuromodulation import NM_HEADER, NM_WORDS  # noqa: E402
 from neurochip.machine_report import MachineWarning  # noqa: E402
 from neurochip.mapping.errors import MappingError  # noqa: E402
@@ -191,13 +192,7 @@ def rewired_dopamine_net(per_core=24, threads=None, stretch=None):
     sim.Projection(punish, post, sim.AllToAllConnector(),
                    sim.extra_models.Neuromodulation(weight=0.2, **NM), receptor_type="punishment")
     post.record("spikes")
-    if stretch is not None:
-        sim.simulator.state._prepare()
-        em = sim.simulator.state.emulation
-        from neurochip.emulator import load
-        sim.simulator.state.emulation = load(em.program, threads=threads, stretch=stretch)
-    sim.run(200)
-    sim.run(150)  # a second run goes on from the machine's rows
+    run_twice(sim, 200, 150, threads, stretch)  # the second run goes on from the machine's rows
     return prj
 
 
