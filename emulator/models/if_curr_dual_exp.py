@@ -73,6 +73,10 @@ PYNN_DOC = """
     """
 
 
+# the exact LIF's columns, for mem.lif_exact_tick
+LIF_COLS = (S_V, S_REFRAC, P_V_INF, P_R, P_P22, P_V_THRESH, P_V_RESET, P_REFRAC)
+
+
 @numba.njit(cache=True, inline="always")
 def step(p, s, x, i_inj):
     """Advance one neuron by one tick; ``x[k]`` is receptor k's ring-buffer input already
@@ -90,12 +94,4 @@ def step(p, s, x, i_inj):
         if k < N_EXCITATORY:
             total += i
     s[S_TOTAL] = sat_real(total)
-    spiked = False
-    refractory, timer = th.count_down(s[S_REFRAC])
-    if not refractory:
-        raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22]) + syn
-        v, spiked, timer, n = th.fire_raw(raw, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
-        sat += n
-        s[S_V] = v
-    s[S_REFRAC] = timer
-    return spiked, sat
+    return mem.lif_exact_tick(p, s, LIF_COLS, syn, i_inj, sat)

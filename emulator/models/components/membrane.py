@@ -17,9 +17,10 @@ import numba
 from ...fixed import decay, mul_real, mul_ufract, sat_real
 from . import Component
 from .input_type import conductance_current
+from .threshold import count_down, fire_raw
 
-__all__ = ["LIF_EXACT", "LIF_COND_RK4", "fused", "lif_v_inf", "lif_leak", "cond_current",
-           "rk4_v", "rk4_cond_tick"]
+__all__ = ["LIF_EXACT", "LIF_COND_RK4", "fused", "lif_v_inf", "lif_leak", "lif_exact_tick",
+           "cond_current", "rk4_v", "rk4_cond_tick"]
 
 LIF_EXACT = Component("lif_exact", "membrane",
                       params=(("v_inf", "REAL"), ("p22", "UFRACT"), ("r_m", "REAL")),
@@ -46,6 +47,24 @@ def lif_v_inf(p, c_v_inf, c_r, i_inj):
 def lif_leak(v, v_inf, p22):
     """The leak's part of the exact step: ``V_inf + (V - V_inf) P22`` (unsaturated)."""
     return v_inf + mul_ufract(sat_real(v - v_inf), p22)
+
+
+@numba.njit(cache=True, inline="always")
+def lif_exact_tick(p, s, c, syn, i_inj, sat):
+    """The rest of a tick of ``LIF_EXACT`` with a static threshold, once the cell has
+    summed its inputs' terms ``syn``: unless refractory, V leaks towards V_inf, takes
+    ``syn``, fires and resets. ``c`` holds the column numbers ``(v, refrac, v_inf, r_m,
+    p22, v_thresh, v_reset, refrac_ticks)`` (a constant tuple of the cell); returns
+    ``(spiked, sat + saturations)``."""
+    spiked = False
+    refractory, timer = count_down(s[c[1]])
+    if not refractory:
+        raw = lif_leak(s[c[0]], lif_v_inf(p, c[2], c[3], i_inj), p[c[4]]) + syn
+        v, spiked, timer, n = fire_raw(raw, p[c[5]], p[c[6]], p[c[7]], timer)
+        sat += n
+        s[c[0]] = v
+    s[c[1]] = timer
+    return spiked, sat
 
 
 @numba.njit(cache=True, inline="always")
