@@ -120,8 +120,6 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     st.num_processes = st.comm.Get_size() if st.comm is not None else 1
     st.clear()
     st.machine_spec()  # validate the machine argument now
-    from .external_devices import install_child_signal  # live connections in child processes
-    install_child_signal()
     return rank()
 
 

@@ -11,23 +11,23 @@ stretches of a run (:mod:`neurochip.live` says how a run goes with them).
   ``set_rate(s)``: a Poisson source's rates change from the next timestep;
 - init, start/resume and pause/stop callbacks as sPyNNaker calls them.
 
-A connection is known from when it is made until ``end()``; labels tie it to populations,
-as sPyNNaker's database does; ports and hosts name nothing here and are accepted. The
+A connection is known from when it is made until ``end()``. A connection made in the
+simulation's process is tied to populations by its labels; one made in another process
+(a GUI in a multiprocessing child, another script) listens on a UDP port of localhost
+(``local_port``), which the simulation is given as sPyNNaker's is:
+``database_notify_port_num=`` of ``SpikeInjector``, ``activate_live_output_for`` or
+``add_poisson_live_rate_control``, or ``add_database_socket_address``. The other
+Ethernet arguments (tags, keys, prefixes, hosts of a board) change nothing here. The
 physical devices (robots, retinas, motors, SpiNNaker-link and SPIF devices) need a board:
 each is a class whose use raises a :class:`NeurochipError`.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
-import signal
-import threading
-import time
-
-from . import live, simulator
+from . import live, live_remote, simulator
 from .errors import NeurochipError
 from .extra_models import _missing
+from .live_endpoint import Endpoint
 from .spinnaker_compat import log_once
 from .standardmodels import SpikeSourceArray
 
@@ -36,8 +36,8 @@ __all__ = ["SpikeInjector", "SpynnakerLiveSpikesConnection", "SpynnakerPoissonCo
            "add_database_socket_address", "register_database_notification_request"]
 
 NOTIFY_PORT = 19999  # sPyNNaker's default database notification port
-_ports = itertools.count(20000)  # local_port=None: a number of its own (it names nothing)
-_NO_EFFECT = ("database_notify_host", "database_notify_port_num", "database_ack_port_num",
+_NOTIFY = ("database_notify_host", "database_notify_port_num", "database_ack_port_num")
+_NO_EFFECT = _NOTIFY + (
               "notify", "port", "host", "tag", "board_address", "use_prefix", "key_prefix",
               "prefix_type", "message_type", "right_shift", "payload_as_time_stamps",
               "use_payload_prefix", "payload_prefix", "payload_right_shift",
@@ -51,10 +51,15 @@ def _accept(what, kwargs):
     unknown = set(kwargs) - set(_NO_EFFECT)
     if unknown:
         raise NeurochipError(f"{what}: unknown argument(s) {sorted(unknown)}; neurochip accepts "
-                             f"sPyNNaker's {sorted(_NO_EFFECT)} (they address the board's "
-                             f"Ethernet and change nothing here)")
-    if kwargs:
-        log_once(("live_args", what), f"{what}({', '.join(sorted(kwargs))}): no effect on "
+                             f"sPyNNaker's {sorted(_NO_EFFECT)} (the database notification "
+                             f"address; the others address the board's Ethernet and change "
+                             f"nothing here)")
+    port = kwargs.get("database_notify_port_num")
+    live_remote.register(kwargs.get("database_notify_host"), port,
+                         f"{what}(database_notify_port_num={port!r})")
+    quiet = set(kwargs) - set(_NOTIFY)
+    if quiet:
+        log_once(("live_args", what), f"{what}({', '.join(sorted(quiet))}): no effect on "
                  f"neurochip (they address a board over Ethernet; labels tie live connections "
                  f"to populations here)")
 
@@ -63,7 +68,8 @@ class SpikeInjector(SpikeSourceArray):
     """sPyNNaker's SpikeInjector: a population whose spikes a host program sends while the
     machine runs (``SpynnakerLiveSpikesConnection(send_labels=[label]).send_spike(label,
     neuron_id)``); they leave its core in the next timestep. Its sPyNNaker arguments
-    (database ports and hosts, ``virtual_key``) change nothing here."""
+    (``virtual_key`` and the other Ethernet ones) change nothing here but
+    ``database_notify_port_num``: the port of a live connection in another process."""
 
     live_injector = True
     graph_model = "SpikeSourceArray"  # a spike-array core whose events the host adds
@@ -97,40 +103,14 @@ def add_poisson_live_rate_control(poisson_population, **kwargs) -> None:
 
 def add_database_socket_address(database_notify_host=None, database_notify_port_num=None,
                                 database_ack_port_num=None) -> None:
-    """sPyNNaker: where to notify a host program that the database is ready. Accepted:
-    every live connection of this process is notified (labels tie them to populations)."""
-    log_once(("database_socket",), "external_devices.add_database_socket_address: no effect on "
-             "neurochip (every live connection of this process hears of each run)")
+    """sPyNNaker: where to notify a host program that the database is ready (and when each
+    run starts and stops). The live connections of this process hear of each run anyway;
+    one in another process listens at ``database_notify_port_num`` (its ``local_port``)."""
+    live_remote.register(database_notify_host, database_notify_port_num,
+                         f"add_database_socket_address({database_notify_port_num!r})")
 
 
 register_database_notification_request = add_database_socket_address
-
-
-def _in_a_child_process(what):
-    """A live connection made in another process than the simulation's (e.g. a GUI in a
-    multiprocessing child) cannot reach the emulated machine: say so there, and make the
-    simulation's process fail at once instead of waiting for that process forever."""
-    home = getattr(simulator.state, "pid", None)
-    if home is None or home == os.getpid():
-        return
-    message = (f"{what} made in process {os.getpid()}, not in the process that runs the "
-               f"simulation ({home}): neurochip's machine runs inside the script's process and "
-               f"no other process can reach it (there is no board on a network); make the "
-               f"connection in that process (a GUI in a multiprocessing child, as "
-               f"spike_io_interactive_demo_with_c_vis.py's, cannot inject spikes)")
-    if os.getppid() == home and getattr(simulator.state, "child_signal", False):
-        threading.Thread(target=_tell_parent, args=(home,)).start()
-    raise NeurochipError(message)
-
-
-def _tell_parent(home):
-    """Signal the simulation's process (:func:`install_child_signal`) once it has left
-    fork's bookkeeping (an exception raised in there would be ignored)."""
-    time.sleep(0.3)
-    try:
-        os.kill(home, signal.SIGUSR1)
-    except OSError:  # it has stopped
-        pass
 
 
 class SpynnakerLiveSpikesConnection:
@@ -140,19 +120,20 @@ class SpynnakerLiveSpikesConnection:
 
     def __init__(self, receive_labels=None, local_port=NOTIFY_PORT, send_labels=None,
                  local_host=None, live_packet_gather_label=None):
-        _in_a_child_process(type(self).__name__)
         self.receive_labels = list(receive_labels or ())
         self.send_labels = list(send_labels or ())
-        self._local_port = next(_ports) if local_port is None else int(local_port)
         self.local_ip_address = local_host or "localhost"
         self._callbacks = {"receive": [], "init": [], "start_resume": [], "pause_stop": []}
         self._closed = False
+        self._endpoint = Endpoint(self, local_port, local_host)
         live.CONNECTIONS.append(self)
 
     @property
     def local_port(self) -> int:
-        """A number standing for sPyNNaker's notification port (nothing listens on it)."""
-        return self._local_port
+        """The UDP port (of localhost) this connection listens on: give it to the
+        simulation (``database_notify_port_num=``) when the connection is in another
+        process."""
+        return self._endpoint.port
 
     def target_label(self, label: str) -> str:
         """The population a label names."""
@@ -223,12 +204,19 @@ class SpynnakerLiveSpikesConnection:
         if label not in self.send_labels:
             raise NeurochipError(f"send_spikes({label!r}): not one of the connection's send "
                                  f"labels {self.send_labels}")
-        live.queue_spikes(label, [int(i) for i in neuron_ids])
+        ids = [int(i) for i in neuron_ids]
+        if self._endpoint.sim is None:  # the simulation runs in this process
+            live.queue_spikes(label, ids)
+            return
+        for lo in range(0, max(len(ids), 1), 4096):  # a datagram holds some 7000 ids
+            part = ids[lo:lo + 4096]
+            self._endpoint.send("X", label, {"l": label, "n": part}, part)
 
     send_event, send_events = send_spike, send_spikes
 
     def close(self):
         self._closed = True
+        self._endpoint.close()
         if self in live.CONNECTIONS:
             live.CONNECTIONS.remove(self)
 
@@ -268,31 +256,13 @@ class SpynnakerPoissonControlConnection(SpynnakerLiveSpikesConnection):
         if target not in [self.target_label(x) for x in self.send_labels]:
             raise NeurochipError(f"set_rates({label!r}): not one of the connection's Poisson "
                                  f"labels {self.send_labels}")
-        live.queue_rates(target, [(int(i), float(r)) for i, r in neuron_id_rates])
-
-
-def install_child_signal() -> None:
-    """Called by ``setup()`` in the main thread: a live connection made in a child process
-    (:func:`_in_a_child_process`) stops the simulation's process with its error."""
-    st = simulator.state
-    st.pid = os.getpid()
-    st.child_signal = False
-    if threading.current_thread() is not threading.main_thread():
-        return
-
-    def _child_failed(signum, frame):
-        raise NeurochipError("a live connection (sim.external_devices) was made in a child "
-                             "process of this script (multiprocessing): neurochip's machine "
-                             "runs in this process and no other process can reach it; see the "
-                             "child's error above. Make the connections in this process.")
-
-    try:
-        if signal.getsignal(signal.SIGUSR1) in (signal.SIG_DFL, None) or getattr(
-                signal.getsignal(signal.SIGUSR1), "__name__", "") == "_child_failed":
-            signal.signal(signal.SIGUSR1, _child_failed)
-            st.child_signal = True
-    except (ValueError, AttributeError):  # no SIGUSR1 here (Windows)
-        pass
+        pairs = [(int(i), float(r)) for i, r in neuron_id_rates]
+        if self._endpoint.sim is None:  # the simulation runs in this process
+            live.queue_rates(target, pairs)
+            return
+        for lo in range(0, max(len(pairs), 1), 2048):
+            part = pairs[lo:lo + 2048]
+            self._endpoint.send("R", target, {"l": target, "r": part}, [i for i, _ in part])
 
 
 _DEVICES = "a physical device on a board (robot, retina, motor, SpiNNaker-link or SPIF device)"

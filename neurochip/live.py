@@ -35,6 +35,7 @@ import numpy as np
 from neurochip.emulator import live as machine_live
 from neurochip.emulator.results import RunResult
 
+from . import live_remote
 from .errors import NeurochipError
 
 __all__ = ["CONNECTIONS", "run", "queue_spikes", "queue_rates", "forget", "clear_pending"]
@@ -46,11 +47,18 @@ _lock = threading.Lock()
 _pending = {"spikes": [], "rates": []}  # what host programs sent, applied at the next boundary
 _running = {"on": False, "dropped": 0}
 _said = set()
+_bridge = {"now": None}  # the live_remote.Bridge of this process, once a remote is notified
 
 
 def forget() -> None:
     """Called by ``end()``: the connections are closed, nothing is pending."""
+    for conn in list(CONNECTIONS):
+        conn.close()
     CONNECTIONS.clear()
+    live_remote.ADDRESSES.clear()
+    if _bridge["now"] is not None:
+        _bridge["now"].close()
+        _bridge["now"] = None
     clear_pending()
     _said.clear()
 
@@ -95,7 +103,8 @@ class _Session:
         self.injectors = {p.label: p for p in pops if getattr(p.celltype, "live_injector", False)}
         self.rated = {p.label: p for p in pops if getattr(p, "_live_rate_control", False)}
         self.live_input = bool(self.injectors or self.rated)
-        self.active = bool(self.outputs or self.live_input or CONNECTIONS)
+        self.active = bool(self.outputs or self.live_input or CONNECTIONS
+                           or live_remote.ADDRESSES)
 
     def check(self):
         known = {**self.outputs, **self.injectors, **self.rated}
@@ -197,14 +206,20 @@ def run(state, n_ticks, bar) -> RunResult | None:
         return None
     session.check()
     em = state.emulation
+    sizes = {**{k: p.size for k, p in session.outputs.items()},
+             **{k: p.size for k, p in session.injectors.items()},
+             **{k: p.size for k, p in session.rated.items()}}
     if getattr(state, "_live_initialised", None) is not state.mapping:  # the board's database
         state._live_initialised = state.mapping
-        sizes = {**{k: p.size for k, p in session.outputs.items()},
-                 **{k: p.size for k, p in session.injectors.items()},
-                 **{k: p.size for k, p in session.rated.items()}}
         for conn in list(CONNECTIONS):
             for label, callback in conn.callbacks("init"):
                 callback(label, sizes[conn.target_label(label)], n_ticks * state.dt, state.dt)
+    bridge, remotes = None, []
+    if live_remote.ADDRESSES:  # connections in other processes, over UDP
+        bridge = _bridge["now"] = _bridge["now"] or live_remote.Bridge()
+        remotes = bridge.active({c.local_port for c in CONNECTIONS})
+        bridge.database(session, remotes, sizes, n_ticks * state.dt, state.dt)
+        bridge.pump(session, remotes)  # sent while the machine was not running: lost
     stretch = 1 if session.live_input else n_ticks
     wall_per_tick = state.dt * state.time_scale_factor / 1000.0  # s, as the board's timer
     offset = state.stamp_offset
@@ -213,15 +228,21 @@ def run(state, n_ticks, bar) -> RunResult | None:
         _running["on"] = True
     try:
         _launch("start_resume")
+        if bridge:
+            bridge.start(session, remotes)
         t_wall = time.monotonic()
         done = 0
         while done < n_ticks:
+            if bridge:
+                bridge.pump(session, remotes)
             _apply_pending(session, em)
             k = min(stretch, n_ticks - done)
             result = em.run(k, progress=bar.update, chunk_ticks=bar.chunk_ticks)
             results.add(result)
             done += k
             _deliver(session, result, offset)
+            if bridge:
+                bridge.output(session, remotes, result, offset)
             if session.live_input:
                 lag = t_wall + done * wall_per_tick - time.monotonic()
                 if lag > 0:
@@ -235,6 +256,8 @@ def run(state, n_ticks, bar) -> RunResult | None:
         with _lock:
             _running["on"] = False
         _launch("pause_stop")
+        if bridge:
+            bridge.stop(session, remotes)
     return results.result()
 
 

@@ -2,9 +2,6 @@
 injected through SpikeInjector cores, Poisson rates set live, init/start/stop callbacks,
 determinism when the callbacks are deterministic, and clear errors."""
 
-import subprocess
-import sys
-import textwrap
 import threading
 import time
 
@@ -225,34 +222,6 @@ def test_an_injected_neuron_id_out_of_range_says_which():
     ed.activate_live_output_for(clock)
     with pytest.raises(NeurochipError, match="send_spikes 'inj': neuron id 5 is not in 0..1"):
         sim.run(10.0)
-
-
-def test_a_connection_in_a_child_process_fails_at_once(tmp_path):
-    """spike_io_interactive_demo_with_c_vis.py makes its sending connection in a GUI child
-    process and waits for it: the child says why that cannot work, and the script's process
-    stops with a NeurochipError instead of waiting forever."""
-    script = tmp_path / "child.py"
-    script.write_text(textwrap.dedent("""
-        import multiprocessing
-        import pyNN.neurochip as sim
-
-        def gui(event):
-            sim.external_devices.SpynnakerLiveSpikesConnection(send_labels=["inj"])
-            event.set()
-
-        if __name__ == "__main__":
-            multiprocessing.set_start_method("fork")
-            sim.setup(timestep=1.0)
-            event = multiprocessing.Event()
-            multiprocessing.Process(target=gui, args=[event]).start()
-            event.wait()
-            print("not reached")
-        """))
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode != 0 and "not reached" not in out.stdout
-    assert "made in a child process of this script" in out.stderr
-    assert "not in the process that runs the simulation" in out.stderr
 
 
 def test_the_machine_gives_back_its_own_sources_on_reset():
