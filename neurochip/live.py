@@ -21,6 +21,42 @@ deterministic: the answer to a spike of timestep k goes out in timestep k + 1, w
 the wall clock does. Start/resume callbacks run in threads at the start of each run,
 pause/stop callbacks at its end, init callbacks once per mapping of the network, as on
 the board.
+
+Connections in other processes (a GUI in a multiprocessing child, another script) are
+reached over UDP on localhost, in the steps of sPyNNaker's notification protocol
+(SpiNNFrontEndCommon's ``NotificationProtocol``, SpiNNMan's ``DatabaseConnection`` and
+``LiveEventConnection``):
+
+1. every connection, in whatever process, listens on a UDP port (``local_port``); the
+   simulation is given it by ``database_notify_port_num=`` (``SpikeInjector``,
+   ``activate_live_output_for``, ``add_poisson_live_rate_control``) or
+   ``add_database_socket_address``, as sPyNNaker's notify addresses;
+2. once per mapping of the network the simulation says "database ready" to each address
+   and waits for its answer (sPyNNaker's read confirmation): the connection runs its init
+   callbacks and answers with its labels, which the simulation checks as it checks its own
+   connections'. No answer in ``live_remote.ANSWER_TIMEOUT`` s (10) is a NeurochipError
+   naming the address and what registered it; an address where nothing listens (a
+   visualiser that is not running) is said once and tried again at the next run;
+3. at each run's start, "start/resume": the connection runs its start callbacks in
+   threads and answers once they have returned (at most ``live_endpoint.START_WAIT``,
+   1 s, later); spikes and rates it sent before answering go out in the run's first
+   timestep, later ones at the next stretch boundary after they arrive (the wall clock
+   decides which), through the same queue as this process's own (:func:`queue_spikes`);
+4. after each stretch the spikes of the populations it receives go to it, in simulated-time
+   order; its receive callbacks run in a thread of its own process, one after the other;
+5. at the run's end, "pause/stop": its pause/stop callbacks run after the receive
+   callbacks of the run.
+
+Simplified against the board: the datagrams are neurochip's own (:mod:`neurochip.live_wire`:
+labels, timesteps and neuron ids in JSON, not EIEIO packets of keys), there is no
+database file (the notification carries the live populations' sizes), no reverse IP tags
+and no live packet gatherer; only addresses given explicitly are notified (sPyNNaker also
+notifies its configured default port, 19999); a port this process's own connections
+listen on is not notified over UDP (they take the in-process path above, unchanged). A
+peer that stops answering during a run (its process ended) is said once and no longer
+spoken to; the run goes on, as the board's would. Live output is sent with a window of
+``live_remote.WINDOW`` unanswered datagrams, so a slow receiver slows the simulation
+rather than losing spikes. Under MPI, live I/O remains an error.
 """
 
 from __future__ import annotations
@@ -218,7 +254,7 @@ def run(state, n_ticks, bar) -> RunResult | None:
     if live_remote.ADDRESSES:  # connections in other processes, over UDP
         bridge = _bridge["now"] = _bridge["now"] or live_remote.Bridge()
         remotes = bridge.active({c.local_port for c in CONNECTIONS})
-        bridge.database(session, remotes, sizes, n_ticks * state.dt, state.dt)
+        remotes = bridge.database(session, remotes, sizes, n_ticks * state.dt, state.dt)
         bridge.pump(session, remotes)  # sent while the machine was not running: lost
     stretch = 1 if session.live_input else n_ticks
     wall_per_tick = state.dt * state.time_scale_factor / 1000.0  # s, as the board's timer

@@ -170,7 +170,9 @@ class Bridge:
     # --- the steps of a run ------------------------------------------------------
     def database(self, session, remotes, sizes, run_time_ms, dt):
         """Tell each remote that has not heard of this mapping what the live populations
-        are; wait for its answer (a NeurochipError when none comes) and check its labels."""
+        are and wait for its answer; check its labels. Where nothing listens, say so and go
+        on (an external visualiser that is not running, as synfire_if_curr_exp_live.py's);
+        a listener that does not answer is a NeurochipError. Returns the remotes of the run."""
         todo = [r for r in remotes if r.mapping is not session.state.mapping]
         body = {"labels": sizes, "run_time_ms": run_time_ms, "dt": dt}
         for r in todo:
@@ -180,13 +182,20 @@ class Bridge:
         self.pump(session, todo, lambda: all(r.answered == "d" or r.gone for r in todo),
                   ANSWER_TIMEOUT)
         for r in todo:
+            if r.answered != "d" and r.gone is not None:
+                self._say(("nobody", r.address), f"live I/O: nothing listens at "
+                          f"{r.address[0]}:{r.address[1]} ({r.what}): not notified; a live "
+                          f"connection (in any process) must listen there before run()")
+                r.sock.close()
+                del self.remotes[r.address]  # tried again at the next run
+                continue
             if r.answered != "d":
-                why = (f"nothing listens there ({r.gone})" if r.gone else
-                       f"no answer in {ANSWER_TIMEOUT:g} s")
                 raise NeurochipError(
-                    f"live I/O: {r.name()} did not answer the database notification: {why}. "
-                    f"Make the SpynnakerLiveSpikesConnection (in any process) before run() "
-                    f"and give its local_port, or leave database_notify_port_num out")
+                    f"live I/O: {r.name()} did not answer the database notification: no "
+                    f"answer in {ANSWER_TIMEOUT:g} s. Make the SpynnakerLiveSpikesConnection "
+                    f"(in any process) before run() and give its local_port, or leave "
+                    f"database_notify_port_num out (sPyNNaker's external visualisers speak "
+                    f"EIEIO, which neurochip does not)")
             r.mapping = session.state.mapping
             for label in r.receive:
                 if label not in session.outputs:
@@ -199,6 +208,7 @@ class Bridge:
                     raise NeurochipError(
                         f"{r.name()}: send label {label!r} is not a SpikeInjector population "
                         f"nor a Poisson source with live rate control")
+        return [r for r in remotes if r.address in self.remotes]
 
     def start(self, session, remotes):
         """Start/resume: each remote runs its start callbacks; what they send before it

@@ -3,9 +3,13 @@ simulation's side, neurochip.live_endpoint on the connection's, neurochip.live_w
 a multiprocessing child sends spikes and receives the live output; malformed datagrams,
 peers that never answer and peers that go away are survived or said clearly."""
 
+import json
 import logging
 import multiprocessing
 import socket
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -99,6 +103,59 @@ def test_a_child_process_sends_at_start_and_hears_the_live_output():
     assert sum(len(t) for t in fired) > 4
 
 
+def _rate_program(port, ready, out, done):
+    """Another process: a Poisson control connection whose start callback sets neurons
+    0..9 of "noise" to 500 Hz."""
+    inits = []
+    control = ed.SpynnakerPoissonControlConnection(poisson_labels=["noise"], local_port=None)
+    control.add_init_callback("noise", lambda *args: inits.append(list(args)))
+    control.add_start_resume_callback(
+        "noise", lambda label, c: c.set_rates("noise", [(i, 500.0) for i in range(10)]))
+    control.add_pause_stop_callback("noise", lambda label, c: out.put(inits))
+    port.value = control.local_port
+    ready.set()
+    done.wait(120)
+
+
+def _noise(control_port=None):
+    sim.setup(timestep=1.0, seed=5)
+    noise = sim.Population(20, sim.SpikeSourcePoisson(rate=0.0), label="noise")
+    cells = sim.Population(20, sim.IF_curr_exp())
+    sim.Projection(noise, cells, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.5))
+    ed.add_poisson_live_rate_control(noise, database_notify_port_num=control_port)
+    noise.record("spikes")
+    return noise
+
+
+def test_a_child_process_sets_poisson_rates_as_this_process_does():
+    """Rates a child sets in its start callback hold from the run's first timestep: the
+    same spikes as rates set in this process before run()."""
+    ctx = multiprocessing.get_context("spawn")
+    port, ready, out, done = ctx.Value("i", 0), ctx.Event(), ctx.Queue(), ctx.Event()
+    child = ctx.Process(target=_rate_program, args=(port, ready, out, done), daemon=True)
+    child.start()
+    try:
+        assert ready.wait(120)
+        noise = _noise(port.value)
+        sim.run(200.0)
+        inits = out.get(timeout=30)
+    finally:
+        done.set()
+        child.join(30)
+    remote = _trains(noise)
+    sim.end()
+    assert inits == [["noise_control", 20, 200.0, 1.0]]
+    assert all(len(t) == 0 for t in remote[10:])
+    n = sum(len(t) for t in remote[:10])  # 10 x 200 steps x 0.5 expected: 1000, sd 32
+    assert abs(n - 1000) < 5 * np.sqrt(1000) and min(t.min() for t in remote[:10]) <= 3.0
+    control = ed.SpynnakerPoissonControlConnection(poisson_labels=["noise"], local_port=None)
+    noise = _noise()
+    control.set_rates("noise", [(i, 500.0) for i in range(10)])  # held until the run
+    sim.run(200.0)
+    for x, y in zip(remote, _trains(noise)):
+        np.testing.assert_array_equal(x, y)
+
+
 class _Peer:
     """A host program written by hand on a raw socket: ``script(kind, body, reply)`` is
     called for each datagram the simulation sends."""
@@ -165,27 +222,35 @@ def test_the_simulation_survives_malformed_datagrams_and_a_peer_that_goes_away(c
     assert [k for k, _ in peer.seen] == ["D", "S"]
 
 
-def test_a_peer_that_never_answers_is_a_clear_error(monkeypatch):
+def test_a_peer_that_never_answers_is_a_clear_error_and_nobody_listening_a_warning(
+        monkeypatch, caplog):
     monkeypatch.setattr(live_remote, "ANSWER_TIMEOUT", 0.3)
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     silent.bind(("127.0.0.1", 0))
-    nobody = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    nobody.bind(("127.0.0.1", 0))
-    free = nobody.getsockname()[1]
-    nobody.close()  # nothing listens at that port now
+    port = silent.getsockname()[1]
     try:
-        for port, why in ((silent.getsockname()[1], r"no answer in 0\.3 s"),
-                          (free, "nothing listens there")):
-            sim.setup(timestep=1.0)
-            sim.Population(2, ed.SpikeInjector(database_notify_port_num=port), label="inj")
-            with pytest.raises(NeurochipError, match=rf"live connection at 127\.0\.0\.1:{port} "
-                               rf"\(external_devices\.SpikeInjector\(database_notify_port_num="
-                               rf"{port}\)\) did not answer the database notification: {why}.*"
-                               rf"give its local_port"):
-                sim.run(5.0)
-            sim.end()
+        sim.setup(timestep=1.0)
+        sim.Population(2, ed.SpikeInjector(database_notify_port_num=port), label="inj")
+        with pytest.raises(NeurochipError, match=rf"live connection at 127\.0\.0\.1:{port} "
+                           rf"\(external_devices\.SpikeInjector\(database_notify_port_num="
+                           rf"{port}\)\) did not answer the database notification: no answer "
+                           rf"in 0\.3 s.*give its local_port"):
+            sim.run(5.0)
+        sim.end()
     finally:
-        silent.close()
+        silent.close()  # nothing listens at that port now
+    # as synfire_if_curr_exp_live.py, whose visualiser is not running: said, and the run goes on
+    sim.setup(timestep=1.0)
+    pop = sim.Population(1, sim.SpikeSourceArray(spike_times=[2.0]), label="clock")
+    pop.record("spikes")
+    with caplog.at_level(logging.WARNING, logger="neurochip.live_remote"):
+        for _ in range(2):
+            ed.activate_live_output_for(pop, database_notify_host="localhost",
+                                        database_notify_port_num=port)
+            sim.run(5.0)
+    assert [list(t) for t in _trains(pop)] == [[2.0]]
+    assert caplog.text.count(f"nothing listens at 127.0.0.1:{port}") == 1
+    assert "must listen there before run()" in caplog.text
 
 
 def test_a_peer_with_a_label_the_network_lacks_is_told_which():
@@ -261,3 +326,85 @@ def test_output_packets_cut_big_records_and_keep_their_order():
     flat = [r for p in packets for r in p]
     assert [(label, t) for label, t, _ in flat if (label, t) != ("a", 1)] == [("b", 1), ("a", 2)]
     assert [i for label, t, ids in flat if (label, t) == ("a", 1) for i in ids] == list(range(5000))
+
+
+DEMO = """
+import json, multiprocessing, time
+import pyNN.neurochip as Frontend
+
+class GUI:  # spike_io_interactive_demo_with_c_vis.py's, with a stand-in for tkinter
+    def __init__(self, n_neurons, ready, port):
+        self.conn = Frontend.external_devices.SpynnakerLiveSpikesConnection(
+            receive_labels=None, local_port=None,
+            send_labels=["spike_injector_forward", "spike_injector_backward"])
+        port.value = self.conn.local_port
+        self.state = "disabled"
+        self.conn.add_start_resume_callback("spike_injector_forward", self.start)
+        ready.set()
+        t0 = time.monotonic()
+        while self.state != "normal" and time.monotonic() - t0 < 120:  # mainloop
+            time.sleep(0.01)
+        for neuron_id, label in ((0, "spike_injector_forward"),
+                                 (n_neurons - 1, "spike_injector_backward")):
+            time.sleep(0.2)
+            self.conn.send_spike(label, neuron_id)  # the "Inject" button
+
+    def start(self, pop_label, connection):
+        self.state = "normal"
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    Frontend.setup(timestep=1.0, min_delay=1.0)
+    n = 20
+    port, event = multiprocessing.Value("i", 0), multiprocessing.Event()
+    p = multiprocessing.Process(target=GUI, args=[n, event, port])
+    p.start()
+    event.wait()
+    received = []
+    receiver = Frontend.external_devices.SpynnakerLiveSpikesConnection(
+        receive_labels=["pop_forward", "pop_backward"], local_port=None, send_labels=None)
+    for label in ("pop_forward", "pop_backward"):
+        receiver.add_receive_callback(label, lambda l, t, ids: received.extend(
+            [l, t, i] for i in ids))
+    cell = Frontend.IF_curr_exp(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0,
+                                tau_syn_I=5.0, v_reset=-70.0, v_rest=-65.0, v_thresh=-50.0)
+    pops = {}
+    for way in ("forward", "backward"):
+        pop = pops[way] = Frontend.Population(n, cell, label="pop_" + way)
+        inj = Frontend.Population(n, Frontend.external_devices.SpikeInjector(
+            database_notify_port_num=port.value), label="spike_injector_" + way)
+        Frontend.Projection(inj, pop, Frontend.OneToOneConnector(),
+                            Frontend.StaticSynapse(weight=2.0))
+        step = [(i, i + 1, 2.0, 3) for i in range(n - 1)]
+        Frontend.Projection(pop, pop, Frontend.FromListConnector(
+            step if way == "forward" else [(j, i, w, d) for i, j, w, d in step]))
+        pop.record("spikes")
+        Frontend.external_devices.activate_live_output_for(
+            pop, database_notify_host="localhost", database_notify_port_num=receiver.local_port)
+    Frontend.run(3000)
+    recorded = [["pop_" + way, int(round(t)), i] for way, pop in pops.items()
+                for i, train in enumerate(pop.get_data("spikes").segments[0].spiketrains)
+                for t in train.magnitude]
+    Frontend.end()
+    p.join()
+    print(json.dumps({"received": received, "recorded": recorded}))
+"""
+
+
+def test_the_interactive_demo_with_a_gui_child_injects_and_hears(tmp_path):
+    """spike_io_interactive_demo_with_c_vis.py's way, with fork as its default: the GUI
+    child's connection waits for the start callback, then "Inject" sends a spike into each
+    synfire chain; this process's own receive connection hears every recorded spike."""
+    script = tmp_path / "demo.py"
+    script.write_text(textwrap.dedent(DEMO))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    received, recorded = data["received"], data["recorded"]
+    assert sorted(received) == sorted(recorded)
+    assert [t for _, t, _ in received] == sorted(t for _, t, _ in received)
+    for label, order in (("pop_forward", 1), ("pop_backward", -1)):
+        chain = sorted((t, i) for name, t, i in recorded if name == label)
+        # one spike walks the whole chain, one neuron after the other
+        assert [i for _, i in chain] == list(range(20))[::order]

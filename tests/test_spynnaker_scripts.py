@@ -685,8 +685,11 @@ def test_external_devices_live_output_is_accepted_and_devices_say_why_not(info):
     sim.setup(timestep=1.0)
     pop = sim.Population(2, sim.IF_curr_exp(), label="Excitatory")
     for _ in range(2):
-        sim.external_devices.activate_live_output_for(pop, database_notify_port_num=19996)
-    assert said(info, "activate_live_output_for(database_notify_port_num): no effect") == 1
+        sim.external_devices.activate_live_output_for(pop, database_notify_port_num=19996,
+                                                      tag=3)
+    assert said(info, "activate_live_output_for(tag): no effect") == 1
+    # the notify port is where a live connection of another process listens (test_live_remote)
+    assert said(info, "database_notify_port_num") == 0
     with pytest.raises(NeurochipError, match=r"sim.external_devices.MunichRetinaDevice .*"
                                              r"physical device"):
         sim.external_devices.MunichRetinaDevice(n_neurons=2)
