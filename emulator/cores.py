@@ -16,7 +16,7 @@ from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
 from .models import INPUT_LEAD, INPUT_SCALE, MULTI
-from .models.dispatch import neuron_step, neuron_step_multi
+from .models.dispatch import neuron_step, neuron_step_lean, neuron_step_multi
 from .neuromodulation import record_post_dopamine
 from .poisson import rate_segment, source_tick
 from .stdp import record_post_spikes
@@ -147,7 +147,10 @@ def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, re
             in_i = ring_to_real(ring[slot + inh + i], sh_i)
             ring[slot + i] = 0
             ring[slot + inh + i] = 0
-            spiked, s = neuron_step(tier, kind, params[g], state[g], in_e, in_i, inj[g])
+            if len(tier) > 0:  # every cell; the lean kernel's two otherwise (emulator.tier)
+                spiked, s = neuron_step(kind, params[g], state[g], in_e, in_i, inj[g])
+            else:
+                spiked, s = neuron_step_lean(kind, params[g], state[g], in_e, in_i, inj[g])
             sat += s
             if spiked:
                 spk[end] = g

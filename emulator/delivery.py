@@ -264,12 +264,13 @@ def deliver_core(dc, t0, n_ticks, tier, pkt, plo, phi, scratch, key_of, nlo, rin
                 word = np.int64(syn[w])
                 wf = syn_wf[w] if float_syn else 0.0
                 sat += ring_add(ring, base + ((word + tt) & rmask), word, wf)
-        for b in range(dyn_lo[e], dyn_lo[e + 1]):  # rows with dynamics, kind by kind
-            pc, ps, pls = dynamic_row(tier, b, dyn_row_lo[b] + local_of[p] * dyn_stride[b], stamp, tt, at,
-                                      sv, pl, ring, float_syn)
-            cnt += pc
-            sat += ps
-            lost += pls
+        if len(tier) > 0:  # rows with dynamics, kind by kind (the full kernel's only)
+            for b in range(dyn_lo[e], dyn_lo[e + 1]):
+                pc, ps, pls = dynamic_row(b, dyn_row_lo[b] + local_of[p] * dyn_stride[b], stamp, tt,
+                                          at, sv, pl, ring, float_syn)
+                cnt += pc
+                sat += ps
+                lost += pls
         events += cnt
         out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
     if len(tier) > 0 and rewiring:

@@ -8,7 +8,8 @@ blocks of rows with per-synapse dynamics, each of one kind of
 function that processes the row for a spike stamped ``stamp`` and returns (synapses,
 ring saturations, STDP history losses).
 Adding a kind: its module, a constant in the contract, one :data:`DYNAMICS` entry and
-one branch of :func:`dynamic_row`'s full chain (the lean kernel has static rows only); its encoder lives in
+one branch of :func:`dynamic_row` (only the full kernel has rows with dynamics:
+:mod:`neurochip.emulator.tier`); its encoder lives in
 :mod:`neurochip.mapping.synapse_dynamics`.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from numba.extending import overload
+import numba
 
 from .contract import (
     DYN_DOPAMINE,
@@ -76,22 +77,13 @@ HEADER = tuple(DYNAMICS[k].header for k in DYNAMICS_KINDS)
 WORDS = tuple(DYNAMICS[k].words for k in DYNAMICS_KINDS)
 
 
-def dynamic_row(tier, b, row, stamp, tt, at, sv, pl, ring, float_syn):
+@numba.njit(cache=True, inline="always")
+def dynamic_row(b, row, stamp, tt, at, sv, pl, ring, float_syn):
     """Process the row at ``sv.syn[row]`` of block ``b`` (its kind ``sv.dyn_kind[b]``) for
     a spike stamped ``stamp``; ``at`` is the target core's ``(ring base, ring mask, first
     neuron, index bits, type + index bits, delay mask)``, ``tt`` the stamp's ring offset,
     ``sv`` the :class:`neurochip.emulator.views.SynapseView`, ``pl`` the PlasticView;
-    returns (synapses, saturations, STDP history losses). The kernel's ``tier``
-    (:mod:`neurochip.emulator.tier`) chooses the chain: the lean kernel has no rows with
-    dynamics, so that it compiles none."""
-    raise NotImplementedError("dynamic_row runs in numba only")
-
-
-def _lean_row(tier, b, row, stamp, tt, at, sv, pl, ring, float_syn):
-    return 0, 0, 0  # the lean kernel has static rows only (tier_of)
-
-
-def _full_row(tier, b, row, stamp, tt, at, sv, pl, ring, float_syn):
+    returns (synapses, saturations, STDP history losses)."""
     kind = sv.dyn_kind[b]
     syn, syn_wf = sv.syn, sv.syn_wf
     if kind == DYN_TSODYKS_MARKRAM:
@@ -114,8 +106,3 @@ def _full_row(tier, b, row, stamp, tt, at, sv, pl, ring, float_syn):
         n, s = structural_row(syn, syn_wf, row, ring, at[0], at[1], tt, float_syn)
         return n, s, 0
     return 0, 0, 0
-
-
-@overload(dynamic_row, inline="always")
-def _dynamic_row(tier, b, row, stamp, tt, at, sv, pl, ring, float_syn):
-    return _full_row if len(tier) else _lean_row

@@ -15,11 +15,14 @@ In the kernels, ``if len(tier) > 0:`` guards every call the lean kernel leaves o
 numba folds ``len`` of a tuple argument to a constant and prunes the branch before it
 types anything, so the lean kernel never compiles what is behind it. Only a function
 whose own argument is ``tier`` can prune that way (a branch in an inlined function is
-not pruned); the dispatchers of cells and rows choose their chain with an ``overload``
-on ``tier`` instead (:mod:`neurochip.emulator.models.dispatch`,
-:mod:`neurochip.emulator.synapse_dynamics`). Both tiers compute the same thing for a
-program the lean tier can run, bit for bit (``tests/test_tier.py``); :func:`tier_of`
-gives the full tier to every other program.
+not pruned), so the guards stand at the call sites: the cell chain
+(``neuron_step_lean`` or ``neuron_step``, :mod:`neurochip.emulator.models.dispatch`) in
+``cores._neuron_tick``, the rows with dynamics
+(:func:`neurochip.emulator.synapse_dynamics.dynamic_row`) and rewiring in
+``delivery.deliver_core``, the post-spike histories in the tick loops. (An ``overload``
+on the tier also works, but numba compiles its chosen body once more on its own.)
+Both tiers compute the same thing for a program the lean tier can run, bit for bit
+(``tests/test_tier.py``); :func:`tier_of` gives the full tier to every other program.
 """
 
 from __future__ import annotations

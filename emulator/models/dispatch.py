@@ -6,7 +6,6 @@ checks that it matches the registry.
 """
 
 import numba
-from numba.extending import overload
 
 from . import (
     adexp_cond_alpha_multisynapse,
@@ -30,7 +29,7 @@ from . import (
     lif_curr_exp_multisynapse,
 )
 
-__all__ = ["neuron_step", "neuron_step_multi"]
+__all__ = ["neuron_step", "neuron_step_lean", "neuron_step_multi"]
 
 
 @numba.njit(cache=True)
@@ -83,8 +82,10 @@ def _izhikevich_curr_exp(p, s, in_e, in_i, i_inj):
     return izhikevich_curr_exp.step(p, s, in_e, in_i, i_inj)
 
 
-def _lean_step(tier, kind, p, s, in_e, in_i, i_inj):
-    """The lean kernel's cells."""
+@numba.njit(cache=True, inline="always")
+def neuron_step_lean(kind, p, s, in_e, in_i, i_inj):
+    """Advance one neuron of model ``kind`` of the lean kernel's cells (:data:`LEAN_CELLS`) by one tick;
+    returns (spiked, saturations)."""
     if kind == 0:  # if_curr_exp
         return if_curr_exp.step(p, s, in_e, in_i, i_inj)
     elif kind == 3:  # if_cond_exp
@@ -92,8 +93,10 @@ def _lean_step(tier, kind, p, s, in_e, in_i, i_inj):
     return False, 0
 
 
-def _full_step(tier, kind, p, s, in_e, in_i, i_inj):
-    """Every cell of two receptors."""
+@numba.njit(cache=True, inline="always")
+def neuron_step(kind, p, s, in_e, in_i, i_inj):
+    """Advance one neuron of model ``kind`` by one tick;
+    returns (spiked, saturations)."""
     if kind == 0:  # if_curr_exp
         return if_curr_exp.step(p, s, in_e, in_i, i_inj)
     elif kind == 3:  # if_cond_exp
@@ -125,17 +128,6 @@ def _full_step(tier, kind, p, s, in_e, in_i, i_inj):
     elif kind == 19:  # izhikevich_curr_exp
         return _izhikevich_curr_exp(p, s, in_e, in_i, i_inj)
     return False, 0
-
-
-def neuron_step(tier, kind, p, s, in_e, in_i, i_inj):
-    """Advance one neuron of model ``kind`` by one tick; returns (spiked, saturations).
-    ``tier`` chooses the chain: the lean kernel's cells, or all (emulator.tier)."""
-    raise NotImplementedError("neuron_step runs in numba only")
-
-
-@overload(neuron_step, inline="always")
-def _neuron_step(tier, kind, p, s, in_e, in_i, i_inj):
-    return _full_step if len(tier) else _lean_step
 
 
 @numba.njit(cache=True)

@@ -71,9 +71,9 @@ def dispatch_source() -> str:
     cell with ``INLINE = False`` (sub-steps, tens of ns a neuron: a call costs it little)
     is called through a function of its own, and so is ``neuron_step_multi``: LLVM's
     time grows faster than the size of the function it optimises, and a first
-    fixed-point run compiled in 85 s with everything inlined. ``neuron_step`` takes the
-    kernel's ``tier`` (:mod:`neurochip.emulator.tier`): the lean kernel's chain holds
-    only the :data:`LEAN_CELLS`, so that it compiles no other cell."""
+    fixed-point run compiled in 85 s with everything inlined. ``neuron_step_lean`` is the
+    lean kernel's chain (:mod:`neurochip.emulator.tier`): only the :data:`LEAN_CELLS`, so
+    that it compiles no other cell."""
     mods = load()
     names = sorted(CELLS)
     lines = ['"""One neuron update, dispatched on the core\'s kind (numba has no dynamic dispatch).',
@@ -84,13 +84,12 @@ def dispatch_source() -> str:
              '"""',
              "",
              "import numba",
-             "from numba.extending import overload",
              "",
              "from . import (",
              *[f"    {n}," for n in names],
              ")",
              "",
-             '__all__ = ["neuron_step", "neuron_step_multi"]']
+             '__all__ = ["neuron_step", "neuron_step_lean", "neuron_step_multi"]']
     called = [(n, m) for n, m in zip(CELLS, mods)
               if not getattr(m, "MULTI", False) and not getattr(m, "INLINE", True)]
     for name, _ in called:  # one compiled function each: see the docstring
@@ -99,27 +98,19 @@ def dispatch_source() -> str:
                   f"def _{name}(p, s, in_e, in_i, i_inj):",
                   f"    return {name}.step(p, s, in_e, in_i, i_inj)"]
     two = [(n, m) for n, m in zip(CELLS, mods) if not getattr(m, "MULTI", False)]
-    for func, chosen, what in (("_lean_step", [(n, m) for n, m in two if lean_cell(n)],
-                                "the lean kernel's cells"),
-                               ("_full_step", two, "every cell of two receptors")):
+    for func, chosen, what in (("neuron_step_lean", [(n, m) for n, m in two if lean_cell(n)],
+                                " of the lean kernel's cells (:data:`LEAN_CELLS`)"),
+                               ("neuron_step", two, "")):
         lines += ["", "",
-                  f"def {func}(tier, kind, p, s, in_e, in_i, i_inj):",
-                  f'    """{what[0].upper() + what[1:]}."""']
+                  '@numba.njit(cache=True, inline="always")',
+                  f"def {func}(kind, p, s, in_e, in_i, i_inj):",
+                  f'    """Advance one neuron of model ``kind``{what} by one tick;',
+                  '    returns (spiked, saturations)."""']
         for i, (name, m) in enumerate(chosen):
             step = f"{name}.step" if getattr(m, "INLINE", True) else f"_{name}"
             lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
             lines.append(f"        return {step}(p, s, in_e, in_i, i_inj)")
         lines.append("    return False, 0")
-    lines += ["", "",
-              "def neuron_step(tier, kind, p, s, in_e, in_i, i_inj):",
-              '    """Advance one neuron of model ``kind`` by one tick; returns (spiked, saturations).',
-              "    ``tier`` chooses the chain: the lean kernel's cells, or all (emulator.tier).\"\"\"",
-              "    raise NotImplementedError(\"neuron_step runs in numba only\")",
-              "",
-              "",
-              "@overload(neuron_step, inline=\"always\")",
-              "def _neuron_step(tier, kind, p, s, in_e, in_i, i_inj):",
-              "    return _full_step if len(tier) else _lean_step"]
     lines += ["", "",
               "@numba.njit(cache=True)",
               "def neuron_step_multi(kind, p, s, x, i_inj):",
