@@ -74,6 +74,7 @@ from .stdp import (
     depress,
     like,
     potentiate,
+    seen_since,
     trace_one,
     unit_like,
 )
@@ -255,12 +256,7 @@ def _nm_learn(w, c, kpre, t_last, stamp, d, hr, pid, pl):
     while m > 0 and (hist_t[hr, (m - 1) & cap] > stamp
                      or (hist_t[hr, (m - 1) & cap] == stamp and hist_isd[hr, (m - 1) & cap] != 0)):
         m -= 1
-    oldest = max(m - pl.history, 0)
-    j = m
-    while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
-        j -= 1
-    lost = 1 if (t_last > 0 and j == oldest and oldest > 0
-                 and hist_t[hr, (oldest - 1) & cap] + d > t_last) else 0
+    oldest, j, lost = seen_since(hist_t, hr, cap, m, pl.history, d, t_last)
     D = zero
     if j - 1 >= oldest:  # the dopamine trace at t_last
         p = (j - 1) & cap

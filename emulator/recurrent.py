@@ -58,6 +58,7 @@ from .stdp import (
     carry_learned,
     depress,
     potentiate,
+    seen_since,
     unit_like,
 )
 from .stochastic import _draw
@@ -175,12 +176,7 @@ def _learn(w, st, t_last, stamp, d, hr, pid, pl, seed, sid):
     m = pl.hist_n[hr]
     while m > 0 and hist_t[hr, (m - 1) & cap] > stamp:
         m -= 1
-    oldest = max(m - pl.history, 0)
-    j = m
-    while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
-        j -= 1
-    lost = 1 if (t_last > 0 and j == oldest and oldest > 0
-                 and hist_t[hr, (oldest - 1) & cap] + d > t_last) else 0
+    oldest, j, lost = seen_since(hist_t, hr, cap, m, pl.history, d, t_last)
     last_post = hist_t[hr, (j - 1) & cap] + d if j - 1 >= oldest else np.int64(NONE)
     dual = pl.rule_i[pid, RI_DUAL] != 0
     for q in range(j, m):

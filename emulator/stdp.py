@@ -323,6 +323,21 @@ def _depress(w, k, r2, pid, pl):
 
 
 @numba.njit(cache=True, inline="always")
+def seen_since(hist_t, hr, cap, m, history, d, t_last):
+    """Of post-spike history ``hr`` as a tick-by-tick machine holds it at a pre spike (its
+    ``history`` most recent entries before the spike count ``m``, from ``oldest``): the
+    first entry seen after ``t_last`` through delay ``d``. Returns ``(oldest, j, lost)``,
+    ``lost`` 1 if post spikes that were needed fell out of the history."""
+    oldest = max(m - history, 0)
+    j = m
+    while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
+        j -= 1
+    lost = 1 if (t_last > 0 and j == oldest and oldest > 0
+                 and hist_t[hr, (oldest - 1) & cap] + d > t_last) else 0
+    return oldest, j, lost
+
+
+@numba.njit(cache=True, inline="always")
 def _learn(w, kpre, r2, t_last, stamp, d, hr, pid, pl):
     """One synapse's weight ``w`` (W units in fixed point, ring units in float) after a pre
     spike stamped ``stamp`` through it (delay ``d``) onto history ``hr``: the post spikes
@@ -338,12 +353,7 @@ def _learn(w, kpre, r2, t_last, stamp, d, hr, pid, pl):
     m = pl.hist_n[hr]
     while m > 0 and hist_t[hr, (m - 1) & cap] > stamp:
         m -= 1
-    oldest = max(m - pl.history, 0)
-    j = m  # the first entry seen after t_last
-    while j > oldest and hist_t[hr, (j - 1) & cap] + d > t_last:
-        j -= 1
-    lost = 1 if (t_last > 0 and j == oldest and oldest > 0
-                 and hist_t[hr, (oldest - 1) & cap] + d > t_last) else 0
+    oldest, j, lost = seen_since(hist_t, hr, cap, m, pl.history, d, t_last)
     for q in range(j, m):
         seen = hist_t[hr, q & cap] + d
         if seen > stamp:
