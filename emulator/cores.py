@@ -15,8 +15,8 @@ import numpy as np
 from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
-from .models import INPUT_LEAD, INPUT_SCALE, MULTI
-from .models.dispatch import neuron_step, neuron_step_lean, neuron_step_multi
+from .models import INPUT_LEAD, INPUT_SCALE, LEAN_KIND, MULTI
+from .models.dispatch import neuron_loop, neuron_loop_lean, neuron_step_multi
 from .neuromodulation import record_post_dopamine
 from .poisson import rate_segment, source_tick
 from .stdp import record_post_spikes
@@ -135,26 +135,14 @@ def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, re
         # slot t+1 is complete in both rings now (the delegated sources of tick t
         # write t+2 on, packets of this stretch after its end): one ring from here on
         counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
-    sh_e = rings.shift[c, 0]
-    sh_i = rings.shift[c, 1]
-    sat = 0
     if len(tier) > 0 and MULTI[kind]:  # one input per receptor slot (not in the lean tier)
         end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
+    elif len(tier) > 0 and not LEAN_KIND[kind]:  # the other cells (emulator.tier)
+        end, sat = neuron_loop(kind, lo, hi, slot, inh, (rings.shift[c, 0], rings.shift[c, 1]),
+                               ring, params, state, inj, spk, end)
     else:
-        for i in range(hi - lo):
-            g = lo + i
-            in_e = ring_to_real(ring[slot + i], sh_e)
-            in_i = ring_to_real(ring[slot + inh + i], sh_i)
-            ring[slot + i] = 0
-            ring[slot + inh + i] = 0
-            if len(tier) > 0:  # every cell; the lean kernel's two otherwise (emulator.tier)
-                spiked, s = neuron_step(kind, params[g], state[g], in_e, in_i, inj[g])
-            else:
-                spiked, s = neuron_step_lean(kind, params[g], state[g], in_e, in_i, inj[g])
-            sat += s
-            if spiked:
-                spk[end] = g
-                end += 1
+        end, sat = neuron_loop_lean(kind, lo, hi, slot, inh, (rings.shift[c, 0], rings.shift[c, 1]),
+                                    ring, params, state, inj, spk, end)
     counters[c, C_REAL_SAT] += sat
     ev = 0
     if direct:

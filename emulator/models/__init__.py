@@ -42,7 +42,7 @@ from . import registry
 from .components import RECEPTOR_SUFFIX, SLOTS
 
 __all__ = ["NEURON_MODELS", "BY_NAME", "BY_KIND", "input_columns", "INPUT_LEAD", "INPUT_SCALE",
-           "MULTI", "named_receptors", "record_columns"]
+           "MULTI", "LEAN_KIND", "named_receptors", "record_columns"]
 
 NEURON_MODELS = registry.load()
 BY_NAME = {m.NAME: m for m in NEURON_MODELS}
@@ -51,6 +51,9 @@ BY_KIND = {m.KIND: m for m in NEURON_MODELS}
 INPUT_LEAD = tuple(getattr(BY_KIND.get(k), "INPUT_LEAD", 0) for k in range(max(BY_KIND) + 1))
 # per kind: whether it is a multi-receptor cell (its step takes one input per slot)
 MULTI = tuple(bool(getattr(BY_KIND.get(k), "MULTI", False)) for k in range(max(BY_KIND) + 1))
+# per kind: whether it is one of the lean kernel's cells (dispatch.neuron_loop_lean runs it)
+LEAN_KIND = tuple(registry.lean_cell(getattr(BY_KIND.get(k), "__name__", ".").rsplit(".", 1)[-1])
+                  for k in range(max(BY_KIND) + 1))
 # per kind: state units per ring unit of the INPUT columns (a power of two; default 1)
 INPUT_SCALE = tuple(int(getattr(BY_KIND.get(k), "INPUT_SCALE", 1)) for k in range(max(BY_KIND) + 1))
 

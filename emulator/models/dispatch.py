@@ -28,8 +28,9 @@ from . import (
     izhikevich_curr_exp,
     lif_curr_exp_multisynapse,
 )
+from .loop import cells_tick
 
-__all__ = ["neuron_step", "neuron_step_lean", "neuron_step_multi"]
+__all__ = ["neuron_loop", "neuron_loop_lean", "neuron_step_multi"]
 
 
 @numba.njit(cache=True)
@@ -83,30 +84,36 @@ def _izhikevich_curr_exp(p, s, in_e, in_i, i_inj):
 
 
 @numba.njit(cache=True, inline="always")
-def neuron_step_lean(kind, p, s, in_e, in_i, i_inj):
-    """Advance one neuron of model ``kind`` of the lean kernel's cells (:data:`LEAN_CELLS`) by one tick;
-    returns (spiked, saturations)."""
-    if kind == 0:  # if_curr_exp
-        return if_curr_exp.step(p, s, in_e, in_i, i_inj)
-    elif kind == 3:  # if_cond_exp
-        return if_cond_exp.step(p, s, in_e, in_i, i_inj)
-    return False, 0
+def _if_curr_exp_k(kind, p, s, in_e, in_i, i_inj):
+    return if_curr_exp.step(p, s, in_e, in_i, i_inj)
 
 
 @numba.njit(cache=True, inline="always")
-def neuron_step(kind, p, s, in_e, in_i, i_inj):
-    """Advance one neuron of model ``kind`` by one tick;
-    returns (spiked, saturations)."""
-    if kind == 0:  # if_curr_exp
-        return if_curr_exp.step(p, s, in_e, in_i, i_inj)
-    elif kind == 3:  # if_cond_exp
-        return if_cond_exp.step(p, s, in_e, in_i, i_inj)
-    elif kind == 4:  # if_curr_alpha
-        return if_curr_alpha.step(p, s, in_e, in_i, i_inj)
-    elif kind == 5:  # if_cond_alpha
+def _if_cond_exp_k(kind, p, s, in_e, in_i, i_inj):
+    return if_cond_exp.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _if_curr_alpha_k(kind, p, s, in_e, in_i, i_inj):
+    return if_curr_alpha.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _if_curr_delta_k(kind, p, s, in_e, in_i, i_inj):
+    return if_curr_delta.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _if_curr_exp_ca2_adaptive_k(kind, p, s, in_e, in_i, i_inj):
+    return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _called_step(kind, p, s, in_e, in_i, i_inj):
+    """The called cells' steps, chosen per neuron (each costs tens of ns: the choice
+    is nothing beside it)."""
+    if kind == 5:  # if_cond_alpha
         return _if_cond_alpha(p, s, in_e, in_i, i_inj)
-    elif kind == 6:  # if_curr_delta
-        return if_curr_delta.step(p, s, in_e, in_i, i_inj)
     elif kind == 7:  # izhikevich
         return _izhikevich(p, s, in_e, in_i, i_inj)
     elif kind == 8:  # eif_cond_exp_isfa_ista
@@ -121,13 +128,43 @@ def neuron_step(kind, p, s, in_e, in_i, i_inj):
         return _gif_cond_exp(p, s, in_e, in_i, i_inj)
     elif kind == 16:  # izhikevich_cond
         return _izhikevich_cond(p, s, in_e, in_i, i_inj)
-    elif kind == 17:  # if_curr_exp_ca2_adaptive
-        return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
     elif kind == 18:  # if_cond_exp_stoc
         return _if_cond_exp_stoc(p, s, in_e, in_i, i_inj)
     elif kind == 19:  # izhikevich_curr_exp
         return _izhikevich_curr_exp(p, s, in_e, in_i, i_inj)
     return False, 0
+
+
+@numba.njit(cache=True, inline="always")
+def neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    """A tick of a core of the lean kernel's cells (:data:`LEAN_CELLS`):
+    :func:`.loop.cells_tick` with the step of the core's ``kind``; returns (the spike
+    buffer's new end, saturations)."""
+    if kind == 0:  # if_curr_exp
+        return cells_tick(_if_curr_exp_k, kind, lo, hi, slot, inh, shifts,
+                          ring, params, state, inj, spk, end)
+    elif kind == 3:  # if_cond_exp
+        return cells_tick(_if_cond_exp_k, kind, lo, hi, slot, inh, shifts,
+                          ring, params, state, inj, spk, end)
+    return end, 0
+
+
+@numba.njit(cache=True, inline="always")
+def neuron_loop(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    """A tick of a core of the other two-receptor cells:
+    :func:`.loop.cells_tick` with the step of the core's ``kind``; returns (the spike
+    buffer's new end, saturations)."""
+    if kind == 4:  # if_curr_alpha
+        return cells_tick(_if_curr_alpha_k, kind, lo, hi, slot, inh, shifts,
+                          ring, params, state, inj, spk, end)
+    elif kind == 6:  # if_curr_delta
+        return cells_tick(_if_curr_delta_k, kind, lo, hi, slot, inh, shifts,
+                          ring, params, state, inj, spk, end)
+    elif kind == 17:  # if_curr_exp_ca2_adaptive
+        return cells_tick(_if_curr_exp_ca2_adaptive_k, kind, lo, hi, slot, inh, shifts,
+                          ring, params, state, inj, spk, end)
+    return cells_tick(_called_step, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
 
 
 @numba.njit(cache=True)

@@ -1,0 +1,37 @@
+"""A tick of a core's two-receptor neurons: one loop per cell type.
+
+The core kernel calls :func:`cells_tick` with the step of its cell type
+(:mod:`.dispatch`, generated): the choice of cell is made once per core and tick, not
+once per neuron. A loop that asks each neuron its kind (``if kind == ...`` inside the
+loop, with two or more cells' steps inlined behind it) took twice as long per neuron
+(measured on IF_curr_exp in fixed point, 4000 neurons: 15 ns against 7 ns): LLVM
+keeps the parameter and state rows of both branches apart and schedules neither well.
+"""
+
+import numba
+
+from ..fixed import ring_to_real
+
+__all__ = ["cells_tick"]
+
+
+@numba.njit(cache=True, inline="always")
+def cells_tick(step, kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    """Neurons ``lo .. hi - 1`` (one core, all of model ``kind``) by one tick through
+    ``step(kind, p, s, in_e, in_i, i_inj)``. Each neuron takes its two ring slots
+    (``slot + i`` and ``slot + inh + i``, shifted by ``shifts``) and clears them; a
+    spike appends its neuron to ``spk`` from ``end``. Returns (the new end, saturations)."""
+    sh_e, sh_i = shifts
+    sat = 0
+    for i in range(hi - lo):
+        g = lo + i
+        in_e = ring_to_real(ring[slot + i], sh_e)
+        in_i = ring_to_real(ring[slot + inh + i], sh_i)
+        ring[slot + i] = 0
+        ring[slot + inh + i] = 0
+        spiked, s = step(kind, params[g], state[g], in_e, in_i, inj[g])
+        sat += s
+        if spiked:
+            spk[end] = g
+            end += 1
+    return end, sat
