@@ -15,8 +15,8 @@ In the kernels, ``if len(tier) > 0:`` guards every call the lean kernel leaves o
 numba folds ``len`` of a tuple argument to a constant and prunes the branch before it
 types anything, so the lean kernel never compiles what is behind it. Only a function
 whose own argument is ``tier`` can prune that way (a branch in an inlined function is
-not pruned), so the guards stand at the call sites: the cell chain
-(``neuron_step_lean`` or ``neuron_step``, :mod:`neurochip.emulator.models.dispatch`) in
+not pruned), so the guards stand at the call sites: the cell loops
+(``neuron_loop_lean`` or ``neuron_loop``, :mod:`neurochip.emulator.models.dispatch`) in
 ``cores._neuron_tick``, the rows with dynamics
 (:func:`neurochip.emulator.synapse_dynamics.dynamic_row`) and rewiring in
 ``delivery.deliver_core``, the post-spike histories in the tick loops. (An ``overload``
