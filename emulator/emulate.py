@@ -149,6 +149,10 @@ class Emulation:
                                                 for a in np.nonzero(p.recording.state))
         self.rec_lo = np.searchsorted(self.state_neuron, cores.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
+        # params and state column by column (Fortran order): a column of a core's neurons is
+        # contiguous, so a cell's update across them can run in SIMD lanes
+        # (models.loop.columns_tick); a neuron's row is a strided view
+        self.params = np.asfortranarray(cores.params)
         d_min = shortest_delay(synapse_view(syn, syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
                                syn.type_bits)
         g = target_without_history(synapse_view(syn, syn.syn, syn.syn_wf),
@@ -259,7 +263,7 @@ class Emulation:
         live.restore(self)  # the program's own sources, if live input changed them
         p = self.program
         sy = p.synapses
-        self.state = p.cores.state0.copy()
+        self.state = np.array(p.cores.state0, order="F")  # see self.params
         # rows with dynamics change as the network runs: the emulation works on its own copy
         dynamic = len(sy.dyn_kind) > 0
         self.syn = sy.syn.copy() if dynamic else sy.syn

@@ -94,7 +94,7 @@ def machine_views(em, rec, packets, counters) -> tuple:
     pl, st = p.plasticity, p.structural
     n_cores = p.n_cores
     return (
-        CoreView(cores.kind, cores.neuron_lo, cores.sends, em.key_of, cores.params,
+        CoreView(cores.kind, cores.neuron_lo, cores.sends, em.key_of, em.params,
                  em.state, em.input_col),
         RingView(em.ring, em.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.type_bits,
                  sy.shift),

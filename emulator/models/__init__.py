@@ -14,7 +14,10 @@ ring input shows in when recorded, -1 for none: a sum of receptors' currents),
 ``INPUT_LEAD`` (1 where input acts in
 the tick that ends at its arrival time, as a voltage jump does; default 0, the tick
 that starts there) and ``WEIGHT_UNIT``, and a jitted
-``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``.
+``step(p, s, in_e, in_i, i_inj) -> (spiked, saturations)``, or (``COLUMNS = True``)
+``tick_columns(P, S, lo, hi, slot, inh, shifts, ring, inj, fired) -> saturations``: a
+core's neurons in one loop over its parameter and state columns, which vectorises
+(:mod:`.loop`).
 
 A multi-receptor cell (``MULTI = True``: PyNN's ``PointNeuron`` of a neuron component
 ``PYNN_NEURON`` and receptors of class ``PYNN_RECEPTOR``) holds its per-receptor columns

@@ -28,7 +28,7 @@ from . import (
     izhikevich_curr_exp,
     lif_curr_exp_multisynapse,
 )
-from .loop import cells_tick
+from .loop import cells_tick, columns_tick
 
 __all__ = ["neuron_loop", "neuron_loop_lean", "neuron_step_multi"]
 
@@ -84,11 +84,6 @@ def _izhikevich_curr_exp(p, s, in_e, in_i, i_inj):
 
 
 @numba.njit(cache=True, inline="always")
-def _if_curr_exp_k(kind, p, s, in_e, in_i, i_inj):
-    return if_curr_exp.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True, inline="always")
 def _if_cond_exp_k(kind, p, s, in_e, in_i, i_inj):
     return if_cond_exp.step(p, s, in_e, in_i, i_inj)
 
@@ -141,8 +136,8 @@ def neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, 
     :func:`.loop.cells_tick` with the step of the core's ``kind``; returns (the spike
     buffer's new end, saturations)."""
     if kind == 0:  # if_curr_exp
-        return cells_tick(_if_curr_exp_k, kind, lo, hi, slot, inh, shifts,
-                          ring, params, state, inj, spk, end)
+        return columns_tick(if_curr_exp.tick_columns, kind, lo, hi, slot, inh, shifts,
+                            ring, params, state, inj, spk, end)
     elif kind == 3:  # if_cond_exp
         return cells_tick(_if_cond_exp_k, kind, lo, hi, slot, inh, shifts,
                           ring, params, state, inj, spk, end)

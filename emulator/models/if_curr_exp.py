@@ -10,12 +10,15 @@ the reference order of DESIGN.md section 4:
 3. ``V >= V_thresh``: spike, ``V = V_reset``, timer = refractory ticks;
 4. ``I_syn *= exp(-dt/tau_syn)``.
 
+The cell updates a core's neurons in one loop over its columns (:func:`tick_columns`,
+``COLUMNS``), not one neuron at a time through ``step``: the loop runs in SIMD lanes.
+
 ``I_inh`` is kept as a positive magnitude; the host reports it with PyNN's sign.
 """
 
 import numba
 
-from ..fixed import decay
+from ..fixed import decay, ring_to_real
 from .components import columns, host_steps, index
 from .components import input_type as inp
 from .components import membrane as mem
@@ -23,6 +26,7 @@ from .components import shaping as sh
 from .components import threshold as th
 
 NAME = "IF_curr_exp"
+COLUMNS = True  # a core's neurons in one vectorised loop (tick_columns), not step
 PYNN_PARAMS = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "i_offset",
                "v_reset", "v_thresh")
 CONDUCTANCE = False
@@ -51,23 +55,42 @@ PYNN_DOC = """
 
 
 @numba.njit(cache=True, inline="always")
-def step(p, s, in_e, in_i, i_inj):
-    """Advance one neuron by one tick; ``p``/``s`` are its parameter/state rows.
+def tick_columns(P, S, lo, hi, slot, inh, shifts, ring, inj, fired):
+    """Advance neurons ``lo .. hi - 1`` (one core) by one tick, column by column.
 
-    ``in_e``/``in_i`` are this tick's ring-buffer inputs already shifted into REAL,
-    ``i_inj`` the injected current (nA, REAL). Returns (spiked, saturations).
+    ``P``/``S`` are the machine's parameters and state as ``[column, neuron]`` (the
+    emulator's Fortran-ordered arrays transposed: each column contiguous), so the loop
+    runs in SIMD lanes, several neurons at once. Neuron ``lo + i`` takes ring slots
+    ``slot + i`` and ``slot + inh + i`` (shifted into REAL by ``shifts``) and clears them;
+    ``inj[g]`` is its injected current (nA, REAL); ``fired[i]`` says whether it spiked.
+    Returns the saturations. Every branch is a select: a refractory neuron computes
+    the update too and keeps its old V.
     """
-    ie, ii, sat = sh.receive_pair(s[S_ISYN_E], s[S_ISYN_I], in_e, in_i)
-    spiked = False
-    refractory, timer = th.count_down(s[S_REFRAC])
-    if not refractory:
-        raw = mem.lif_leak(s[S_V], mem.lif_v_inf(p, P_V_INF, P_R, i_inj), p[P_P22])
-        raw = raw + inp.current_term(ie, p[P_P21E])
-        raw = raw - inp.current_term(ii, p[P_P21I])
-        v, spiked, timer, n = th.fire_raw(raw, p[P_V_THRESH], p[P_V_RESET], p[P_REFRAC], timer)
-        sat += n
-        s[S_V] = v
-    s[S_REFRAC] = timer
-    s[S_ISYN_E] = decay(ie, p[P_DECAY_E])
-    s[S_ISYN_I] = decay(ii, p[P_DECAY_I])
-    return spiked, sat
+    sh_e, sh_i = shifts
+    # each column sliced to the core's neurons and indexed from 0: an index LLVM can see
+    # is >= 0 needs no wrap-around of negative indices, and only then does the loop vectorise
+    v_inf, r_m, p22 = P[P_V_INF, lo:hi], P[P_R, lo:hi], P[P_P22, lo:hi]
+    p21e, p21i = P[P_P21E, lo:hi], P[P_P21I, lo:hi]
+    v_thresh, v_reset, ticks = P[P_V_THRESH, lo:hi], P[P_V_RESET, lo:hi], P[P_REFRAC, lo:hi]
+    decay_e, decay_i = P[P_DECAY_E, lo:hi], P[P_DECAY_I, lo:hi]
+    vs, exc, inh_c, timers = S[S_V, lo:hi], S[S_ISYN_E, lo:hi], S[S_ISYN_I, lo:hi], S[S_REFRAC, lo:hi]
+    ring_e, ring_i, i_inj = ring[slot:slot + hi - lo], ring[slot + inh:slot + inh + hi - lo], inj[lo:hi]
+    sat = 0
+    for i in range(hi - lo):
+        in_e = ring_to_real(ring_e[i], sh_e)
+        in_i = ring_to_real(ring_i[i], sh_i)
+        ring_e[i] = 0
+        ring_i[i] = 0
+        ie, ii, n_in = sh.receive_pair(exc[i], inh_c[i], in_e, in_i)
+        refractory, timer = th.count_down(timers[i])
+        raw = mem.lif_leak(vs[i], mem.v_inf_with(v_inf[i], r_m[i], i_inj[i]), p22[i])
+        raw = raw + inp.current_term(ie, p21e[i])
+        raw = raw - inp.current_term(ii, p21i[i])
+        v, spiked, fired_timer, n_v = th.fire_raw(raw, v_thresh[i], v_reset[i], ticks[i], timer)
+        vs[i] = vs[i] if refractory else v
+        timers[i] = timer if refractory else fired_timer
+        fired[i] = spiked and not refractory
+        sat += n_in + (0 if refractory else n_v)
+        exc[i] = decay(ie, decay_e[i])
+        inh_c[i] = decay(ii, decay_i[i])
+    return sat

@@ -91,7 +91,7 @@ def dispatch_source() -> str:
              "from . import (",
              *[f"    {n}," for n in names],
              ")",
-             "from .loop import cells_tick",
+             "from .loop import cells_tick, columns_tick",
              "",
              '__all__ = ["neuron_loop", "neuron_loop_lean", "neuron_step_multi"]']
     two = [(n, m) for n, m in zip(CELLS, mods) if not getattr(m, "MULTI", False)]
@@ -102,7 +102,8 @@ def dispatch_source() -> str:
                   "@numba.njit(cache=True)",
                   f"def _{name}(p, s, in_e, in_i, i_inj):",
                   f"    return {name}.step(p, s, in_e, in_i, i_inj)"]
-    for name, _ in inlined:  # the step as cells_tick calls it
+    for name, _ in [(n, m) for n, m in inlined if not getattr(m, "COLUMNS", False)]:
+        # the step as cells_tick calls it
         lines += ["", "",
                   '@numba.njit(cache=True, inline="always")',
                   f"def _{name}_k(kind, p, s, in_e, in_i, i_inj):",
@@ -131,7 +132,11 @@ def dispatch_source() -> str:
                   '    buffer\'s new end, saturations)."""']
         for i, (name, m) in enumerate(chosen):
             lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
-            lines.append(f"        return cells_tick(_{name}_k, {args1}\n{' ' * 26}{args2})")
+            if getattr(m, "COLUMNS", False):
+                lines.append(f"        return columns_tick({name}.tick_columns, {args1}\n"
+                             f"{' ' * 28}{args2})")
+            else:
+                lines.append(f"        return cells_tick(_{name}_k, {args1}\n{' ' * 26}{args2})")
         if rest:
             lines.append(f"    return cells_tick(_called_step, {args1}\n{' ' * 22}{args2})")
         else:

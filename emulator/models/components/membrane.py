@@ -19,7 +19,7 @@ from . import Component
 from .input_type import conductance_current
 from .threshold import count_down, fire_raw
 
-__all__ = ["LIF_EXACT", "LIF_COND_RK4", "fused", "lif_v_inf", "lif_leak", "lif_exact_tick",
+__all__ = ["LIF_EXACT", "LIF_COND_RK4", "fused", "lif_v_inf", "v_inf_with", "lif_leak", "lif_exact_tick",
            "cond_current", "rk4_v", "rk4_cond_tick"]
 
 LIF_EXACT = Component("lif_exact", "membrane",
@@ -39,8 +39,15 @@ def fused(name, params, state, host):
 
 @numba.njit(cache=True, inline="always")
 def lif_v_inf(p, c_v_inf, c_r, i_inj):
-    """``V_inf`` with the injected current held over the tick."""
-    return sat_real(p[c_v_inf] + mul_real(i_inj, p[c_r]))
+    """``V_inf`` with the injected current held over the tick (``p`` a neuron's
+    parameter row, ``c_v_inf``/``c_r`` its columns)."""
+    return v_inf_with(p[c_v_inf], p[c_r], i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def v_inf_with(v_inf, r_m, i_inj):
+    """``V_inf + R i_inj``: :func:`lif_v_inf` of the parameters' values."""
+    return sat_real(v_inf + mul_real(i_inj, r_m))
 
 
 @numba.njit(cache=True, inline="always")
