@@ -114,9 +114,11 @@ def merge_slot(ring, dring, lo, hi):
     """Move ``dring[lo:hi]`` into ``ring[lo:hi]`` (capped at 0xFFFF in fixed point);
     returns the number of entries capped."""
     capped = 0
-    for j in range(lo, hi):
-        s = sat_add_u16(ring[j], dring[j])  # a plain sum in float arithmetic
-        capped += s != ring[j] + dring[j]
-        ring[j] = s
-        dring[j] = 0
+    # sliced and indexed from 0, so that LLVM sees no negative index and vectorises the loop
+    into, out = ring[lo:hi], dring[lo:hi]
+    for j in range(hi - lo):
+        s = sat_add_u16(into[j], out[j])  # a plain sum in float arithmetic
+        capped += s != into[j] + out[j]
+        into[j] = s
+        out[j] = 0
     return capped

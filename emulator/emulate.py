@@ -82,6 +82,18 @@ NOTICE_AFTER = 1.5  # s of waiting for the kernels before saying that they are c
 COMPILE_S = {"lean": 20, "full": 80}  # a kernel's compile time, measured on two cores
 
 
+def by_columns(a: np.ndarray) -> np.ndarray:
+    """A neuron-by-column array (``cores.params``, ``state0``) as the kernels hold it: in
+    Fortran order, so that a column of a core's neurons is contiguous and a cell's update
+    across them runs in SIMD lanes (:func:`neurochip.emulator.models.loop.columns_tick`);
+    a neuron's row is a strided view. Padded with zeros to at least two rows and two
+    columns: an array of one row or one column is C- and F-contiguous at once, numba types
+    it C, and every such network would compile the kernels once more for that type."""
+    out = np.zeros((max(a.shape[0], 2), max(a.shape[1], 2)), a.dtype, order="F")
+    out[:a.shape[0], :a.shape[1]] = a
+    return out
+
+
 def check_threads(threads) -> int | None:
     """``threads`` checked (None: chosen at each run from the cores other processes
     leave free, up to numba's thread count)."""
@@ -149,10 +161,8 @@ class Emulation:
                                                 for a in np.nonzero(p.recording.state))
         self.rec_lo = np.searchsorted(self.state_neuron, cores.neuron_lo).astype(np.int64)
         self.input_col = input_columns()
-        # params and state column by column (Fortran order): a column of a core's neurons is
-        # contiguous, so a cell's update across them can run in SIMD lanes
-        # (models.loop.columns_tick); a neuron's row is a strided view
-        self.params = np.asfortranarray(cores.params)
+        # params and state column by column (see by_columns)
+        self.params = by_columns(cores.params)
         d_min = shortest_delay(synapse_view(syn, syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
                                syn.type_bits)
         g = target_without_history(synapse_view(syn, syn.syn, syn.syn_wf),
@@ -263,7 +273,7 @@ class Emulation:
         live.restore(self)  # the program's own sources, if live input changed them
         p = self.program
         sy = p.synapses
-        self.state = np.array(p.cores.state0, order="F")  # see self.params
+        self.state = by_columns(p.cores.state0)
         # rows with dynamics change as the network runs: the emulation works on its own copy
         dynamic = len(sy.dyn_kind) > 0
         self.syn = sy.syn.copy() if dynamic else sy.syn

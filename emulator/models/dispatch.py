@@ -84,11 +84,6 @@ def _izhikevich_curr_exp(p, s, in_e, in_i, i_inj):
 
 
 @numba.njit(cache=True, inline="always")
-def _if_cond_exp_k(kind, p, s, in_e, in_i, i_inj):
-    return if_cond_exp.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True, inline="always")
 def _if_curr_alpha_k(kind, p, s, in_e, in_i, i_inj):
     return if_curr_alpha.step(p, s, in_e, in_i, i_inj)
 
@@ -139,8 +134,8 @@ def neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, 
         return columns_tick(if_curr_exp.tick_columns, kind, lo, hi, slot, inh, shifts,
                             ring, params, state, inj, spk, end)
     elif kind == 3:  # if_cond_exp
-        return cells_tick(_if_cond_exp_k, kind, lo, hi, slot, inh, shifts,
-                          ring, params, state, inj, spk, end)
+        return columns_tick(if_cond_exp.tick_columns, kind, lo, hi, slot, inh, shifts,
+                            ring, params, state, inj, spk, end)
     return end, 0
 
 
