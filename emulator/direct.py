@@ -31,7 +31,8 @@ import numpy as np
 
 from .errors import ProgramError
 from .fixed import sat_add_u16, sat_ring_add
-from .poisson import COUNT_ONE, source_tick
+from .poisson import COUNT_ONE, spikes_of_draw
+from .rng import kiss_next_words
 
 __all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot"]
 
@@ -90,14 +91,23 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di):
     :class:`neurochip.emulator.views.DirectView`) and add what it sends into slot
     ``t + 1 + delay`` of ``dring`` (the core's part starts at ``base``; a slot is
     ``1 << tb`` entries, ``dmask`` wraps slots, receptor r is ``r * inh`` further; ``lo_n`` is
-    the core's first neuron). Returns (spikes sent, ring saturations)."""
+    the core's first neuron). Returns (spikes sent, ring saturations).
+
+    The sources' generators advance first, all of the core's at once (:func:`_draws`, a
+    loop that runs in SIMD lanes); then each source that drew turns its draw into spikes
+    (:func:`neurochip.emulator.poisson.spikes_of_draw`), exactly as :func:`source_tick`
+    does on a source core."""
+    a, b = di.lo[c], di.lo[c + 1]
+    drew = np.empty(b - a, np.bool_)
+    draws = np.empty(b - a, np.uint64)
+    _draws(t, a, b, di, drew, draws)
     events = 0
     sat = 0
     float_ring = len(di.weight_f) > 0
-    for e in range(di.lo[c], di.lo[c + 1]):
-        if not (di.start[e] <= t + 1 and t + 1 < di.end[e]):  # spikes are stamped t + 1
+    for e in range(a, b):
+        if not drew[e - a]:
             continue
-        k = source_tick(di, e)
+        k = spikes_of_draw(di, e, draws[e - a])
         if k == 0:
             continue
         events += k
@@ -107,6 +117,31 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di):
         else:
             sat += sat_ring_add(dring, i, k * di.weight[e])
     return events, sat
+
+
+@numba.njit(cache=True, inline="always")
+def _draws(t, a, b, di, drew, draws):
+    """Sources ``a .. b - 1`` at tick ``t``: each one on (spikes are stamped ``t + 1``) and
+    out of its dead time draws from its KISS generator (``drew[i]``, ``draws[i]`` for
+    source ``a + i``); one in its dead time counts it down. Every branch is a select, and
+    the generators' words and counters are columns (``di.rng`` and ``di.count`` are in
+    Fortran order), sliced and indexed from 0, so that the loop vectorises."""
+    rng = di.rng.T
+    w0, w1, w2, w3 = rng[0, a:b], rng[1, a:b], rng[2, a:b], rng[3, a:b]
+    dead = di.count.T[0, a:b]
+    start, end = di.start[a:b], di.end[a:b]
+    for i in range(b - a):
+        on = start[i] <= t + 1 and t + 1 < end[i]
+        resting = dead[i] > 0
+        u, x, y, z, cy = kiss_next_words(w0[i], w1[i], w2[i], w3[i])
+        go = on and not resting
+        w0[i] = x if go else w0[i]
+        w1[i] = y if go else w1[i]
+        w2[i] = z if go else w2[i]
+        w3[i] = cy if go else w3[i]
+        dead[i] = dead[i] - 1 if on and resting else dead[i]
+        drew[i] = go
+        draws[i] = u
 
 
 @numba.njit(cache=True)

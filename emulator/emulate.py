@@ -292,8 +292,10 @@ class Emulation:
         self.cs_val = np.zeros(el.n_sources, self.state.dtype)
         self.cs_pair_val = np.zeros(len(el.tgt), self.state.dtype)
         self.cs_rng = el.rng0.copy()
-        self.di_rng = p.direct.rng0.copy()
-        self.di_count = np.zeros((p.direct.n, 2), np.int64)
+        # the delegated sources' generators and counters by columns, as params and state
+        # (direct._draws runs them in SIMD lanes)
+        self.di_rng = by_columns(p.direct.rng0)
+        self.di_count = by_columns(np.zeros((p.direct.n, 2), np.int64))
         # post-spike histories (emulator.stdp): room for `history` entries plus the spikes
         # of one stretch, a power of two
         pl = p.plasticity
@@ -337,8 +339,8 @@ class Emulation:
         self.rng = other.rng.copy()
         self.poisson_count = other.poisson_count.copy()
         if other.di_rng.shape == self.di_rng.shape:  # delegated sources go on drawing
-            self.di_rng = other.di_rng.copy()
-            self.di_count = other.di_count.copy()
+            self.di_rng = other.di_rng.copy(order="F")
+            self.di_count = other.di_count.copy(order="F")
         if other.dring.shape == self.dring.shape:
             self.dring = other.dring.astype(self.dring.dtype)
         if self.syn.shape == other.syn.shape:

@@ -19,7 +19,7 @@ import numpy as np
 
 from .rng import kiss_next
 
-__all__ = ["source_tick", "rate_segment", "count_draw", "guide_tables", "GUIDE_BITS",
+__all__ = ["source_tick", "spikes_of_draw", "rate_segment", "count_draw", "guide_tables", "GUIDE_BITS",
            "COUNT_ONE"]
 
 GUIDE_BITS = 8  # the count search starts from a guide indexed by the draw's top bits
@@ -49,8 +49,15 @@ def source_tick(src, i):
     if count[i, 0] > 0:  # dead time after a spike
         count[i, 0] -= 1
         return 0
-    k = count_draw(np.uint64(kiss_next(src.rng[i])), src.cdf_lo[i], src.cdf, src.guide,
-                   src.guide_lo[i])
+    return spikes_of_draw(src, i, np.uint64(kiss_next(src.rng[i])))
+
+
+@numba.njit(cache=True, inline="always")
+def spikes_of_draw(src, i, u):
+    """The rest of :func:`source_tick` once source ``i`` has drawn ``u`` (out of its dead
+    time): the count of events on its table, and the spikes they make."""
+    count = src.count
+    k = count_draw(u, src.cdf_lo[i], src.cdf, src.guide, src.guide_lo[i])
     every = src.every[i]
     refrac = src.refrac[i]
     if every == 1 and refrac == 0:  # the plain Poisson source
