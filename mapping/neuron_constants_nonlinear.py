@@ -193,7 +193,7 @@ def hh_cond_exp(p: dict, init: dict, dt: float) -> tuple:
               "g_k_256": p["gbar_K"] / scale, "g_leak_256": p["g_leak"] / scale,
               "v_offset": p["v_offset"], "v_spike": p["v_offset"] + _hh.SPIKE_ABOVE,
               "i_offset": p["i_offset"], "u": u * ones, "k_u": k, "k_u3": k / 3,
-              "inv_256": ones / scale, "milli": 1e-3 * ones, "reject": reject,
+              "milli": 1e-3 * ones, "reject": reject,
               "reject_gate": HH_TOLERANCE_GATE * scale * 3.0 / n_fine * ones,
               "refrac_ticks": np.rint(_hh.T_REF / dt) * ones, "n_coarse": n_coarse * ones,
               "n_fine": n_fine * ones}

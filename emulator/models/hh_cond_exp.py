@@ -16,7 +16,9 @@ synaptic ones (weights), ms. Per tick:
    classical Runge-Kutta (RK4) step, with the conductances at the start, middle and end
    of the step (they decay exactly). A step is kept if it differs from the midpoint (RK2)
    step built from the same stages by at most 0.01 mV in V (``reject``, a current:
-   ``|I1 - 4 I2 + 2 I3 + I4| <= 0.01 mV * 6 C / step``); otherwise (around a spike, where
+   ``|I1 - 4 I2 + 2 I3 + I4| <= 0.01 mV * 6 C / step``) and 1e-3 in each gate
+   (``reject_gate``: V's test alone let a step at a spike's peak through, 5.8 mV off
+   where V's slopes cancelled); otherwise (around a spike, where
    V moves by up to 1000 mV/ms) it is redone as ``n_fine`` RK4 steps of at most 0.025 ms,
    the first reusing the rejected step's first stage. Between spikes a tick costs 4
    evaluations of the rates and currents; with a spike in it, 4 + 3 + 4 (n_fine - 1)
@@ -38,7 +40,7 @@ alpha_h is 68/ms). The table is 2049 x 6 entries (48 KiB as 32-bit words,
 ``TABLE_BYTES``), which the mapping counts in a core's DTCM; at 1/2 mV steps
 (12 KiB) the rates' error grows to 8e-4 and V's median error in fixed point from 0.001 to
 0.005 mV (measured with the RK2 sub-steps). ``m^3 h`` and ``n^4`` are built from
-products rescaled by 2^-8 so that none leaves s16.15, and each current is
+products rescaled by 2^-8 (:func:`div256`) so that none leaves s16.15, and each current is
 ``(256 x (V - E)) * (g / 256)`` with ``g / 256`` as u0.32: channel conductances must
 be below 256 uS. V's step is ``(I1 + 2 I2 + 2 I3 + I4) u / (3 C)`` (times ``n_fine``
 for a coarse step), summed with 8 more fractional bits carried between steps
@@ -78,10 +80,10 @@ PARAMS = (("e_rev_Na", "REAL"), ("e_rev_K", "REAL"), ("e_rev_leak", "REAL"), ("e
           ("decay_e_coarse", "UFRACT"), ("decay_i_coarse", "UFRACT"),
           ("decay_e_fine_half", "UFRACT"), ("decay_i_fine_half", "UFRACT"),
           ("decay_e_fine", "UFRACT"), ("decay_i_fine", "UFRACT"),
-          ("inv_256", "UFRACT"), ("milli", "UFRACT"), ("reject", "REAL"), ("reject_gate", "REAL"),
+          ("milli", "UFRACT"), ("reject", "REAL"), ("reject_gate", "REAL"),
           ("refrac_ticks", "int"), ("n_coarse", "int"), ("n_fine", "int"))
 (P_ENA, P_EK, P_EL, P_EE, P_EI, P_GNA, P_GK, P_GL, P_VT, P_VSPIKE, P_IOFF, P_U, P_KU, P_KU3,
- P_DECH, P_DICH, P_DEC, P_DIC, P_DEFH, P_DIFH, P_DEF, P_DIF, P_INV256, P_MILLI, P_REJECT,
+ P_DECH, P_DICH, P_DEC, P_DIC, P_DEFH, P_DIFH, P_DEF, P_DIF, P_MILLI, P_REJECT,
  P_REJECT_GATE, P_REFRAC, P_NC, P_NF) = range(len(PARAMS))
 STATE = (("v", "REAL"), ("gsyn_exc", "REAL"), ("gsyn_inh", "REAL"), ("m", "REAL"), ("h", "REAL"),
          ("n", "REAL"), ("refrac", "int"), ("v_res", "int"))
@@ -211,14 +213,28 @@ def _fratio(y, s):
     return y / math.expm1(y / s)
 
 
+def div256(x):
+    """``x / 256`` rounded to nearest (halves up): ``mul_ufract(x, 2^24)`` bit for bit,
+    as a shift; Python-integer reference."""
+    return (int(x) + 128) >> 8
+
+
+@overload(div256)
+def _div256(x):
+    if isinstance(x, types.Integer):
+        def impl(x):
+            return (np.int64(x) + np.int64(128)) >> np.int64(8)
+        return impl
+    return lambda x: x * (1.0 / 256.0)
+
+
 @numba.njit(cache=True, inline="always")
 def _current(p, v, m, hh, n, ge, gi, i_ext):
     """Membrane current in nA at V and gates m, hh, n (held as 256 x)."""
-    r = p[P_INV256]
-    m3 = mul_real(mul_ufract(mul_real(m, m), r), m)  # 2^16 m^3
-    x_na = mul_ufract(mul_real(mul_ufract(m3, r), hh), r)  # 2^8 m^3 h
-    n2 = mul_ufract(mul_real(n, n), r)  # 2^8 n^2
-    x_k = mul_ufract(mul_real(n2, n2), r)  # 2^8 n^4
+    m3 = mul_real(div256(mul_real(m, m)), m)  # 2^16 m^3
+    x_na = div256(mul_real(div256(m3), hh))  # 2^8 m^3 h
+    n2 = div256(mul_real(n, n))  # 2^8 n^2
+    x_k = div256(mul_real(n2, n2))  # 2^8 n^4
     i_na = mul_ufract(mul_real(x_na, v - p[P_ENA]), p[P_GNA])
     i_k = mul_ufract(mul_real(x_k, v - p[P_EK]), p[P_GK])
     i_l = mul_ufract(sat_real((v - p[P_EL]) * 256), p[P_GL])
