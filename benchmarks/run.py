@@ -5,12 +5,14 @@ Runs ``examples/<name>.py`` as it is, and again with its import line changed fro
 each in a fresh process, and prints per-stage times, synaptic events per second, the peak
 resident memory of each process and the ratios to NEST.
 
-    python benchmarks/run.py cuba|coba|brunel|cuba_stdp|microcircuit [--scale 1] [--duration 1000]
+    python benchmarks/run.py cuba|coba|cobahh|brunel|cuba_stdp|microcircuit [--scale 1]
+                             [--duration 1000]
                              [--repeat 1]
                              [--no-nest] [--no-float] [--one-thread] [--json out.json]
 
 --scale is the fraction of the example's full size: neurons for cuba/coba (--n = 4000
-scale), populations at fixed in-degree for brunel and cuba_stdp (above 0.1), neurons and
+scale) and cobahh (4000 Hodgkin-Huxley cells at 1), populations at fixed in-degree for
+brunel and cuba_stdp (above 0.1), neurons and
 in-degrees for microcircuit (so scale^2 of its 298.9 million synapses; NEST builds about
 20,000 a second here: keep it at 0.1 or below). float is not run for brunel unless --float
 is given. cuba_stdp also prints the E->E weights learned on
@@ -105,21 +107,23 @@ def variants(name, use_nest=True, use_float=True, one_thread=False):
 
 def size_args(name, scale, duration):
     a = ["--duration", str(duration)]
-    if name in ("brunel", "cuba_stdp", "microcircuit"):
+    if name in ("brunel", "cuba_stdp", "microcircuit", "cobahh"):
         return ["--scale", str(scale), *a]
     return ["--n", str(int(round(4000 * scale))), *a]
 
 
 # connections of each example at scale 1, and how fast pyNN.nest builds them on this
 # 2-core machine (cuba: 320,000 in 6.4 s; brunel at scale 0.2: 3.1 million in about 60 s)
-SYNAPSES = {"cuba": 320_000, "coba": 320_000, "brunel": 15_600_000, "cuba_stdp": 12_656_250,
+SYNAPSES = {"cuba": 320_000, "coba": 320_000, "cobahh": 320_000, "brunel": 15_600_000,
+            "cuba_stdp": 12_656_250,
             "microcircuit": 298_900_000}
 NEST_BUILD_PER_S = 50_000
 
 
 def expected_seconds(name, scale, label):
     """A rough wall time of one process, said before it starts (long runs should say so)."""
-    synapses = SYNAPSES[name] * (scale ** 2 if name in ("cuba", "coba", "microcircuit") else scale)
+    synapses = SYNAPSES[name] * (scale ** 2 if name in ("cuba", "coba", "cobahh", "microcircuit")
+                                 else scale)
     if label == "NEST":
         return 5 + synapses / NEST_BUILD_PER_S
     return 3 + synapses / 2_000_000  # neurochip maps about 2 million connections a second
@@ -191,7 +195,8 @@ def report(title, results, duration):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("name", choices=["cuba", "coba", "brunel", "cuba_stdp", "microcircuit"])
+    ap.add_argument("name", choices=["cuba", "coba", "cobahh", "brunel", "cuba_stdp",
+                                        "microcircuit"])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--duration", type=float, default=1000.0, help="ms")
     ap.add_argument("--repeat", type=int, default=1, help="runs per simulator (best is kept)")

@@ -21,12 +21,16 @@ from neurochip.emulator.models import izhikevich as _izh
 from .errors import MappingError
 
 __all__ = ["izhikevich", "eif_cond_exp_isfa_ista", "eif_cond_alpha_isfa_ista",
-           "hh_cond_exp", "IZH_MAX_SUBSTEP_MS", "EIF_MAX_SUBSTEP_MS", "HH_MAX_SUBSTEP_MS"]
+           "hh_cond_exp", "IZH_MAX_SUBSTEP_MS", "EIF_MAX_SUBSTEP_MS", "HH_MAX_SUBSTEP_MS",
+           "HH_MAX_FINE_MS", "HH_TOLERANCE_MV", "HH_TOLERANCE_GATE"]
 
 REAL_LIMIT = 65536.0  # |x| of an s16.15 value (one LSB less at the top)
 IZH_MAX_SUBSTEP_MS = 0.01
 EIF_MAX_SUBSTEP_MS = 0.05
-HH_MAX_SUBSTEP_MS = 0.01
+HH_MAX_SUBSTEP_MS = 0.1  # HH_cond_exp's RK4 step between spikes
+HH_MAX_FINE_MS = 0.025  # and around them (emulator/models/hh_cond_exp.py)
+HH_TOLERANCE_MV = 0.01  # largest |RK4 - RK2| in V of a step of HH_MAX_SUBSTEP_MS kept
+HH_TOLERANCE_GATE = 1e-3  # and in m, h, n
 
 
 def check_positive(p: dict, names, allow_zero=()):
@@ -167,28 +171,36 @@ def eif_cond_alpha_isfa_ista(p: dict, init: dict, dt: float) -> tuple:
 def hh_cond_exp(p: dict, init: dict, dt: float) -> tuple:
     check_positive(p, ("cm", "tau_syn_E", "tau_syn_I", "gbar_Na", "gbar_K", "g_leak"),
                    allow_zero=("gbar_Na", "gbar_K", "g_leak"))
-    n_sub = _n_sub(dt, HH_MAX_SUBSTEP_MS)
-    h = dt / n_sub
+    n_coarse = _n_sub(dt, HH_MAX_SUBSTEP_MS)
+    step = dt / n_coarse
+    n_fine = _n_sub(step, HH_MAX_FINE_MS)
+    u = step / (2 * n_fine)  # the slopes' time unit: half a fine step
     cm = np.asarray(p["cm"], np.float64)
-    k = h / cm  # mV per nA over one sub-step
-    _check_fraction(p, "cm", "nF", k, f"h / cm (sub-step {h:g} ms)", "use a larger cm")
+    k = u / cm  # mV per nA over u
+    _check_fraction(p, "cm", "nF", k, f"u / cm (half a fine step, u = {u:g} ms)",
+                    "use a larger cm")
     scale = _hh.GATE_SCALE
     for name in ("gbar_Na", "gbar_K", "g_leak"):
         _check_fraction(p, name, "uS", np.asarray(p[name], np.float64) / scale,
                         f"{name} / {scale:g}", f"channel conductances must be below {scale:g} uS")
     _check_real(p, "v_offset", "mV", np.asarray(p["v_offset"]) + _hh.SPIKE_ABOVE,
                 "the spike threshold v_offset + 30 (mV)")
+    reject = HH_TOLERANCE_MV * 6.0 * cm / step  # nA: see hh_cond_exp's docstring
+    _check_real(p, "cm", "nF", reject, f"the rejection current 0.01 mV * 6 cm / {step:g} ms")
     ones = np.ones(np.shape(cm))
     params = {"e_rev_Na": p["e_rev_Na"], "e_rev_K": p["e_rev_K"], "e_rev_leak": p["e_rev_leak"],
               "e_rev_E": p["e_rev_E"], "e_rev_I": p["e_rev_I"], "g_na_256": p["gbar_Na"] / scale,
               "g_k_256": p["gbar_K"] / scale, "g_leak_256": p["g_leak"] / scale,
               "v_offset": p["v_offset"], "v_spike": p["v_offset"] + _hh.SPIKE_ABOVE,
-              "i_offset": p["i_offset"], "k_full": k, "k_half": k / 2, "h_full": h * ones,
-              "h_half": h / 2 * ones, "inv_256": ones / scale, "milli": 1e-3 * ones,
-              "refrac_ticks": np.rint(_hh.T_REF / dt) * ones, "n_sub": n_sub * ones}
+              "i_offset": p["i_offset"], "u": u * ones, "k_u": k, "k_u3": k / 3,
+              "milli": 1e-3 * ones, "reject": reject,
+              "reject_gate": HH_TOLERANCE_GATE * scale * 3.0 / n_fine * ones,
+              "refrac_ticks": np.rint(_hh.T_REF / dt) * ones, "n_coarse": n_coarse * ones,
+              "n_fine": n_fine * ones}
     for syn, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
-        params[f"decay_{syn}_half"] = np.exp(-h / (2 * tau))
-        params[f"decay_{syn}_sub"] = np.exp(-h / tau)
+        for level, h in (("coarse", step), ("fine", step / n_fine)):
+            params[f"decay_{syn}_{level}_half"] = np.exp(-h / (2 * tau))
+            params[f"decay_{syn}_{level}"] = np.exp(-h / tau)
     zero = 0.0 * ones
     state = {"v": init["v"], "gsyn_exc": 1000.0 * init.get("gsyn_exc", zero),
              "gsyn_inh": 1000.0 * init.get("gsyn_inh", zero), "refrac": zero, "v_res": zero}

@@ -57,3 +57,38 @@ def test_several_spikes_per_tick_do_not_depend_on_placement():
     for a, b in zip(ref, other):
         for ta, tb in zip(a, b):
             assert np.array_equal(ta, tb)
+
+
+def _cobahh(arithmetic, per_core, threads):
+    """A small COBAHH (200 HH_cond_exp cells, 2% connectivity with 4x the weights, 100 ms):
+    spikes and the V of a few cells; HH's step takes a data-dependent number of RK4 steps
+    (one, or more around spikes), which must not depend on the layout."""
+    sim.setup(timestep=0.1, min_delay=0.1, arithmetic=arithmetic, threads=threads)
+    sim.set_number_of_neurons_per_core(sim.HH_cond_exp, per_core)
+    rng = sim.NumpyRNG(seed=3)
+    cell = sim.HH_cond_exp(gbar_Na=20.0, gbar_K=6.0, g_leak=0.01, cm=0.2, v_offset=-63.0,
+                           e_rev_Na=50.0, e_rev_K=-90.0, e_rev_leak=-60.0, tau_syn_E=5.0,
+                           tau_syn_I=10.0)
+    pop = sim.Population(200, cell)
+    pop.initialize(v=sim.RandomDistribution("normal", (-65.0, 5.0), rng=rng),
+                   gsyn_exc=sim.RandomDistribution("normal", (0.04, 0.015), rng=rng))
+    exc, inh = pop[:160], pop[160:]
+    for pre, w, receptor in ((exc, 0.024, "excitatory"), (inh, 0.268, "inhibitory")):
+        sim.Projection(pre, pop, sim.FixedProbabilityConnector(0.02, rng=rng),
+                       sim.StaticSynapse(weight=w, delay=0.1), receptor_type=receptor)
+    pop.record("spikes")
+    pop[:5].record("v")
+    sim.run(100.0)
+    trains = [np.asarray(t) for t in pop.get_data("spikes").segments[0].spiketrains]
+    v = np.asarray(pop[:5].get_data("v").segments[0].filter(name="v")[0].magnitude)
+    sim.end()
+    return trains, v
+
+
+@pytest.mark.parametrize("arithmetic", ["fixed", "float"])
+def test_hh_does_not_depend_on_placement_or_threads(arithmetic):
+    ref, v_ref = _cobahh(arithmetic, 256, 1)
+    other, v_other = _cobahh(arithmetic, 17, 2)
+    assert sum(len(t) for t in ref) > 50
+    assert all(np.array_equal(a, b) for a, b in zip(ref, other))
+    assert np.array_equal(v_ref, v_other)

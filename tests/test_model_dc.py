@@ -48,7 +48,7 @@ from hypothesis import strategies as st
 
 from neurochip.emulator.fixed import REAL_MAX, REAL_MIN
 from neurochip.emulator.models.crossing import crossing
-from neurochip.emulator.models.hh_cond_exp import add_current
+from neurochip.emulator.models.hh_cond_exp import add_current, third
 
 DATA = json.loads((pathlib.Path(__file__).parent / "data" / "dc_reference.json").read_text())
 DT = DATA["dt"]
@@ -168,15 +168,17 @@ def test_adex_refractoriness_as_nest(model):
 nb_add_current = numba.njit(lambda v, res, i, k: add_current(v, res, i, k))
 
 
-@settings(max_examples=200, deadline=None, database=None)
-@given(st.integers(-(2 ** 22), 2 ** 22), st.integers(0, 255), st.integers(-(2 ** 31), 2 ** 31 - 1),
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.integers(-(2 ** 22), 2 ** 22), st.integers(0, 255),
+       st.one_of(st.integers(-(2 ** 31), 2 ** 31 - 1), st.integers(-(2 ** 46) + 1, 2 ** 46 - 1)),
        st.integers(0, 2 ** 32 - 1))
 def test_hh_add_current_carries_what_v_cannot_hold(v, res, i, k):
-    """V's sub-step change in units of 2^-8 LSB, the remainder carried: numba as the
+    """V's step change in units of 2^-8 LSB, the remainder carried: numba as the
     Python reference, the carry in [0, 256), and v * 256 + res is the exact sum to within
-    the product's rounding. Over the whole REAL range of the current: numba had computed
+    the product's rounding. Over the whole REAL range of the current and beyond (RK4's
+    weighted sum of four currents times n_fine, up to 2^46): numba had computed
     (i << 8) * k in int64, which wrapped once |i| k passed 2**23 (one run in a few hundred
-    drew such a case)."""
+    drew such a case); i k itself wraps past 2^63, so the product is split at bit 16."""
     want = add_current(v, res, i, k)
     got = nb_add_current(np.int64(v), np.int64(res), np.int64(i), np.int64(k))
     assert tuple(int(x) for x in got) == want
@@ -199,3 +201,21 @@ def test_hh_add_current_at_the_edges():
                                                    np.int64(2 ** 32 - 1)))
         assert got == add_current(v, 0, i, 2 ** 32 - 1)
         assert got[0] == want
+    for i in (2 ** 46 - 1, -(2 ** 46) + 1, 30 * REAL_MAX, 30 * REAL_MIN):  # the RK4 sums
+        got = tuple(int(x) for x in nb_add_current(np.int64(0), np.int64(255), np.int64(i),
+                                                   np.int64(2 ** 32 - 1)))
+        assert got == add_current(0, 255, i, 2 ** 32 - 1)
+
+
+nb_third = numba.njit(lambda x: third(x))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.integers(-(2 ** 40), 2 ** 40))
+def test_hh_third_rounds_to_nearest(x):
+    """RK4's weighted sum of gate changes / 3: numba as the Python reference, and the
+    nearest integer to x / 3."""
+    want = third(x)
+    assert int(nb_third(np.int64(x))) == want
+    assert abs(want - x / 3) < 0.5
+    assert nb_third(1.5) == 0.5

@@ -12,23 +12,39 @@ Units on the core: mV, nA (currents), uS for the channel conductances and nS for
 synaptic ones (weights), ms. Per tick:
 
 1. ``g += ring slot << shift`` (nS) for each synapse type;
-2. ``n_sub`` midpoint (RK2) sub-steps of (V, m, h, n) of at most 0.01 ms, each using the
-   conductances at the start and the middle of the sub-step (they decay exactly);
+2. ``n_coarse`` steps of (V, m, h, n) of at most 0.1 ms (one at dt = 0.1 ms), each a
+   classical Runge-Kutta (RK4) step, with the conductances at the start, middle and end
+   of the step (they decay exactly). A step is kept if it differs from the midpoint (RK2)
+   step built from the same stages by at most 0.01 mV in V (``reject``, a current:
+   ``|I1 - 4 I2 + 2 I3 + I4| <= 0.01 mV * 6 C / step``) and 1e-3 in each gate
+   (``reject_gate``: V's test alone let a step at a spike's peak through, 5.8 mV off
+   where V's slopes cancelled); otherwise (around a spike, where
+   V moves by up to 1000 mV/ms) it is redone as ``n_fine`` RK4 steps of at most 0.025 ms,
+   the first reusing the rejected step's first stage. Between spikes a tick costs 4
+   evaluations of the rates and currents; with a spike in it, 4 + 3 + 4 (n_fine - 1)
+   (19 at dt = 0.1 ms, with 4 fine steps of 0.025 ms); the RK2 sub-steps of 0.01 ms used
+   before cost 20 in every tick and were less accurate (tests/test_hh_nest.py,
+   tests/test_model_dc.py). At dt <= 0.025 ms a tick is one RK4 step (4 evaluations where
+   RK2 took 2);
 3. the spike rule above, on V at the tick's start and end.
 
-Fixed point: the gating variables are held as ``256 x`` (23 fractional bits). A gate's
-change over a sub-step ``s`` is ``a - x c`` with ``a = 256 s alpha`` and ``c = s (alpha +
-beta)``, which :func:`hh_gates` gives: in fixed point by linear interpolation in a
-table of the rates (in Q24, every 1/8 mV of ``V_rel`` over [-96, 160] mV, clamped
-outside), in float from NEST's formulas. The rates' relative error is below 6e-5
+Fixed point: the gating variables are held as ``256 x`` (23 fractional bits). A stage's
+slopes are taken over ``u`` = half a fine step: a gate's change is ``a - x c`` with ``a
+= 256 u alpha`` and ``c = u (alpha + beta)``, which :func:`hh_gates` gives: in fixed point
+by linear interpolation in a table of the rates (in Q24, every 1/8 mV of ``V_rel`` over
+[-96, 160] mV, clamped outside), in float from NEST's formulas; a coarse step scales the
+slopes by ``n_fine``, and RK4's weighted sum is divided by 3 in integers
+(:func:`third`). The rates' relative error is below 6e-5
 (measured in tests/test_model_nonlinear.py; 4.2e-4/ms at most, at V_rel = -96 mV where
 alpha_h is 68/ms). The table is 2049 x 6 entries (48 KiB as 32-bit words,
 ``TABLE_BYTES``), which the mapping counts in a core's DTCM; at 1/2 mV steps
 (12 KiB) the rates' error grows to 8e-4 and V's median error in fixed point from 0.001 to
-0.005 mV (measured). ``m^3 h`` and ``n^4`` are built from
-products rescaled by 2^-8 so that none leaves s16.15, and each current is
+0.005 mV (measured with the RK2 sub-steps). ``m^3 h`` and ``n^4`` are built from
+products rescaled by 2^-8 (:func:`div256`) so that none leaves s16.15, and each current is
 ``(256 x (V - E)) * (g / 256)`` with ``g / 256`` as u0.32: channel conductances must
-be below 256 uS.
+be below 256 uS. V's step is ``(I1 + 2 I2 + 2 I3 + I4) u / (3 C)`` (times ``n_fine``
+for a coarse step), summed with 8 more fractional bits carried between steps
+(:func:`add_current`).
 """
 
 import math
@@ -59,12 +75,16 @@ INITIAL_GATES = {"m": 0.0, "h": 1.0, "n": 0.0}  # PyNN's default initial values
 PARAMS = (("e_rev_Na", "REAL"), ("e_rev_K", "REAL"), ("e_rev_leak", "REAL"), ("e_rev_E", "REAL"),
           ("e_rev_I", "REAL"), ("g_na_256", "UFRACT"), ("g_k_256", "UFRACT"),
           ("g_leak_256", "UFRACT"), ("v_offset", "REAL"), ("v_spike", "REAL"),
-          ("i_offset", "REAL"), ("k_full", "UFRACT"), ("k_half", "UFRACT"), ("h_full", "UFRACT"),
-          ("h_half", "UFRACT"), ("decay_e_half", "UFRACT"), ("decay_i_half", "UFRACT"),
-          ("decay_e_sub", "UFRACT"), ("decay_i_sub", "UFRACT"), ("inv_256", "UFRACT"),
-          ("milli", "UFRACT"), ("refrac_ticks", "int"), ("n_sub", "int"))
-(P_ENA, P_EK, P_EL, P_EE, P_EI, P_GNA, P_GK, P_GL, P_VT, P_VSPIKE, P_IOFF, P_K, P_KH, P_H, P_HH,
- P_DEH, P_DIH, P_DES, P_DIS, P_INV256, P_MILLI, P_REFRAC, P_NSUB) = range(len(PARAMS))
+          ("i_offset", "REAL"), ("u", "UFRACT"), ("k_u", "UFRACT"), ("k_u3", "UFRACT"),
+          ("decay_e_coarse_half", "UFRACT"), ("decay_i_coarse_half", "UFRACT"),
+          ("decay_e_coarse", "UFRACT"), ("decay_i_coarse", "UFRACT"),
+          ("decay_e_fine_half", "UFRACT"), ("decay_i_fine_half", "UFRACT"),
+          ("decay_e_fine", "UFRACT"), ("decay_i_fine", "UFRACT"),
+          ("milli", "UFRACT"), ("reject", "REAL"), ("reject_gate", "REAL"),
+          ("refrac_ticks", "int"), ("n_coarse", "int"), ("n_fine", "int"))
+(P_ENA, P_EK, P_EL, P_EE, P_EI, P_GNA, P_GK, P_GL, P_VT, P_VSPIKE, P_IOFF, P_U, P_KU, P_KU3,
+ P_DECH, P_DICH, P_DEC, P_DIC, P_DEFH, P_DIFH, P_DEF, P_DIF, P_MILLI, P_REJECT,
+ P_REJECT_GATE, P_REFRAC, P_NC, P_NF) = range(len(PARAMS))
 STATE = (("v", "REAL"), ("gsyn_exc", "REAL"), ("gsyn_inh", "REAL"), ("m", "REAL"), ("h", "REAL"),
          ("n", "REAL"), ("refrac", "int"), ("v_res", "int"))
 S_V, S_GE, S_GI, S_M, S_H, S_N, S_REFRAC, S_VRES = range(len(STATE))
@@ -82,8 +102,9 @@ HOST = host_steps(RECEPTORS, COMPONENTS)
 PYNN_DOC = """
     As pyNN.nest (NEST's hh_cond_exp_traub): a spike is sent at the end of the first
     timestep over which V fell while at or above v_offset + 30 mV, then none for 2 ms.
-    On the machine: midpoint (RK2) sub-steps of at most 0.01 ms, tabulated rate
-    functions, channel conductances below 256 uS. neurochip also records the gating
+    On the machine: one Runge-Kutta (RK4) step per 0.1 ms, redone as RK4 steps of
+    at most 0.025 ms where it differs from the midpoint rule by more than 0.01 mV (around
+    spikes); tabulated rate functions, channel conductances below 256 uS. neurochip also records the gating
     variables ``m``, ``h`` and ``n``.
     """
 
@@ -105,18 +126,22 @@ def rates(v_rel):
 
 
 TABLE_LO_MV = -96.0
+_EXP_M5 = math.exp(-5.0)
 TABLE_STEP_BITS = 12  # 1/8 mV = 2^12 REAL LSB
 TABLE_N = 2049  # [-96, 160] mV
 RATE_BITS = 24
 _v = TABLE_LO_MV + np.arange(TABLE_N) * 2.0 ** (TABLE_STEP_BITS - 15)
 _r = rates(_v)
 # columns: alpha_m, alpha_m + beta_m, alpha_h, alpha_h + beta_h, alpha_n, alpha_n + beta_n
-RATE_TABLE = np.rint(np.stack([_r[0], _r[0] + _r[1], _r[2], _r[2] + _r[3], _r[4], _r[4] + _r[5]],
-                              axis=1) * 2.0 ** RATE_BITS).astype(np.int64)
+_q = np.rint(np.stack([_r[0], _r[0] + _r[1], _r[2], _r[2] + _r[3], _r[4], _r[4] + _r[5]],
+                      axis=1) * 2.0 ** RATE_BITS)
+if _q.max() >= 2 ** 31:
+    raise RuntimeError("a rate of the HH table does not fit 32 bits")
+RATE_TABLE = _q.astype(np.int32)  # int32 as on a core: half the cache lines of int64
 _TABLE = tuple(tuple(int(x) for x in row) for row in RATE_TABLE)
 TABLE_LO = int(TABLE_LO_MV * REAL_ONE)
 TABLE_BYTES = RATE_TABLE.size * 4  # as 32-bit words on a core (Q24 rates < 2^31)
-del _v, _r
+del _v, _r, _q
 
 
 def hh_gates(v_rel, s):
@@ -139,9 +164,9 @@ def hh_gates(v_rel, s):
 
 @numba.njit(cache=True, inline="always")
 def _interp(i, col, f):
-    lo = RATE_TABLE[i, col]
-    return lo + (((RATE_TABLE[i + 1, col] - lo) * f + np.int64(1 << (TABLE_STEP_BITS - 1)))
-                 >> np.int64(TABLE_STEP_BITS))
+    lo = np.int64(RATE_TABLE[i, col])
+    return lo + (((np.int64(RATE_TABLE[i + 1, col]) - lo) * f
+                  + np.int64(1 << (TABLE_STEP_BITS - 1))) >> np.int64(TABLE_STEP_BITS))
 
 
 @overload(hh_gates)
@@ -165,11 +190,16 @@ def _hh_gates(v_rel, s):
         return impl
 
     def fimpl(v_rel, s):
+        # four exponentials, not six: beta_m, beta_h and alpha_n share exp((40 - V_rel)/5)
+        # (as e^-5 e5 for alpha_n); expm1 within 1 mV of their removable singularities
+        e5 = math.exp((40.0 - v_rel) / 5.0)
         am = 0.32 * _fratio(13.0 - v_rel, 4.0)
-        bm = 0.28 * _fratio(v_rel - 40.0, 5.0)
+        y = v_rel - 40.0
+        bm = 0.28 * (_fratio(y, 5.0) if abs(y) < 1.0 else y / (1.0 / e5 - 1.0))
         ah = 0.128 * math.exp((17.0 - v_rel) / 18.0)
-        bh = 4.0 / (1.0 + math.exp((40.0 - v_rel) / 5.0))
-        an = 0.032 * _fratio(15.0 - v_rel, 5.0)
+        bh = 4.0 / (1.0 + e5)
+        y = 15.0 - v_rel
+        an = 0.032 * (_fratio(y, 5.0) if abs(y) < 1.0 else y / (e5 * _EXP_M5 - 1.0))
         bn = 0.5 * math.exp((10.0 - v_rel) / 40.0)
         return (256.0 * s * am, s * (am + bm), 256.0 * s * ah, s * (ah + bh),
                 256.0 * s * an, s * (an + bn))
@@ -183,14 +213,28 @@ def _fratio(y, s):
     return y / math.expm1(y / s)
 
 
+def div256(x):
+    """``x / 256`` rounded to nearest (halves up): ``mul_ufract(x, 2^24)`` bit for bit,
+    as a shift; Python-integer reference."""
+    return (int(x) + 128) >> 8
+
+
+@overload(div256)
+def _div256(x):
+    if isinstance(x, types.Integer):
+        def impl(x):
+            return (np.int64(x) + np.int64(128)) >> np.int64(8)
+        return impl
+    return lambda x: x * (1.0 / 256.0)
+
+
 @numba.njit(cache=True, inline="always")
 def _current(p, v, m, hh, n, ge, gi, i_ext):
     """Membrane current in nA at V and gates m, hh, n (held as 256 x)."""
-    r = p[P_INV256]
-    m3 = mul_real(mul_ufract(mul_real(m, m), r), m)  # 2^16 m^3
-    x_na = mul_ufract(mul_real(mul_ufract(m3, r), hh), r)  # 2^8 m^3 h
-    n2 = mul_ufract(mul_real(n, n), r)  # 2^8 n^2
-    x_k = mul_ufract(mul_real(n2, n2), r)  # 2^8 n^4
+    m3 = mul_real(div256(mul_real(m, m)), m)  # 2^16 m^3
+    x_na = div256(mul_real(div256(m3), hh))  # 2^8 m^3 h
+    n2 = div256(mul_real(n, n))  # 2^8 n^2
+    x_k = div256(mul_real(n2, n2))  # 2^8 n^4
     i_na = mul_ufract(mul_real(x_na, v - p[P_ENA]), p[P_GNA])
     i_k = mul_ufract(mul_real(x_k, v - p[P_EK]), p[P_GK])
     i_l = mul_ufract(sat_real((v - p[P_EL]) * 256), p[P_GL])
@@ -199,12 +243,13 @@ def _current(p, v, m, hh, n, ge, gi, i_ext):
 
 
 def add_current(v, res, i, k):
-    """``v + i k`` (a sub-step's change of V from the current ``i``): in fixed point the
+    """``v + i k`` (a step's change of V from the current sum ``i``): in fixed point the
     change is taken in units of 2^-8 LSB and what V cannot hold is carried in ``res`` to
-    the next sub-step, so that V's 2^-15 mV resolution does not round every increment
+    the next step, so that V's 2^-15 mV resolution does not round every increment
     (near rheobase a bias of about 1e-4 nA in a 0.03 nA drive, spikes up to 1.9 ms
-    early over a second). Returns (v, res); Python-integer reference."""
-    total = int(res) + mul_ufract(int(i) << V_RES_BITS, k)
+    early over a second with the RK2 sub-steps). ``i`` may exceed REAL (|i| < 2^46).
+    Returns (v, res); Python-integer reference."""
+    total = int(res) + ((int(i) * int(k) + (1 << (31 - V_RES_BITS))) >> (32 - V_RES_BITS))
     whole = total >> V_RES_BITS
     return sat_real(int(v) + whole), total - (whole << V_RES_BITS)
 
@@ -212,20 +257,81 @@ def add_current(v, res, i, k):
 @overload(add_current)
 def _add_current(v, res, i, k):
     if isinstance(v, types.Integer):
-        # mul_ufract(i << 8, k) without its int64 overflow (i k 256 passes 2**63 once
-        # |i| k passes 2**23 LSB: about 256 nA at k near 1): (256 i k + 2**31) >> 32 is
-        # (i k + 2**23) >> 24, and i k fits 63 bits for a REAL i
-        half, drop = np.int64(1 << (31 - V_RES_BITS)), np.int64(32 - V_RES_BITS)
+        rnd = np.int64(1 << (31 - V_RES_BITS))
+        drop = np.int64(32 - V_RES_BITS - 16)
 
         def impl(v, res, i, k):
-            total = np.int64(res) + ((np.int64(i) * np.int64(k) + half) >> drop)
+            # (i k + 2**23) >> 24 without int64 overflow for |i| < 2**46 (RK4's weighted
+            # sum of four currents, times n_fine, can pass REAL): split i at bit 16
+            x = np.int64(i)
+            kk = np.int64(k)
+            hi = x >> np.int64(16)
+            lo = x - (hi << np.int64(16))
+            prod = (hi * kk + ((lo * kk + rnd) >> np.int64(16))) >> drop
+            total = np.int64(res) + prod
             whole = total >> np.int64(V_RES_BITS)
             return sat_real(np.int64(v) + whole), total - (whole << np.int64(V_RES_BITS))
         return impl
 
     def fimpl(v, res, i, k):
-        return v + mul_ufract(i, k), res
+        return v + i * k, res
     return fimpl
+
+
+def third(x):
+    """x / 3 rounded to nearest (halves up); Python-integer reference."""
+    return (2 * int(x) + 3) // 6
+
+
+@overload(third)
+def _third(x):
+    if isinstance(x, types.Integer):
+        def impl(x):
+            return (np.int64(2) * np.int64(x) + np.int64(3)) // np.int64(6)
+        return impl
+    return lambda x: x / 3.0
+
+
+@numba.njit(cache=True, inline="always")
+def _slopes(p, v, m, hh, n, ge, gi, i_ext):
+    """Membrane current (nA) and the gates' changes over ``u`` (256 x) at one state."""
+    am, cm, ah, ch, an, cn = hh_gates(v - p[P_VT], p[P_U])
+    return (_current(p, v, m, hh, n, ge, gi, i_ext), am - mul_ufract(m, cm),
+            ah - mul_ufract(hh, ch), an - mul_ufract(n, cn))
+
+
+@numba.njit(cache=True, inline="always")
+def _rk4(p, y, k1, g, i_ext, mult, coarse):
+    """One RK4 step of ``2 mult u`` ms from y = (v, res, m, h, n) whose first slopes are
+    k1; g = (ge, gi) at the step's start. Returns (v, res, m, h, n, V's error as a current,
+    the gates' error in units of their slopes)."""
+    v, res, m, hh, n = y
+    i1, dm1, dh1, dn1 = k1
+    ge, gi = g
+    if coarse:
+        ge_h, gi_h = mul_ufract(ge, p[P_DECH]), mul_ufract(gi, p[P_DICH])
+        ge_f, gi_f = mul_ufract(ge, p[P_DEC]), mul_ufract(gi, p[P_DIC])
+    else:
+        ge_h, gi_h = mul_ufract(ge, p[P_DEFH]), mul_ufract(gi, p[P_DIFH])
+        ge_f, gi_f = mul_ufract(ge, p[P_DEF]), mul_ufract(gi, p[P_DIF])
+    ku = p[P_KU]
+    i2, dm2, dh2, dn2 = _slopes(p, sat_real(v + mul_ufract(sat_real(i1 * mult), ku)),
+                                sat_real(m + dm1 * mult), sat_real(hh + dh1 * mult),
+                                sat_real(n + dn1 * mult), ge_h, gi_h, i_ext)
+    i3, dm3, dh3, dn3 = _slopes(p, sat_real(v + mul_ufract(sat_real(i2 * mult), ku)),
+                                sat_real(m + dm2 * mult), sat_real(hh + dh2 * mult),
+                                sat_real(n + dn2 * mult), ge_h, gi_h, i_ext)
+    i4, dm4, dh4, dn4 = _slopes(p, sat_real(v + mul_ufract(sat_real(i3 * (2 * mult)), ku)),
+                                sat_real(m + dm3 * (2 * mult)), sat_real(hh + dh3 * (2 * mult)),
+                                sat_real(n + dn3 * (2 * mult)), ge_f, gi_f, i_ext)
+    v, res = add_current(v, res, (i1 + 2 * i2 + 2 * i3 + i4) * mult, p[P_KU3])
+    m = sat_real(m + third((dm1 + 2 * dm2 + 2 * dm3 + dm4) * mult))
+    hh = sat_real(hh + third((dh1 + 2 * dh2 + 2 * dh3 + dh4) * mult))
+    n = sat_real(n + third((dn1 + 2 * dn2 + 2 * dn3 + dn4) * mult))
+    # RK4 - RK2 (midpoint) from the same stages, for V (as a current) and the gates
+    err_gate = max(abs(dm1 - 4 * dm2 + 2 * dm3 + dm4), abs(dh1 - 4 * dh2 + 2 * dh3 + dh4),
+                   abs(dn1 - 4 * dn2 + 2 * dn3 + dn4))
+    return v, res, m, hh, n, abs(i1 - 4 * i2 + 2 * i3 + i4), err_gate
 
 
 @numba.njit(cache=True, inline="always")
@@ -236,32 +342,29 @@ def step(p, s, in_e, in_i, i_inj):
     gi = sat_real(s[S_GI] + in_i)
     if ge != s[S_GE] + in_e or gi != s[S_GI] + in_i:
         sat += 1
-    i_ext = sat_real(p[P_IOFF] + i_inj)  # nA
+    i_ext = sat_real(p[P_IOFF] + i_inj)
     v_old = s[S_V]
-    v = v_old
-    m = s[S_M]
-    hh = s[S_H]
-    n = s[S_N]
-    res = s[S_VRES]
-    for _ in range(int(p[P_NSUB])):
-        ge_mid = mul_ufract(ge, p[P_DEH])
-        gi_mid = mul_ufract(gi, p[P_DIH])
-        # half a sub-step at the start values
-        am, cm, ah, ch, an, cn = hh_gates(v - p[P_VT], p[P_HH])
-        i1 = _current(p, v, m, hh, n, ge, gi, i_ext)
-        v_mid = sat_real(v + mul_ufract(i1, p[P_KH]))
-        m_mid = sat_real(m + am - mul_ufract(m, cm))
-        h_mid = sat_real(hh + ah - mul_ufract(hh, ch))
-        n_mid = sat_real(n + an - mul_ufract(n, cn))
-        # the full sub-step at the midpoint values
-        am, cm, ah, ch, an, cn = hh_gates(v_mid - p[P_VT], p[P_H])
-        i2 = _current(p, v_mid, m_mid, h_mid, n_mid, ge_mid, gi_mid, i_ext)
-        v, res = add_current(v, res, i2, p[P_K])
-        m = sat_real(m + am - mul_ufract(m_mid, cm))
-        hh = sat_real(hh + ah - mul_ufract(h_mid, ch))
-        n = sat_real(n + an - mul_ufract(n_mid, cn))
-        ge = decay(ge, p[P_DES])
-        gi = decay(gi, p[P_DIS])
+    y = (v_old, s[S_VRES], s[S_M], s[S_H], s[S_N])
+    nf = int(p[P_NF])
+    for _ in range(int(p[P_NC])):
+        v, res, m, hh, n = y
+        k1 = _slopes(p, v, m, hh, n, ge, gi, i_ext)
+        v2, res2, m2, h2, n2, err, err_gate = _rk4(p, y, k1, (ge, gi), i_ext, nf, True)
+        if (err <= p[P_REJECT] and err_gate <= p[P_REJECT_GATE]) or nf == 1:
+            y = (v2, res2, m2, h2, n2)
+        else:  # too fast for one step (a spike): n_fine steps, the first from k1
+            fe, fi = ge, gi
+            for j in range(nf):
+                if j > 0:
+                    v, res, m, hh, n = y
+                    k1 = _slopes(p, v, m, hh, n, fe, fi, i_ext)
+                v, res, m, hh, n, _, _ = _rk4(p, y, k1, (fe, fi), i_ext, 1, False)
+                y = (v, res, m, hh, n)
+                fe = decay(fe, p[P_DEF])
+                fi = decay(fi, p[P_DIF])
+        ge = decay(ge, p[P_DEC])
+        gi = decay(gi, p[P_DIC])
+    v, res, m, hh, n = y
     spiked = False
     refrac = s[S_REFRAC]
     if refrac > 0:
