@@ -16,6 +16,7 @@ from pyNN import common, errors
 from pyNN import connectors as pc
 from pyNN.random import NumpyRNG, RandomDistribution
 
+from .connector_kernels import runs_of_pairs
 from .errors import HostMemoryError
 
 __all__ = ["fast_connect"]
@@ -135,7 +136,7 @@ def _evaluate(value, pre, post):
         return np.float64(value)
     if isinstance(value, RandomDistribution):
         return np.asarray(value.next(len(pre)), float).reshape(len(pre)) if len(pre) else np.zeros(0)
-    return np.asarray(value[pre, post], float)
+    return np.asarray(value[pre, np.asarray(post)], float)
 
 
 def _no_self(projection, connector):
@@ -300,8 +301,7 @@ def _fixed_total_number(projection, connector):
     rs = connector.rng.rng
     if connector.with_replacement and not no_self:  # every draw taken: in chunks
         flat = _draw_prefix(rs, total, n, 2 * n + 16)
-        flat.sort()
-        return _split(flat, n_pre)
+        return _split(flat, n_pre, n_post)
     flat = np.zeros(0, np.int64)
     while len(flat) < n:
         draw = rs.randint(0, total, size=2 * (n - len(flat)) + 16)
@@ -317,7 +317,7 @@ def _fixed_total_number(projection, connector):
                 raise errors.ConnectionError(
                     f"FixedTotalNumberConnector: {n} distinct connections asked, only "
                     f"{len(merged)} pairs exist")
-    return _split(np.sort(flat), n_pre)
+    return _split(flat, n_pre, n_post)
 
 
 def _draw_prefix(rs, high, keep, consume):
@@ -336,12 +336,12 @@ def _draw_prefix(rs, high, keep, consume):
     return out
 
 
-def _split(flat, n_pre):
-    """(pre, post) of sorted flat pair numbers ``post * n_pre + pre``, in compact types."""
-    pre = np.empty(len(flat), pre_dtype(n_pre))
-    post = np.empty(len(flat), np.int32)
-    for lo in range(0, len(flat), CHUNK):
-        post[lo:lo + CHUNK], pre[lo:lo + CHUNK] = np.divmod(flat[lo:lo + CHUNK], n_pre)
+def _split(flat, n_pre, n_post):
+    """(pre, post) of the pair numbers ``post * n_pre + pre`` in sorted order, in compact
+    types (post as runs)."""
+    pre, post = runs_of_pairs(flat, n_pre, n_post, pre_dtype(n_pre))
+    if len(pre) < max(1024, 2 * (n_post + 1)):  # runs would save nothing: Projection decides
+        post = np.asarray(post)
     return pre, post, {}
 
 

@@ -7,9 +7,10 @@ from pyNN import common, errors
 from pyNN.space import Space
 
 from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
-from neurochip.mapping.post_runs import as_runs
+from neurochip.mapping.post_runs import PostRuns, as_runs
 
 from . import machine_weights, simulator
+from .connector_kernels import as_ticks
 from .connectors import fast_connect
 from .errors import NeurochipError
 from .machine_weights import DYNAMICS_OF
@@ -43,11 +44,8 @@ def _as_ticks(d):
     itself where that would lose what the mapping checks (or save nothing)."""
     if len(d) < _MIN_TICKED or d.strides[0] == 0:
         return d
-    ticks = np.rint(d / simulator.state.dt)
-    if not (np.isfinite(ticks).all() and ticks.min() >= 1
-            and ticks.max() <= np.iinfo(DELAY_TICKS).max):
-        return d
-    return ticks.astype(DELAY_TICKS)
+    ticks = as_ticks(d, simulator.state.dt)  # rint(d / dt) as DELAY_TICKS, in one pass
+    return d if ticks is None else ticks
 
 
 def _ms(ticks):
@@ -163,7 +161,8 @@ class Projection(common.Projection):
         single value for all of them, which is then held once, not per connection)."""
         n = len(pre)
         self._chunks["pre"].append(_pre_index(pre, self.pre.size))
-        self._chunks["post"].append(np.asarray(post).astype(INDEX, copy=False))
+        self._chunks["post"].append(post if isinstance(post, PostRuns)
+                                    else np.asarray(post).astype(INDEX, copy=False))
         for name in self._params:
             v = np.asarray(values[name], np.float64)
             v = np.broadcast_to(v, (n,)) if v.ndim == 0 else v.astype(np.float64, copy=False)

@@ -142,6 +142,25 @@ def test_chunked_draws_are_the_one_draw_they_replace(monkeypatch):
     got = connectors._draw_prefix(a, 123_456_789, 4321, 2 * 4321 + 16)
     np.testing.assert_array_equal(got, b.randint(0, 123_456_789, size=2 * 4321 + 16)[:4321])
     np.testing.assert_array_equal(a.random_sample(5), b.random_sample(5))
-    pre, post, _ = connectors._split(np.sort(got), 20_000)
+    pre, post, _ = connectors._split(got, 20_000, 6173)  # in any order: sorted on the way
     assert pre.dtype == np.uint16 and post.dtype == np.int32
     np.testing.assert_array_equal(post.astype(np.int64) * 20_000 + pre, np.sort(got))
+
+
+@pytest.mark.parametrize("n_pre, n_post", [(20_000, 300), (70_000, 40), (1, 5000), (3, 1)])
+def test_counting_sort_gives_the_sorted_pairs(n_pre, n_post):
+    """The pair numbers post * n_pre + pre, drawn with repeats and in any order, come out
+    as np.sort then divmod gave them: sources in (target, source) order, repeats kept,
+    the targets as runs (read back as the same array), sources in the smallest type."""
+    from neurochip import connectors
+    from neurochip.mapping.post_runs import PostRuns
+
+    flat = np.random.RandomState(3).randint(0, n_pre * n_post, size=50_000)
+    flat[:100] = flat[100:200]  # repeats (multapses) are kept, side by side
+    pre, post, _ = connectors._split(flat, n_pre, n_post)
+    want_post, want_pre = np.divmod(np.sort(flat), n_pre)
+    np.testing.assert_array_equal(np.asarray(pre, np.int64), want_pre)
+    np.testing.assert_array_equal(np.asarray(post, np.int64), want_post)
+    assert pre.dtype == (np.uint16 if n_pre <= 1 << 16 else np.int32)
+    assert isinstance(post, PostRuns) == (n_post < 20_000)
+    assert post[17] == want_post[17] and np.array_equal(post[40:4000], want_post[40:4000])

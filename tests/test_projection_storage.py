@@ -131,7 +131,7 @@ def test_a_projection_in_target_order_holds_runs_and_runs_the_same(monkeypatch):
     sim.run(100.0)
     with_runs = _spikes(pop)
     sim.end()
-    monkeypatch.setattr(projections, "as_runs", lambda post, n: post)
+    monkeypatch.setattr(projections, "as_runs", lambda post, n: np.asarray(post))  # spread
     prj, pop = _fixed_total()
     assert isinstance(prj._all()["post"], np.ndarray)
     assert prj.get(["weight"], format="list") == listed
