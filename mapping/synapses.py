@@ -21,10 +21,11 @@ from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
-from .partition import bits_for, delay_ticks
+from .partition import bits_for
 from .ring_statistics import statistical_bound
 from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
+from .synapse_kernels import group_rows, mark_groups, place_range, static_words
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
@@ -212,7 +213,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     present = np.zeros(n_sl * n_sl, bool)  # (target core, source slice) groups with synapses
     for job in jobs:
         tc, ss, _ = place(*job)
-        present[tc.astype(np.int64) * n_sl + ss] = True
+        mark_groups(tc, ss, n_sl, present)
     if room is not None:
         present[room[0]] = True
     ukey = np.flatnonzero(present)
@@ -225,9 +226,9 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
         tc, ss, li = place(*job)
-        g = group_of[tc.astype(np.int64) * n_sl + ss]
-        _count(row_base[g] + li, counts)
-        g_syn += np.bincount(g, minlength=len(ukey))
+        rows = np.empty(len(tc), np.int64)
+        group_rows(tc, ss, li, n_sl, group_of, row_base, rows, g_syn)
+        _count(rows, counts)
     # (the host's temporaries here are a few bytes per row: a machine has tens of millions)
     if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
         g_lo = row_base[:-1] + np.arange(len(ukey))
@@ -272,7 +273,8 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     syn_wf = np.zeros(len(syn) if with_floats else 0)
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
-        rows = entry_of[group_of[tc.astype(np.int64) * n_sl + ss]] + li
+        rows = np.empty(len(tc), np.int64)
+        group_rows(tc, ss, li, n_sl, group_of, entry_of, rows, np.zeros(len(ukey), np.int64))
         words, floats = encode(*job)
         addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
         _fill(rows, row_start, fill, words.astype(np.uint32),
@@ -325,24 +327,29 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     t_bits = (np.full(len(slices), TYPE_BITS, np.int64) if type_bits is None
               else np.asarray(type_bits, np.int64))
 
-    def place(prj, lo, hi):
-        # in int64: the ends may be held in small types (uint16, PostRuns)
-        pre, post = prj.pre_idx[lo:hi].astype(np.int64), prj.post_idx[lo:hi].astype(np.int64)
-        return (pop_first[prj.post] + post // pop_width[prj.post],
-                pop_first[prj.pre] + pre // pop_width[prj.pre], pre % pop_width[prj.pre])
+    idx_bits64 = np.asarray(idx_bits, np.int64)
+
+    def place(prj, lo, hi):  # the ends may be held in small types (uint16, PostRuns)
+        return place_range(np.asarray(prj.pre_idx[lo:hi]), np.asarray(prj.post_idx[lo:hi]),
+                           pop_first[prj.pre], pop_width[prj.pre], pop_first[prj.post],
+                           pop_width[prj.post])
 
     def encode(prj, lo, hi):
         t = receptor_type(graph, prj)
-        w = np.asarray(prj.weight[lo:hi], np.float64)
-        d = delay_ticks(prj, graph.dt, lo, hi)
-        post = prj.post_idx[lo:hi]
-        tc = pop_first[prj.post] + post // pop_width[prj.post]
-        pl = post % pop_width[prj.post]
-        w_ring, q, z = quantise_weights(graph, prj, w, shifts)
+        model = neuron_models.BY_NAME[graph.populations[prj.post].model]
+        w = prj.weight[lo:hi]
+        if not isinstance(w, np.ndarray) or w.dtype != np.float64:
+            w = np.asarray(w, np.float64)
+        d = prj.delay[lo:hi]
+        if not isinstance(d, np.ndarray) or d.dtype.kind not in "fiu":
+            d = np.asarray(d, np.int64 if prj.delay_in_ticks else np.float64)
+        word, w_ring, z = static_words(
+            w, d, prj.delay_in_ticks, graph.dt, np.asarray(prj.post_idx[lo:hi]),
+            pop_first[prj.post], pop_width[prj.post], model.WEIGHT_SCALE,
+            int(shifts[prj.post, t]), t, idx_bits64, t_bits,
+            with_ring=with_floats or prj.dynamics != "static")
         # a plastic weight, and a dopamine concentration, has its own scale
         zeros[0] += z if prj.dynamics not in (*PLASTIC, "neuromodulation") else 0
-        nb = idx_bits[tc].astype(np.int64)
-        word = (q << 16) | (d << (t_bits[tc] + nb)) | (t << nb) | pl
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
     jobs = {}  # (dynamics, parameter set, rewiring projection or -1) -> (projection, first, end)
