@@ -18,6 +18,7 @@ from pyNN.random import NumpyRNG, RandomDistribution
 
 from .connector_kernels import runs_of_pairs
 from .errors import HostMemoryError
+from .legacy_normal import draw
 
 __all__ = ["fast_connect"]
 
@@ -134,8 +135,8 @@ def _parameter_maps(projection):
 def _evaluate(value, pre, post):
     if isinstance(value, float):  # one value for all: held once (see Projection._store)
         return np.float64(value)
-    if isinstance(value, RandomDistribution):
-        return np.asarray(value.next(len(pre)), float).reshape(len(pre)) if len(pre) else np.zeros(0)
+    if isinstance(value, RandomDistribution):  # normal ones compiled, the same numbers
+        return draw(value, len(pre)).reshape(len(pre)) if len(pre) else np.zeros(0)
     return np.asarray(value[pre, np.asarray(post)], float)
 
 

@@ -164,3 +164,25 @@ def test_counting_sort_gives_the_sorted_pairs(n_pre, n_post):
     assert pre.dtype == (np.uint16 if n_pre <= 1 << 16 else np.int32)
     assert isinstance(post, PostRuns) == (n_post < 20_000)
     assert post[17] == want_post[17] and np.array_equal(post[40:4000], want_post[40:4000])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_compiled_normals_are_numpys(seed):
+    """legacy_normal gives RandomState.normal's numbers for any count (odd counts keep a
+    value for the next draw, as numpy does) and leaves the generator where numpy does;
+    normal_clipped as PyNN's redraws."""
+    from neurochip.legacy_normal import draw, legacy_normal
+
+    a, b = np.random.RandomState(seed), np.random.RandomState(seed)
+    for n in (1, 2, 3, 7, 1000, 123_457, 5):
+        np.testing.assert_array_equal(legacy_normal(b, 0.3, 1.7, n), a.normal(0.3, 1.7, size=n))
+        np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
+        np.testing.assert_array_equal(b.random_sample(2), a.random_sample(2))
+    r1, r2 = NumpyRNG(seed=seed), NumpyRNG(seed=seed)
+    for n in (1, 999, 100_003):
+        d1, d2 = (RandomDistribution("normal_clipped", mu=0.5, sigma=0.4, low=0.1, high=0.9,
+                                     rng=r) for r in (r1, r2))
+        got = draw(d2, n)
+        np.testing.assert_array_equal(got, d1.next(n))
+        assert got.min() >= 0.1 and got.max() <= 0.9
+    np.testing.assert_array_equal(r2.rng.normal(size=5), r1.rng.normal(size=5))
