@@ -10,17 +10,42 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["place_range", "mark_groups", "group_rows", "static_words"]
+__all__ = ["place_range", "mark_groups", "group_rows", "static_words", "ring_totals"]
+
+
+@numba.njit(cache=True, inline="always")
+def _split(i, width, shift):
+    """``divmod(i, width)``; by shift and mask where ``width == 1 << shift`` (shift >= 0),
+    the usual width of full slices: an integer division costs many times more."""
+    if shift >= 0:
+        return i >> shift, i & (width - 1)
+    q = i // width
+    return q, i - q * width
 
 
 @numba.njit(cache=True)
 def _place(pre, post, pre_first, pre_width, post_first, post_width, tc, ss, li):
+    pre_shift, post_shift = _log2(pre_width), _log2(post_width)
+    last, last_c = np.int64(-1), np.int64(0)
     for k in range(len(pre)):
-        p = np.int64(pre[k])
         q = np.int64(post[k])
-        tc[k] = post_first + q // post_width
-        ss[k] = pre_first + p // pre_width
-        li[k] = p % pre_width
+        if q != last:  # targets come in runs: one division per run
+            last, last_c = q, post_first + _split(q, post_width, post_shift)[0]
+        tc[k] = last_c
+        s, i = _split(np.int64(pre[k]), pre_width, pre_shift)
+        ss[k] = pre_first + s
+        li[k] = i
+
+
+@numba.njit(cache=True)
+def _log2(width):
+    """k if ``width == 1 << k``, else -1."""
+    if width > 0 and width & (width - 1) == 0:
+        k = 0
+        while (np.int64(1) << k) < width:
+            k += 1
+        return k
+    return -1
 
 
 def place_range(pre, post, pre_first: int, pre_width: int, post_first: int, post_width: int):
@@ -56,6 +81,7 @@ def _words(w, d, in_ticks, dt, post, post_first, post_width, scale, step, t, idx
            word, w_ring):
     zeros = 0
     keep_ring = len(w_ring) > 0
+    post_shift = _log2(post_width)
     for k in range(len(w)):
         ring = np.abs(w[k]) * scale
         if keep_ring:
@@ -64,10 +90,10 @@ def _words(w, d, in_ticks, dt, post, post_first, post_width, scale, step, t, idx
         if q == 0 and w[k] != 0:
             zeros += 1
         dk = np.int64(d[k]) if in_ticks else np.int64(np.rint(np.float64(d[k]) / dt))
-        p = np.int64(post[k])
-        c = post_first + p // post_width
+        s, i = _split(np.int64(post[k]), post_width, post_shift)
+        c = post_first + s
         nb = np.int64(idx_bits[c])
-        word[k] = (q << 16) | (dk << (t_bits[c] + nb)) | (t << nb) | (p % post_width)
+        word[k] = (q << 16) | (dk << (t_bits[c] + nb)) | (t << nb) | i
     return zeros
 
 
@@ -85,3 +111,16 @@ def static_words(w, d, in_ticks: bool, dt: float, post, post_first: int, post_wi
                    np.int64(post_width), float(scale), float(2.0 ** (15 - shift)), np.int64(t),
                    idx_bits, t_bits, word, w_ring)
     return word, w_ring, zeros
+
+
+@numba.njit(cache=True)
+def ring_totals(w, post, scale, total):
+    """Add each weight's ring-unit magnitude ``|w| scale`` to ``total[post]``, in order (as
+    ``np.bincount(post, |w| scale)`` sums them); the largest magnitude (0 if none)."""
+    top = 0.0
+    for k in range(len(w)):
+        r = np.abs(w[k]) * scale
+        total[post[k]] += r
+        if r > top:
+            top = r
+    return top

@@ -25,7 +25,7 @@ from .partition import bits_for
 from .ring_statistics import statistical_bound
 from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
-from .synapse_kernels import group_rows, mark_groups, place_range, static_words
+from .synapse_kernels import group_rows, mark_groups, place_range, ring_totals, static_words
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
@@ -90,12 +90,14 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
                 top = "nm_w_max" if prj.dynamics == "stdp_neuromod" else "w_max"
                 w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params[top], np.float64)),
                                     (len(prj.weight),))
+            scale = neuron_models.BY_NAME[graph.populations[prj.post].model].WEIGHT_SCALE
             for lo in range(0, len(prj.weight), CHUNK):  # bounded temporaries
                 hi = lo + CHUNK
-                ring_w = _ring_weights(graph, prj, prj.weight[lo:hi] if w is None else w[lo:hi])
-                biggest[key] = max(biggest.get(key, 0.0), float(ring_w.max(initial=0.0)))
-                total += (np.bincount(prj.post_idx[lo:hi], ring_w, minlength=len(total))
-                          * factors.get(j, 1))
+                part = np.zeros(len(total))
+                top = ring_totals(_float64(prj.weight[lo:hi] if w is None else w[lo:hi]),
+                                  np.asarray(prj.post_idx[lo:hi]), scale, part)
+                biggest[key] = max(biggest.get(key, 0.0), top)
+                total += part * factors.get(j, 1)
         if rewiring_of(prj) is not None:  # s_max synapses per neuron, each at its largest
             key = (prj.post, receptor_type(graph, prj))
             into.setdefault(key, []).append(prj)
@@ -337,9 +339,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     def encode(prj, lo, hi):
         t = receptor_type(graph, prj)
         model = neuron_models.BY_NAME[graph.populations[prj.post].model]
-        w = prj.weight[lo:hi]
-        if not isinstance(w, np.ndarray) or w.dtype != np.float64:
-            w = np.asarray(w, np.float64)
+        w = _float64(prj.weight[lo:hi])
         d = prj.delay[lo:hi]
         if not isinstance(d, np.ndarray) or d.dtype.kind not in "fiu":
             d = np.asarray(d, np.int64 if prj.delay_in_ticks else np.float64)
@@ -430,6 +430,11 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
         g_synapses=g_syn, g_words=g_words, row_ptr=row_ptr, syn=_joined(syn, np.uint32),
         syn_wf=_joined(syn_wf, np.float64), quantised_to_zero=zeros[0], tm_lut=tm_lut, tm_tau=tm_tau)
+
+
+def _float64(a):
+    """``a`` as float64 (an array already of that type as it is, strides and all)."""
+    return a if isinstance(a, np.ndarray) and a.dtype == np.float64 else np.asarray(a, np.float64)
 
 
 def _joined(parts, dtype):
