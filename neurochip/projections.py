@@ -8,6 +8,7 @@ from pyNN.space import Space
 
 from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
 from neurochip.mapping.post_runs import PostRuns, as_runs
+from neurochip.mapping.split_index import as_split
 
 from . import machine_weights, simulator
 from .connector_kernels import as_ticks
@@ -182,8 +183,10 @@ class Projection(common.Projection):
             else:
                 self._arrays = {k: np.zeros(0, INDEX if k in ("pre", "post") else float)
                                 for k in c}
-            # post indices in target order as runs: PostRuns
+            # post indices in target order as runs: PostRuns; sources of 17 or 18 bits as
+            # 16 bits and bit planes: SplitIndex
             self._arrays["post"] = as_runs(self._arrays["post"], self.post.size)
+            self._arrays["pre"] = as_split(self._arrays["pre"], self.pre.size)
             self._chunks = {k: [v] for k, v in self._arrays.items()}
         return self._arrays
 
@@ -292,7 +295,7 @@ class Projection(common.Projection):
         if rewired is not None:  # the connections as the machine holds them now
             return rewired[name]
         if name == "presynaptic_index":
-            return self._pre
+            return np.asarray(self._pre)
         if name == "postsynaptic_index":
             return self._post
         if name == "delay":  # delays run rounded to the timestep
@@ -339,7 +342,7 @@ class Projection(common.Projection):
         op = {"sum": np.add, "min": np.minimum, "max": np.maximum}.get(multiple_synapses)
         out = []
         rewired = self._rewired()
-        pre, post = ((self._pre, self._post) if rewired is None else
+        pre, post = ((np.asarray(self._pre), self._post) if rewired is None else
                      (rewired["presynaptic_index"], rewired["postsynaptic_index"]))
         for name in names:
             name = name[:-1] if name in ("weights", "delays") else name
@@ -359,7 +362,7 @@ class Projection(common.Projection):
 
     def _set_attributes(self, parameter_space):
         parameter_space.evaluate(simplify=True)
-        pre, post = self._pre, self._post
+        pre, post = np.asarray(self._pre), self._post
         new = {}
         for name, value in parameter_space.items():
             if name not in self._params:
@@ -471,5 +474,5 @@ def _root(side, idx, index):
     """(root population number, index in it) of the ends ``idx`` of a Population or a
     PopulationView (the array itself for a Population)."""
     if isinstance(side, common.PopulationView):
-        return index[id(side.grandparent)], np.asarray(side.index_in_grandparent(idx))
+        return index[id(side.grandparent)], np.asarray(side.index_in_grandparent(np.asarray(idx)))
     return index[id(side)], idx
