@@ -10,15 +10,17 @@ Each gives exactly what the numpy code it replaces gave.
 
 from __future__ import annotations
 
+import threading
+
 import numba
 import numpy as np
 
 from neurochip.mapping.post_runs import PostRuns
 
-__all__ = ["runs_of_pairs", "as_ticks"]
+__all__ = ["runs_of_pairs", "SortingPairs", "as_ticks"]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _bucket_by_target(flat, n_pre, n_post, pre_out, ptr):
     """Sort the pair numbers ``post * n_pre + pre`` by (post, pre): a counting sort on
     the source, then a stable one on the target (no comparisons); ``pre_out`` gets the
@@ -51,11 +53,46 @@ def runs_of_pairs(flat: np.ndarray, n_pre: int, n_post: int, pre_dtype):
     """``(pre, post)`` of the pair numbers ``flat`` (any order) in sorted order, as
     ``np.divmod(np.sort(flat), n_pre)`` gives them: ``pre`` as ``pre_dtype``, ``post`` as
     :class:`PostRuns`."""
-    pre = np.empty(len(flat), pre_dtype)
-    ptr = np.zeros(n_post + 1, np.int64)
-    if len(flat):
-        _bucket_by_target(flat, np.int64(n_pre), n_post, pre, ptr)
-    return pre, PostRuns(ptr)
+    return SortingPairs(flat, n_pre, n_post, pre_dtype, background=False).result()
+
+
+class SortingPairs:
+    """:func:`runs_of_pairs` under way: in a thread of its own if ``background`` (the
+    kernel releases the GIL, so the connector's weights and delays are drawn meanwhile on
+    another core; nothing it does touches a random generator). ``len()`` is known at
+    once, ``result()`` waits for ``(pre, post)``."""
+
+    def __init__(self, flat, n_pre, n_post, pre_dtype, background=True):
+        self.n = len(flat)
+        self.pre = np.empty(self.n, pre_dtype)
+        self.ptr = np.zeros(n_post + 1, np.int64)
+        self.error = None
+        args = (flat, np.int64(n_pre), n_post, self.pre, self.ptr)
+        self.thread = None
+        if not self.n:
+            return
+        if background:
+            self.thread = threading.Thread(target=self._sort, args=args, daemon=True)
+            self.thread.start()
+        else:
+            _bucket_by_target(*args)
+
+    def _sort(self, *args):
+        try:
+            _bucket_by_target(*args)
+        except BaseException as e:  # raised again where the result is asked for
+            self.error = e
+
+    def __len__(self) -> int:
+        return self.n
+
+    def result(self):
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            raise self.error
+        return self.pre, PostRuns(self.ptr)
 
 
 @numba.njit(cache=True)

@@ -16,13 +16,14 @@ from pyNN import common, errors
 from pyNN import connectors as pc
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from .connector_kernels import runs_of_pairs
+from .connector_kernels import SortingPairs, runs_of_pairs
 from .errors import HostMemoryError
 from .legacy_normal import draw
 
 __all__ = ["fast_connect"]
 
 CHUNK = 1 << 22  # random draws per chunk
+BACKGROUND_SORT = 1 << 20  # pairs from which a thread sorts them while weights are drawn
 
 
 def pre_dtype(size: int):
@@ -51,14 +52,20 @@ def fast_connect(projection, connector) -> bool:
     if pairs is None:
         return False
     pre, post, given = pairs
+    sorting = pre if isinstance(pre, SortingPairs) else None
+    if sorting is not None and any(not isinstance(params[k], (float, RandomDistribution))
+                                   for k in params if k not in given):
+        pre, post = sorting.result()  # arrays of values are read at the pairs
     if overlap:
         pre, post = _drop_same_cells(projection, pre, post)
     values = {}
-    for name in params:
+    for name in params:  # while the pairs are sorted (they need only their number)
         if name in given:
             values[name] = np.asarray(given[name], float)
         else:
             values[name] = _evaluate(params[name], pre, post)
+    if sorting is not None:
+        pre, post = sorting.result()
     projection._store(pre, post, values)
     return True
 
@@ -339,7 +346,10 @@ def _draw_prefix(rs, high, keep, consume):
 
 def _split(flat, n_pre, n_post):
     """(pre, post) of the pair numbers ``post * n_pre + pre`` in sorted order, in compact
-    types (post as runs)."""
+    types (post as runs); many pairs are sorted in the background (``SortingPairs``, the
+    pre of the result) while fast_connect draws their weights and delays."""
+    if len(flat) >= BACKGROUND_SORT and (os.cpu_count() or 1) > 1:
+        return SortingPairs(flat, n_pre, n_post, pre_dtype(n_pre)), None, {}
     pre, post = runs_of_pairs(flat, n_pre, n_post, pre_dtype(n_pre))
     if len(pre) < max(1024, 2 * (n_post + 1)):  # runs would save nothing: Projection decides
         post = np.asarray(post)

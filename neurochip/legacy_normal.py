@@ -22,7 +22,7 @@ __all__ = ["draw", "legacy_normal"]
 RAW_CHUNK = 1 << 22  # generator words at a time (32 MB)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _polar(raw, out, pos, loc, scale):
     """Normals ``loc + scale g`` from ``raw`` (four words per attempt) into ``out`` from
     ``pos``; ``(next position, whether a value is kept, the kept g)``."""

@@ -186,3 +186,35 @@ def test_compiled_normals_are_numpys(seed):
         np.testing.assert_array_equal(got, d1.next(n))
         assert got.min() >= 0.1 and got.max() <= 0.9
     np.testing.assert_array_equal(r2.rng.normal(size=5), r1.rng.normal(size=5))
+
+
+def test_pairs_sorted_in_the_background_are_the_same(monkeypatch):
+    """FixedTotalNumberConnector's pairs sorted in a thread while the weights and delays
+    are drawn: the same connections, weights and delays as sorted first."""
+    from neurochip import connectors
+
+    def build():
+        sim.setup(timestep=0.1)
+        a, b = sim.Population(300, sim.IF_curr_exp()), sim.Population(200, sim.IF_curr_exp())
+        rng = NumpyRNG(seed=11)
+        prj = sim.Projection(a, b, sim.FixedTotalNumberConnector(40_000, rng=rng),
+                             sim.StaticSynapse(
+                                 weight=RandomDistribution("normal_clipped", mu=0.1, sigma=0.05,
+                                                           low=0.0, high=1.0, rng=rng),
+                                 delay=RandomDistribution("uniform", (0.5, 3.0), rng=rng)))
+        out = prj.get(["weight", "delay"], format="list")
+        sim.end()
+        return out
+
+    monkeypatch.setattr(connectors, "BACKGROUND_SORT", 1 << 40)
+    first = build()
+    monkeypatch.setattr(connectors, "BACKGROUND_SORT", 0)
+    calls = []
+
+    class Counted(connectors.SortingPairs):
+        def __init__(self, *args, **kw):
+            calls.append(kw.get("background", True))
+            super().__init__(*args, **kw)
+
+    monkeypatch.setattr(connectors, "SortingPairs", Counted)
+    assert build() == first and calls == [True]
