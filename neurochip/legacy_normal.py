@@ -67,10 +67,26 @@ def legacy_normal(rs: np.random.RandomState, loc: float, scale: float, n: int) -
     return out
 
 
+@numba.njit(cache=True, nogil=True)
+def _outside(res, low, high):
+    """``np.where((res > high) | (res < low))[0]`` in one pass."""
+    n = 0
+    for v in res:
+        if v > high or v < low:
+            n += 1
+    idx = np.empty(n, np.int64)
+    n = 0
+    for k in range(len(res)):
+        if res[k] > high or res[k] < low:
+            idx[n] = k
+            n += 1
+    return idx
+
+
 def _clipped(gen, low, high, n):
     """pyNN's ``WrappedRNG._clipped``: values outside [low, high] redrawn, in rounds."""
     res = gen(n)
-    idx = np.where((res > high) | (res < low))[0]
+    idx = _outside(res, float(low), float(high))
     rounds = 0
     while idx.size > 0:
         if rounds > MAX_REDRAWS:
