@@ -18,7 +18,7 @@ from pyNN.random import NumpyRNG, RandomDistribution
 
 from .connector_kernels import SortingPairs, runs_of_pairs
 from .errors import HostMemoryError
-from .legacy_normal import draw
+from .mt_draws import draw, randint_prefix
 
 __all__ = ["fast_connect"]
 
@@ -332,6 +332,9 @@ def _draw_prefix(rs, high, keep, consume):
     """The first ``keep`` of ``consume`` uniform draws in [0, high), drawing in chunks
     (the generator ends where one draw of ``consume`` leaves it, the host never holds
     more than ``keep`` of them)."""
+    out = randint_prefix(rs, high, keep, consume)  # numpy's draws, compiled
+    if out is not None:
+        return out
     out = np.empty(keep, np.int64)
     done = 0
     while done < consume:

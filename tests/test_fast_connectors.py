@@ -167,13 +167,22 @@ def test_counting_sort_gives_the_sorted_pairs(n_pre, n_post):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_compiled_normals_are_numpys(seed):
-    """legacy_normal gives RandomState.normal's numbers for any count (odd counts keep a
-    value for the next draw, as numpy does) and leaves the generator where numpy does;
-    normal_clipped as PyNN's redraws."""
-    from neurochip.legacy_normal import draw, legacy_normal
+def test_compiled_draws_are_numpys(seed):
+    """mt_draws gives RandomState.normal's numbers for any count (odd counts keep a value
+    for the next draw, as numpy does) and randint's (kept prefixes of longer draws, every
+    mask width up to 2**32), and leaves the generator where numpy does (words of the
+    state twisted many times over); normal_clipped as PyNN's redraws."""
+    from neurochip.mt_draws import randint_prefix
 
     a, b = np.random.RandomState(seed), np.random.RandomState(seed)
+    for high in (2, 3, 1000, 453_000_000, (1 << 32) - 1, 1 << 32):
+        for keep, consume in ((10, 10), (5, 20), (1000, 2016), (0, 7)):
+            np.testing.assert_array_equal(randint_prefix(b, high, keep, consume),
+                                          a.randint(0, high, size=consume)[:keep])
+            np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
+    assert randint_prefix(b, 1, 5, 5) is None and randint_prefix(b, (1 << 32) + 1, 5, 5) is None
+    from neurochip.mt_draws import draw, legacy_normal
+
     for n in (1, 2, 3, 7, 1000, 123_457, 5):
         np.testing.assert_array_equal(legacy_normal(b, 0.3, 1.7, n), a.normal(0.3, 1.7, size=n))
         np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
