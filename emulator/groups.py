@@ -288,9 +288,12 @@ class Synapses:
         lo = self.mpt_row_lo[packed]
         hi = lo + self.mpt_n[packed]
         ptr = self.row_ptr
+        # i where ptr[i + 1] < ptr[i]: an entry's rows lo..hi are in order iff no such i is
+        # in [lo, hi) (one bool per row here, not a difference array per entry)
+        drops = np.flatnonzero(ptr[1:] < ptr[:-1])
         if (np.any(hi >= len(ptr)) or np.any(ptr[lo] < 0) or np.any(ptr[np.minimum(hi, len(ptr) - 1)]
                                                                      > len(self.syn))
-                or any(np.any(np.diff(ptr[a:b + 1]) < 0) for a, b in zip(lo, hi))):
+                or np.any(np.searchsorted(drops, hi) > np.searchsorted(drops, lo))):
             raise ProgramError(f"Synapses.row_ptr ({len(ptr)} entries) must index each packed "
                                f"entry's rows inside syn ({len(self.syn)} words), in order")
 

@@ -36,7 +36,7 @@ def delegated_sources(graph) -> frozenset:
             continue
         fan_out = np.zeros(pop.size, np.int64)
         for p in prjs:
-            fan_out += np.bincount(p.pre_idx, minlength=pop.size)
+            fan_out += np.bincount(np.asarray(p.pre_idx), minlength=pop.size)
         if fan_out.max() <= 1:
             out.add(i)
     return frozenset(out)
@@ -56,7 +56,7 @@ def count_factors(graph, sources) -> dict:
     out = {}
     for j, p in enumerate(graph.projections):
         if p.pre in sources and len(p.pre_idx):
-            most = int(sources[p.pre].most[p.pre_idx].max())
+            most = int(sources[p.pre].most[np.asarray(p.pre_idx)].max())
             out[j] = max(most, live_most) if graph.populations[p.pre].live else most
     for j, p in enumerate(graph.projections):  # rewiring may connect any source neuron
         if p.pre in sources and "rewiring" in p.dyn_params:
@@ -80,7 +80,7 @@ def encode_direct(graph, sources, pop_neuron_lo, neuron_lo, shifts, fixed_point:
             w_ring, q, z = quantise_weights(graph, prj, np.asarray(prj.weight, np.float64),
                                             shifts)
             zeros += z
-            s = prj.pre_idx
+            s = np.asarray(prj.pre_idx)
             cols["target"].append(pop_neuron_lo[prj.post] + np.asarray(prj.post_idx, np.int64))
             cols["type"].append(np.full(len(s), t, np.int32))
             cols["weight"].append(q if fixed_point else np.zeros(len(s), np.int64))

@@ -185,8 +185,12 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     chip_of = [(int(x), int(y)) for x, y, _ in placements]
     requests = []
     dest_lists = [[] for _ in range(n)]
+    # each sender's target cores: the groups (target core, source slice) are distinct, so
+    # sorted by source then core they are each source's cores, once each, in order
+    by_src = np.lexsort((layout.g_core, layout.g_src))
+    src_lo = np.searchsorted(layout.g_src[by_src], np.arange(n + 1))
     for src in np.flatnonzero(senders):
-        cores = np.unique(layout.g_core[layout.g_src == src])
+        cores = layout.g_core[by_src[src_lo[src]:src_lo[src + 1]]]
         dest_lists[src] = cores.tolist()
         targets = [(int(placements[c, 0]), int(placements[c, 1]), int(placements[c, 2]))
                    for c in cores]

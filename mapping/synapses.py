@@ -21,10 +21,11 @@ from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
-from .partition import bits_for, delay_ticks
+from .partition import bits_for
 from .ring_statistics import statistical_bound
 from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
+from .synapse_kernels import group_rows, mark_groups, place_range, ring_totals, static_words
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
@@ -89,12 +90,14 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
                 top = "nm_w_max" if prj.dynamics == "stdp_neuromod" else "w_max"
                 w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params[top], np.float64)),
                                     (len(prj.weight),))
+            scale = neuron_models.BY_NAME[graph.populations[prj.post].model].WEIGHT_SCALE
             for lo in range(0, len(prj.weight), CHUNK):  # bounded temporaries
                 hi = lo + CHUNK
-                ring_w = _ring_weights(graph, prj, prj.weight[lo:hi] if w is None else w[lo:hi])
-                biggest[key] = max(biggest.get(key, 0.0), float(ring_w.max(initial=0.0)))
-                total += (np.bincount(prj.post_idx[lo:hi], ring_w, minlength=len(total))
-                          * factors.get(j, 1))
+                part = np.zeros(len(total))
+                top = ring_totals(_float64(prj.weight[lo:hi] if w is None else w[lo:hi]),
+                                  np.asarray(prj.post_idx[lo:hi]), scale, part)
+                biggest[key] = max(biggest.get(key, 0.0), top)
+                total += part * factors.get(j, 1)
         if rewiring_of(prj) is not None:  # s_max synapses per neuron, each at its largest
             key = (prj.post, receptor_type(graph, prj))
             into.setdefault(key, []).append(prj)
@@ -212,7 +215,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     present = np.zeros(n_sl * n_sl, bool)  # (target core, source slice) groups with synapses
     for job in jobs:
         tc, ss, _ = place(*job)
-        present[tc.astype(np.int64) * n_sl + ss] = True
+        mark_groups(tc, ss, n_sl, present)
     if room is not None:
         present[room[0]] = True
     ukey = np.flatnonzero(present)
@@ -225,9 +228,9 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
         tc, ss, li = place(*job)
-        g = group_of[tc.astype(np.int64) * n_sl + ss]
-        _count(row_base[g] + li, counts)
-        g_syn += np.bincount(g, minlength=len(ukey))
+        rows = np.empty(len(tc), np.int64)
+        group_rows(tc, ss, li, n_sl, group_of, row_base, rows, g_syn)
+        _count(rows, counts)
     # (the host's temporaries here are a few bytes per row: a machine has tens of millions)
     if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
         g_lo = row_base[:-1] + np.arange(len(ukey))
@@ -272,7 +275,8 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     syn_wf = np.zeros(len(syn) if with_floats else 0)
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
-        rows = entry_of[group_of[tc.astype(np.int64) * n_sl + ss]] + li
+        rows = np.empty(len(tc), np.int64)
+        group_rows(tc, ss, li, n_sl, group_of, entry_of, rows, np.zeros(len(ukey), np.int64))
         words, floats = encode(*job)
         addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
         _fill(rows, row_start, fill, words.astype(np.uint32),
@@ -325,24 +329,27 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     t_bits = (np.full(len(slices), TYPE_BITS, np.int64) if type_bits is None
               else np.asarray(type_bits, np.int64))
 
-    def place(prj, lo, hi):
-        # in int64: the ends may be held in small types (uint16, PostRuns)
-        pre, post = prj.pre_idx[lo:hi].astype(np.int64), prj.post_idx[lo:hi].astype(np.int64)
-        return (pop_first[prj.post] + post // pop_width[prj.post],
-                pop_first[prj.pre] + pre // pop_width[prj.pre], pre % pop_width[prj.pre])
+    idx_bits64 = np.asarray(idx_bits, np.int64)
+
+    def place(prj, lo, hi):  # the ends may be held in small types (uint16, PostRuns)
+        return place_range(np.asarray(prj.pre_idx[lo:hi]), np.asarray(prj.post_idx[lo:hi]),
+                           pop_first[prj.pre], pop_width[prj.pre], pop_first[prj.post],
+                           pop_width[prj.post])
 
     def encode(prj, lo, hi):
         t = receptor_type(graph, prj)
-        w = np.asarray(prj.weight[lo:hi], np.float64)
-        d = delay_ticks(prj, graph.dt, lo, hi)
-        post = prj.post_idx[lo:hi]
-        tc = pop_first[prj.post] + post // pop_width[prj.post]
-        pl = post % pop_width[prj.post]
-        w_ring, q, z = quantise_weights(graph, prj, w, shifts)
+        model = neuron_models.BY_NAME[graph.populations[prj.post].model]
+        w = _float64(prj.weight[lo:hi])
+        d = prj.delay[lo:hi]
+        if not isinstance(d, np.ndarray) or d.dtype.kind not in "fiu":
+            d = np.asarray(d, np.int64 if prj.delay_in_ticks else np.float64)
+        word, w_ring, z = static_words(
+            w, d, prj.delay_in_ticks, graph.dt, np.asarray(prj.post_idx[lo:hi]),
+            pop_first[prj.post], pop_width[prj.post], model.WEIGHT_SCALE,
+            int(shifts[prj.post, t]), t, idx_bits64, t_bits,
+            with_ring=with_floats or prj.dynamics != "static")
         # a plastic weight, and a dopamine concentration, has its own scale
         zeros[0] += z if prj.dynamics not in (*PLASTIC, "neuromodulation") else 0
-        nb = idx_bits[tc].astype(np.int64)
-        word = (q << 16) | (d << (t_bits[tc] + nb)) | (t << nb) | pl
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
     jobs = {}  # (dynamics, parameter set, rewiring projection or -1) -> (projection, first, end)
@@ -423,6 +430,11 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         g_rows=np.array([slices[s].n for s in keys % n_sl], np.int64),
         g_synapses=g_syn, g_words=g_words, row_ptr=row_ptr, syn=_joined(syn, np.uint32),
         syn_wf=_joined(syn_wf, np.float64), quantised_to_zero=zeros[0], tm_lut=tm_lut, tm_tau=tm_tau)
+
+
+def _float64(a):
+    """``a`` as float64 (an array already of that type as it is, strides and all)."""
+    return a if isinstance(a, np.ndarray) and a.dtype == np.float64 else np.asarray(a, np.float64)
 
 
 def _joined(parts, dtype):

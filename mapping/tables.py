@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from neurochip.emulator.routing_entry import CORE_BIT_SHIFT, LINK_BITS, ROUTE_ENTRY, make_route
@@ -131,18 +132,27 @@ def lookup(table: np.ndarray, keys) -> np.ndarray:
     ndarray of int64, shape ``(len(keys),)``
     """
     keys = np.asarray(keys, dtype=np.uint32).reshape(-1)
-    out = np.full(len(keys), -1, dtype=np.int64)
     if len(table) == 0 or len(keys) == 0:
-        return out
-    e_key, e_mask = table["key"], table["mask"]
-    e_route = table["route"].astype(np.int64)
-    step = max(1, _PAIRS_PER_CHUNK // len(table))
-    for lo in range(0, len(keys), step):
-        hit = (keys[lo:lo + step, None] & e_mask[None, :]) == e_key[None, :]
-        first = hit.argmax(axis=1)
-        found = hit[np.arange(len(first)), first]
-        out[lo:lo + step] = np.where(found, e_route[first], -1)
-    return out
+        return np.full(len(keys), -1, dtype=np.int64)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    out = np.full(len(uniq), -1, dtype=np.int64)
+    _first_match(uniq.astype(np.int64), table["key"].astype(np.int64),
+                 table["mask"].astype(np.int64), table["route"].astype(np.int64), out)
+    return out[inverse.reshape(-1)]
+
+
+@numba.njit(cache=True)
+def _first_match(keys, e_key, e_mask, e_route, out):
+    """Entries in priority order, each taking the keys it matches that no earlier entry
+    took. A key k matches (key, mask) iff ``k & mask == key``, so it lies in
+    ``[key, key | ~mask]``: only that range of the sorted ``keys`` is tested."""
+    for e in range(len(e_key)):
+        key, mask = e_key[e], e_mask[e]
+        lo = np.searchsorted(keys, key)
+        hi = np.searchsorted(keys, key | (0xFFFFFFFF ^ mask), side="right")
+        for i in range(lo, hi):
+            if out[i] < 0 and (keys[i] & mask) == key:
+                out[i] = e_route[e]
 
 
 def format_route(word: int) -> str:

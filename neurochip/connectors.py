@@ -16,11 +16,14 @@ from pyNN import common, errors
 from pyNN import connectors as pc
 from pyNN.random import NumpyRNG, RandomDistribution
 
+from .connector_kernels import SortingPairs, runs_of_pairs
 from .errors import HostMemoryError
+from .mt_draws import draw, randint_prefix
 
 __all__ = ["fast_connect"]
 
 CHUNK = 1 << 22  # random draws per chunk
+BACKGROUND_SORT = 1 << 20  # pairs from which a thread sorts them while weights are drawn
 
 
 def pre_dtype(size: int):
@@ -49,14 +52,20 @@ def fast_connect(projection, connector) -> bool:
     if pairs is None:
         return False
     pre, post, given = pairs
+    sorting = pre if isinstance(pre, SortingPairs) else None
+    if sorting is not None and any(not isinstance(params[k], (float, RandomDistribution))
+                                   for k in params if k not in given):
+        pre, post = sorting.result()  # arrays of values are read at the pairs
     if overlap:
         pre, post = _drop_same_cells(projection, pre, post)
     values = {}
-    for name in params:
+    for name in params:  # while the pairs are sorted (they need only their number)
         if name in given:
             values[name] = np.asarray(given[name], float)
         else:
             values[name] = _evaluate(params[name], pre, post)
+    if sorting is not None:
+        pre, post = sorting.result()
     projection._store(pre, post, values)
     return True
 
@@ -133,9 +142,9 @@ def _parameter_maps(projection):
 def _evaluate(value, pre, post):
     if isinstance(value, float):  # one value for all: held once (see Projection._store)
         return np.float64(value)
-    if isinstance(value, RandomDistribution):
-        return np.asarray(value.next(len(pre)), float).reshape(len(pre)) if len(pre) else np.zeros(0)
-    return np.asarray(value[pre, post], float)
+    if isinstance(value, RandomDistribution):  # normal ones compiled, the same numbers
+        return draw(value, len(pre)).reshape(len(pre)) if len(pre) else np.zeros(0)
+    return np.asarray(value[pre, np.asarray(post)], float)
 
 
 def _no_self(projection, connector):
@@ -300,8 +309,7 @@ def _fixed_total_number(projection, connector):
     rs = connector.rng.rng
     if connector.with_replacement and not no_self:  # every draw taken: in chunks
         flat = _draw_prefix(rs, total, n, 2 * n + 16)
-        flat.sort()
-        return _split(flat, n_pre)
+        return _split(flat, n_pre, n_post)
     flat = np.zeros(0, np.int64)
     while len(flat) < n:
         draw = rs.randint(0, total, size=2 * (n - len(flat)) + 16)
@@ -317,13 +325,16 @@ def _fixed_total_number(projection, connector):
                 raise errors.ConnectionError(
                     f"FixedTotalNumberConnector: {n} distinct connections asked, only "
                     f"{len(merged)} pairs exist")
-    return _split(np.sort(flat), n_pre)
+    return _split(flat, n_pre, n_post)
 
 
 def _draw_prefix(rs, high, keep, consume):
     """The first ``keep`` of ``consume`` uniform draws in [0, high), drawing in chunks
     (the generator ends where one draw of ``consume`` leaves it, the host never holds
     more than ``keep`` of them)."""
+    out = randint_prefix(rs, high, keep, consume)  # numpy's draws, compiled
+    if out is not None:
+        return out
     out = np.empty(keep, np.int64)
     done = 0
     while done < consume:
@@ -336,12 +347,15 @@ def _draw_prefix(rs, high, keep, consume):
     return out
 
 
-def _split(flat, n_pre):
-    """(pre, post) of sorted flat pair numbers ``post * n_pre + pre``, in compact types."""
-    pre = np.empty(len(flat), pre_dtype(n_pre))
-    post = np.empty(len(flat), np.int32)
-    for lo in range(0, len(flat), CHUNK):
-        post[lo:lo + CHUNK], pre[lo:lo + CHUNK] = np.divmod(flat[lo:lo + CHUNK], n_pre)
+def _split(flat, n_pre, n_post):
+    """(pre, post) of the pair numbers ``post * n_pre + pre`` in sorted order, in compact
+    types (post as runs); many pairs are sorted in the background (``SortingPairs``, the
+    pre of the result) while fast_connect draws their weights and delays."""
+    if len(flat) >= BACKGROUND_SORT and (os.cpu_count() or 1) > 1:
+        return SortingPairs(flat, n_pre, n_post, pre_dtype(n_pre)), None, {}
+    pre, post = runs_of_pairs(flat, n_pre, n_post, pre_dtype(n_pre))
+    if len(pre) < max(1024, 2 * (n_post + 1)):  # runs would save nothing: Projection decides
+        post = np.asarray(post)
     return pre, post, {}
 
 

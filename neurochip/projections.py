@@ -7,9 +7,11 @@ from pyNN import common, errors
 from pyNN.space import Space
 
 from neurochip.mapping.graph import INHIBITORY_RECEPTORS, ProjectionSpec
-from neurochip.mapping.post_runs import as_runs
+from neurochip.mapping.post_runs import PostRuns, as_runs
+from neurochip.mapping.split_index import as_split
 
 from . import machine_weights, simulator
+from .connector_kernels import as_ticks
 from .connectors import fast_connect
 from .errors import NeurochipError
 from .machine_weights import DYNAMICS_OF
@@ -43,11 +45,8 @@ def _as_ticks(d):
     itself where that would lose what the mapping checks (or save nothing)."""
     if len(d) < _MIN_TICKED or d.strides[0] == 0:
         return d
-    ticks = np.rint(d / simulator.state.dt)
-    if not (np.isfinite(ticks).all() and ticks.min() >= 1
-            and ticks.max() <= np.iinfo(DELAY_TICKS).max):
-        return d
-    return ticks.astype(DELAY_TICKS)
+    ticks = as_ticks(d, simulator.state.dt)  # rint(d / dt) as DELAY_TICKS, in one pass
+    return d if ticks is None else ticks
 
 
 def _ms(ticks):
@@ -163,7 +162,8 @@ class Projection(common.Projection):
         single value for all of them, which is then held once, not per connection)."""
         n = len(pre)
         self._chunks["pre"].append(_pre_index(pre, self.pre.size))
-        self._chunks["post"].append(np.asarray(post).astype(INDEX, copy=False))
+        self._chunks["post"].append(post if isinstance(post, PostRuns)
+                                    else np.asarray(post).astype(INDEX, copy=False))
         for name in self._params:
             v = np.asarray(values[name], np.float64)
             v = np.broadcast_to(v, (n,)) if v.ndim == 0 else v.astype(np.float64, copy=False)
@@ -183,8 +183,10 @@ class Projection(common.Projection):
             else:
                 self._arrays = {k: np.zeros(0, INDEX if k in ("pre", "post") else float)
                                 for k in c}
-            # post indices in target order as runs: PostRuns
+            # post indices in target order as runs: PostRuns; sources of 17 or 18 bits as
+            # 16 bits and bit planes: SplitIndex
             self._arrays["post"] = as_runs(self._arrays["post"], self.post.size)
+            self._arrays["pre"] = as_split(self._arrays["pre"], self.pre.size)
             self._chunks = {k: [v] for k, v in self._arrays.items()}
         return self._arrays
 
@@ -293,7 +295,7 @@ class Projection(common.Projection):
         if rewired is not None:  # the connections as the machine holds them now
             return rewired[name]
         if name == "presynaptic_index":
-            return self._pre
+            return np.asarray(self._pre)
         if name == "postsynaptic_index":
             return self._post
         if name == "delay":  # delays run rounded to the timestep
@@ -340,7 +342,7 @@ class Projection(common.Projection):
         op = {"sum": np.add, "min": np.minimum, "max": np.maximum}.get(multiple_synapses)
         out = []
         rewired = self._rewired()
-        pre, post = ((self._pre, self._post) if rewired is None else
+        pre, post = ((np.asarray(self._pre), self._post) if rewired is None else
                      (rewired["presynaptic_index"], rewired["postsynaptic_index"]))
         for name in names:
             name = name[:-1] if name in ("weights", "delays") else name
@@ -360,7 +362,7 @@ class Projection(common.Projection):
 
     def _set_attributes(self, parameter_space):
         parameter_space.evaluate(simplify=True)
-        pre, post = self._pre, self._post
+        pre, post = np.asarray(self._pre), self._post
         new = {}
         for name, value in parameter_space.items():
             if name not in self._params:
@@ -472,5 +474,5 @@ def _root(side, idx, index):
     """(root population number, index in it) of the ends ``idx`` of a Population or a
     PopulationView (the array itself for a Population)."""
     if isinstance(side, common.PopulationView):
-        return index[id(side.grandparent)], np.asarray(side.index_in_grandparent(idx))
+        return index[id(side.grandparent)], np.asarray(side.index_in_grandparent(np.asarray(idx)))
     return index[id(side)], idx

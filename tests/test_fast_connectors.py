@@ -142,6 +142,88 @@ def test_chunked_draws_are_the_one_draw_they_replace(monkeypatch):
     got = connectors._draw_prefix(a, 123_456_789, 4321, 2 * 4321 + 16)
     np.testing.assert_array_equal(got, b.randint(0, 123_456_789, size=2 * 4321 + 16)[:4321])
     np.testing.assert_array_equal(a.random_sample(5), b.random_sample(5))
-    pre, post, _ = connectors._split(np.sort(got), 20_000)
+    pre, post, _ = connectors._split(got, 20_000, 6173)  # in any order: sorted on the way
     assert pre.dtype == np.uint16 and post.dtype == np.int32
     np.testing.assert_array_equal(post.astype(np.int64) * 20_000 + pre, np.sort(got))
+
+
+@pytest.mark.parametrize("n_pre, n_post", [(20_000, 300), (70_000, 40), (1, 5000), (3, 1)])
+def test_counting_sort_gives_the_sorted_pairs(n_pre, n_post):
+    """The pair numbers post * n_pre + pre, drawn with repeats and in any order, come out
+    as np.sort then divmod gave them: sources in (target, source) order, repeats kept,
+    the targets as runs (read back as the same array), sources in the smallest type."""
+    from neurochip import connectors
+    from neurochip.mapping.post_runs import PostRuns
+
+    flat = np.random.RandomState(3).randint(0, n_pre * n_post, size=50_000)
+    flat[:100] = flat[100:200]  # repeats (multapses) are kept, side by side
+    pre, post, _ = connectors._split(flat, n_pre, n_post)
+    want_post, want_pre = np.divmod(np.sort(flat), n_pre)
+    np.testing.assert_array_equal(np.asarray(pre, np.int64), want_pre)
+    np.testing.assert_array_equal(np.asarray(post, np.int64), want_post)
+    assert pre.dtype == (np.uint16 if n_pre <= 1 << 16 else np.int32)
+    assert isinstance(post, PostRuns) == (n_post < 20_000)
+    assert post[17] == want_post[17] and np.array_equal(post[40:4000], want_post[40:4000])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_compiled_draws_are_numpys(seed):
+    """mt_draws gives RandomState.normal's numbers for any count (odd counts keep a value
+    for the next draw, as numpy does) and randint's (kept prefixes of longer draws, every
+    mask width up to 2**32), and leaves the generator where numpy does (words of the
+    state twisted many times over); normal_clipped as PyNN's redraws."""
+    from neurochip.mt_draws import randint_prefix
+
+    a, b = np.random.RandomState(seed), np.random.RandomState(seed)
+    for high in (2, 3, 1000, 453_000_000, (1 << 32) - 1, 1 << 32):
+        for keep, consume in ((10, 10), (5, 20), (1000, 2016), (0, 7)):
+            np.testing.assert_array_equal(randint_prefix(b, high, keep, consume),
+                                          a.randint(0, high, size=consume)[:keep])
+            np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
+    assert randint_prefix(b, 1, 5, 5) is None and randint_prefix(b, (1 << 32) + 1, 5, 5) is None
+    from neurochip.mt_draws import draw, legacy_normal
+
+    for n in (1, 2, 3, 7, 1000, 123_457, 5):
+        np.testing.assert_array_equal(legacy_normal(b, 0.3, 1.7, n), a.normal(0.3, 1.7, size=n))
+        np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
+        np.testing.assert_array_equal(b.random_sample(2), a.random_sample(2))
+    r1, r2 = NumpyRNG(seed=seed), NumpyRNG(seed=seed)
+    for n in (1, 999, 100_003):
+        d1, d2 = (RandomDistribution("normal_clipped", mu=0.5, sigma=0.4, low=0.1, high=0.9,
+                                     rng=r) for r in (r1, r2))
+        got = draw(d2, n)
+        np.testing.assert_array_equal(got, d1.next(n))
+        assert got.min() >= 0.1 and got.max() <= 0.9
+    np.testing.assert_array_equal(r2.rng.normal(size=5), r1.rng.normal(size=5))
+
+
+def test_pairs_sorted_in_the_background_are_the_same(monkeypatch):
+    """FixedTotalNumberConnector's pairs sorted in a thread while the weights and delays
+    are drawn: the same connections, weights and delays as sorted first."""
+    from neurochip import connectors
+
+    def build():
+        sim.setup(timestep=0.1)
+        a, b = sim.Population(300, sim.IF_curr_exp()), sim.Population(200, sim.IF_curr_exp())
+        rng = NumpyRNG(seed=11)
+        prj = sim.Projection(a, b, sim.FixedTotalNumberConnector(40_000, rng=rng),
+                             sim.StaticSynapse(
+                                 weight=RandomDistribution("normal_clipped", mu=0.1, sigma=0.05,
+                                                           low=0.0, high=1.0, rng=rng),
+                                 delay=RandomDistribution("uniform", (0.5, 3.0), rng=rng)))
+        out = prj.get(["weight", "delay"], format="list")
+        sim.end()
+        return out
+
+    monkeypatch.setattr(connectors, "BACKGROUND_SORT", 1 << 40)
+    first = build()
+    monkeypatch.setattr(connectors, "BACKGROUND_SORT", 0)
+    calls = []
+
+    class Counted(connectors.SortingPairs):
+        def __init__(self, *args, **kw):
+            calls.append(kw.get("background", True))
+            super().__init__(*args, **kw)
+
+    monkeypatch.setattr(connectors, "SortingPairs", Counted)
+    assert build() == first and calls == [True]

@@ -123,6 +123,8 @@ def test_a_core_may_have_more_receptor_slots():
     ("synapses", {"mpt_lo": np.array([0, 1, 0])}, r"Synapses.mpt_lo must run from 0 up to 1"),
     ("synapses", {"mpt_row_lo": np.array([5])}, r"strided static rows run to word 7, past the end"),
     ("synapses", {"ring_lo": np.array([0, 0, 8])}, r"gives core 1 a ring of 8 entries"),
+    ("synapses", {"mpt_stride": np.zeros(1, np.int32), "row_ptr": np.array([2, 1])},
+     r"row_ptr \(2 entries\) must index each packed entry's rows inside syn \(2 words\), in order"),
     ("sources", {"ssa_idx": np.array([0, 3, 0], np.int32)}, r"ssa_idx holds a neuron beyond"),
     ("sources", {"ssa_tick": np.array([20, 10, 30])}, r"ssa_tick must be sorted within each core"),
     ("recording", {"state": np.zeros((2, 2), bool)}, r"recording.state has shape \(2, 2\)"),
@@ -132,6 +134,10 @@ def test_a_core_may_have_more_receptor_slots():
 def test_each_group_names_what_is_wrong(group, fields, message):
     with pytest.raises(ProgramError, match=message):
         hand_program(**{group: fields})
+
+
+def test_packed_rows_in_order_pass_the_check():
+    hand_program(synapses={"mpt_stride": np.zeros(1, np.int32), "row_ptr": np.array([1, 2])})
 
 
 def _kernels():

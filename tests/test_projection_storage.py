@@ -9,6 +9,7 @@ from pyNN.random import NumpyRNG, RandomDistribution
 from neurochip import projections
 from neurochip.errors import MappingError
 from neurochip.mapping.post_runs import PostRuns, as_runs, post_counts
+from neurochip.mapping.split_index import SplitIndex, as_split
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +82,66 @@ def test_delays_the_machine_cannot_run_keep_their_value_for_the_message():
         sim.run(1.0)
 
 
+# --- sources of 17-18 bits split (neurochip.mapping.split_index) -------------------
+
+@pytest.mark.parametrize("size", [(1 << 16) + 1, 80_000, 1 << 18])
+def test_split_indices_read_as_the_array_they_stand_for(size):
+    rng = np.random.default_rng(5)
+    pre = rng.integers(0, size, 5003).astype(np.int32)
+    pre[[0, 9, 5002]] = [size - 1, 0, 1 << 16]
+    split = as_split(pre, size)
+    assert isinstance(split, SplitIndex) and len(split) == len(pre)
+    assert split.nbytes < 0.6 * pre.nbytes
+    np.testing.assert_array_equal(np.asarray(split), pre)
+    for lo, hi in [(0, 5003), (0, 1), (5002, 5003), (123, 123), (7, 2301), (2000, 9999)]:
+        np.testing.assert_array_equal(split[lo:hi], pre[lo:hi])
+    for k in (0, 1, 2499, 5002, -1):
+        assert split[k] == pre[k]
+    mask = rng.random(5003) < 0.3
+    np.testing.assert_array_equal(split[mask], pre[mask])
+    assert (split.min(), split.max()) == (pre.min(), pre.max())
+    with pytest.raises(IndexError):
+        split[5003]
+
+
+def test_only_long_indices_of_17_or_18_bits_are_split():
+    pre = np.arange(2000, dtype=np.int32) * 40
+    assert isinstance(as_split(pre, 80_000), SplitIndex)
+    assert not isinstance(as_split(pre, 1 << 16), SplitIndex)  # uint16 holds them
+    assert not isinstance(as_split(pre, (1 << 18) + 1), SplitIndex)  # int32 costs little more
+    assert not isinstance(as_split(pre[:500], 80_000), SplitIndex)  # too short to gain
+    assert not isinstance(as_split(pre, 60_000), SplitIndex)  # out of range: left to the checks
+
+
+def test_a_projection_from_80000_cells_holds_split_sources_and_runs_the_same(monkeypatch):
+    """Brunel's excitatory side at 8x: the same connections, weights and spikes whether the
+    sources are split or int32."""
+    def build():
+        sim.setup(timestep=0.1, seed=3)
+        src = sim.Population(80_000, sim.SpikeSourcePoisson(rate=5.0), label="src")
+        pop = sim.Population(50, sim.IF_curr_exp(), label="pop")
+        prj = sim.Projection(src, pop, sim.FixedNumberPreConnector(400, rng=NumpyRNG(seed=4)),
+                             sim.StaticSynapse(weight=0.1, delay=1.0))
+        pop.record("spikes")
+        return prj, pop
+
+    prj, pop = build()
+    assert isinstance(prj._all()["pre"], SplitIndex)
+    listed = prj.get(["weight"], format="list")
+    assert max(c[0] for c in listed) >= 1 << 16
+    assert prj[19_999].presynaptic_index == listed[19_999][0]
+    sim.run(50.0)
+    split_spikes = _spikes(pop)
+    sim.end()
+    monkeypatch.setattr(projections, "as_split", lambda pre, n: pre)
+    prj, pop = build()
+    assert not isinstance(prj._all()["pre"], SplitIndex)
+    assert prj.get(["weight"], format="list") == listed
+    sim.run(50.0)
+    assert sum(map(len, split_spikes)) > 20
+    assert _spikes(pop) == split_spikes
+
+
 # --- post indices as runs (neurochip.mapping.post_runs) ----------------------------
 
 def test_post_runs_read_as_the_array_they_stand_for():
@@ -131,7 +192,7 @@ def test_a_projection_in_target_order_holds_runs_and_runs_the_same(monkeypatch):
     sim.run(100.0)
     with_runs = _spikes(pop)
     sim.end()
-    monkeypatch.setattr(projections, "as_runs", lambda post, n: post)
+    monkeypatch.setattr(projections, "as_runs", lambda post, n: np.asarray(post))  # spread
     prj, pop = _fixed_total()
     assert isinstance(prj._all()["post"], np.ndarray)
     assert prj.get(["weight"], format="list") == listed

@@ -284,6 +284,23 @@ def test_lookup_is_first_match():
     assert lookup(table, big).tolist() == [-1 if w is None else w for w in want]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_lookup_matches_the_entry_by_entry_reference(data):
+    """lookup tests each entry only on the keys in [key, key | ~mask]: any masks (holes in
+    the middle, key bits outside the mask), repeated and unsorted keys, as first_match."""
+    word = st.integers(0, 0xFFFFFFFF)
+    n = data.draw(st.integers(1, 12))
+    table = np.array([(data.draw(word) & 0xFF0F, data.draw(st.sampled_from(
+        [0xFFFFFFFF, 0xFFFFFF00, 0xFFFFFFF0, 0xFFFF0F0F, 0xFFFF00FF, 0xFFFF0000]))
+        | data.draw(st.integers(0, 0xFF)), k) for k in range(n)], dtype=ROUTE_ENTRY)
+    table["key"] &= table["mask"] | data.draw(st.sampled_from([0, 0x10]))  # some never match
+    keys = np.array(data.draw(st.lists(st.integers(0, 0xFFFF), min_size=1, max_size=300)),
+                    np.uint32)
+    want = [first_match(table, k) for k in keys.tolist()]
+    assert lookup(table, keys).tolist() == [-1 if w is None else w for w in want]
+
+
 def test_exact_merging_makes_one_entry():
     table = np.array([(k, 0xFC, 5) for k in (0x00, 0x04, 0x08, 0x0C)], dtype=ROUTE_ENTRY)
     keys = np.arange(256, dtype=np.uint32)

@@ -1,0 +1,208 @@
+"""numpy's legacy ``RandomState`` draws, number for number, compiled: the connectors'
+uniform integers (pair numbers) and normal weights and delays.
+
+A PyNN network's build is mostly random draws (the microcircuit: 600 M integers and 600 M
+normals at full scale), and numpy's legacy generator pays a function call per number. Here
+the same Mersenne Twister (MT19937: ``key``, ``pos``, the twist and tempering of numpy's
+``mt19937.c``) runs in the compiled loop that uses its words, from the generator's own
+state, and the state it ends in is written back: the numbers, and every draw after them
+(numpy's or ours), are numpy's. The uses follow numpy's legacy code exactly:
+
+- ``randint(0, high)``, ``high <= 2**32``: 32-bit words masked to the bits of ``high - 1``
+  and rejected above it (``random_bounded_uint64_fill``, masked);
+- ``normal(loc, scale)``: the polar method (``legacy_gauss``) on doubles of two words
+  each (``mt19937_next_double``), each accepted pair giving ``f x2`` now and keeping
+  ``f x1`` for the next draw (the generator's ``has_gauss``/``gauss``).
+
+Tests compare every path with numpy's own draws and the generator's state after them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+from pyNN.random import MAX_REDRAWS, NumpyRNG, RandomDistribution
+
+__all__ = ["randint_prefix", "legacy_normal", "draw"]
+
+_N, _M = 624, 397
+_MATRIX_A = np.uint32(0x9908B0DF)
+_UPPER, _LOWER = np.uint32(0x80000000), np.uint32(0x7FFFFFFF)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _twist_one(key, i, j, m):
+    y = (key[i] & _UPPER) | (key[j] & _LOWER)
+    mag = _MATRIX_A if y & np.uint32(1) else np.uint32(0)
+    key[i] = key[m] ^ (y >> np.uint32(1)) ^ mag
+
+
+@numba.njit(cache=True, nogil=True)
+def _twist(key):
+    """numpy's ``mt19937_gen``: the next 624 words of state."""
+    for i in range(_N - _M):
+        _twist_one(key, i, i + 1, i + _M)
+    for i in range(_N - _M, _N - 1):
+        _twist_one(key, i, i + 1, i + _M - _N)
+    _twist_one(key, _N - 1, 0, _M - 1)
+
+
+@numba.njit(cache=True, nogil=True)
+def _temper(y):
+    y ^= y >> np.uint32(11)
+    y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
+    y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+    return y ^ (y >> np.uint32(18))
+
+
+# numpy's mt19937_next32 is, with the position held in a local ``pos``:
+#     if pos == _N: _twist(key); pos = 0
+#     word = _temper(key[pos]); pos += 1
+# written out in each loop below (a helper cannot move a caller's local).
+
+
+@numba.njit(cache=True, nogil=True)
+def _masked_ints(key, pos, mask, top, out, consume):
+    """``consume`` draws of words ``& mask`` not above ``top``; the first ``len(out)``
+    kept. Returns the new position."""
+    keep = len(out)
+    k = 0
+    while k < consume:
+        if pos == _N:
+            _twist(key)
+            pos = 0
+        v = _temper(key[pos]) & mask
+        pos += 1
+        if v <= top:
+            if k < keep:
+                out[k] = v
+            k += 1
+    return pos
+
+
+@numba.njit(cache=True, nogil=True)
+def _normals(key, pos, out, start, loc, scale):
+    """``out[start:]`` as ``loc + scale g``; ``(new position, a value is kept, the kept
+    g)``."""
+    i, n = start, len(out)
+    w = np.empty(4, np.uint32)
+    while i < n:
+        for j in range(4):  # two doubles (mt19937_next_double): a >> 5, b >> 6
+            if pos == _N:
+                _twist(key)
+                pos = 0
+            w[j] = _temper(key[pos])
+            pos += 1
+        d1 = ((w[0] >> np.uint32(5)) * 67108864.0 + (w[1] >> np.uint32(6))) / 9007199254740992.0
+        d2 = ((w[2] >> np.uint32(5)) * 67108864.0 + (w[3] >> np.uint32(6))) / 9007199254740992.0
+        x1 = 2.0 * d1 - 1.0
+        x2 = 2.0 * d2 - 1.0
+        r2 = x1 * x1 + x2 * x2
+        if r2 >= 1.0 or r2 == 0.0:
+            continue
+        f = math.sqrt(-2.0 * math.log(r2) / r2)
+        out[i] = loc + scale * (f * x2)
+        i += 1
+        if i == n:
+            return pos, True, f * x1
+        out[i] = loc + scale * (f * x1)
+        i += 1
+    return pos, False, 0.0
+
+
+class _State:
+    """The Mersenne Twister state of a legacy RandomState, taken out and put back."""
+
+    def __init__(self, rs):
+        self.rs = rs
+        self.full = rs.get_state(legacy=False)
+        self.key = np.array(self.full["state"]["key"], np.uint32)
+        self.pos = int(self.full["state"]["pos"])
+
+    def put_back(self, has_gauss=None, gauss=0.0):
+        self.full["state"] = {"key": self.key, "pos": int(self.pos)}
+        if has_gauss is not None:
+            self.full["has_gauss"], self.full["gauss"] = int(has_gauss), float(gauss)
+        self.rs.set_state(self.full)
+
+
+def _ours(rs) -> bool:
+    return isinstance(rs, np.random.RandomState) and isinstance(
+        getattr(rs, "_bit_generator", None), np.random.MT19937)
+
+
+def randint_prefix(rs, high: int, keep: int, consume: int):
+    """The first ``keep`` of ``consume`` draws of ``rs.randint(0, high)`` (int64), ``rs``
+    left where those ``consume`` draws leave it; None where numpy must draw (a generator
+    of another kind, ``high`` outside 2..2**32)."""
+    if not _ours(rs) or not 2 <= high <= 1 << 32:
+        return None
+    top = high - 1
+    out = np.empty(keep, np.int64)
+    s = _State(rs)
+    s.pos = _masked_ints(s.key, s.pos, np.uint32((1 << top.bit_length()) - 1), np.uint32(top),
+                         out, consume)
+    s.put_back()
+    return out
+
+
+def legacy_normal(rs, loc: float, scale: float, n: int) -> np.ndarray:
+    """``rs.normal(loc, scale, size=n)``: the same numbers, the same state after."""
+    if not _ours(rs) or not scale >= 0 or n <= 0:
+        return rs.normal(loc, scale, size=n)
+    s = _State(rs)
+    out = np.empty(n)
+    start = 0
+    if s.full["has_gauss"]:
+        out[0] = loc + scale * s.full["gauss"]
+        start = 1
+    s.pos, kept, g = _normals(s.key, s.pos, out, start, float(loc), float(scale))
+    s.put_back(kept, g)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _outside(res, low, high):
+    """``np.where((res > high) | (res < low))[0]`` in one pass."""
+    n = 0
+    for v in res:
+        if v > high or v < low:
+            n += 1
+    idx = np.empty(n, np.int64)
+    n = 0
+    for k in range(len(res)):
+        if res[k] > high or res[k] < low:
+            idx[n] = k
+            n += 1
+    return idx
+
+
+def _clipped(gen, low, high, n):
+    """pyNN's ``WrappedRNG._clipped``: values outside [low, high] redrawn, in rounds."""
+    res = gen(n)
+    idx = _outside(res, float(low), float(high))
+    rounds = 0
+    while idx.size > 0:
+        if rounds > MAX_REDRAWS:
+            raise Exception("Maximum number of redraws exceeded. "
+                            "Check the parameterization of your distribution.")
+        redrawn = gen(idx.size)
+        res[idx] = redrawn
+        idx = idx[np.where((redrawn > high) | (redrawn < low))[0]]
+        rounds += 1
+    return res
+
+
+def draw(dist: RandomDistribution, n: int) -> np.ndarray:
+    """``dist.next(n)`` as float64: compiled for a NumpyRNG's normal and normal_clipped,
+    else PyNN's own."""
+    rng, p = dist.rng, dist.parameters
+    if type(rng) is NumpyRNG and dist.name in ("normal", "normal_clipped") and n > 0:
+        def gen(m):
+            return legacy_normal(rng.rng, p["mu"], p["sigma"], m)
+        if dist.name == "normal":
+            return gen(n)
+        return _clipped(gen, p["low"], p["high"], n)
+    return np.asarray(dist.next(n), float)
