@@ -9,19 +9,13 @@ emitted, ``d_min`` being the shortest delay in the machine: the loop runs in
 stretches of ``d_min`` ticks (at most ``MAX_STRETCH``). In each stretch:
 
 1. current sources, tick by tick, into one row of injected current per tick;
-2. every core delivers the previous stretch's queue
-   (:func:`neurochip.emulator.delivery.deliver_core`), then runs its own ticks
-   (:func:`neurochip.emulator.cores.update_core`), the cores shared out among the
-   threads: one parallel loop per stretch;
-3. each core's cycle estimate of each tick of the delivered stretch is checked against
-   the budget;
-4. the stretch's spikes are recorded and queued by destination core, in
-   emission order (:func:`neurochip.emulator.delivery.sort_packets`, one thread),
-   for the next stretch's loop to deliver (a last loop only delivers).
-
-A core's delivery writes only its own ring buffer, in slots of ticks after the
-delivered stretch, and its update reads only its own ring and state: so a core may
-deliver one stretch and update the next with no wait for the other cores between.
+2. every core runs its own ticks (:func:`neurochip.emulator.cores.update_core`), the
+   cores shared out among the threads;
+3. the stretch's spikes are recorded and queued by destination core, in
+   emission order (:func:`neurochip.emulator.delivery.sort_packets`, one thread);
+4. every core delivers its queue (:func:`neurochip.emulator.delivery.deliver_core`),
+   the cores shared out among the threads;
+5. each core's cycle estimate of each tick is checked against the budget.
 
 Spikes of the stretch land in ring slots after its end (``t + 1 + d >= t0 +
 d_min + 1``), and a core's synaptic-state samples read only the slot of the
@@ -61,9 +55,7 @@ def run_ticks(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, tr
     stretch, cycle_budget = pace
     n_cores = len(cores.kind)
     counters = traffic.counters
-    # the cycles of the stretch being delivered and of the one being updated (see below)
-    cyc_d = traffic.cyc
-    cyc_u = np.empty_like(cyc_d)  # (np.empty, not np.zeros: parallel=True would make a parfor)
+    cyc = traffic.cyc
     # what the parallel loops read, taken out of the views beforehand: each loop launch
     # passes its variables to the threads, and a whole view costs more to pass than an array
     i_inj = el.i_inj
@@ -71,45 +63,36 @@ def run_ticks(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, tr
     neuron_lo = cores.neuron_lo
     plastic = len(pl.hist_n) > 0
     pkt_lo = traffic.pkt_lo
+    out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
     t = t0
-    t_d = t0  # the stretch whose packets wait for delivery: its first tick and length
-    n_d = 0
-    while t < t1 or n_d > 0:
-        n_ticks = min(stretch, t1 - t)  # 0 once every tick is updated: the last delivery
-        if n_ticks > 0 and len(el.kind) > 0:
+    while t < t1:
+        n_ticks = min(stretch, t1 - t)
+        if len(el.kind) > 0:
             for k in range(n_ticks):
                 apply_electrodes(t + k, el, el.i_inj[k], rec.sources[t + k - t0])
-        cyc_u.fill(0)  # not cyc[:, :] = 0: parallel=True would make that a parfor (a gufunc to compile)
-        out_d = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc_d, counters)
-        out_u = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc_u, counters)
-        # each core delivers the last stretch's packets, then runs this stretch's ticks
-        # (one parallel loop, one wait for the threads, per stretch); the core index as
-        # int64: numba types a prange index uint64 in the threads' function and int64 when
-        # it first types this one, and each type is a compilation of the whole per-core
-        # kernel (half of a first run's compile time)
+        cyc.fill(0)  # not cyc[:, :] = 0: parallel=True would make that a parfor (a gufunc to compile)
+        # the core index as int64 in both loops: numba types a prange index uint64 in the
+        # threads' function and int64 when it first types this one, and each type is a
+        # compilation of the whole per-core kernel (half of a first run's compile time)
         for c in prange(n_cores):
-            if n_d > 0:
-                deliver_core(np.int64(c), t_d, n_d, tier, pkt, pkt_lo[c], pkt_lo[c + 1], scratch, key_of,
-                             neuron_lo[c], rings, sv, pl, st, out_d)
-            if n_ticks > 0:
-                update_core(np.int64(c), t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec,
-                            out_u)
-        for c in range(n_cores):  # the delivered stretch's cycles against the budget
-            for k in range(n_d):
-                total = cyc_d[c, k] + CYCLES_TICK
+            update_core(np.int64(c), t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec,
+                        out)
+        if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
+            for c in prange(n_cores):
+                post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
+        pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
+        if scratch.shape[1] < len(pkt):
+            scratch = np.empty((4, len(pkt)), np.int64)
+        for dc in prange(n_cores):
+            deliver_core(np.int64(dc), t, n_ticks, tier, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
+                         neuron_lo[dc], rings, sv, pl, st, out)
+        for c in range(n_cores):
+            for k in range(n_ticks):
+                total = cyc[c, k] + CYCLES_TICK
                 if total > counters[c, C_MAX_CYCLES]:
                     counters[c, C_MAX_CYCLES] = total
                 if total > cycle_budget:
                     counters[c, C_OVERRUN] += 1
-        if n_ticks > 0:
-            if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
-                for c in prange(n_cores):
-                    post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out_u)
-            pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
-            if scratch.shape[1] < len(pkt):
-                scratch = np.empty((4, len(pkt)), np.int64)
-        cyc_d, cyc_u = cyc_u, cyc_d
-        t_d, n_d = t, n_ticks
         t += n_ticks
     return pkt, scratch, rec_extra
