@@ -39,10 +39,9 @@ for pop in (exc, inh):
 traced = exc[[1, 10, 100]]
 traced.record("v")
 connector = sim.FixedProbabilityConnector(0.02, rng=rng)
-for pre, w, receptor in ((exc, 0.006, "excitatory"), (inh, 0.067, "inhibitory")):
-    for post in (exc, inh):
-        sim.Projection(pre, post, connector, sim.StaticSynapse(weight=w, delay=dt),
-                       receptor_type=receptor)
+prjs = [sim.Projection(pre, post, connector, sim.StaticSynapse(weight=w, delay=dt), receptor_type=receptor)
+        for pre, w, receptor in ((exc, 0.006, "excitatory"), (inh, 0.067, "inhibitory"))
+        for post in (exc, inh)]
 clock.lap("build")
 
 sim.run(args.duration)
@@ -52,8 +51,9 @@ trains = {pop.label: pop.get_data("spikes").segments[0].spiketrains for pop in (
 v = traced.get_data("v").segments[0].filter(name="v")[0]
 clock.lap("extract")
 
-res = report(sim, f"COBAHH ({n} Hodgkin-Huxley neurons)", trains, args, clock.times,
-             extra={"n": n})
+n_syn = sum(len(p) for p in prjs)
+res = report(sim, f"COBAHH ({n} Hodgkin-Huxley neurons, {n_syn} synapses)", trains, args, clock.times,
+             extra={"n": n, "synapses": n_syn})
 with figure(args, __file__, "cobahh.png", figsize=(8, 4)) as ax:
     if ax is not None:  # None: no figure (--plot '')
         for i, label in enumerate(("neuron 1", "neuron 10", "neuron 100")):
