@@ -13,12 +13,47 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PostRuns", "as_runs", "post_counts"]
+__all__ = ["CompactInt32", "PostRuns", "as_runs", "post_counts"]
 
 _MIN_CONNECTIONS = 1024  # shorter arrays are not worth it
 
 
-class PostRuns:
+class CompactInt32:
+    """What a compact int32 index array gives without spreading out: its length, shape
+    and dtype, a range (``_range(lo, hi)``, the subclass's), one entry (``_at(k)``), and
+    anything else (``np.asarray``, an index array) by spreading it out. Subclasses:
+    :class:`PostRuns`, :class:`neurochip.mapping.split_index.SplitIndex`."""
+
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        return np.dtype(np.int32)
+
+    @property
+    def shape(self) -> tuple:
+        return (len(self),)
+
+    def __array__(self, dtype=None, copy=None):
+        out = self._range(0, len(self))
+        return out if dtype is None else out.astype(dtype)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and key.step in (None, 1):
+            lo, hi, _ = key.indices(len(self))
+            return self._range(lo, max(lo, hi))
+        if isinstance(key, (int, np.integer)):
+            k = int(key) + (len(self) if key < 0 else 0)
+            if not 0 <= k < len(self):
+                raise IndexError(f"connection {key} of {len(self)}")
+            return np.int32(self._at(k))
+        return np.asarray(self)[key]
+
+    def _at(self, k: int):
+        return self._range(k, k + 1)[0]
+
+
+class PostRuns(CompactInt32):
     """Connections ``ptr[j]:ptr[j+1]`` target post neuron ``j`` (``ptr``: int64,
     non-decreasing, from 0)."""
 
@@ -30,28 +65,12 @@ class PostRuns:
     def __len__(self) -> int:
         return int(self.ptr[-1])
 
-    @property
-    def dtype(self):
-        return np.dtype(np.int32)
-
-    @property
-    def shape(self) -> tuple:
-        return (len(self),)
-
     def __array__(self, dtype=None, copy=None):
         out = np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
         return out if dtype is None else out.astype(dtype)
 
-    def __getitem__(self, key):
-        if isinstance(key, slice) and key.step in (None, 1):
-            lo, hi, _ = key.indices(len(self))
-            return self._range(lo, max(lo, hi))
-        if isinstance(key, (int, np.integer)):
-            k = int(key) + (len(self) if key < 0 else 0)
-            if not 0 <= k < len(self):
-                raise IndexError(f"connection {key} of {len(self)}")
-            return np.int32(np.searchsorted(self.ptr, k, side="right") - 1)
-        return np.asarray(self)[key]
+    def _at(self, k: int):
+        return np.searchsorted(self.ptr, k, side="right") - 1
 
     def _range(self, lo: int, hi: int) -> np.ndarray:
         """The post indices of connections lo..hi-1."""

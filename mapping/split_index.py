@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .post_runs import CompactInt32
+
 __all__ = ["SplitIndex", "as_split"]
 
 _MIN_CONNECTIONS = 1024  # shorter arrays are not worth it
@@ -21,7 +23,7 @@ _MAX_HIGH_BITS = 2  # beyond 18 bits int32 costs little more
 _CHUNK = 1 << 22  # entries spread at a time by min() and max()
 
 
-class SplitIndex:
+class SplitIndex(CompactInt32):
     """Indices ``low | plane[0] << 16 | plane[1] << 17``, ``low`` uint16, each plane the
     ``np.packbits`` of one bit of every index."""
 
@@ -40,29 +42,6 @@ class SplitIndex:
 
     def __len__(self) -> int:
         return len(self.low)
-
-    @property
-    def dtype(self):
-        return np.dtype(np.int32)
-
-    @property
-    def shape(self) -> tuple:
-        return (len(self),)
-
-    def __array__(self, dtype=None, copy=None):
-        out = self._range(0, len(self))
-        return out if dtype is None else out.astype(dtype)
-
-    def __getitem__(self, key):
-        if isinstance(key, slice) and key.step in (None, 1):
-            lo, hi, _ = key.indices(len(self))
-            return self._range(lo, max(lo, hi))
-        if isinstance(key, (int, np.integer)):
-            k = int(key) + (len(self) if key < 0 else 0)
-            if not 0 <= k < len(self):
-                raise IndexError(f"connection {key} of {len(self)}")
-            return np.int32(self._range(k, k + 1)[0])
-        return np.asarray(self)[key]
 
     def _range(self, lo: int, hi: int) -> np.ndarray:
         """The indices of connections lo..hi-1, as int32."""
