@@ -63,8 +63,8 @@ def tick_columns(P, S, lo, hi, slot, inh, shifts, ring, inj, fired):
     runs in SIMD lanes, several neurons at once. Neuron ``lo + i`` takes ring slots
     ``slot + i`` and ``slot + inh + i`` (shifted into REAL by ``shifts``) and clears them;
     ``inj[g]`` is its injected current (nA, REAL); ``fired[i]`` says whether it spiked.
-    Returns the saturations. Every branch is a select: a refractory neuron computes
-    the update too and keeps its old V.
+    Returns the saturations. Every branch is a select (:func:`mem.lif_exact_fire`): a
+    refractory neuron computes the update too and keeps its old V.
     """
     sh_e, sh_i = shifts
     # each column sliced to the core's neurons and indexed from 0: an index LLVM can see
@@ -82,15 +82,15 @@ def tick_columns(P, S, lo, hi, slot, inh, shifts, ring, inj, fired):
         ring_e[i] = 0
         ring_i[i] = 0
         ie, ii, n_in = sh.receive_pair(exc[i], inh_c[i], in_e, in_i)
-        refractory, timer = th.count_down(timers[i])
         raw = mem.lif_leak(vs[i], mem.v_inf_with(v_inf[i], r_m[i], i_inj[i]), p22[i])
         raw = raw + inp.current_term(ie, p21e[i])
         raw = raw - inp.current_term(ii, p21i[i])
-        v, spiked, fired_timer, n_v = th.fire_raw(raw, v_thresh[i], v_reset[i], ticks[i], timer)
-        vs[i] = vs[i] if refractory else v
-        timers[i] = timer if refractory else fired_timer
-        fired[i] = spiked and not refractory
-        sat += n_in + (0 if refractory else n_v)
+        v, timer, spiked, n_v = mem.lif_exact_fire(vs[i], timers[i], raw, v_thresh[i], v_reset[i],
+                                                    ticks[i])
+        vs[i] = v
+        timers[i] = timer
+        fired[i] = spiked
+        sat += n_in + n_v
         exc[i] = decay(ie, decay_e[i])
         inh_c[i] = decay(ii, decay_i[i])
     return sat

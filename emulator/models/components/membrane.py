@@ -20,7 +20,7 @@ from .input_type import conductance_current
 from .threshold import count_down, fire_raw
 
 __all__ = ["LIF_EXACT", "LIF_COND_RK4", "fused", "lif_v_inf", "v_inf_with", "lif_leak", "lif_exact_tick",
-           "cond_current", "rk4_v", "rk4_cond_tick"]
+           "lif_exact_fire", "cond_current", "rk4_v", "rk4_cond_tick"]
 
 LIF_EXACT = Component("lif_exact", "membrane",
                       params=(("v_inf", "REAL"), ("p22", "UFRACT"), ("r_m", "REAL")),
@@ -60,18 +60,28 @@ def lif_leak(v, v_inf, p22):
 def lif_exact_tick(p, s, c, syn, i_inj, sat):
     """The rest of a tick of ``LIF_EXACT`` with a static threshold, once the cell has
     summed its inputs' terms ``syn``: unless refractory, V leaks towards V_inf, takes
-    ``syn``, fires and resets. ``c`` holds the column numbers ``(v, refrac, v_inf, r_m,
-    p22, v_thresh, v_reset, refrac_ticks)`` (a constant tuple of the cell); returns
-    ``(spiked, sat + saturations)``."""
-    spiked = False
-    refractory, timer = count_down(s[c[1]])
-    if not refractory:
-        raw = lif_leak(s[c[0]], lif_v_inf(p, c[2], c[3], i_inj), p[c[4]]) + syn
-        v, spiked, timer, n = fire_raw(raw, p[c[5]], p[c[6]], p[c[7]], timer)
-        sat += n
-        s[c[0]] = v
+    ``syn``, fires and resets (:func:`lif_exact_fire`). ``c`` holds the column numbers
+    ``(v, refrac, v_inf, r_m, p22, v_thresh, v_reset, refrac_ticks)`` (a constant tuple of
+    the cell); returns ``(spiked, sat + saturations)``."""
+    raw = lif_leak(s[c[0]], lif_v_inf(p, c[2], c[3], i_inj), p[c[4]]) + syn
+    v, timer, spiked, n = lif_exact_fire(s[c[0]], s[c[1]], raw, p[c[5]], p[c[6]], p[c[7]])
+    s[c[0]] = v
     s[c[1]] = timer
-    return spiked, sat
+    return spiked, sat + n
+
+
+@numba.njit(cache=True, inline="always")
+def lif_exact_fire(v, timer, raw, thresh, reset, ticks):
+    """The refractory period, threshold and reset of ``LIF_EXACT`` on values: a refractory
+    neuron (``timer > 0``) counts down and keeps ``v``; any other takes ``raw`` (its
+    unsaturated updated V), fires at ``thresh``, resets to ``reset`` and waits ``ticks``.
+    Returns ``(v, timer, spiked, saturations of V)``. Every branch is a select, so a
+    neuron's row (:func:`lif_exact_tick`) and a core's columns in SIMD lanes
+    (``if_curr_exp.tick_columns``) share it."""
+    refractory, counted = count_down(timer)
+    v_new, spiked, fired_timer, n = fire_raw(raw, thresh, reset, ticks, counted)
+    return (v if refractory else v_new, counted if refractory else fired_timer,
+            spiked and not refractory, 0 if refractory else n)
 
 
 @numba.njit(cache=True, inline="always")
