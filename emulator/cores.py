@@ -15,6 +15,7 @@ import numpy as np
 from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
+from .jit_cache import INNER
 from .models import INPUT_LEAD, INPUT_SCALE, LEAN_KIND, MULTI
 from .models.dispatch import neuron_loop, neuron_loop_lean, neuron_step_multi
 from .neuromodulation import record_post_dopamine
@@ -46,7 +47,7 @@ CYCLES_SOURCE = CYCLES["source"]
 CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def update_core(c, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out):
     """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c`` (views of
     :mod:`neurochip.emulator.views`; numba passes them by value, so a core is given only
@@ -96,7 +97,7 @@ def update_core(c, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out
         counters[c, C_SPIKES] += end - sent0
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def post_spikes(c, lo, t0, n_ticks, pl, out):
     """The spikes core ``c`` (first neuron ``lo``) emitted in the stretch from tick ``t0``
     into its neurons' post-spike histories (STDP; ``pl`` the PlasticView), tick by tick,
@@ -114,7 +115,7 @@ def post_spikes(c, lo, t0, n_ticks, pl, out):
         a = b
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, rec, out):
     """Tick ``t`` (offset ``k`` in the stretch) of neuron core ``c``; returns the spike
     buffer's new end."""
@@ -158,7 +159,7 @@ def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, re
 # The two functions below run once per core and tick, not per neuron: called, not
 # inlined, they cost nothing measurable and keep the function LLVM optimises small
 # (registry.dispatch_source says why that matters for the first run's compile time).
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out):
     """The neuron updates of a multi-receptor core: each neuron's ring slots, one per
     receptor, into one input array; returns (the spike buffer's new end, saturations)."""
@@ -180,7 +181,7 @@ def _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, o
     return end, sat
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _record_state(c, r, kind, lo, nxt, nb, cores, rings, rec):
     """Sample ``r`` of core ``c``'s recorded state columns. Synaptic state is recorded as
     the next tick will use it: decayed, plus the input already waiting in the next ring

@@ -28,6 +28,7 @@ from .cores import (
     SPIKE_NEURON_MASK,
 )
 from .fixed import sat_ring_add
+from .jit_cache import INNER
 from .prefetch import prefetch
 from .structural import note_spike, rewire
 from .synapse_dynamics import dynamic_row
@@ -60,7 +61,7 @@ def _ring_add(ring, i, word, wf):
     return fimpl
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True)  # (called from Python too: emulator.ranks)
 def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
     """Record the stretch's spikes and queue their packets by destination core.
 
@@ -172,7 +173,7 @@ def _static_row(words, weights, core_ring, tt, rmask):
     return sat
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def deliver_core(dc, t0, n_ticks, tier, pkt, plo, phi, scratch, key_of, nlo, rings, sv, pl, st, out):
     """Deliver packets ``pkt[plo:phi]`` (all addressed to core ``dc``, whose neurons start
     at ``nlo``) of the stretch of ``n_ticks`` ticks starting at tick ``t0``; ``scratch``

@@ -31,6 +31,7 @@ import numpy as np
 
 from .errors import ProgramError
 from .fixed import sat_add_u16, sat_ring_add
+from .jit_cache import INNER
 from .poisson import COUNT_ONE, spikes_of_draw
 from .rng import kiss_next_words
 
@@ -85,7 +86,7 @@ def no_direct_inputs(n_cores: int) -> DirectInputs:
                         cdf_lo=z, cdf=np.zeros(0, np.uint64))
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di):
     """Core ``c``, tick ``t``: run each delegated source's tick ``t`` (``di``, a
     :class:`neurochip.emulator.views.DirectView`) and add what it sends into slot

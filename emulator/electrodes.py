@@ -27,6 +27,7 @@ from numba.extending import overload
 
 from .errors import ProgramError
 from .fixed import REAL_ONE, mul_real, sat_real
+from .jit_cache import INNER
 from .rng import kiss_next
 
 __all__ = ["Electrodes", "CS_STEPS", "CS_AC", "CS_NOISE", "SIN_TABLE", "apply_electrodes",
@@ -149,7 +150,7 @@ def _noise_value(mean, stdev, acc):
     return fimpl
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def apply_electrodes(t, el, i_inj, rec_row):
     """Set ``i_inj`` of every driven neuron for tick ``t`` (``el``, a
     :class:`neurochip.emulator.views.ElectrodeView`); ``rec_row[e]`` gets source e's value

@@ -25,23 +25,25 @@ from . import live
 from .contract import (
     DYN_DOPAMINE,
     DYN_NEUROMOD,
+    DYN_STDP,
     EV_DEFAULT,
     EV_DROP,
-    EV_PER_CHIP,
     EV_ROUTER,
     KIND_SPIKE_ARRAY,
 )
 from .cores import COUNTERS
 from .errors import EmulatorError
 from .free_cores import FreeCores
-from .kernel import MAX_STRETCH, run_ticks
+from .jit_cache import in_room
+from .kernel import MAX_STRETCH, run_ticks, run_ticks_serial
+from .kernel_choice import LoopChoice, compile_notice, compiled, probe_ticks
 from .models import input_columns
 from .neuromodulation import target_without_dopamine
 from .poisson import guide_tables
 from .program import MachineProgram
 from .ranks import Ranks
 from .results import RunResult
-from .routing import walk_keys
+from .routing import event_counts, walk_keys
 from .stdp import copy_histories, target_without_history
 from .stretch import shortest_delay
 from .structural import SI_BUF
@@ -79,7 +81,6 @@ def load(program: MachineProgram, check_routes: bool = True, threads: int | None
 
 FREE_CORES = FreeCores()  # looks at the machine from import on
 NOTICE_AFTER = 1.5  # s of waiting for the kernels before saying that they are compiling
-COMPILE_S = {"lean": 20, "full": 80}  # a kernel's compile time, measured on two cores
 
 
 def by_columns(a: np.ndarray) -> np.ndarray:
@@ -165,8 +166,10 @@ class Emulation:
         self.params = by_columns(cores.params)
         d_min = shortest_delay(synapse_view(syn, syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
                                syn.type_bits)
-        g = target_without_history(synapse_view(syn, syn.syn, syn.syn_wf),
-                                   p.plasticity.hist_row, cores.neuron_lo, syn.idx_bits)
+        g = -1
+        if np.any(syn.dyn_kind == DYN_STDP):  # (no call otherwise: a first run compiles less)
+            g = target_without_history(synapse_view(syn, syn.syn, syn.syn_wf),
+                                       p.plasticity.hist_row, cores.neuron_lo, syn.idx_bits)
         if g >= 0:
             raise EmulatorError(f"neuron {g} is the target of plastic (STDP) synapses but keeps no "
                                 f"post-spike history: Plasticity.hist_row[{g}] must be >= 0")
@@ -205,7 +208,7 @@ class Emulation:
         self.pkt = np.empty(1 << 16, np.int64)
         self.scratch = np.empty((4, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
-        self._warm = False
+        self._warm = set()  # the tick loops this emulation has called: "serial", "parallel"
         # this process's share of the machine when it runs over several (None: all of it)
         self.ranks = Ranks(comm, self) if comm is not None and comm.Get_size() > 1 else None
         self.rank_loads = []  # after a run over several processes: each one's share and times
@@ -221,13 +224,9 @@ class Emulation:
         return tier_of(self.program)
 
     def _say_compiling(self):
-        name = tier_name(self.tier)
-        what = ("the standard cells and synapses" if name == "lean"
-                else "every cell type and kind of plasticity")
-        sys.stderr.write(
-            f"neurochip: compiling the emulator's {name} kernel ({what}) for "
-            f"{self.program.arithmetic} arithmetic: once per version of the emulator, about "
-            f"{COMPILE_S[name]} s on two cores; it is kept in {numba.config.CACHE_DIR} for later runs\n")
+        # after the first loop the per-core kernels are compiled: only the parallel loop is new
+        sys.stderr.write(compile_notice(tier_name(self.tier), self.program.arithmetic,
+                                        self._loop_name() != "serial", bool(self._warm)))
         sys.stderr.flush()
 
     def _check_routes(self):
@@ -248,20 +247,52 @@ class Emulation:
                         f"{got.tolist()} but should reach {want.tolist()}: the routing tables "
                         f"do not implement the intended multicast tree")
 
+    def _loop_name(self) -> str:
+        """The tick loop the next call takes (:mod:`neurochip.emulator.kernel_choice`)."""
+        if self.ranks is not None:
+            return "ranks"
+        return "parallel" if self.threads_now > 1 else "serial"
+
+    def _args(self, a, b, budget, rec: RecordView, packets, counters) -> tuple:
+        """The tick loop's arguments for ticks ``[a, b)``."""
+        return (a, b, (self.stretch, budget), self.tier, *machine_views(self, rec, packets, counters),
+                (self.pkt, self.scratch, self.rec_extra))
+
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):
         numba.set_num_threads(self.threads_now)
         chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
         try:
             buffers = (self.pkt, self.scratch, self.rec_extra)
             if self.ranks is None:
-                buffers = run_ticks(a, b, (self.stretch, budget), self.tier,
-                                    *machine_views(self, rec, packets, counters), buffers)
+                loop = run_ticks if self.threads_now > 1 else run_ticks_serial
+                buffers = loop(*self._args(a, b, budget, rec, packets, counters))
             else:
                 buffers = self.ranks.run_ticks(a, b, self.stretch, budget, self.tier,
                                                machine_views(self, rec, packets, counters), buffers)
             self.pkt, self.scratch, self.rec_extra = buffers
         finally:
             numba.set_parallel_chunksize(chunk)
+
+    def _warm_up(self, budget, n_words, n_src, packets, counters):
+        """A zero-tick call of the loop the run takes: numba compiles it or loads it from
+        its cache, timed apart from the emulation (``timings["jit"]``)."""
+        loop = self._loop_name()
+        if loop in self._warm:
+            return
+        tj = time.perf_counter()
+        # loading the cache takes a fraction of a second: a longer wait is a compilation
+        notice = threading.Timer(NOTICE_AFTER, self.compile_notice) if self.compile_notice else None
+        if notice is not None:
+            notice.daemon = True
+            notice.start()
+        try:
+            in_room(self._kernel, self._t, self._t, budget, record_view(self, 0, n_words, n_src),
+                    packets, counters)
+        finally:
+            if notice is not None:
+                notice.cancel()
+        self.timings["jit"] += time.perf_counter() - tj
+        self._warm.add(loop)
 
     @property
     def t(self) -> int:
@@ -406,7 +437,7 @@ class Emulation:
         most = numba.config.NUMBA_NUM_THREADS
         if self.ranks is not None:  # the processes share the machine's cores
             most = max(1, min(most, (os.cpu_count() or 1) // self.ranks.size))
-        self.threads_now = self.threads or FREE_CORES.threads(most)
+        want = self.threads_now = self.threads or FREE_CORES.threads(most)
         p = self.program
         n_chips = p.routing.n_chips
         counters = np.zeros((p.n_cores, len(COUNTERS)), np.int64)
@@ -416,20 +447,16 @@ class Emulation:
         n_src = p.electrodes.n_sources
         n_words = (len(self.rec_spk_neurons) + 31) // 32
         t0 = self._t
-        if not self._warm:  # a zero-tick call: numba compiles or loads its cache, timed apart
-            tj = time.perf_counter()
-            # loading the cache takes a fraction of a second: a longer wait is a compilation
-            notice = threading.Timer(NOTICE_AFTER, self.compile_notice) if self.compile_notice else None
-            if notice is not None:
-                notice.daemon = True
-                notice.start()
-            try:
-                self._kernel(t0, t0, budget, record_view(self, 0, n_words, n_src), packets, counters)
-            finally:
-                if notice is not None:
-                    notice.cancel()
-            self.timings["jit"] = time.perf_counter() - tj
-            self._warm = True
+        # the default threads take the serial loop until the parallel one is compiled or
+        # worth compiling (kernel_choice); `probe`: this run measures the serial loop first
+        choice, probe, serial_s = None, False, 0.0
+        if self.ranks is None and self.threads is None and want > 1:
+            name = tier_name(self.tier)
+            choice = LoopChoice(f"{name}-{p.arithmetic}", name)
+            args = self._args(t0, t0, budget, record_view(self, 0, n_words, n_src), packets, counters)
+            if not compiled(run_ticks, args) and not choice.paid_off():
+                self.threads_now, probe = 1, True
+        self._warm_up(budget, n_words, n_src, packets, counters)
         most_ticks = int(p.recording.max_ticks) if chunk_ticks is None else min(
             int(p.recording.max_ticks), max(1, int(chunk_ticks)))
         if self.ranks is not None:  # every rank must run the same stretches
@@ -437,7 +464,7 @@ class Emulation:
             self.ranks.start_run()
         done = 0
         while done < n_ticks:
-            chunk = min(n_ticks - done, most_ticks)
+            chunk = min(n_ticks - done, most_ticks, probe_ticks(n_ticks) if probe else n_ticks)
             rec = record_view(self, chunk, n_words, n_src)
             spike_rec, state_rec, src_rec, n_extra = rec.spikes, rec.state, rec.sources, rec.n_extra
             a = self._t
@@ -445,7 +472,10 @@ class Emulation:
             self._kernel(a, a + chunk, budget, rec, packets, counters)
             if self.ranks is not None:  # each core's state columns from its owner
                 self.ranks.merge_owned(state_rec)
-            self.timings["emulate"] += time.perf_counter() - tr
+            took = time.perf_counter() - tr
+            self.timings["emulate"] += took
+            if self.threads_now < want:
+                serial_s += took
             # host extraction of this chunk: bits -> (tick, neuron)
             if n_words:
                 r, pos = _set_bits(spike_rec, len(self.rec_spk_neurons))
@@ -459,21 +489,20 @@ class Emulation:
             sources.append(src_rec)
             self._t += chunk
             done += chunk
+            if probe:  # the rest of the run on the parallel loop, if that repays its compilation
+                probe = False
+                if done < n_ticks and choice.worth_now(took / chunk, n_ticks - done, want):
+                    self.threads_now = want
+                    self._warm_up(budget, n_words, n_src, packets, counters)
             if progress is not None:
                 progress(chunk)
+        if serial_s > 0.0:
+            choice.add(serial_s, want)
         if self.ranks is not None:  # each core's counters and learned weights from its owner
             self.ranks.merge_counters(counters)
             self.ranks.merge_rows((self.syn, self.syn_wf))
             self.rank_loads = self.ranks.loads(self, counters, self._t - t0)
-        # exact link/router counts: packets per key x usage per key
-        counts = np.zeros(n_chips * EV_PER_CHIP, np.int64)
-        senders = np.flatnonzero(packets)
-        if len(senders):
-            lens = self.ev_hi[senders] - self.ev_lo[senders]
-            idx = np.repeat(self.ev_lo[senders], lens) + (
-                np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens))
-            np.add.at(counts, self.ev[idx], np.repeat(packets[senders], lens))
-        counts = counts.reshape(n_chips, EV_PER_CHIP)
+        counts = event_counts(packets, self.ev_lo, self.ev_hi, self.ev, n_chips)
         return RunResult(
             t0=t0, t1=self._t,
             spike_ticks=np.concatenate(spk_t) if spk_t else np.zeros(0, np.int64),

@@ -14,7 +14,7 @@ import pathlib
 
 import numba
 
-__all__ = ["use_versioned_cache"]
+__all__ = ["use_versioned_cache", "in_room", "INNER"]
 
 
 def _source_hash() -> str:
@@ -34,3 +34,33 @@ def use_versioned_cache() -> str:
     folder = os.path.join(base, "neurochip", f"numba-{_source_hash()}")
     numba.config.CACHE_DIR = folder
     return folder
+
+
+# numba's options for a kernel that only other kernels call. numba gives every compiled
+# function a CPython wrapper (which unboxes each argument: for a per-core kernel taking
+# views of the whole machine, 0.2-0.4 s of a first compile, and as much again in LLVM) and a
+# C wrapper (for first-class function use); a kernel never called from Python needs neither.
+# A first-ever CUBA run compiled 2 s less without them. Called from Python, such a kernel
+# crashes the interpreter (numba does not check): only for kernels Python never calls.
+INNER = {"cache": True, "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+
+
+# Room for numba's compiler on CPython's frame stack. CPython 3.11 keeps Python frames in
+# chunks of 16 KiB and unmaps a chunk as soon as the stack shrinks back out of it; numba's
+# compiler, recursing up and down across a chunk's edge, then maps and unmaps memory at
+# every crossing. A first-ever CUBA run took 700,000 page faults and 4 s of system time
+# (its compile 3-4 s longer) or 280,000, depending only on the depth of the script's call to
+# run(). A frame that declares this many stack slots (8 bytes each) needs a chunk of its own,
+# which CPython sizes to the next power of two (256 KiB): the ~125 KiB left above the frame
+# hold the compiler's deepest recursion, and no chunk edge is crossed (100,000 page faults,
+# 0.5 s of system time, whatever the depth).
+ROOM_SLOTS = 16384
+
+
+def in_room(fn, *args):
+    """``fn(*args)`` with about 125 KiB of free frame stack above it (see ``ROOM_SLOTS``):
+    for calls that may compile kernels."""
+    return fn(*args)
+
+
+in_room.__code__ = in_room.__code__.replace(co_stacksize=ROOM_SLOTS)

@@ -1,4 +1,5 @@
-"""The tick loop: the whole machine over a range of ticks (numba, parallel over cores).
+"""The tick loop: the whole machine over a range of ticks (numba; compiled parallel over
+cores and serial, see :mod:`neurochip.emulator.kernel_choice`).
 
 Tick ``t`` covers ``[t*dt, (t+1)*dt)``. A spike produced in tick ``t`` carries
 the time stamp ``(t+1)*dt`` (as in NEST) and, over a synapse of ``d`` ticks,
@@ -24,6 +25,8 @@ threads, bit for bit (``tests/test_bit_exact.py``). A stretch of one tick is
 the plain tick loop.
 """
 
+import types
+
 import numba
 import numpy as np
 from numba import prange
@@ -33,13 +36,12 @@ from .delivery import MAX_STRETCH, deliver_core, sort_packets
 from .electrodes import apply_electrodes
 from .views import CoreOutput, StateRecord
 
-__all__ = ["run_ticks", "MAX_STRETCH"]
+__all__ = ["run_ticks", "run_ticks_serial", "MAX_STRETCH"]
 
 CYCLES_TICK = CYCLES["tick"]
 
 
-@numba.njit(cache=True, parallel=True)
-def run_ticks(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, traffic, buffers):
+def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, traffic, buffers):
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
@@ -96,3 +98,22 @@ def run_ticks(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, tr
                     counters[c, C_OVERRUN] += 1
         t += n_ticks
     return pkt, scratch, rec_extra
+
+
+def _renamed(fn, name: str):
+    """A copy of ``fn`` under another name. numba files its disk cache under the
+    function's name and keys the entries by signature and bytecode, not by the
+    ``parallel`` option: two compilations of one function would take each other's."""
+    copy = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
+    copy.__qualname__ = name
+    copy.__doc__ = fn.__doc__
+    return copy
+
+
+# One tick loop, compiled twice (neurochip.emulator.kernel_choice says which a run takes):
+# with parallel=True the prange loops share the cores out among numba's threads; without
+# it they are plain loops, which compile in two thirds of the time (no thread functions,
+# and the per-core kernels are not optimised once more inside each of them) and on one
+# thread run without a thread launch per stretch
+run_ticks = numba.njit(cache=True, parallel=True)(_renamed(_tick_loop, "run_ticks"))
+run_ticks_serial = numba.njit(cache=True)(_renamed(_tick_loop, "run_ticks_serial"))

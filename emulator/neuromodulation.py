@@ -51,6 +51,7 @@ from numba.extending import overload
 
 from .contract import DYN_DOPAMINE, DYN_NEUROMOD
 from .fixed import sat_ring_add
+from .jit_cache import INNER
 from .stdp import (
     HALF_TRACE,
     RF_NM_COEF,
@@ -121,7 +122,7 @@ def retrace(hr, q0, pl):
         hist_da[hr, p] = clamp_da(da)
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def record_post_dopamine(spk, a, b, stamp, pl):
     """Append the spikes ``spk[a:b]`` (stamped ``stamp``) of neurons whose history keeps a
     dopamine trace to it (:func:`neurochip.emulator.stdp.record_post_spikes` does the
@@ -165,7 +166,7 @@ def _insert_dopamine(hr, stamp, conc, pl):
     retrace(hr, p, pl)
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def dopamine_row(syn, syn_wf, row, stamp, at, pl, float_syn):
     """A reward or punishment spike stamped ``stamp`` through the row at ``syn[row]``:
     a dopamine entry in each target's history. Returns (synapses, 0, 0)."""
@@ -286,7 +287,7 @@ def _nm_learn(w, c, kpre, t_last, stamp, d, hr, pid, pl):
     return clip_weight(w, pid, pl), c, lost
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def neuromod_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
     """Process the neuromodulated plastic row at ``syn[row]`` (parameter set ``pid``) for
     a pre spike stamped ``stamp`` (arguments as :func:`neurochip.emulator.stdp.stdp_row`).

@@ -48,6 +48,7 @@ import numba
 import numpy as np
 
 from .fixed import sat_ring_add
+from .jit_cache import INNER
 from .stdp import (
     RI_ACC_DEP,
     RI_ACC_POT,
@@ -196,7 +197,7 @@ def _learn(w, st, t_last, stamp, d, hr, pid, pl, seed, sid):
     return w, st, lost
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def recurrent_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, seed, float_syn):
     """Process the recurrent-rule row at ``syn[row]`` (parameter set ``pid``) for a pre
     spike stamped ``stamp`` (arguments as :func:`neurochip.emulator.stdp.stdp_row`, and

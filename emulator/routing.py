@@ -10,10 +10,13 @@ packet counts stay exact (packets per key x usage per key).
 import numba
 import numpy as np
 
-__all__ = ["walk_keys"]
+from .contract import EV_PER_CHIP
+from .jit_cache import INNER
+
+__all__ = ["walk_keys", "event_counts"]
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _lookup(key, chip, t_key, t_mask, t_route, table_lo):
     for e in range(table_lo[chip], table_lo[chip + 1]):
         if (key & t_mask[e]) == t_key[e]:
@@ -21,7 +24,7 @@ def _lookup(key, chip, t_key, t_mask, t_route, table_lo):
     return np.int64(-1)
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _walk_one(key, src_chip, t_key, t_mask, t_route, table_lo, link_to, core_at,
               max_hops, dest_buf, ev_buf, stack_chip, stack_in):
     n_dest = 0
@@ -83,7 +86,7 @@ def _walk_one(key, src_chip, t_key, t_mask, t_route, table_lo, link_to, core_at,
     return n_dest, n_ev
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _same(a, alo, ahi, b, blo, n):
     if ahi - alo != n:
         return False
@@ -93,7 +96,7 @@ def _same(a, alo, ahi, b, blo, n):
     return True
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _append(store, used, lo, hi, k, values):
     """Give key k the range of ``values`` in ``store``, sharing key k-1's range when
     equal; returns the (possibly grown) store and its used length."""
@@ -116,7 +119,7 @@ def _append(store, used, lo, hi, k, values):
     return store, used + n
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def _sorted(a):
     """``a`` sorted in place and returned: Shell sort, a few lines that compile in a
     fraction of the seconds np.sort's quicksort takes (a key has a few destinations and
@@ -166,3 +169,17 @@ def walk_keys(keys, src_chips, t_key, t_mask, t_route, table_lo, link_to, core_a
         dest, nd = _append(dest, nd, dest_lo, dest_hi, k, _sorted(dest_buf[:a]))
         ev, ne = _append(ev, ne, ev_lo, ev_hi, k, _sorted(ev_buf[:b]))
     return dest_lo, dest_hi, dest[:nd].astype(np.int32), ev_lo, ev_hi, ev[:ne].copy()
+
+
+def event_counts(packets, ev_lo, ev_hi, ev, n_chips: int) -> np.ndarray:
+    """Exact link and router counts of a run, ``[chip, event]``: the packets each key sent
+    (``packets``) times the events of its walk (``ev[ev_lo[k]:ev_hi[k]]``, from
+    :func:`walk_keys`)."""
+    counts = np.zeros(n_chips * EV_PER_CHIP, np.int64)
+    senders = np.flatnonzero(packets)
+    if len(senders):
+        lens = ev_hi[senders] - ev_lo[senders]
+        idx = np.repeat(ev_lo[senders], lens) + (
+            np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens))
+        np.add.at(counts, ev[idx], np.repeat(packets[senders], lens))
+    return counts.reshape(n_chips, EV_PER_CHIP)

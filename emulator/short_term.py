@@ -21,6 +21,7 @@ import numba
 import numpy as np
 
 from .fixed import sat_ring_add
+from .jit_cache import INNER
 
 __all__ = ["TM_WORDS", "TM_HEADER", "NO_LUT", "tm_row", "decay_tables", "carry_tm_state"]
 
@@ -55,7 +56,7 @@ def _decay_float(taus, lid, h):
     return math.exp(-h / taus[lid])
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def tm_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, luts, taus, float_syn):
     """Process one plastic row for a spike stamped ``stamp``; returns (synapses, saturations).
 

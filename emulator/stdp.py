@@ -48,6 +48,7 @@ from numba.extending import overload
 
 from .contract import DYN_STDP
 from .fixed import sat_ring_add
+from .jit_cache import INNER
 
 __all__ = ["STDP_HEADER", "STDP_WORDS", "TRACE_ONE", "W_ONE", "T_PAIR", "T_NEAREST", "T_VOGELS", "T_TRIPLET",
            "D_ADDITIVE", "D_MULTIPLICATIVE", "D_ADD_MULT", "D_GUTIG", "RULE_I", "RULE_F",
@@ -145,7 +146,7 @@ def _trace_one(hist_tr):
     return lambda hist_tr: np.int64(TRACE_ONE)
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def record_post_spikes(spk, a, b, stamp, pl):
     """Append the spikes ``spk[a:b]`` (global neuron indices, stamped ``stamp``) of neurons
     with a post-spike history to it (``pl``: the PlasticView). An entry's trace is the
@@ -371,7 +372,7 @@ def _learn(w, kpre, r2, t_last, stamp, d, hr, pid, pl):
     return depress(w, kpost, r2, pid, pl), lost
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def stdp_row(syn, syn_wf, row, stamp, ring, tt, at, pid, pl, float_syn):
     """Process the plastic row at ``syn[row]`` (parameter set ``pid``) for a pre spike
     stamped ``stamp``; ``at`` is the target core's ``(ring base, ring mask, first neuron,

@@ -12,6 +12,7 @@ import numba
 import numpy as np
 
 from .fixed import sat_ring_add
+from .jit_cache import INNER
 
 __all__ = ["ST_WORDS", "ST_HEADER", "stochastic_row", "draw", "P_ALWAYS"]
 
@@ -38,7 +39,7 @@ def _draw(seed, sid, stamp):
     return (z ^ (z >> np.uint64(31))) >> np.uint64(32)
 
 
-@numba.njit(cache=True)
+@numba.njit(**INNER)
 def stochastic_row(syn, syn_wf, row, stamp, ring, base, rmask, tt, seed, float_syn):
     """Process one stochastic row; returns (synapses that transmitted, saturations)."""
     cnt = np.int64(syn[row])

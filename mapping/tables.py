@@ -141,6 +141,21 @@ def lookup(table: np.ndarray, keys) -> np.ndarray:
     return out[inverse.reshape(-1)]
 
 
+@numba.njit(cache=True, inline="always")
+def _lower_bound(a, x):
+    """The first index of the sorted int64 array ``a`` whose value is >= ``x`` (as
+    ``np.searchsorted``, whose numba version compiles comparisons for every dtype,
+    complex ones included: half a second of a first run)."""
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 @numba.njit(cache=True)
 def _first_match(keys, e_key, e_mask, e_route, out):
     """Entries in priority order, each taking the keys it matches that no earlier entry
@@ -148,8 +163,8 @@ def _first_match(keys, e_key, e_mask, e_route, out):
     ``[key, key | ~mask]``: only that range of the sorted ``keys`` is tested."""
     for e in range(len(e_key)):
         key, mask = e_key[e], e_mask[e]
-        lo = np.searchsorted(keys, key)
-        hi = np.searchsorted(keys, key | (0xFFFFFFFF ^ mask), side="right")
+        lo = _lower_bound(keys, key)
+        hi = _lower_bound(keys, (key | (0xFFFFFFFF ^ mask)) + 1)
         for i in range(lo, hi):
             if out[i] < 0 and (keys[i] & mask) == key:
                 out[i] = e_route[e]

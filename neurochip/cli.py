@@ -187,23 +187,30 @@ def machines():
 @main.command()
 def warmup():
     """Compile the emulator's kernels for both arithmetics now: the lean kernel (IF_curr_exp
-    and IF_cond_exp, static synapses; about 20 s each) and the full one (every cell type
-    and plasticity; about 80 s each). Later runs load them from the cache in a fraction of
-    a second."""
+    and IF_cond_exp, static synapses; about 15 s each) and the full one (every cell type
+    and plasticity; about 60 s each), each as a one-thread loop and, where numba has more
+    than one thread, a multi-thread loop (about 10 and 25 s more). Later runs load them
+    from the cache in a fraction of a second."""
+    import numba
     import pyNN.neurochip as sim
+    loops = {1: "one-thread"}
+    if numba.config.NUMBA_NUM_THREADS > 1:
+        loops[2] = "multi-thread"
     for arithmetic in ("fixed", "float"):
         for tier in ("lean", "full"):
-            t = time.perf_counter()
-            sim.setup(timestep=0.1, arithmetic=arithmetic)
-            cells = sim.Population(2, sim.IF_curr_exp(i_offset=1.0))
-            noise = sim.Population(2, sim.SpikeSourcePoisson(rate=100.0))
-            synapse = sim.StaticSynapse(weight=0.1)
-            if tier == "full":  # a plastic projection: the full kernel
-                synapse = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(),
-                                            weight_dependence=sim.AdditiveWeightDependence(w_max=0.2),
-                                            weight=0.1)
-            sim.Projection(noise, cells, sim.AllToAllConnector(), synapse)
-            sim.DCSource(amplitude=0.1).inject_into(cells)
-            sim.run(1.0)
-            sim.end()
-            click.echo(f"{arithmetic}, {tier} kernel: ready in {time.perf_counter() - t:.1f} s")
+            for threads, loop in loops.items():
+                t = time.perf_counter()
+                sim.setup(timestep=0.1, arithmetic=arithmetic, threads=threads)
+                cells = sim.Population(2, sim.IF_curr_exp(i_offset=1.0))
+                noise = sim.Population(2, sim.SpikeSourcePoisson(rate=100.0))
+                synapse = sim.StaticSynapse(weight=0.1)
+                if tier == "full":  # a plastic projection: the full kernel
+                    synapse = sim.STDPMechanism(
+                        timing_dependence=sim.SpikePairRule(),
+                        weight_dependence=sim.AdditiveWeightDependence(w_max=0.2), weight=0.1)
+                sim.Projection(noise, cells, sim.AllToAllConnector(), synapse)
+                sim.DCSource(amplitude=0.1).inject_into(cells)
+                sim.run(1.0)
+                sim.end()
+                click.echo(f"{arithmetic}, {tier} kernel, {loop} loop: ready in "
+                           f"{time.perf_counter() - t:.1f} s")

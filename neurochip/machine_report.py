@@ -110,8 +110,9 @@ def _caller_level() -> int:
     """The stack level of the user's line (the first frame outside PyNN and neurochip),
     whichever of run(), run_until() or run_for() it called."""
     import pyNN.neurochip as face  # here: it imports this module
-    ours = tuple(str(pathlib.Path(m.__file__).parent) + os.sep
-                 for m in (pyNN, face, sys.modules[__package__]))
+    ours = tuple(str(pathlib.Path(sys.modules[m].__file__).parent) + os.sep
+                 for m in (pyNN.__name__, face.__name__, __package__, f"{__package__}.emulator",
+                           f"{__package__}.mapping"))  # (apart in a source tree)
     frame, level = sys._getframe(2), 2
     while frame is not None and frame.f_code.co_filename.startswith(ours):
         frame, level = frame.f_back, level + 1

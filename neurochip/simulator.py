@@ -14,6 +14,7 @@ import numpy as np
 from pyNN import common
 
 from neurochip.emulator import load
+from neurochip.emulator.jit_cache import in_room
 from neurochip.mapping.graph import NetworkGraph
 from neurochip.mapping.machine import spinn3, spinn5, torus
 from neurochip.mapping.pipeline import map_network
@@ -96,6 +97,9 @@ class State(common.control.BaseState):
         self.run_until(self.t + simtime)
 
     def run_until(self, tstop):
+        in_room(self._run_until, tstop)  # mapping and the first run compile kernels
+
+    def _run_until(self, tstop):
         n_ticks = int(round(tstop / self.dt)) - self.t_ticks
         if n_ticks < 0:
             raise ValueError(f"run_until({tstop}): time is in the past (now {self.t} ms)")

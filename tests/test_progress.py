@@ -47,7 +47,7 @@ def test_a_slow_first_call_says_that_the_kernels_compile(monkeypatch):
     _, emulation = _spikes(progress=False)
     said = []
     emulation.reset()
-    emulation._warm = False
+    emulation._warm.clear()
     emulation.compile_notice = lambda: said.append(time.perf_counter())
     kernel = emulation._kernel
 
@@ -60,7 +60,7 @@ def test_a_slow_first_call_says_that_the_kernels_compile(monkeypatch):
     emulation.run(10)
     assert len(said) == 1
     said.clear()
-    emulation._warm = False
+    emulation._warm.clear()
     monkeypatch.setattr(emulate, "NOTICE_AFTER", 5.0)
     emulation.run(10)  # a quick load from the cache: no notice
     assert said == []
@@ -69,14 +69,21 @@ def test_a_slow_first_call_says_that_the_kernels_compile(monkeypatch):
 def test_the_notice_names_the_kernel_and_the_cache(capsys, monkeypatch):
     _, emulation = _spikes(progress=False)
     assert emulation.compile_notice is None  # progress=False: no notice
+    emulation.threads_now = 1
     emulation._say_compiling()
     err = capsys.readouterr().err
     assert "compiling the emulator's lean kernel" in err and "for fixed arithmetic" in err
-    assert "about 20 s" in err and emulate.numba.config.CACHE_DIR in err
+    assert "one-thread loop" in err
+    assert "about 15 s" in err and emulate.numba.config.CACHE_DIR in err
+    emulation.threads_now = 2  # after the one-thread loop ran: only the parallel loop is new
+    emulation._say_compiling()
+    err = capsys.readouterr().err
+    assert "multi-thread loop" in err and "about 10 s" in err
+    emulation.threads_now = 1
     monkeypatch.setattr(emulate, "tier_of", lambda program: (1,))  # as a plastic network's
     emulation._say_compiling()
     err = capsys.readouterr().err
-    assert "compiling the emulator's full kernel" in err and "about 80 s" in err
+    assert "compiling the emulator's full kernel" in err and "about 55 s" in err
 
 
 def test_a_bad_progress_setting_is_a_clear_error():

@@ -1,8 +1,10 @@
 """The lean and the full kernel (emulator.tier): which programs run on which, and the
 same answer from both for a program the lean one can run."""
 
+import itertools
 from types import SimpleNamespace
 
+import numba
 import numpy as np
 import pyNN.neurochip as sim
 import pytest
@@ -109,16 +111,19 @@ def test_one_kernel_per_tier_and_arithmetic_whatever_the_network_records():
     type (e.g. a strided array of the recorded columns) would compile the whole kernel
     again. Networks that record nothing, spikes, v of one neuron or of many, with and
     without current sources, must share one compiled kernel."""
-    from neurochip.emulator.kernel import run_ticks
+    from neurochip.emulator.kernel import run_ticks, run_ticks_serial
 
+    loops = {1: run_ticks_serial, 2: run_ticks}  # one thread takes the serial loop
+    threads = [n for n in loops if n <= numba.config.NUMBA_NUM_THREADS]
     for record, current in ((None, False), ("spikes", True), ("v", False), (["v", "spikes"], True)):
-        for n_recorded in (1, 7):
-            sim.setup(timestep=0.1, seed=2)
+        for n_recorded, n_threads in itertools.product((1, 7), threads):
+            sim.setup(timestep=0.1, seed=2, threads=n_threads)
             cells = _network(sim.IF_curr_exp(), current=current)
             if record:
                 cells[:n_recorded].record(record)
             sim.run(5.0)
             sim.end()
-    lean_fixed = [sig for sig in run_ticks.signatures
-                  if len(sig[3]) == 0 and str(sig[5].types[0].dtype) != "float64"]
-    assert len(lean_fixed) == 1, "\n".join(str(s) for s in lean_fixed)
+    for n in threads:
+        lean_fixed = [sig for sig in loops[n].signatures
+                      if len(sig[3]) == 0 and str(sig[5].types[0].dtype) != "float64"]
+        assert len(lean_fixed) == 1, "\n".join(str(s) for s in lean_fixed)
