@@ -67,7 +67,9 @@ def update_core(c, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out
     cyc = out.cyc
     counters = out.counters
     end = out.spk_lo[c]
-    one_row = i_inj.shape[0] == 1
+    if kind != KIND_SPIKE_ARRAY and kind != KIND_POISSON:  # a neuron model: one call a stretch
+        _neuron_ticks(c, t0, n_ticks, r0, tier, kind, lo, hi, end, cores, rings, di, i_inj, rec, out)
+        return
     for k in range(n_ticks):
         t = t0 + k
         sent0 = end
@@ -90,9 +92,6 @@ def update_core(c, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out
                         spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
                         end += 1
             cyc[c, k] += CYCLES_SOURCE * (hi - lo)
-        else:  # a neuron model: the same ring-buffer transfer for all of them
-            end = _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di,
-                               i_inj[0] if one_row else i_inj[k], rec, out)
         out.spk_n[c, k] = end - sent0
         counters[c, C_SPIKES] += end - sent0
 
@@ -116,9 +115,11 @@ def post_spikes(c, lo, t0, n_ticks, pl, out):
 
 
 @numba.njit(**INNER)
-def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, rec, out):
-    """Tick ``t`` (offset ``k`` in the stretch) of neuron core ``c``; returns the spike
-    buffer's new end."""
+def _neuron_ticks(c, t0, n_ticks, r0, tier, kind, lo, hi, end, cores, rings, di, i_inj, rec, out):
+    """Ticks ``t0 .. t0 + n_ticks - 1`` of neuron core ``c`` (arguments as for
+    :func:`update_core`; ``end`` the spike buffer's end). One call a stretch, not a tick:
+    numba counts a reference to every array of the views passed at each call, atomically
+    (CUBA on one thread spent a third of its emulation in NRT_incref/NRT_decref)."""
     ring = rings.ring
     spk = out.spk
     counters = out.counters
@@ -126,34 +127,41 @@ def _neuron_tick(c, t, k, r0, tier, kind, lo, hi, end, cores, rings, di, inj, re
     state = cores.state
     nb = rings.idx_bits[c]
     dmask = (1 << rings.delay_bits[c]) - 1
-    # the slot of arrival time t*dt (t+1 for models whose input acts at once)
     tb = rings.type_bits[c] + nb  # a tick's slot: a receptor's 2**nb entries after another's
-    slot = rings.lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << tb)
-    nxt = rings.lo[c] + (((t + 1) & dmask) << tb)
     inh = 1 << nb
+    shifts = (rings.shift[c, 0], rings.shift[c, 1])
     direct = di.lo[c + 1] > di.lo[c]  # delegated Poisson sources (emulator.direct)
-    if direct:
-        # slot t+1 is complete in both rings now (the delegated sources of tick t
-        # write t+2 on, packets of this stretch after its end): one ring from here on
-        counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
-    if len(tier) > 0 and MULTI[kind]:  # one input per receptor slot (not in the lean tier)
-        end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
-    elif len(tier) > 0 and not LEAN_KIND[kind]:  # the other cells (emulator.tier)
-        end, sat = neuron_loop(kind, lo, hi, slot, inh, (rings.shift[c, 0], rings.shift[c, 1]),
-                               ring, params, state, inj, spk, end)
-    else:
-        end, sat = neuron_loop_lean(kind, lo, hi, slot, inh, (rings.shift[c, 0], rings.shift[c, 1]),
-                                    ring, params, state, inj, spk, end)
-    counters[c, C_REAL_SAT] += sat
-    ev = 0
-    if direct:
-        ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di)
-        counters[c, C_SYN_EVENTS] += ev
-        counters[c, C_RING_SAT] += rsat
-    out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
-    if rec.lo[c + 1] > rec.lo[c]:
-        _record_state(c, t - r0, kind, lo, nxt, nb, cores, rings, rec)
-    return end
+    recorded = rec.lo[c + 1] > rec.lo[c]
+    one_row = i_inj.shape[0] == 1
+    for k in range(n_ticks):
+        t = t0 + k
+        sent0 = end
+        inj = i_inj[0] if one_row else i_inj[k]
+        # the slot of arrival time t*dt (t+1 for models whose input acts at once)
+        slot = rings.lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << tb)
+        nxt = rings.lo[c] + (((t + 1) & dmask) << tb)
+        if direct:
+            # slot t+1 is complete in both rings now (the delegated sources of tick t
+            # write t+2 on, packets of this stretch after its end): one ring from here on
+            counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
+        if len(tier) > 0 and MULTI[kind]:  # one input per receptor slot (not in the lean tier)
+            end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
+        elif len(tier) > 0 and not LEAN_KIND[kind]:  # the other cells (emulator.tier)
+            end, sat = neuron_loop(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+        else:
+            end, sat = neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj,
+                                        spk, end)
+        counters[c, C_REAL_SAT] += sat
+        ev = 0
+        if direct:
+            ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di)
+            counters[c, C_SYN_EVENTS] += ev
+            counters[c, C_RING_SAT] += rsat
+        out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
+        if recorded:
+            _record_state(c, t - r0, kind, lo, nxt, nb, cores, rings, rec)
+        out.spk_n[c, k] = end - sent0
+        counters[c, C_SPIKES] += end - sent0
 
 
 # The two functions below run once per core and tick, not per neuron: called, not
