@@ -22,7 +22,7 @@ from .neuromodulation import record_post_dopamine
 from .poisson import rate_segment, source_tick
 from .stdp import record_post_spikes
 
-__all__ = ["update_core", "post_spikes", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
+__all__ = ["update_cores", "post_spikes", "CYCLES", "C_SPIKES", "C_PKTS_RX", "C_SYN_EVENTS", "C_FAILED_MPT",
            "C_RING_SAT", "C_REAL_SAT", "C_MAX_CYCLES", "C_OVERRUN", "C_STDP_LOST", "COUNTERS",
            "SPIKE_MULT_SHIFT", "SPIKE_NEURON_MASK"]
 
@@ -48,52 +48,58 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(**INNER)
-def update_core(c, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out):
-    """Ticks ``t0 .. t0 + n_ticks - 1`` of core ``c`` (views of
-    :mod:`neurochip.emulator.views`; numba passes them by value, so a core is given only
-    the views it reads).
+def update_cores(c0, c1, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out):
+    """Ticks ``t0 .. t0 + n_ticks - 1`` of cores ``c0 .. c1 - 1`` (views of
+    :mod:`neurochip.emulator.views`; numba passes them by value, so the cores are given
+    only the views they read).
 
     ``i_inj[k]`` is the injected current of tick ``t0 + k`` (row 0 for every tick when
     it has a single row); state samples go to row ``t - r0`` of ``rec.state`` (a
     StateRecord); spikes to ``out.spk``, the cycles each tick costs to ``out.cyc[c, k]``
     (a CoreOutput); ``di`` are the delegated Poisson sources (:mod:`neurochip.emulator.direct`);
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`).
-    The post-spike histories of STDP take the core's spikes afterwards (:func:`post_spikes`).
+    The post-spike histories of STDP take the cores' spikes afterwards (:func:`post_spikes`).
+
+    A range of cores, not one: numba counts a reference to every array of the views at
+    each call, atomically (about 300 counts a core and stretch, a quarter of CUBA's
+    emulation on one thread), so the serial tick loop calls this once a stretch for all
+    cores; the parallel one calls it core by core (its threads take one core at a time).
     """
-    kind = cores.kind[c]
-    lo = cores.neuron_lo[c]
-    hi = cores.neuron_lo[c + 1]
     spk = out.spk
     cyc = out.cyc
     counters = out.counters
-    end = out.spk_lo[c]
-    if kind != KIND_SPIKE_ARRAY and kind != KIND_POISSON:  # a neuron model: one call a stretch
-        _neuron_ticks(c, t0, n_ticks, r0, tier, kind, lo, hi, end, cores, rings, di, i_inj, rec, out)
-        return
-    for k in range(n_ticks):
-        t = t0 + k
-        sent0 = end
-        if kind == KIND_SPIKE_ARRAY:
-            p = src.ssa_ptr[c]
-            while p < src.ssa_lo[c + 1] and src.ssa_tick[p] <= t + 1:
-                if src.ssa_tick[p] == t + 1:
-                    spk[end] = lo + src.ssa_idx[p]
-                    end += 1
-                p += 1
-            src.ssa_ptr[c] = p
-            cyc[c, k] += CYCLES_SOURCE * (end - sent0)
-        elif kind == KIND_POISSON:
-            for g in range(lo, hi):
-                if src.start[g] <= t + 1 and t + 1 < src.end[g]:
-                    if src.sched_lo[g + 1] > src.sched_lo[g]:  # a rate schedule
-                        rate_segment(src, g, t + 1)
-                    m = source_tick(src, g)
-                    if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
-                        spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
+    for c in range(c0, c1):
+        kind = cores.kind[c]
+        if kind != KIND_SPIKE_ARRAY and kind != KIND_POISSON:
+            continue  # a neuron core: _neuron_ticks below
+        lo = cores.neuron_lo[c]
+        hi = cores.neuron_lo[c + 1]
+        end = out.spk_lo[c]
+        for k in range(n_ticks):
+            t = t0 + k
+            sent0 = end
+            if kind == KIND_SPIKE_ARRAY:
+                p = src.ssa_ptr[c]
+                while p < src.ssa_lo[c + 1] and src.ssa_tick[p] <= t + 1:
+                    if src.ssa_tick[p] == t + 1:
+                        spk[end] = lo + src.ssa_idx[p]
                         end += 1
-            cyc[c, k] += CYCLES_SOURCE * (hi - lo)
-        out.spk_n[c, k] = end - sent0
-        counters[c, C_SPIKES] += end - sent0
+                    p += 1
+                src.ssa_ptr[c] = p
+                cyc[c, k] += CYCLES_SOURCE * (end - sent0)
+            else:
+                for g in range(lo, hi):
+                    if src.start[g] <= t + 1 and t + 1 < src.end[g]:
+                        if src.sched_lo[g + 1] > src.sched_lo[g]:  # a rate schedule
+                            rate_segment(src, g, t + 1)
+                        m = source_tick(src, g)
+                        if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
+                            spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
+                            end += 1
+                cyc[c, k] += CYCLES_SOURCE * (hi - lo)
+            out.spk_n[c, k] = end - sent0
+            counters[c, C_SPIKES] += end - sent0
+    _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, out)
 
 
 @numba.njit(**INNER)
@@ -115,53 +121,58 @@ def post_spikes(c, lo, t0, n_ticks, pl, out):
 
 
 @numba.njit(**INNER)
-def _neuron_ticks(c, t0, n_ticks, r0, tier, kind, lo, hi, end, cores, rings, di, i_inj, rec, out):
-    """Ticks ``t0 .. t0 + n_ticks - 1`` of neuron core ``c`` (arguments as for
-    :func:`update_core`; ``end`` the spike buffer's end). One call a stretch, not a tick:
-    numba counts a reference to every array of the views passed at each call, atomically
-    (CUBA on one thread spent a third of its emulation in NRT_incref/NRT_decref)."""
+def _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, out):
+    """The ticks of the neuron cores among ``c0 .. c1 - 1`` (arguments as for
+    :func:`update_cores`)."""
     ring = rings.ring
     spk = out.spk
     counters = out.counters
     params = cores.params
     state = cores.state
-    nb = rings.idx_bits[c]
-    dmask = (1 << rings.delay_bits[c]) - 1
-    tb = rings.type_bits[c] + nb  # a tick's slot: a receptor's 2**nb entries after another's
-    inh = 1 << nb
-    shifts = (rings.shift[c, 0], rings.shift[c, 1])
-    direct = di.lo[c + 1] > di.lo[c]  # delegated Poisson sources (emulator.direct)
-    recorded = rec.lo[c + 1] > rec.lo[c]
     one_row = i_inj.shape[0] == 1
-    for k in range(n_ticks):
-        t = t0 + k
-        sent0 = end
-        inj = i_inj[0] if one_row else i_inj[k]
-        # the slot of arrival time t*dt (t+1 for models whose input acts at once)
-        slot = rings.lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << tb)
-        nxt = rings.lo[c] + (((t + 1) & dmask) << tb)
-        if direct:
-            # slot t+1 is complete in both rings now (the delegated sources of tick t
-            # write t+2 on, packets of this stretch after its end): one ring from here on
-            counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
-        if len(tier) > 0 and MULTI[kind]:  # one input per receptor slot (not in the lean tier)
-            end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
-        elif len(tier) > 0 and not LEAN_KIND[kind]:  # the other cells (emulator.tier)
-            end, sat = neuron_loop(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
-        else:
-            end, sat = neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj,
-                                        spk, end)
-        counters[c, C_REAL_SAT] += sat
-        ev = 0
-        if direct:
-            ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di)
-            counters[c, C_SYN_EVENTS] += ev
-            counters[c, C_RING_SAT] += rsat
-        out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
-        if recorded:
-            _record_state(c, t - r0, kind, lo, nxt, nb, cores, rings, rec)
-        out.spk_n[c, k] = end - sent0
-        counters[c, C_SPIKES] += end - sent0
+    for c in range(c0, c1):
+        kind = cores.kind[c]
+        if kind == KIND_SPIKE_ARRAY or kind == KIND_POISSON:
+            continue
+        lo = cores.neuron_lo[c]
+        hi = cores.neuron_lo[c + 1]
+        end = out.spk_lo[c]
+        nb = rings.idx_bits[c]
+        dmask = (1 << rings.delay_bits[c]) - 1
+        tb = rings.type_bits[c] + nb  # a tick's slot: a receptor's 2**nb entries after another's
+        inh = 1 << nb
+        shifts = (rings.shift[c, 0], rings.shift[c, 1])
+        direct = di.lo[c + 1] > di.lo[c]  # delegated Poisson sources (emulator.direct)
+        recorded = rec.lo[c + 1] > rec.lo[c]
+        for k in range(n_ticks):
+            t = t0 + k
+            sent0 = end
+            inj = i_inj[0] if one_row else i_inj[k]
+            # the slot of arrival time t*dt (t+1 for models whose input acts at once)
+            slot = rings.lo[c] + (((t + INPUT_LEAD[kind]) & dmask) << tb)
+            nxt = rings.lo[c] + (((t + 1) & dmask) << tb)
+            if direct:
+                # slot t+1 is complete in both rings now (the delegated sources of tick t
+                # write t+2 on, packets of this stretch after its end): one ring from here on
+                counters[c, C_RING_SAT] += merge_slot(ring, rings.dring, nxt, nxt + (1 << tb))
+            if len(tier) > 0 and MULTI[kind]:  # one input per receptor slot (not in the lean tier)
+                end, sat = _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, out)
+            elif len(tier) > 0 and not LEAN_KIND[kind]:  # the other cells (emulator.tier)
+                end, sat = neuron_loop(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+            else:
+                end, sat = neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj,
+                                            spk, end)
+            counters[c, C_REAL_SAT] += sat
+            ev = 0
+            if direct:
+                ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di)
+                counters[c, C_SYN_EVENTS] += ev
+                counters[c, C_RING_SAT] += rsat
+            out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev
+            if recorded:
+                _record_state(c, t - r0, kind, lo, nxt, nb, cores, rings, rec)
+            out.spk_n[c, k] = end - sent0
+            counters[c, C_SPIKES] += end - sent0
 
 
 # The two functions below run once per core and tick, not per neuron: called, not

@@ -12,7 +12,7 @@ In tick ``t`` the core runs the source's tick ``t`` and adds what it sends to sl
 ``t + 1 + delay`` of a second ring buffer, ``dring``, laid out as the core's ring
 buffer (the SDRAM input of sPyNNaker's delegate); at the start of tick ``t`` the
 core merges slot ``t + 1`` of the second ring into its own (see
-:func:`neurochip.emulator.cores.update_core`). The source's logic is the source
+:func:`neurochip.emulator.cores.update_cores`). The source's logic is the source
 core's, draw for draw from the same generator (the source's KISS state and
 dead-time/gamma counters move here), so a
 delegated source gives the same spikes at its target as the same source on its

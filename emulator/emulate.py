@@ -255,8 +255,9 @@ class Emulation:
 
     def _args(self, a, b, budget, rec: RecordView, packets, counters) -> tuple:
         """The tick loop's arguments for ticks ``[a, b)``."""
-        return (a, b, (self.stretch, budget), self.tier, *machine_views(self, rec, packets, counters),
-                (self.pkt, self.scratch, self.rec_extra))
+        per_call = 1 if self.threads_now > 1 else self.program.n_cores  # (kernel.run_ticks)
+        return (a, b, (self.stretch, budget, per_call), self.tier,
+                *machine_views(self, rec, packets, counters), (self.pkt, self.scratch, self.rec_extra))
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):
         numba.set_num_threads(self.threads_now)

@@ -10,11 +10,11 @@ emitted, ``d_min`` being the shortest delay in the machine: the loop runs in
 stretches of ``d_min`` ticks (at most ``MAX_STRETCH``). In each stretch:
 
 1. current sources, tick by tick, into one row of injected current per tick;
-2. every core runs its own ticks (:func:`neurochip.emulator.cores.update_core`), the
+2. every core runs its own ticks (:func:`neurochip.emulator.cores.update_cores`), the
    cores shared out among the threads;
 3. the stretch's spikes are recorded and queued by destination core, in
    emission order (:func:`neurochip.emulator.delivery.sort_packets`, one thread);
-4. every core delivers its queue (:func:`neurochip.emulator.delivery.deliver_core`),
+4. every core delivers its queue (:func:`neurochip.emulator.delivery.deliver_cores`),
    the cores shared out among the threads;
 5. each core's cycle estimate of each tick is checked against the budget.
 
@@ -31,8 +31,8 @@ import numba
 import numpy as np
 from numba import prange
 
-from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_core
-from .delivery import MAX_STRETCH, deliver_core, sort_packets
+from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
+from .delivery import MAX_STRETCH, deliver_cores, sort_packets
 from .electrodes import apply_electrodes
 from .views import CoreOutput, StateRecord
 
@@ -45,7 +45,9 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    ``pace`` is ``(stretch, cycle budget per tick)``, ``tier`` the kernel's tier
+    ``pace`` is ``(stretch, cycle budget per tick, cores per call)``: the per-core kernels
+    take a range of cores, one (the parallel loop: threads take a core at a time) or all
+    (the serial loop: numba's reference counts are per call). ``tier`` the kernel's tier
     (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, scratch, rec_extra)``: the packet queue, four int64 rows of at least the
@@ -54,8 +56,9 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     chunk size to 1, so that threads take cores one at a time.
     """
     pkt, scratch, rec_extra = buffers
-    stretch, cycle_budget = pace
+    stretch, cycle_budget, per_call = pace
     n_cores = len(cores.kind)
+    n_calls = (n_cores + per_call - 1) // per_call
     counters = traffic.counters
     cyc = traffic.cyc
     # what the parallel loops read, taken out of the views beforehand: each loop launch
@@ -77,18 +80,20 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
         # the core index as int64 in both loops: numba types a prange index uint64 in the
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
-        for c in prange(n_cores):
-            update_core(np.int64(c), t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec,
-                        out)
+        for i in prange(n_calls):
+            c = np.int64(i) * per_call
+            update_cores(c, min(c + per_call, n_cores), t, n_ticks, t0, tier, cores, rings, src, di,
+                         i_inj, state_rec, out)
         if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         if scratch.shape[1] < len(pkt):
             scratch = np.empty((4, len(pkt)), np.int64)
-        for dc in prange(n_cores):
-            deliver_core(np.int64(dc), t, n_ticks, tier, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of,
-                         neuron_lo[dc], rings, sv, pl, st, out)
+        for i in prange(n_calls):
+            dc = np.int64(i) * per_call
+            deliver_cores(dc, min(dc + per_call, n_cores), t, n_ticks, tier, pkt, pkt_lo, scratch,
+                          key_of, neuron_lo, rings, sv, pl, st, out)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

@@ -25,8 +25,8 @@ import numba
 import numpy as np
 from numba import prange
 
-from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_core
-from .delivery import deliver_core
+from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
+from .delivery import deliver_cores
 from .electrodes import apply_electrodes
 from .views import CoreOutput, StateRecord
 
@@ -53,7 +53,8 @@ def update_own(t, n_ticks, t0, tier, own, cores, rings, src, di, pl, el, rec, tr
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, traffic.cyc, traffic.counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
     for i in prange(len(own)):
-        update_core(own[i], t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec, out)
+        update_cores(own[i], own[i] + 1, t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec,
+                     out)
     if len(tier) > 0 and len(pl.hist_n) > 0:  # the post-spike histories of STDP take the stretch's spikes
         for i in prange(len(own)):
             post_spikes(own[i], cores.neuron_lo[own[i]], t, n_ticks, pl, out)
@@ -74,8 +75,8 @@ def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, t
         scratch = np.empty((4, len(pkt)), np.int64)
     for i in prange(len(own)):
         dc = own[i]
-        deliver_core(dc, t, n_ticks, tier, pkt, pkt_lo[dc], pkt_lo[dc + 1], scratch, key_of, neuron_lo[dc],
-                     rings, sv, pl, st, out)
+        deliver_cores(dc, dc + 1, t, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuron_lo, rings, sv, pl,
+                      st, out)
     for i in range(len(own)):
         c = own[i]
         for k in range(n_ticks):

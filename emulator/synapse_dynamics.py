@@ -1,7 +1,7 @@
 """Synapse dynamics on the core: the registry of row kinds, dispatched in one place.
 
 A master-table entry has its static rows (:class:`neurochip.emulator.groups.Synapses`,
-walked by :func:`neurochip.emulator.delivery.deliver_core` itself) and any number of
+walked by :func:`neurochip.emulator.delivery.deliver_cores` itself) and any number of
 blocks of rows with per-synapse dynamics, each of one kind of
 :data:`neurochip.emulator.contract.DYNAMICS_KINDS`. A kind is a row layout
 (``header`` words, then ``words`` per synapse, the synaptic word first) and a row

@@ -19,7 +19,7 @@ not pruned), so the guards stand at the call sites: the cell loops
 (``neuron_loop_lean`` or ``neuron_loop``, :mod:`neurochip.emulator.models.dispatch`) in
 ``cores._neuron_ticks``, the rows with dynamics
 (:func:`neurochip.emulator.synapse_dynamics.dynamic_row`) and rewiring in
-``delivery.deliver_core``, the post-spike histories in the tick loops. (An ``overload``
+``delivery.deliver_cores``, the post-spike histories in the tick loops. (An ``overload``
 on the tier also works, but numba compiles its chosen body once more on its own.)
 Both tiers compute the same thing for a program the lean tier can run, bit for bit
 (``tests/test_tier.py``); :func:`tier_of` gives the full tier to every other program.

@@ -17,6 +17,7 @@ The cell updates a core's neurons in one loop over its columns (:func:`tick_colu
 """
 
 import numba
+import numpy as np
 
 from ..fixed import decay, ring_to_real
 from .components import columns, host_steps, index
@@ -67,30 +68,29 @@ def tick_columns(P, S, lo, hi, slot, inh, shifts, ring, inj, fired):
     refractory neuron computes the update too and keeps its old V.
     """
     sh_e, sh_i = shifts
-    # each column sliced to the core's neurons and indexed from 0: an index LLVM can see
-    # is >= 0 needs no wrap-around of negative indices, and only then does the loop vectorise
-    v_inf, r_m, p22 = P[P_V_INF, lo:hi], P[P_R, lo:hi], P[P_P22, lo:hi]
-    p21e, p21i = P[P_P21E, lo:hi], P[P_P21I, lo:hi]
-    v_thresh, v_reset, ticks = P[P_V_THRESH, lo:hi], P[P_V_RESET, lo:hi], P[P_REFRAC, lo:hi]
-    decay_e, decay_i = P[P_DECAY_E, lo:hi], P[P_DECAY_I, lo:hi]
-    vs, exc, inh_c, timers = S[S_V, lo:hi], S[S_ISYN_E, lo:hi], S[S_ISYN_I, lo:hi], S[S_REFRAC, lo:hi]
-    ring_e, ring_i, i_inj = ring[slot:slot + hi - lo], ring[slot + inh:slot + inh + hi - lo], inj[lo:hi]
+    # indices unsigned: LLVM then needs no wrap-around of negative indices, and only then
+    # does the loop vectorise; not slices of the columns, which cost numba an atomic
+    # reference count each, per core and tick (as much as the loop itself for 256 neurons)
+    u0 = np.uint64(lo)
+    r_e = np.uint64(slot)
+    r_i = np.uint64(slot + inh)
     sat = 0
-    for i in range(hi - lo):
-        in_e = ring_to_real(ring_e[i], sh_e)
-        in_i = ring_to_real(ring_i[i], sh_i)
-        ring_e[i] = 0
-        ring_i[i] = 0
-        ie, ii, n_in = sh.receive_pair(exc[i], inh_c[i], in_e, in_i)
-        raw = mem.lif_leak(vs[i], mem.v_inf_with(v_inf[i], r_m[i], i_inj[i]), p22[i])
-        raw = raw + inp.current_term(ie, p21e[i])
-        raw = raw - inp.current_term(ii, p21i[i])
-        v, timer, spiked, n_v = mem.lif_exact_fire(vs[i], timers[i], raw, v_thresh[i], v_reset[i],
-                                                    ticks[i])
-        vs[i] = v
-        timers[i] = timer
-        fired[i] = spiked
+    for j in range(np.uint64(hi - lo)):
+        n = u0 + j
+        in_e = ring_to_real(ring[r_e + j], sh_e)
+        in_i = ring_to_real(ring[r_i + j], sh_i)
+        ring[r_e + j] = 0
+        ring[r_i + j] = 0
+        ie, ii, n_in = sh.receive_pair(S[S_ISYN_E, n], S[S_ISYN_I, n], in_e, in_i)
+        raw = mem.lif_leak(S[S_V, n], mem.v_inf_with(P[P_V_INF, n], P[P_R, n], inj[n]), P[P_P22, n])
+        raw = raw + inp.current_term(ie, P[P_P21E, n])
+        raw = raw - inp.current_term(ii, P[P_P21I, n])
+        v, timer, spiked, n_v = mem.lif_exact_fire(S[S_V, n], S[S_REFRAC, n], raw, P[P_V_THRESH, n],
+                                                    P[P_V_RESET, n], P[P_REFRAC, n])
+        S[S_V, n] = v
+        S[S_REFRAC, n] = timer
+        fired[j] = spiked
         sat += n_in + n_v
-        exc[i] = decay(ie, decay_e[i])
-        inh_c[i] = decay(ii, decay_i[i])
+        S[S_ISYN_E, n] = decay(ie, P[P_DECAY_E, n])
+        S[S_ISYN_I, n] = decay(ii, P[P_DECAY_I, n])
     return sat
