@@ -255,7 +255,11 @@ class Emulation:
 
     def _args(self, a, b, budget, rec: RecordView, packets, counters) -> tuple:
         """The tick loop's arguments for ticks ``[a, b)``."""
-        per_call = 1 if self.threads_now > 1 else self.program.n_cores  # (kernel.run_ticks)
+        # cores per call of the per-core kernels (kernel.run_ticks): all on one thread; else
+        # about 8 calls a thread, which the threads take one at a time (load balance) while
+        # numba's reference counts, per call, stay few
+        n = self.program.n_cores
+        per_call = n if self.threads_now == 1 else max(1, n // (8 * self.threads_now))
         return (a, b, (self.stretch, budget, per_call), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.scratch, self.rec_extra))
 

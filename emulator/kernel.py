@@ -46,14 +46,14 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
 
     ``pace`` is ``(stretch, cycle budget per tick, cores per call)``: the per-core kernels
-    take a range of cores, one (the parallel loop: threads take a core at a time) or all
-    (the serial loop: numba's reference counts are per call). ``tier`` the kernel's tier
+    take a range of cores (numba's reference counts are per call): all of them in the serial
+    loop, a few in the parallel one, whose threads take a range at a time. ``tier`` the kernel's tier
     (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, scratch, rec_extra)``: the packet queue, four int64 rows of at least the
     queue's length, and the recorded spikes beyond a source's first in a tick
     (:func:`neurochip.emulator.delivery.sort_packets`). The caller sets numba's parallel
-    chunk size to 1, so that threads take cores one at a time.
+    chunk size to 1, so that threads take one range of cores at a time.
     """
     pkt, scratch, rec_extra = buffers
     stretch, cycle_budget, per_call = pace
