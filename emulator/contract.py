@@ -12,8 +12,8 @@ emulator through ``MachineProgram.clock_hz``.
 __all__ = ["CLOCK_HZ", "ARITHMETICS", "KIND_SPIKE_ARRAY", "KIND_POISSON", "SOURCE_KINDS",
            "DYN_TSODYKS_MARKRAM", "DYN_STOCHASTIC", "DYN_STDP", "DYN_NEUROMOD", "DYN_DOPAMINE",
            "DYN_RECURRENT", "DYN_STRUCTURAL", "DYNAMICS_KINDS", "TYPE_BITS",
-           "MAX_TYPE_BITS", "MAX_RECEPTORS", "RING_ADDRESS_BITS", "MAX_IDX_BITS", "EV_ROUTER",
-           "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
+           "MAX_TYPE_BITS", "MAX_RECEPTORS", "MAX_PACKED_WORDS", "RING_ADDRESS_BITS", "MAX_IDX_BITS",
+           "EV_ROUTER", "EV_DEFAULT", "EV_DROP", "EV_PER_CHIP"]
 
 CLOCK_HZ = 200_000_000  # ARM968 cores of SpiNNaker 1
 ARITHMETICS = ("fixed", "float")
@@ -46,3 +46,8 @@ MAX_IDX_BITS = RING_ADDRESS_BITS - TYPE_BITS - 1
 # routing usage events per chip: 0..5 = a packet left by link l, then:
 EV_ROUTER, EV_DEFAULT, EV_DROP = 6, 7, 8
 EV_PER_CHIP = 9
+
+# the packed static rows' index (Synapses.row_ptr) is int32, 4 bytes a row (a machine of
+# 100,000 neurons has some 40 million rows of about 3 synapses): it addresses at most
+# this many words of packed static rows in one machine (8 GiB of synaptic words)
+MAX_PACKED_WORDS = (1 << 31) - 1

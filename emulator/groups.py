@@ -17,6 +17,7 @@ import numpy as np
 from .contract import (
     DYNAMICS_KINDS,
     MAX_IDX_BITS,
+    MAX_PACKED_WORDS,
     MAX_TYPE_BITS,
     RING_ADDRESS_BITS,
     SOURCE_KINDS,
@@ -182,7 +183,8 @@ class Synapses:
     stochastic synapses' seed.
 
     syn uint32 words; syn_wf float64 twins at the same positions (float arithmetic;
-    empty in fixed point); row_ptr int64, the packed rows' index.
+    empty in fixed point); row_ptr int32, the packed rows' index (an integer array of
+    another type is taken as int32 when its values fit: at most MAX_PACKED_WORDS).
     """
 
     ring_lo: np.ndarray
@@ -212,7 +214,7 @@ class Synapses:
         e = len(self.mpt_key)
         if self.type_bits is None:
             object.__setattr__(self, "type_bits", np.full(len(self.idx_bits), TYPE_BITS, np.int32))
-        defaults = {"row_ptr": np.zeros(0, np.int64), "mpt_dyn_lo": np.zeros(e + 1, np.int64),
+        defaults = {"row_ptr": np.zeros(0, np.int32), "mpt_dyn_lo": np.zeros(e + 1, np.int64),
                     "dyn_kind": np.zeros(0, np.int32), "dyn_row_lo": np.zeros(0, np.int64),
                     "dyn_stride": np.zeros(0, np.int32),
                     "dyn_param": np.zeros(len(self.dyn_kind if self.dyn_kind is not None else ()),
@@ -258,10 +260,21 @@ class Synapses:
         if len(self.syn_wf) not in (0, len(self.syn)):
             raise ProgramError(f"Synapses.syn_wf has {len(self.syn_wf)} entries: none (fixed "
                                f"point) or one per word of syn ({len(self.syn)})")
-        require(s, "row_ptr", self.row_ptr, np.int64, (None,))
+        self._narrow_row_ptr()
+        require(s, "row_ptr", self.row_ptr, np.int32, (None,))
         self._check_master_tables()
         self._check_static_rows()
         self._check_dynamics()
+
+    def _narrow_row_ptr(self):
+        # one index type for every program (one compiled kernel): int32, 4 bytes a row
+        ptr = self.row_ptr
+        if (isinstance(ptr, np.ndarray) and ptr.dtype != np.int32 and ptr.dtype.kind in "iu"
+                and ptr.ndim == 1):
+            if len(ptr) and (int(ptr.max()) > MAX_PACKED_WORDS or int(ptr.min()) < -(1 << 31)):
+                raise ProgramError(f"Synapses.row_ptr holds {int(ptr.max())}: the packed rows' "
+                                   f"index is int32, words 0..{MAX_PACKED_WORDS} of syn")
+            object.__setattr__(self, "row_ptr", ptr.astype(np.int32))
 
     def _check_master_tables(self):
         if np.any(self.mpt_key & ~self.mpt_mask):

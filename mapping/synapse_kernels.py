@@ -10,7 +10,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["place_range", "mark_groups", "group_rows", "static_words", "ring_totals"]
+__all__ = ["place_range", "mark_groups", "group_rows", "static_words", "ring_totals",
+           "packed_index", "fill_packed", "shift_index"]
 
 
 @numba.njit(cache=True, inline="always")
@@ -124,3 +125,45 @@ def ring_totals(w, post, scale, total):
         if r > top:
             top = r
     return top
+
+
+@numba.njit(cache=True)
+def packed_index(counts, g_rows, row_ptr):
+    """The packed rows' index: group g's rows (``g_rows[g]`` of them, their synapse
+    counts next in ``counts``) then the group's end; ``row_ptr`` (int32, one entry more
+    per group than rows) takes the running total of the synapses before each entry."""
+    k = 0
+    r = 0
+    total = np.int64(0)
+    for g in range(len(g_rows)):
+        for _ in range(g_rows[g]):
+            row_ptr[k] = total
+            total += counts[r]
+            k += 1
+            r += 1
+        row_ptr[k] = total
+        k += 1
+
+
+@numba.njit(cache=True)
+def fill_packed(rows, cursor, words, floats, syn, syn_wf):
+    """Append each synapse's word (and float twin) to its packed row, in the given
+    order: ``cursor[row]`` is where the row's next word goes (the index itself, which
+    ends one row on, see :func:`shift_index`)."""
+    for k in range(len(rows)):
+        r = rows[k]
+        a = cursor[r]
+        cursor[r] = a + 1
+        syn[a] = words[k, 0]
+        if len(syn_wf):
+            syn_wf[a] = floats[k, 0]
+
+
+@numba.njit(cache=True)
+def shift_index(row_ptr):
+    """After :func:`fill_packed` each entry holds its row's end, the start of the entry
+    after it: shifting by one restores the starts (the first starts at 0)."""
+    for k in range(len(row_ptr) - 1, 0, -1):
+        row_ptr[k] = row_ptr[k - 1]
+    if len(row_ptr):
+        row_ptr[0] = 0

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
-from neurochip.emulator.contract import TYPE_BITS
+from neurochip.emulator.contract import MAX_PACKED_WORDS, TYPE_BITS
 from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
@@ -25,7 +25,16 @@ from .partition import bits_for
 from .ring_statistics import statistical_bound
 from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
-from .synapse_kernels import group_rows, mark_groups, place_range, ring_totals, static_words
+from .synapse_kernels import (
+    fill_packed,
+    group_rows,
+    mark_groups,
+    packed_index,
+    place_range,
+    ring_totals,
+    shift_index,
+    static_words,
+)
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
@@ -224,7 +233,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     del present
     g_rows = np.array([slices[s].n for s in ukey % n_sl], np.int64)
     row_base = np.r_[0, np.cumsum(g_rows)].astype(np.int64)
-    counts = np.zeros(row_base[-1], np.int64)
+    counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
         tc, ss, li = place(*job)
@@ -234,26 +243,25 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     # (the host's temporaries here are a few bytes per row: a machine has tens of millions)
     if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
         g_lo = row_base[:-1] + np.arange(len(ukey))
-        # each group's rows, then its end (no synapses of its own): the running total
-        # of the synapses before each entry
-        sizes = np.zeros(row_base[-1] + len(ukey), np.int64)
-        rows_at = np.ones(len(sizes), bool)
-        rows_at[g_lo + g_rows] = False
-        sizes[rows_at] = counts
-        del counts, rows_at
-        row_ptr = np.empty(len(sizes), np.int64)
-        row_ptr[:1] = 0
-        np.cumsum(sizes[:-1], out=row_ptr[1:])
-        total = int(row_ptr[-1] + sizes[-1]) if len(sizes) else 0
-        del sizes
+        total = int(counts.sum(dtype=np.int64))
+        if total > MAX_PACKED_WORDS:
+            raise MappingError(
+                f"the network's static synapses take {total:,} words of packed rows in one "
+                f"machine; the row index (int32) addresses at most {MAX_PACKED_WORDS:,}: "
+                f"map fewer static synapses (a smaller network) into one machine program")
+        # each group's rows, then its end (no synapses of its own): the running total of
+        # the synapses before each entry, in int32 (4 bytes a row, no temporaries)
+        row_ptr = np.empty(len(counts) + len(ukey), np.int32)
+        packed_index(counts, g_rows, row_ptr)
+        del counts
         g_stride = np.zeros(len(ukey), np.int64)
         g_words = g_syn + g_rows + 1
         syn = np.zeros(total, np.uint32)
-        # pass 2 finds a row by its row_ptr entry
-        row_start, entry_of = row_ptr, g_lo
-        fill = np.zeros(len(row_ptr), np.int32)
+        # pass 2 finds a row by its row_ptr entry and fills it through that entry, which
+        # ends on the next row's start (shift_index puts the starts back)
+        entry_of = g_lo
     else:
-        most = (np.maximum.reduceat(counts, row_base[:-1]) if len(counts)
+        most = (np.maximum.reduceat(counts, row_base[:-1]).astype(np.int64) if len(counts)
                 else np.zeros(len(ukey), np.int64))
         if room is not None:
             need = np.zeros(n_sl * n_sl, np.int64)
@@ -265,7 +273,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         row_group = np.repeat(np.arange(len(ukey)), g_rows)
         row_start = (g_lo[row_group]
                      + (np.arange(len(counts)) - row_base[row_group]) * g_stride[row_group])
-        row_ptr = np.zeros(0, np.int64)
+        row_ptr = np.zeros(0, np.int32)
         syn = np.zeros(int(g_words.sum()), np.uint32)
         syn[row_start] = counts
         row_start += header  # each row's first synapse word
@@ -278,11 +286,16 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         rows = np.empty(len(tc), np.int64)
         group_rows(tc, ss, li, n_sl, group_of, entry_of, rows, np.zeros(len(ukey), np.int64))
         words, floats = encode(*job)
+        floats = floats if with_floats else np.zeros((0, per))
+        if packed:
+            fill_packed(rows, row_ptr, words.astype(np.uint32), floats, syn, syn_wf)
+            continue
         addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
-        _fill(rows, row_start, fill, words.astype(np.uint32),
-              floats if with_floats else np.zeros((0, per)), syn, syn_wf, addr)
+        _fill(rows, row_start, fill, words.astype(np.uint32), floats, syn, syn_wf, addr)
         if addresses is not None:
             addresses.append(addr)
+    if packed:
+        shift_index(row_ptr)
     return ukey, g_lo, g_stride, g_syn, syn, syn_wf, row_ptr, g_words
 
 
@@ -396,7 +409,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
     g_syn = np.zeros(g, np.int64)
     g_words = np.zeros(g, np.int64)
-    row_ptr = np.zeros(0, np.int64)
+    row_ptr = np.zeros(0, np.int32)
     blocks = []  # (group, kind, first word, stride, parameter set) of the rows with dynamics
     plastic_addr = {}  # plastic projection number -> its synapses' word addresses
     syn, syn_wf, offset = [], [], 0

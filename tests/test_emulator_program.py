@@ -113,3 +113,19 @@ def test_spike_words_are_read_as_every_set_bit_below_the_neuron_count(n_bits):
     want_r, want_pos = np.nonzero(bits[:, :n_bits])
     np.testing.assert_array_equal(r, want_r)
     np.testing.assert_array_equal(pos, want_pos)
+
+
+def test_packed_rows_index_is_int32_and_the_mapping_names_its_limit(monkeypatch):
+    prog = converging(n_src=4).program.synapses
+    assert prog.row_ptr.dtype == np.int32
+    # row i of the packed entry holds source i's one synapse
+    k = prog.mpt_row_lo[0]
+    assert np.diff(prog.row_ptr[k:k + prog.mpt_n[0] + 1]).tolist() == [1, 1, 1, 1]
+    # more packed words than an int32 index addresses: a MappingError with the count
+    from neurochip.mapping import synapses
+    from neurochip.mapping.errors import MappingError
+    monkeypatch.setattr(synapses, "MAX_PACKED_WORDS", 3)
+    with pytest.raises(MappingError, match=r"static synapses take 4 words of packed rows in "
+                                           r"one machine; the row index \(int32\) addresses "
+                                           r"at most 3"):
+        converging(n_src=4)

@@ -140,6 +140,19 @@ def test_packed_rows_in_order_pass_the_check():
     hand_program(synapses={"mpt_stride": np.zeros(1, np.int32), "row_ptr": np.array([1, 2])})
 
 
+def test_the_row_index_is_int32_and_names_its_limit():
+    # one index type for every program (one compiled kernel): an int64 index that fits is
+    # taken as int32, one beyond 2**31 - 1 words is refused with the limit
+    prog = hand_program(synapses={"mpt_stride": np.zeros(1, np.int32),
+                                  "row_ptr": np.array([1, 2], np.int64)})
+    assert prog.synapses.row_ptr.dtype == np.int32
+    assert prog.synapses.row_ptr.tolist() == [1, 2]
+    with pytest.raises(ProgramError, match=r"row_ptr holds 2147483648: the packed rows' index "
+                                           r"is int32, words 0..2147483647 of syn"):
+        hand_program(synapses={"mpt_stride": np.zeros(1, np.int32),
+                               "row_ptr": np.array([1, 1 << 31], np.int64)})
+
+
 def _kernels():
     for info in pkgutil.walk_packages(emulator.__path__, "neurochip.emulator."):
         module = __import__(info.name, fromlist=["_"])
