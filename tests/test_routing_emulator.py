@@ -225,3 +225,25 @@ def test_traffic_placer_cuts_link_traffic_and_keeps_spikes():
         lb = b.spike_neurons[sb] - tra.pop_neuron_lo[pop]
         assert sa.sum() > 0
         assert sorted(zip(a.spike_ticks[sa], la)) == sorted(zip(b.spike_ticks[sb], lb))
+
+
+def test_event_counts_add_each_keys_packets_to_its_walks_events():
+    from neurochip.emulator.routing import event_counts
+    rng = np.random.default_rng(4)
+    n_keys, n_chips = 50, 4
+    n_ev = n_chips * 9  # EV_PER_CHIP events a chip
+    lens = rng.integers(0, 6, n_keys)
+    ev_lo = np.r_[0, np.cumsum(lens)[:-1]].astype(np.int64)
+    ev_lo[7] = ev_lo[6]  # keys share a walk's range, as walk_keys gives them
+    ev_hi = ev_lo + lens
+    ev_hi[7] = ev_hi[6]
+    ev = rng.integers(0, n_ev, int(ev_hi.max())).astype(np.int64)
+    packets = rng.integers(0, 4, n_keys).astype(np.int64)
+    counts = event_counts(packets, ev_lo, ev_hi, ev, n_chips)
+    assert counts.shape == (n_chips, 9)
+    counts = counts.ravel()
+    want = np.zeros(n_ev, np.int64)
+    for g in range(n_keys):
+        for j in range(ev_lo[g], ev_hi[g]):
+            want[ev[j]] += packets[g]
+    assert counts.sum() > 0 and np.array_equal(counts, want)
