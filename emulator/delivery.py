@@ -8,7 +8,7 @@ one packet per destination core of the key to that core's queue: a packet is
 core's queue in that order, so every core sees its packets in the same order
 whatever the number of threads: float sums and short-term plasticity come out
 bit-identical. It first searches the master population table for every packet
-of the queue, then walks the rows, prefetching the rows of later packets while
+of a block of the queue, then walks the block's rows, prefetching the rows of later packets while
 it adds the weights of the current one into the ring buffer.
 """
 
@@ -38,6 +38,7 @@ __all__ = ["sort_packets", "deliver_cores", "ring_add", "TICK_BITS", "MAX_STRETC
 TICK_BITS = 7
 MAX_STRETCH = 1 << TICK_BITS  # ticks in one stretch, at most
 AHEAD = 16  # packets between a row's prefetch and its use
+BLOCK = 1024  # packets of a core searched, then delivered, at a time
 LINES = 4  # 64-byte lines of a row prefetched, at most
 CYCLES_PACKET = CYCLES["packet"]
 CYCLES_SYNAPSE = CYCLES["synapse"]
@@ -178,17 +179,24 @@ def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuro
                   out):
     """Deliver, for each core ``dc`` of ``d0 .. d1 - 1``, its packets
     ``pkt[pkt_lo[dc]:pkt_lo[dc + 1]]`` (its neurons start at ``neuron_lo[dc]``) of the
-    stretch of ``n_ticks`` ticks starting at tick ``t0``; ``scratch`` holds four rows of
-    the queue's length, ``sv`` is the :class:`neurochip.emulator.views.SynapseView`,
-    ``pl`` the PlasticView, ``st`` the StructView (rewiring: a tick's attempts come before its packets, see
+    stretch of ``n_ticks`` ticks starting at tick ``t0``; ``sv`` is the
+    :class:`neurochip.emulator.views.SynapseView`, ``pl`` the PlasticView, ``st`` the
+    StructView (rewiring: a tick's attempts come before its packets, see
     :mod:`neurochip.emulator.structural`), ``out`` the CoreOutput (cycles and provenance
     counters), ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`: the lean kernel
     has no rewiring and no learning rows). A range of cores for the reason of
-    :func:`neurochip.emulator.cores.update_cores`."""
-    row_of = scratch[0]
-    local_of = scratch[1]
-    entry_of = scratch[2]
-    cnt_of = scratch[3]
+    :func:`neurochip.emulator.cores.update_cores`.
+
+    A core's queue goes in blocks of BLOCK packets: the block's master-table searches,
+    then its rows' index entries, then its rows. Their results are kept in four rows of
+    BLOCK entries (``scratch``, four rows the length of the whole stretch's queue, is not
+    used: 32 bytes a packet of the stretch, 150 MB at 100,000 neurons); the searches, rows
+    and sums come in the queue's order, as before."""
+    pend = np.empty((4, BLOCK), np.int64)
+    row_of = pend[0]
+    local_of = pend[1]
+    entry_of = pend[2]
+    cnt_of = pend[3]
     mpt_lo, mpt_key, mpt_mask, mpt_n = sv.mpt_lo, sv.mpt_key, sv.mpt_mask, sv.mpt_n
     mpt_row_lo, mpt_stride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.row_ptr
     dyn_lo, dyn_row_lo, dyn_stride = sv.mpt_dyn_lo, sv.dyn_row_lo, sv.dyn_stride
@@ -203,44 +211,10 @@ def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuro
         nlo = neuron_lo[dc]
         failed = 0
         end = mpt_lo[dc + 1]
-        # the master-table searches; packets come in runs from one source core, so the entry
-        # the previous search found is tried first: when it matches and the next entry's key
-        # is above this key, the binary search would end on it too
+        # packets come in runs from one source core, so the entry the previous search
+        # found is tried first: when it matches and the next entry's key is above this
+        # key, the binary search would end on it too
         last = np.int64(-1)
-        for p in range(plo, phi):
-            key = np.int64(key_of[pkt[p] >> TICK_BITS])
-            if (last >= 0 and (key & np.int64(mpt_mask[last])) == np.int64(mpt_key[last])
-                    and (last + 1 == end or np.int64(mpt_key[last + 1]) > key)):
-                e = last
-                local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
-                if local >= mpt_n[e]:
-                    e = -1
-            else:
-                e, local = mpt_search(dc, key, sv)
-                if e >= 0:
-                    last = e
-            entry_of[p] = e
-            row_of[p] = -1
-            local_of[p] = local
-            if e < 0:
-                failed += 1
-                continue
-            if mpt_row_lo[e] >= 0:
-                if mpt_stride[e] == 0:  # packed: the row's index entry, read below
-                    row_of[p] = mpt_row_lo[e] + local
-                    cnt_of[p] = -2
-                    prefetch(row_ptr, row_of[p])
-                else:  # strided: the count is the row's first word
-                    row_of[p] = mpt_row_lo[e] + local * mpt_stride[e]
-                    cnt_of[p] = -1
-        for p in range(plo, phi):  # packed rows: first word and count from the index
-            if cnt_of[p] == -2 and row_of[p] >= 0:
-                k = row_of[p]
-                row_of[p] = row_ptr[k]
-                cnt_of[p] = row_ptr[k + 1] - row_ptr[k]
-        for p in range(plo, min(plo + AHEAD, phi)):
-            if row_of[p] >= 0:
-                prefetch(syn, row_of[p])
         nb = rings.idx_bits[dc]
         tb = rings.type_bits[dc] + nb
         rmask = (np.int64(1) << (rings.delay_bits[dc] + tb)) - 1
@@ -254,48 +228,85 @@ def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuro
         rewiring = st.core_set[dc] >= 0
         n_local = st.core_n[dc]
         kk = 0  # the next tick offset whose rewiring attempts are still to make
-        for p in range(plo, phi):  # the rows
-            q = p + AHEAD
-            if q < phi:
-                if row_of[q] >= 0:  # every cache line of the row, up to LINES of them
-                    r = row_of[q]
-                    n = cnt_of[q] if cnt_of[q] >= 0 else np.int64(mpt_stride[entry_of[q]])
-                    for w in range(r, r + min(n, LINES * 16), 16):
-                        prefetch(syn, w)
-                eq = entry_of[q]
-                if eq >= 0 and dyn_lo[eq + 1] > dyn_lo[eq]:  # the first row with dynamics
-                    b = dyn_lo[eq]
-                    prefetch(syn, dyn_row_lo[b] + local_of[q] * dyn_stride[b])
-            k = pkt[p] & tmask
-            if len(tier) > 0 and rewiring:
-                while kk <= k:
-                    rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
-                    kk += 1
-            e = entry_of[p]
-            if e < 0:
-                continue
-            stamp = t0 + k + 1
-            if len(tier) > 0 and rewiring and st.entry_pre_lo[e] >= 0:
-                note_spike(dc, stamp, st.entry_pre_lo[e] + local_of[p], st)
-            tt = np.int64(stamp) << tb
-            cnt = np.int64(0)
-            row = row_of[p]
-            if row >= 0:  # static row
-                cnt = cnt_of[p]
-                if cnt < 0:
-                    cnt = np.int64(syn[row])
-                    row += 1
-                sat += _static_row(syn[row:row + cnt], syn_wf[row:row + cnt] if float_syn else syn_wf,
-                                   core_ring, tt, rmask)
-            if len(tier) > 0:  # rows with dynamics, kind by kind (the full kernel's only)
-                for b in range(dyn_lo[e], dyn_lo[e + 1]):
-                    pc, ps, pls = dynamic_row(b, dyn_row_lo[b] + local_of[p] * dyn_stride[b], stamp, tt,
-                                              at, sv, pl, ring, float_syn)
-                    cnt += pc
-                    sat += ps
-                    lost += pls
-            events += cnt
-            out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
+        for blo in range(plo, phi, BLOCK):  # the block's searches, index entries, rows
+            bhi = min(blo + BLOCK, phi)
+            for p in range(blo, bhi):
+                key = np.int64(key_of[pkt[p] >> TICK_BITS])
+                if (last >= 0 and (key & np.int64(mpt_mask[last])) == np.int64(mpt_key[last])
+                        and (last + 1 == end or np.int64(mpt_key[last + 1]) > key)):
+                    e = last
+                    local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
+                    if local >= mpt_n[e]:
+                        e = -1
+                else:
+                    e, local = mpt_search(dc, key, sv)
+                    if e >= 0:
+                        last = e
+                entry_of[p - blo] = e
+                row_of[p - blo] = -1
+                local_of[p - blo] = local
+                if e < 0:
+                    failed += 1
+                    continue
+                if mpt_row_lo[e] >= 0:
+                    if mpt_stride[e] == 0:  # packed: the row's index entry, read below
+                        row_of[p - blo] = mpt_row_lo[e] + local
+                        cnt_of[p - blo] = -2
+                        prefetch(row_ptr, row_of[p - blo])
+                    else:  # strided: the count is the row's first word
+                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_stride[e]
+                        cnt_of[p - blo] = -1
+            for p in range(blo, bhi):  # packed rows: first word and count from the index
+                if cnt_of[p - blo] == -2 and row_of[p - blo] >= 0:
+                    k = row_of[p - blo]
+                    row_of[p - blo] = row_ptr[k]
+                    cnt_of[p - blo] = row_ptr[k + 1] - row_ptr[k]
+            for p in range(blo, min(blo + AHEAD, bhi)):
+                if row_of[p - blo] >= 0:
+                    prefetch(syn, row_of[p - blo])
+            for p in range(blo, bhi):  # the rows
+                q = p + AHEAD
+                if q < bhi:
+                    j = q - blo
+                    if row_of[j] >= 0:  # every cache line of the row, up to LINES of them
+                        r = row_of[j]
+                        n = cnt_of[j] if cnt_of[j] >= 0 else np.int64(mpt_stride[entry_of[j]])
+                        for w in range(r, r + min(n, LINES * 16), 16):
+                            prefetch(syn, w)
+                    eq = entry_of[j]
+                    if eq >= 0 and dyn_lo[eq + 1] > dyn_lo[eq]:  # the first row with dynamics
+                        b = dyn_lo[eq]
+                        prefetch(syn, dyn_row_lo[b] + local_of[j] * dyn_stride[b])
+                k = pkt[p] & tmask
+                if len(tier) > 0 and rewiring:
+                    while kk <= k:
+                        rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
+                        kk += 1
+                e = entry_of[p - blo]
+                if e < 0:
+                    continue
+                stamp = t0 + k + 1
+                if len(tier) > 0 and rewiring and st.entry_pre_lo[e] >= 0:
+                    note_spike(dc, stamp, st.entry_pre_lo[e] + local_of[p - blo], st)
+                tt = np.int64(stamp) << tb
+                cnt = np.int64(0)
+                row = row_of[p - blo]
+                if row >= 0:  # static row
+                    cnt = cnt_of[p - blo]
+                    if cnt < 0:
+                        cnt = np.int64(syn[row])
+                        row += 1
+                    sat += _static_row(syn[row:row + cnt], syn_wf[row:row + cnt] if float_syn else syn_wf,
+                                       core_ring, tt, rmask)
+                if len(tier) > 0:  # rows with dynamics, kind by kind (the full kernel's only)
+                    for b in range(dyn_lo[e], dyn_lo[e + 1]):
+                        pc, ps, pls = dynamic_row(b, dyn_row_lo[b] + local_of[p - blo] * dyn_stride[b],
+                                                  stamp, tt, at, sv, pl, ring, float_syn)
+                        cnt += pc
+                        sat += ps
+                        lost += pls
+                events += cnt
+                out.cyc[dc, k] += CYCLES_PACKET + CYCLES_SYNAPSE * cnt
         if len(tier) > 0 and rewiring:
             while kk < n_ticks:
                 rewire(dc, t0 + kk + 1, nlo, n_local, st, syn, syn_wf, at, float_syn)
