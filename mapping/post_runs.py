@@ -106,7 +106,12 @@ def as_runs(post: np.ndarray, n_post: int):
     if (post.strides[0] == 0 or post[0] < 0 or post[-1] >= n_post
             or np.any(post[1:] < post[:-1])):
         return post
-    return PostRuns(np.searchsorted(post, np.arange(n_post + 1), side="left"))
+    # the targets in the indices' own type (every index is below n_post, so the run ends
+    # at len(post)): searchsorted casts both sides to one type, and int64 targets made an
+    # int64 copy of the indices (640 MB at 80 M int32 indices)
+    fits = post.dtype.kind in "iu" and n_post - 1 <= np.iinfo(post.dtype).max
+    targets = np.arange(n_post, dtype=post.dtype if fits else np.int64)
+    return PostRuns(np.r_[np.searchsorted(post, targets, side="left"), len(post)])
 
 
 def post_counts(post, n: int) -> np.ndarray:

@@ -20,7 +20,7 @@ __all__ = ["SplitIndex", "as_split"]
 
 _MIN_CONNECTIONS = 1024  # shorter arrays are not worth it
 _MAX_HIGH_BITS = 2  # beyond 18 bits int32 costs little more
-_CHUNK = 1 << 22  # entries spread at a time by min() and max()
+_CHUNK = 1 << 22  # entries split, or spread by min() and max(), at a time
 
 
 class SplitIndex(CompactInt32):
@@ -37,8 +37,18 @@ class SplitIndex(CompactInt32):
     def of(cls, idx: np.ndarray, bits: int):
         """``idx`` (non-negative, below ``2**bits``) split."""
         idx = np.asarray(idx)
-        planes = tuple(np.packbits(((idx >> b) & 1).astype(np.uint8)) for b in range(16, bits))
-        return cls((idx & 0xFFFF).astype(np.uint16), planes)
+        n = len(idx)
+        low = np.empty(n, np.uint16)
+        planes = tuple(np.empty((n + 7) >> 3, np.uint8) for _ in range(16, bits))
+        # in chunks of a multiple of 8 entries (the planes' bytes do not straddle two):
+        # the temporaries of a whole array were 2.5 times the indices (600 MB at 80 M)
+        for lo in range(0, n, _CHUNK):
+            part = idx[lo:lo + _CHUNK]
+            low[lo:lo + len(part)] = part & 0xFFFF
+            for b, plane in zip(range(16, bits), planes):
+                packed = np.packbits(((part >> b) & 1).astype(np.uint8))
+                plane[lo >> 3:(lo >> 3) + len(packed)] = packed
+        return cls(low, planes)
 
     def __len__(self) -> int:
         return len(self.low)

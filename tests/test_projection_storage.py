@@ -221,3 +221,31 @@ def test_the_last_source_of_a_large_population_reaches_its_target(n_src):
     first = [float(t[0]) if len(t) else None for t in pop.get_data("spikes").segments[0].spiketrains]
     assert first[0] is not None and 6.0 <= first[0] < 15.0
     assert first[1] is not None and 31.0 <= first[1] < 40.0
+
+
+def test_split_indices_are_made_in_chunks_that_join_exactly(monkeypatch):
+    from neurochip.mapping import split_index
+    monkeypatch.setattr(split_index, "_CHUNK", 16)  # many chunks, a partial last one
+    rng = np.random.default_rng(5)
+    for n, bits in ((0, 17), (5, 17), (16, 18), (1000, 17), (1003, 18)):
+        idx = rng.integers(0, 1 << bits, n).astype(np.int32)
+        s = SplitIndex.of(idx, bits)
+        assert np.array_equal(s.low, (idx & 0xFFFF).astype(np.uint16))
+        for b, plane in zip(range(16, bits), s.planes):
+            assert np.array_equal(plane, np.packbits(((idx >> b) & 1).astype(np.uint8)))
+        assert np.array_equal(np.asarray(s), idx)
+
+
+@pytest.mark.parametrize("dtype,n_post", [(np.uint16, 65536), (np.uint16, 300), (np.int32, 80000),
+                                          (np.int64, 7000)])
+def test_runs_of_indices_in_their_own_type(dtype, n_post):
+    # the targets are searched in the indices' own type (no wider copy of the indices),
+    # a side of 2**16 cells in uint16 included
+    rng = np.random.default_rng(2)
+    post = np.sort(rng.integers(0, n_post, 5 * n_post)).astype(dtype)
+    post[-3:] = n_post - 1
+    runs = as_runs(post, n_post)
+    assert isinstance(runs, PostRuns)
+    assert runs.ptr.dtype == np.int64
+    assert np.array_equal(runs.ptr, np.searchsorted(post.astype(np.int64), np.arange(n_post + 1)))
+    assert np.array_equal(np.asarray(runs), post)
