@@ -47,7 +47,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
 
     ``pace`` is ``(stretch, cycle budget per tick, cores per call)``: the per-core kernels
     take a range of cores (numba's reference counts are per call): all of them in the serial
-    loop, a few in the parallel one, whose threads take a range at a time. ``tier`` the kernel's tier
+    loop, a thread's share in the parallel one. ``tier`` the kernel's tier
     (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, scratch, rec_extra)``: the packet queue, four int64 rows of at least the
