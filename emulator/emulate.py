@@ -266,7 +266,7 @@ class Emulation:
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):
         numba.set_num_threads(self.threads_now)
-        chunk = numba.set_parallel_chunksize(1)  # threads take one core at a time
+        chunk = numba.set_parallel_chunksize(1)  # threads take one range of cores at a time
         try:
             buffers = (self.pkt, self.scratch, self.rec_extra)
             if self.ranks is None:
