@@ -62,8 +62,8 @@ def update_cores(c0, c1, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, re
 
     A range of cores, not one: numba counts a reference to every array of the views at
     each call, atomically (about 300 counts a core and stretch, a quarter of CUBA's
-    emulation on one thread), so the serial tick loop calls this once a stretch for all
-    cores; the parallel one calls it core by core (its threads take one core at a time).
+    emulation on one thread), so a tick loop calls this once a stretch per thread, for a
+    thread's share of the cores (all of them in the serial loop).
     """
     spk = out.spk
     cyc = out.cyc

@@ -175,8 +175,7 @@ def _static_row(words, weights, core_ring, tt, rmask):
 
 
 @numba.njit(**INNER)
-def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuron_lo, rings, sv, pl, st,
-                  out):
+def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out):
     """Deliver, for each core ``dc`` of ``d0 .. d1 - 1``, its packets
     ``pkt[pkt_lo[dc]:pkt_lo[dc + 1]]`` (its neurons start at ``neuron_lo[dc]``) of the
     stretch of ``n_ticks`` ticks starting at tick ``t0``; ``sv`` is the
@@ -189,9 +188,9 @@ def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuro
 
     A core's queue goes in blocks of BLOCK packets: the block's master-table searches,
     then its rows' index entries, then its rows. Their results are kept in four rows of
-    BLOCK entries (``scratch``, four rows the length of the whole stretch's queue, is not
-    used: 32 bytes a packet of the stretch, 150 MB at 100,000 neurons); the searches, rows
-    and sums come in the queue's order, as before."""
+    BLOCK entries (not in rows the length of the whole stretch's queue: 32 bytes a packet
+    of the stretch, 150 MB at 100,000 neurons); the searches, rows and sums come in the
+    queue's order, as before."""
     pend = np.empty((4, BLOCK), np.int64)
     row_of = pend[0]
     local_of = pend[1]

@@ -206,7 +206,6 @@ class Emulation:
         self.src_cdf_lo = ssa.cdf_lo.copy()
         self.rec_extra = np.empty(1 << 10, np.int64)  # a source's further spikes in a tick
         self.pkt = np.empty(1 << 16, np.int64)
-        self.scratch = np.empty((4, len(self.pkt)), np.int64)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = set()  # the tick loops this emulation has called: "serial", "parallel"
         # this process's share of the machine when it runs over several (None: all of it)
@@ -262,20 +261,20 @@ class Emulation:
         n = self.program.n_cores
         per_call = -(-n // self.threads_now)
         return (a, b, (self.stretch, budget, per_call), self.tier,
-                *machine_views(self, rec, packets, counters), (self.pkt, self.scratch, self.rec_extra))
+                *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):
         numba.set_num_threads(self.threads_now)
         chunk = numba.set_parallel_chunksize(1)  # threads take one range of cores at a time
         try:
-            buffers = (self.pkt, self.scratch, self.rec_extra)
             if self.ranks is None:
                 loop = run_ticks if self.threads_now > 1 else run_ticks_serial
                 buffers = loop(*self._args(a, b, budget, rec, packets, counters))
             else:
                 buffers = self.ranks.run_ticks(a, b, self.stretch, budget, self.tier,
-                                               machine_views(self, rec, packets, counters), buffers)
-            self.pkt, self.scratch, self.rec_extra = buffers
+                                               machine_views(self, rec, packets, counters),
+                                               (self.pkt, self.rec_extra))
+            self.pkt, self.rec_extra = buffers
         finally:
             numba.set_parallel_chunksize(chunk)
 

@@ -42,20 +42,19 @@ CYCLES_TICK = CYCLES["tick"]
 
 
 def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, traffic, buffers):
-    """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue,
-    scratch and extra-spike arrays (grown if a stretch needed more room) for the next call.
+    """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue and
+    extra-spike arrays (grown if a stretch needed more room) for the next call.
 
     ``pace`` is ``(stretch, cycle budget per tick, cores per call)``: the per-core kernels
     take a range of cores (numba's reference counts are per call): all of them in the serial
     loop, a thread's share in the parallel one. ``tier`` the kernel's tier
     (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
-    ``(pkt, scratch, rec_extra)``: the packet queue, four int64 rows of at least the
-    queue's length, and the recorded spikes beyond a source's first in a tick
+    ``(pkt, rec_extra)``: the packet queue and the recorded spikes beyond a source's first in a tick
     (:func:`neurochip.emulator.delivery.sort_packets`). The caller sets numba's parallel
     chunk size to 1, so that threads take one range of cores at a time.
     """
-    pkt, scratch, rec_extra = buffers
+    pkt, rec_extra = buffers
     stretch, cycle_budget, per_call = pace
     n_cores = len(cores.kind)
     n_calls = (n_cores + per_call - 1) // per_call
@@ -88,12 +87,10 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
-        if scratch.shape[1] < len(pkt):
-            scratch = np.empty((4, len(pkt)), np.int64)
         for i in prange(n_calls):
             dc = np.int64(i) * per_call
-            deliver_cores(dc, min(dc + per_call, n_cores), t, n_ticks, tier, pkt, pkt_lo, scratch,
-                          key_of, neuron_lo, rings, sv, pl, st, out)
+            deliver_cores(dc, min(dc + per_call, n_cores), t, n_ticks, tier, pkt, pkt_lo, key_of,
+                          neuron_lo, rings, sv, pl, st, out)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK
@@ -102,7 +99,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
                 if total > cycle_budget:
                     counters[c, C_OVERRUN] += 1
         t += n_ticks
-    return pkt, scratch, rec_extra
+    return pkt, rec_extra
 
 
 def _renamed(fn, name: str):

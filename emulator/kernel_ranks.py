@@ -61,22 +61,19 @@ def update_own(t, n_ticks, t0, tier, own, cores, rings, src, di, pl, el, rec, tr
 
 
 @numba.njit(cache=True, parallel=True)
-def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, traffic, pkt, scratch):
+def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, traffic, pkt):
     """Deliver the queues of the cores ``own`` of the stretch ``[t, t + n_ticks)``
-    (``pkt``, sorted by ``sort_packets``) and check their cycles; returns ``scratch``
-    (grown if the queue needed more room)."""
+    (``pkt``, sorted by ``sort_packets``) and check their cycles."""
     counters = traffic.counters
     cyc = traffic.cyc
     key_of = cores.key_of
     neuron_lo = cores.neuron_lo
     pkt_lo = traffic.pkt_lo
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
-    if scratch.shape[1] < len(pkt):
-        scratch = np.empty((4, len(pkt)), np.int64)
     for i in prange(len(own)):
         dc = own[i]
-        deliver_cores(dc, dc + 1, t, n_ticks, tier, pkt, pkt_lo, scratch, key_of, neuron_lo, rings, sv, pl,
-                      st, out)
+        deliver_cores(dc, dc + 1, t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings, sv, pl, st,
+                      out)
     for i in range(len(own)):
         c = own[i]
         for k in range(n_ticks):
@@ -85,7 +82,6 @@ def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, t
                 counters[c, C_MAX_CYCLES] = total
             if total > cycle_budget:
                 counters[c, C_OVERRUN] += 1
-    return scratch
 
 
 @numba.njit(cache=True)

@@ -196,7 +196,7 @@ class Ranks:
         cores, rings, sv, pl, stv, src, di, el, rec, traffic = views
         dest_lo, dest_hi, dest = self.routes
         mine = traffic._replace(dest_lo=dest_lo, dest_hi=dest_hi, dest=dest)
-        pkt, scratch, rec_extra = buffers
+        pkt, rec_extra = buffers
         own, st = self.own, self.stats
         t = t0
         first = True
@@ -210,14 +210,14 @@ class Ranks:
             c = time.perf_counter()
             pkt, rec_extra = sort_packets(n, t - t0, cores, mine, rec, rec_extra, pkt)
             d = time.perf_counter()
-            scratch = deliver_own(t, n, tier, own, budget, cores, rings, sv, pl, stv, traffic, pkt, scratch)
+            deliver_own(t, n, tier, own, budget, cores, rings, sv, pl, stv, traffic, pkt)
             st["update_s"] += b - a
             st["exchange_s"] += c - b
             st["sort_s"] += d - c
             st["deliver_s"] += time.perf_counter() - d
             st["stretches"] += n > 0
             t += n
-        return pkt, scratch, rec_extra
+        return pkt, rec_extra
 
     def _exchange(self, n_ticks, traffic):
         MPI = self.MPI
