@@ -9,6 +9,12 @@ resident memory of each process and the ratios to NEST.
                              [--duration 1000]
                              [--repeat 1]
                              [--no-nest] [--no-float] [--one-thread] [--json out.json]
+                             [--brian2-python PATH]
+
+cuba also runs ``benchmarks/brian2_cuba.py`` (Brian2's C++ standalone, one thread) when
+``--brian2-python`` or ``$BRIAN2_PYTHON`` names a Python with Brian2 installed (see that
+script: Brian2 2.9 needs numpy < 2.4, so a venv of its own). Its ``build`` is the compiled
+program's time outside its simulation loop (creating the synapses), its ``run`` that loop.
 
 --scale is the fraction of the example's full size: neurons for cuba/coba (--n = 4000
 scale) and cobahh (4000 Hodgkin-Huxley cells at 1), populations at fixed in-degree for
@@ -41,7 +47,7 @@ def have_nest():
         return False
 
 
-def run_example(source, args, label, timeout=None):
+def run_example(source, args, label, timeout=None, python=sys.executable):
     """Run ``source`` (a script) in a fresh process with ``args`` and ``--json``; return its
     JSON dict with ``wall`` (s) and ``rss`` (peak resident memory of that process, MiB)
     added, or None if it failed."""
@@ -50,7 +56,7 @@ def run_example(source, args, label, timeout=None):
         script = tmp / "example_run.py"
         script.write_text(source)
         out = tmp / "out.json"
-        cmd = [sys.executable, str(script), "--plot", "", "--json", str(out), *args]
+        cmd = [python, str(script), "--plot", "", "--json", str(out), *args]
         with open(tmp / "stdout", "w") as so, open(tmp / "stderr", "w") as se:
             t0 = time.perf_counter()
             p = subprocess.Popen(cmd, stdout=so, stderr=se, cwd=tmp,
@@ -89,19 +95,24 @@ def events(r, duration):
     return r["synapses"] * (0.8 * rt["excitatory"] + 0.2 * rt["inhibitory"]) * duration / 1000.0
 
 
-def variants(name, use_nest=True, use_float=True, one_thread=False):
+def variants(name, use_nest=True, use_float=True, one_thread=False, brian2_python=""):
+    """(label, script source, extra arguments, python) of each run."""
     src = (EXAMPLES / f"{name}.py").read_text()
     assert IMPORT in src, f"{name}.py has no line {IMPORT!r}"
-    v = [("neurochip fixed", src, ["--arithmetic", "fixed"])]
+    py = sys.executable
+    v = [("neurochip fixed", src, ["--arithmetic", "fixed"], py)]
     if one_thread:
-        v.append(("neurochip 1 thread", src, ["--arithmetic", "fixed", "--threads", "1"]))
+        v.append(("neurochip 1 thread", src, ["--arithmetic", "fixed", "--threads", "1"], py))
     if use_float:
-        v.append(("neurochip float", src, ["--arithmetic", "float"]))
+        v.append(("neurochip float", src, ["--arithmetic", "float"], py))
     if use_nest:
         if have_nest():
-            v.append(("NEST", src.replace(IMPORT, "import pyNN.nest as sim"), []))
+            v.append(("NEST", src.replace(IMPORT, "import pyNN.nest as sim"), [], py))
         else:
             print("NEST is not installed (pip install -e .[reference]): no reference column")
+    if name == "cuba" and brian2_python:
+        v.append(("Brian2 C++", (ROOT / "benchmarks" / "brian2_cuba.py").read_text(), [],
+                  brian2_python))
     return v
 
 
@@ -126,22 +137,24 @@ def expected_seconds(name, scale, label):
                                  else scale)
     if label == "NEST":
         return 5 + synapses / NEST_BUILD_PER_S
+    if label.startswith("Brian2"):
+        return 5  # generating and compiling its C++ (about 30 s the first time)
     return 3 + synapses / 2_000_000  # neurochip maps about 2 million connections a second
 
 
 def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None, one_thread=False,
-            scale=1.0):
+            scale=1.0, brian2_python=""):
     """{label: best result (shortest run) of ``repeat`` fresh processes}."""
     results = {}
-    runs = list(variants(name, use_nest, use_float, one_thread))
-    for i, (label, source, extra) in enumerate(runs):
+    runs = list(variants(name, use_nest, use_float, one_thread, brian2_python))
+    for i, (label, source, extra, python) in enumerate(runs):
         best = None
         for k in range(repeat):
-            note = "" if label == "NEST" else (" (a first run also compiles the kernels: about 20 s, "
-                                               "80 s with plasticity)")
+            note = "" if not label.startswith("neurochip") else (
+                " (a first run also compiles the kernels: about 20 s, 80 s with plasticity)")
             print(f"[{i + 1}/{len(runs)}] {label}, run {k + 1} of {repeat}: about "
                   f"{expected_seconds(name, scale, label):.0f} s{note}", flush=True)
-            r = run_example(source, [*args, *extra], label, timeout)
+            r = run_example(source, [*args, *extra], label, timeout, python)
             if r and (best is None or r["run"] < best["run"]):
                 best = r
         if best:
@@ -191,6 +204,19 @@ def report(title, results, duration):
                       f"{(r['build'] + r['run']) / (ref['build'] + ref['run']):.2f}x, "
                       f"wall {r['wall'] / ref['wall']:.2f}x, RSS {r['rss'] / ref['rss']:.2f}x "
                       f"(below 1: less than NEST)")
+    if "Brian2 C++" in results:
+        ref = results["Brian2 C++"]
+        program = ref["build"] + ref["run"]
+        print(f"Brian2 C++: code generation and compile {ref['compile']:.1f} s (outside its "
+              f"build and run), compiled program {program:.3f} s, of which its loop "
+              f"{ref['run']:.3f} s")
+        for label, r in results.items():
+            if label.startswith("neurochip"):
+                em = r.get("stages", {}).get("emulate")
+                print(f"{label} / Brian2 C++: sim.run() / program {r['run'] / program:.2f}x, "
+                      f"build+run / program {(r['build'] + r['run']) / program:.2f}x"
+                      + (f", emulate / loop {em / ref['run']:.2f}x" if em else "")
+                      + f", wall {r['wall'] / ref['wall']:.2f}x")
 
 
 def main():
@@ -206,10 +232,12 @@ def main():
     ap.add_argument("--one-thread", action="store_true", help="also neurochip on one thread")
     ap.add_argument("--timeout", type=float, default=None, help="s per process")
     ap.add_argument("--json", default="", help="write all results to this file")
+    ap.add_argument("--brian2-python", default=os.environ.get("BRIAN2_PYTHON", ""),
+                    help="a Python with Brian2 (cuba: adds its C++ standalone run)")
     a = ap.parse_args()
     use_float = not a.no_float and (a.name != "brunel" or a.float)
     results = run_all(a.name, size_args(a.name, a.scale, a.duration), not a.no_nest, use_float,
-                      a.repeat, a.timeout, a.one_thread, a.scale)
+                      a.repeat, a.timeout, a.one_thread, a.scale, a.brian2_python)
     report(f"{a.name}, scale {a.scale:g}, {a.duration:g} ms at dt = 0.1 ms (best of {a.repeat}, "
            f"fresh process each; RSS = peak resident memory of that process; Mev/s run = synaptic "
            f"events per second of sim.run(), NEST's estimated from the rates)", results, a.duration)
