@@ -11,7 +11,7 @@ import numba
 import numpy as np
 
 __all__ = ["place_range", "mark_groups", "group_rows", "static_words", "ring_totals",
-           "packed_index", "fill_packed", "shift_index"]
+           "packed_index", "shift_index"]
 
 
 @numba.njit(cache=True, inline="always")
@@ -24,7 +24,7 @@ def _split(i, width, shift):
     return q, i - q * width
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _place(pre, post, pre_first, pre_width, post_first, post_width, tc, ss, li):
     pre_shift, post_shift = _log2(pre_width), _log2(post_width)
     last, last_c = np.int64(-1), np.int64(0)
@@ -61,10 +61,11 @@ def place_range(pre, post, pre_first: int, pre_width: int, post_first: int, post
 
 
 @numba.njit(cache=True)
-def mark_groups(tc, ss, n_sl, present):
-    """``present[tc * n_sl + ss] = True``."""
+def mark_groups(tc, ss, n_sl, present, core_syn):
+    """``present[tc * n_sl + ss] = True``; ``core_syn[tc] += 1``."""
     for k in range(len(tc)):
         present[tc[k] * n_sl + ss[k]] = True
+        core_syn[tc[k]] += 1
 
 
 @numba.njit(cache=True)
@@ -77,7 +78,7 @@ def group_rows(tc, ss, li, n_sl, group_of, entry, rows, g_syn):
         g_syn[g] += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _words(w, d, in_ticks, dt, post, post_first, post_width, scale, step, t, idx_bits, t_bits,
            word, w_ring):
     zeros = 0
@@ -146,23 +147,10 @@ def packed_index(counts, g_rows, row_ptr):
 
 
 @numba.njit(cache=True)
-def fill_packed(rows, cursor, words, floats, syn, syn_wf):
-    """Append each synapse's word (and float twin) to its packed row, in the given
-    order: ``cursor[row]`` is where the row's next word goes (the index itself, which
-    ends one row on, see :func:`shift_index`)."""
-    for k in range(len(rows)):
-        r = rows[k]
-        a = cursor[r]
-        cursor[r] = a + 1
-        syn[a] = words[k, 0]
-        if len(syn_wf):
-            syn_wf[a] = floats[k, 0]
-
-
-@numba.njit(cache=True)
 def shift_index(row_ptr):
-    """After :func:`fill_packed` each entry holds its row's end, the start of the entry
-    after it: shifting by one restores the starts (the first starts at 0)."""
+    """After the packed rows are filled (:mod:`neurochip.mapping.packed_rows`) each
+    entry holds its row's end, the start of the entry after it: shifting by one restores
+    the starts (the first starts at 0)."""
     for k in range(len(row_ptr) - 1, 0, -1):
         row_ptr[k] = row_ptr[k - 1]
     if len(row_ptr):

@@ -10,31 +10,24 @@ start with a count word and have a fixed stride per (target core, source slice).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
 from neurochip.emulator import models as neuron_models
-from neurochip.emulator.contract import MAX_PACKED_WORDS, TYPE_BITS
+from neurochip.emulator.contract import TYPE_BITS
 from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
+from .packed_rows import core_starts, packed_rows
 from .partition import bits_for
 from .ring_statistics import statistical_bound
 from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
-from .synapse_kernels import (
-    fill_packed,
-    group_rows,
-    mark_groups,
-    packed_index,
-    place_range,
-    ring_totals,
-    shift_index,
-    static_words,
-)
+from .synapse_kernels import group_rows, mark_groups, place_range, ring_totals, static_words
 
 CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
 
@@ -222,9 +215,13 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     """
     n_sl = len(slices)
     present = np.zeros(n_sl * n_sl, bool)  # (target core, source slice) groups with synapses
+    core_syn = np.zeros(n_sl, np.int64)  # synapses onto each core
+    job_starts = []  # packed: where each target core's synapses start in each job
     for job in jobs:
         tc, ss, _ = place(*job)
-        mark_groups(tc, ss, n_sl, present)
+        mark_groups(tc, ss, n_sl, present, core_syn)
+        if packed:
+            job_starts.append(core_starts(tc))
     if room is not None:
         present[room[0]] = True
     ukey = np.flatnonzero(present)
@@ -233,6 +230,9 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     del present
     g_rows = np.array([slices[s].n for s in ukey % n_sl], np.int64)
     row_base = np.r_[0, np.cumsum(g_rows)].astype(np.int64)
+    if packed:  # no header, no stride: rows one after the other
+        return packed_rows(jobs, job_starts, place, encode, n_sl, (ukey, group_of, g_rows, row_base),
+                           core_syn, with_floats)
     counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
@@ -240,63 +240,35 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         rows = np.empty(len(tc), np.int64)
         group_rows(tc, ss, li, n_sl, group_of, row_base, rows, g_syn)
         _count(rows, counts)
-    # (the host's temporaries here are a few bytes per row: a machine has tens of millions)
-    if packed:  # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]
-        g_lo = row_base[:-1] + np.arange(len(ukey))
-        total = int(counts.sum(dtype=np.int64))
-        if total > MAX_PACKED_WORDS:
-            raise MappingError(
-                f"the network's static synapses take {total:,} words of packed rows in one "
-                f"machine; the row index (int32) addresses at most {MAX_PACKED_WORDS:,}: "
-                f"map fewer static synapses (a smaller network) into one machine program")
-        # each group's rows, then its end (no synapses of its own): the running total of
-        # the synapses before each entry, in int32 (4 bytes a row, no temporaries)
-        row_ptr = np.empty(len(counts) + len(ukey), np.int32)
-        packed_index(counts, g_rows, row_ptr)
-        del counts
-        g_stride = np.zeros(len(ukey), np.int64)
-        g_words = g_syn + g_rows + 1
-        syn = np.zeros(total, np.uint32)
-        # pass 2 finds a row by its row_ptr entry and fills it through that entry, which
-        # ends on the next row's start (shift_index puts the starts back)
-        entry_of = g_lo
-    else:
-        most = (np.maximum.reduceat(counts, row_base[:-1]).astype(np.int64) if len(counts)
-                else np.zeros(len(ukey), np.int64))
-        if room is not None:
-            need = np.zeros(n_sl * n_sl, np.int64)
-            need[room[0]] = room[1]
-            most = np.maximum(most, need[ukey])
-        g_stride = most * per + header
-        g_words = g_rows * g_stride
-        g_lo = np.r_[0, np.cumsum(g_words)[:-1]].astype(np.int64)
-        row_group = np.repeat(np.arange(len(ukey)), g_rows)
-        row_start = (g_lo[row_group]
-                     + (np.arange(len(counts)) - row_base[row_group]) * g_stride[row_group])
-        row_ptr = np.zeros(0, np.int32)
-        syn = np.zeros(int(g_words.sum()), np.uint32)
-        syn[row_start] = counts
-        row_start += header  # each row's first synapse word
-        entry_of = row_base[:-1]
-        fill = counts  # the counts are spent: each row's synapses written so far
-        fill[:] = 0
+    most = (np.maximum.reduceat(counts, row_base[:-1]).astype(np.int64) if len(counts)
+            else np.zeros(len(ukey), np.int64))
+    if room is not None:
+        need = np.zeros(n_sl * n_sl, np.int64)
+        need[room[0]] = room[1]
+        most = np.maximum(most, need[ukey])
+    g_stride = most * per + header
+    g_words = g_rows * g_stride
+    g_lo = np.r_[0, np.cumsum(g_words)[:-1]].astype(np.int64)
+    row_group = np.repeat(np.arange(len(ukey)), g_rows)
+    row_start = (g_lo[row_group]
+                 + (np.arange(len(counts)) - row_base[row_group]) * g_stride[row_group])
+    syn = np.zeros(int(g_words.sum()), np.uint32)
+    syn[row_start] = counts
+    row_start += header  # each row's first synapse word
+    fill = counts  # the counts are spent: each row's synapses written so far
+    fill[:] = 0
     syn_wf = np.zeros(len(syn) if with_floats else 0)
     for job in jobs:  # pass 2: the words
         tc, ss, li = place(*job)
         rows = np.empty(len(tc), np.int64)
-        group_rows(tc, ss, li, n_sl, group_of, entry_of, rows, np.zeros(len(ukey), np.int64))
+        group_rows(tc, ss, li, n_sl, group_of, row_base, rows, np.zeros(len(ukey), np.int64))
         words, floats = encode(*job)
         floats = floats if with_floats else np.zeros((0, per))
-        if packed:
-            fill_packed(rows, row_ptr, words.astype(np.uint32), floats, syn, syn_wf)
-            continue
         addr = np.zeros(len(rows) if addresses is not None else 0, np.int64)
         _fill(rows, row_start, fill, words.astype(np.uint32), floats, syn, syn_wf, addr)
         if addresses is not None:
             addresses.append(addr)
-    if packed:
-        shift_index(row_ptr)
-    return ukey, g_lo, g_stride, g_syn, syn, syn_wf, row_ptr, g_words
+    return ukey, g_lo, g_stride, g_syn, syn, syn_wf, np.zeros(0, np.int32), g_words
 
 
 def _check_signs(graph, prj):
@@ -339,6 +311,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
             pop_width[s.pop] = s.n
     ctx = EncodeContext(dt=graph.dt)
     zeros = [0]
+    counting = threading.Lock()
     t_bits = (np.full(len(slices), TYPE_BITS, np.int64) if type_bits is None
               else np.asarray(type_bits, np.int64))
 
@@ -349,7 +322,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
                            pop_first[prj.pre], pop_width[prj.pre], pop_first[prj.post],
                            pop_width[prj.post])
 
-    def encode(prj, lo, hi):
+    def encode(prj, lo, hi, count=True):  # count: add its weights that round to 0
         t = receptor_type(graph, prj)
         model = neuron_models.BY_NAME[graph.populations[prj.post].model]
         w = _float64(prj.weight[lo:hi])
@@ -362,7 +335,9 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
             int(shifts[prj.post, t]), t, idx_bits64, t_bits,
             with_ring=with_floats or prj.dynamics != "static")
         # a plastic weight, and a dopamine concentration, has its own scale
-        zeros[0] += z if prj.dynamics not in (*PLASTIC, "neuromodulation") else 0
+        if count and prj.dynamics not in (*PLASTIC, "neuromodulation"):
+            with counting:  # packed rows are encoded in two threads
+                zeros[0] += z
         return ENCODERS[prj.dynamics].encode(ctx, prj, lo, word, w_ring)
 
     jobs = {}  # (dynamics, parameter set, rewiring projection or -1) -> (projection, first, end)

@@ -1,0 +1,66 @@
+"""Static rows built by two threads (mapping.packed_rows): the same machine as one thread."""
+
+import numpy as np
+import pytest
+
+from neurochip.mapping import packed_rows
+from neurochip.mapping.graph import NetworkGraph, PopulationSpec, ProjectionSpec
+from neurochip.mapping.pipeline import map_network
+
+LIF = dict(v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=1.0, tau_syn_E=5.0, tau_syn_I=5.0,
+           i_offset=0.0, v_reset=-65.0, v_thresh=-50.0)
+
+
+def _graph(seed):
+    rng = np.random.default_rng(seed)
+    pops = tuple(PopulationSpec(label=f"p{i}", model="IF_curr_exp", size=n,
+                                params={k: np.full(n, v) for k, v in LIF.items()},
+                                max_per_core=int(m))
+                 for i, (n, m) in enumerate([(300, 32), (170, 20)]))
+    prjs = []
+    for k, (pre, post, n, order) in enumerate([(0, 1, 4000, "sorted"), (1, 0, 3000, "shuffled"),
+                                               (0, 0, 5000, "sorted"), (1, 1, 2000, "shuffled")]):
+        pre_idx = rng.integers(0, pops[pre].size, n)
+        post_idx = rng.integers(0, pops[post].size, n)
+        if order == "sorted":  # as the connectors store them: by target, then source
+            o = np.lexsort((pre_idx, post_idx))
+            pre_idx, post_idx = pre_idx[o], post_idx[o]
+        # a spread of weights: some round to 0 at the target's shift (counted once)
+        weight = rng.choice([0.5, 0.02, 1e-7, 0.3], n)
+        prjs.append(ProjectionSpec(label=f"c{k}", pre=pre, post=post,
+                                   receptor="excitatory" if k % 2 == 0 else "inhibitory",
+                                   pre_idx=pre_idx, post_idx=post_idx,
+                                   weight=weight if k % 2 == 0 else -weight,
+                                   delay=rng.integers(1, 9, n).astype(float)))
+    return NetworkGraph(dt=1.0, populations=pops, projections=tuple(prjs), seed=1)
+
+
+def _mapped(graph, threads, monkeypatch, arithmetic):
+    monkeypatch.setattr(packed_rows, "_threads", lambda total: threads)
+    with pytest.warns(Warning):  # weights that round to 0: a QuantisationWarning
+        return map_network(graph, arithmetic=arithmetic)
+
+
+@pytest.mark.parametrize("arithmetic", ["fixed", "float"])
+def test_two_threads_build_the_same_rows(monkeypatch, arithmetic):
+    graph = _graph(3)
+    one, two = (_mapped(graph, t, monkeypatch, arithmetic) for t in (1, 2))
+    s1, s2 = one.program.synapses, two.program.synapses
+    assert s1.syn.size > 10_000
+    np.testing.assert_array_equal(s1.syn, s2.syn)
+    np.testing.assert_array_equal(s1.row_ptr, s2.row_ptr)
+    np.testing.assert_array_equal(s1.syn_wf, s2.syn_wf)
+    assert one.notes == two.notes  # the warning counts each weight lost to 0 once
+
+
+def test_core_shares_split_the_synapses_evenly():
+    counts = np.array([5, 0, 5, 10, 0, 0, 20])
+    shares = packed_rows.core_shares(counts, 2)
+    assert shares[0][0] == 0 and shares[0][1] == shares[1][0] and shares[1][1] == len(counts)
+    assert [counts[a:b].sum() for a, b in shares] == [20, 20]
+    three = packed_rows.core_shares(np.ones(9, np.int64), 3)
+    assert three == [(0, 3), (3, 6), (6, 9)]
+    for counts in (np.array([7]), np.zeros(3, np.int64)):  # a share may be empty
+        shares = packed_rows.core_shares(counts, 2)
+        assert shares[0][0] == 0 and shares[-1][1] == len(counts)
+        assert sum(counts[a:b].sum() for a, b in shares) == counts.sum()
