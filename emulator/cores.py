@@ -130,6 +130,11 @@ def _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, o
     params = cores.params
     state = cores.state
     one_row = i_inj.shape[0] == 1
+    most = 0  # delegated sources of a core, at most: direct_inputs' room
+    for c in range(c0, c1):
+        most = max(most, di.lo[c + 1] - di.lo[c])
+    drew = np.empty(most, np.bool_)
+    draws = np.empty(most, np.uint64)
     for c in range(c0, c1):
         kind = cores.kind[c]
         if kind == KIND_SPIKE_ARRAY or kind == KIND_POISSON:
@@ -165,7 +170,8 @@ def _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, o
             counters[c, C_REAL_SAT] += sat
             ev = 0
             if direct:
-                ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di)
+                ev, rsat = direct_inputs(c, t, lo, rings.dring, rings.lo[c], tb, dmask, inh, di,
+                                         drew, draws)
                 counters[c, C_SYN_EVENTS] += ev
                 counters[c, C_RING_SAT] += rsat
             out.cyc[c, k] += CYCLES_NEURON * (hi - lo) + CYCLES_SYNAPSE * ev

@@ -206,6 +206,8 @@ class Emulation:
         self.src_cdf_lo = ssa.cdf_lo.copy()
         self.rec_extra = np.empty(1 << 10, np.int64)  # a source's further spikes in a tick
         self.pkt = np.empty(1 << 16, np.int64)
+        self.split = np.zeros((2, 0), np.int64)  # the threads' shares of the cores (_args)
+        self.cost = np.zeros((2, 0))
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = set()  # the tick loops this emulation has called: "serial", "parallel"
         # this process's share of the machine when it runs over several (None: all of it)
@@ -254,13 +256,16 @@ class Emulation:
 
     def _args(self, a, b, budget, rec: RecordView, packets, counters) -> tuple:
         """The tick loop's arguments for ticks ``[a, b)``."""
-        # cores per call of the per-core kernels (kernel.run_ticks): a thread's share. numba
-        # counts references per call, atomically; calls of one core each ran CUBA slower on two
-        # threads than on one, and 8 calls a thread (for load balance) ran the microcircuit
-        # (scale 0.3) in 3.2 s against 2.95 with one
-        n = self.program.n_cores
-        per_call = -(-n // self.threads_now)
-        return (a, b, (self.stretch, budget, per_call), self.tier,
+        # cores per call of the per-core kernels (kernel.run_ticks): a thread's share, one
+        # range of cores (numba counts references per call, atomically: calls of one core
+        # each ran CUBA slower on two threads than on one, and 8 calls a thread ran the
+        # microcircuit (scale 0.3) in 3.2 s against 2.95 with one); the loop moves the
+        # ranges' ends to balance the cycles each thread's cores cost (kernel.rebalance)
+        n, calls = self.program.n_cores, self.threads_now
+        if self.split.shape[1] != calls + 1:
+            self.split = np.tile(np.minimum(np.arange(calls + 1) * -(-n // calls), n), (2, 1))
+            self.cost = np.zeros((2, n))
+        return (a, b, (self.stretch, budget, self.split, self.cost), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):

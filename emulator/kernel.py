@@ -45,19 +45,21 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue and
     extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    ``pace`` is ``(stretch, cycle budget per tick, cores per call)``: the per-core kernels
+    ``pace`` is ``(stretch, cycle budget per tick, split, cost)``: the per-core kernels
     take a range of cores (numba's reference counts are per call): all of them in the serial
-    loop, a thread's share in the parallel one. ``tier`` the kernel's tier
-    (:mod:`neurochip.emulator.tier`). The machine comes as the views of
+    loop, a thread's share in the parallel one. ``split[0]`` and ``split[1]`` are the cores'
+    shares of the neuron updates and of the deliveries (call i takes cores ``split[j, i] ..
+    split[j, i + 1] - 1``), which the loop moves to balance ``cost`` (see :func:`rebalance`).
+    ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, rec_extra)``: the packet queue and the recorded spikes beyond a source's first in a tick
     (:func:`neurochip.emulator.delivery.sort_packets`). The caller sets numba's parallel
     chunk size to 1, so that threads take one range of cores at a time.
     """
     pkt, rec_extra = buffers
-    stretch, cycle_budget, per_call = pace
+    stretch, cycle_budget, split, cost = pace
     n_cores = len(cores.kind)
-    n_calls = (n_cores + per_call - 1) // per_call
+    n_calls = split.shape[1] - 1
     counters = traffic.counters
     cyc = traffic.cyc
     # what the parallel loops read, taken out of the views beforehand: each loop launch
@@ -80,17 +82,21 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
         for i in prange(n_calls):
-            c = np.int64(i) * per_call
-            update_cores(c, min(c + per_call, n_cores), t, n_ticks, t0, tier, cores, rings, src, di,
-                         i_inj, state_rec, out)
+            update_cores(split[0, np.int64(i)], split[0, np.int64(i) + 1], t, n_ticks, t0, tier,
+                         cores, rings, src, di, i_inj, state_rec, out)
+        if n_calls > 1:  # the updates' cycles, before the deliveries add theirs
+            _add_cycles(cyc, n_ticks, cost[0], 1.0)
+            _add_cycles(cyc, n_ticks, cost[1], -1.0)
         if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         for i in prange(n_calls):
-            dc = np.int64(i) * per_call
-            deliver_cores(dc, min(dc + per_call, n_cores), t, n_ticks, tier, pkt, pkt_lo, key_of,
-                          neuron_lo, rings, sv, pl, st, out)
+            deliver_cores(split[1, np.int64(i)], split[1, np.int64(i) + 1], t, n_ticks, tier, pkt,
+                          pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out)
+        if n_calls > 1:
+            _add_cycles(cyc, n_ticks, cost[1], 1.0)
+            rebalance(cost, split)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK
@@ -100,6 +106,43 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
                     counters[c, C_OVERRUN] += 1
         t += n_ticks
     return pkt, rec_extra
+
+
+@numba.njit(cache=True)
+def _add_cycles(cyc, n_ticks, into, sign):
+    """``into[c] += sign * sum(cyc[c, :n_ticks])``."""
+    for c in range(len(into)):
+        s = 0.0
+        for k in range(n_ticks):
+            s += cyc[c, k]
+        into[c] += sign * s
+
+
+@numba.njit(cache=True)
+def rebalance(cost, split):
+    """Move each phase's share boundaries ``split[j]`` so that the threads' shares of
+    ``cost[j]`` (cycles per core: ``cost[0]`` the updates', ``cost[1]`` the deliveries')
+    are about equal; then let the costs decay
+    (halving in about 30 stretches), so that the shares follow where the spikes go. Only
+    which thread takes a core changes, not what it computes: results do not depend on it."""
+    n_cores = cost.shape[1]
+    n_calls = split.shape[1] - 1
+    for j in range(2):
+        total = 0.0
+        for c in range(n_cores):
+            total += cost[j, c]
+        run = 0.0
+        i = 1
+        for c in range(n_cores):
+            while i < n_calls and run >= total * i / n_calls:
+                split[j, i] = c
+                i += 1
+            run += cost[j, c]
+        while i < n_calls:
+            split[j, i] = n_cores
+            i += 1
+        for c in range(n_cores):
+            cost[j, c] *= 0.977
 
 
 def _renamed(fn, name: str):

@@ -1,0 +1,55 @@
+"""The threads' shares of the cores follow the cycles the cores cost (kernel.rebalance),
+and moving them changes nothing but the speed."""
+
+import numba
+import numpy as np
+import pyNN.neurochip as sim
+import pytest
+
+from neurochip.emulator import load
+from neurochip.emulator.kernel import rebalance
+
+
+def test_rebalance_splits_each_phase_by_its_cost():
+    cost = np.array([[1.0, 1, 1, 1, 10, 10],     # updates: the last two cores cost most
+                     [5.0, 5, 5, 5, 0, 0]])      # deliveries: the first four
+    split = np.array([[0, 3, 6], [0, 3, 6]])
+    rebalance(cost, split)
+    assert split.tolist() == [[0, 5, 6], [0, 2, 6]]
+    np.testing.assert_allclose(cost[0], 0.977 * np.array([1, 1, 1, 1, 10, 10]))
+    three = np.array([[0, 2, 4, 6], [0, 2, 4, 6]])
+    rebalance(np.ones((2, 6)), three)
+    assert three.tolist() == [[0, 2, 4, 6], [0, 2, 4, 6]]
+    idle = np.array([[0, 3, 6], [0, 3, 6]])
+    rebalance(np.zeros((2, 6)), idle)  # nothing to share: every range still within the cores
+    assert np.all(np.diff(idle, axis=1) >= 0) and np.all(idle[:, -1] == 6)
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+def test_uneven_cores_move_the_shares_and_keep_the_spikes():
+    """A population without input on the first cores and a busy one after it: the
+    deliveries' shares move towards the busy cores, and the spikes are those of one thread."""
+    sim.setup(timestep=0.1, min_delay=0.1)
+    quiet = sim.Population(1000, sim.IF_curr_exp(i_offset=0.0), label="quiet")
+    busy = sim.Population(400, sim.IF_curr_exp(i_offset=0.0), label="busy")
+    drive = sim.Population(400, sim.SpikeSourcePoisson(rate=60.0), label="drive")
+    rng = sim.NumpyRNG(seed=3)
+    sim.Projection(drive, busy, sim.FixedProbabilityConnector(0.2, rng=rng),
+                   sim.StaticSynapse(weight=0.3, delay=0.1))
+    sim.Projection(busy, busy, sim.FixedProbabilityConnector(0.1, rng=rng),
+                   sim.StaticSynapse(weight=0.05, delay=0.1))
+    busy.record("spikes")
+    sim.run(200.0)
+    program = sim.simulator.state.mapping.program
+    sim.end()
+    one = load(program, threads=1)
+    two = load(program, threads=2)
+    a, b = one.run(2000), two.run(2000)
+    assert len(a.spike_ticks) > 1000
+    np.testing.assert_array_equal(a.spike_ticks, b.spike_ticks)
+    np.testing.assert_array_equal(a.spike_neurons, b.spike_neurons)
+    np.testing.assert_array_equal(a.counters, b.counters)
+    even = np.minimum(np.arange(3) * -(-program.n_cores // 2), program.n_cores)
+    busy_cores = np.flatnonzero(a.counters[:, 1] > 0)  # the cores that receive packets
+    assert busy_cores.min() >= even[1]  # an even split gives them all to the second thread
+    assert busy_cores.min() < two.split[1, 1] <= busy_cores.max()  # now both take some
