@@ -122,9 +122,9 @@ def test_packed_rows_index_is_int32_and_the_mapping_names_its_limit(monkeypatch)
     k = prog.mpt_row_lo[0]
     assert np.diff(prog.row_ptr[k:k + prog.mpt_n[0] + 1]).tolist() == [1, 1, 1, 1]
     # more packed words than an int32 index addresses: a MappingError with the count
-    from neurochip.mapping import synapses
+    from neurochip.mapping import packed_rows
     from neurochip.mapping.errors import MappingError
-    monkeypatch.setattr(synapses, "MAX_PACKED_WORDS", 3)
+    monkeypatch.setattr(packed_rows, "MAX_PACKED_WORDS", 3)
     with pytest.raises(MappingError, match=r"static synapses take 4 words of packed rows in "
                                            r"one machine; the row index \(int32\) addresses "
                                            r"at most 3"):

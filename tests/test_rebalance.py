@@ -30,7 +30,7 @@ def test_uneven_cores_move_the_shares_and_keep_the_spikes():
     """A population without input on the first cores and a busy one after it: the
     deliveries' shares move towards the busy cores, and the spikes are those of one thread."""
     sim.setup(timestep=0.1, min_delay=0.1)
-    quiet = sim.Population(1000, sim.IF_curr_exp(i_offset=0.0), label="quiet")
+    sim.Population(1000, sim.IF_curr_exp(i_offset=0.0), label="quiet")  # on the first cores
     busy = sim.Population(400, sim.IF_curr_exp(i_offset=0.0), label="busy")
     drive = sim.Population(400, sim.SpikeSourcePoisson(rate=60.0), label="drive")
     rng = sim.NumpyRNG(seed=3)
