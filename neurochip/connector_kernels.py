@@ -17,14 +17,17 @@ import numpy as np
 
 from neurochip.mapping.post_runs import PostRuns
 
+from . import scratch
+
 __all__ = ["runs_of_pairs", "SortingPairs", "as_ticks"]
 
 
 @numba.njit(cache=True, nogil=True)
-def _bucket_by_target(flat, n_pre, n_post, pre_out, ptr):
+def _bucket_by_target(flat, n_pre, n_post, pre_out, ptr, by_pre):
     """Sort the pair numbers ``post * n_pre + pre`` by (post, pre): a counting sort on
     the source, then a stable one on the target (no comparisons); ``pre_out`` gets the
-    sources in that order, ``ptr`` each target's run."""
+    sources in that order, ``ptr`` each target's run (``by_pre``: scratch, ``len(flat)``
+    entries of a type that holds ``n_post - 1``)."""
     pre_lo = np.zeros(n_pre + 1, np.int64)
     for k in range(len(flat)):
         p = flat[k] // n_pre
@@ -34,12 +37,11 @@ def _bucket_by_target(flat, n_pre, n_post, pre_out, ptr):
         pre_lo[i + 1] += pre_lo[i]
     for j in range(n_post):
         ptr[j + 1] += ptr[j]
-    by_pre = np.empty(len(flat), np.int32)  # the targets, in source order
     fill = pre_lo[:-1].copy()
     for k in range(len(flat)):
         p = flat[k] // n_pre
         r = flat[k] - p * n_pre
-        by_pre[fill[r]] = p
+        by_pre[fill[r]] = p  # the targets, in source order
         fill[r] += 1
     fill = ptr[:-1].copy()
     for r in range(n_pre):
@@ -60,14 +62,16 @@ class SortingPairs:
     """:func:`runs_of_pairs` under way: in a thread of its own if ``background`` (the
     kernel releases the GIL, so the connector's weights and delays are drawn meanwhile on
     another core; nothing it does touches a random generator). ``len()`` is known at
-    once, ``result()`` waits for ``(pre, post)``."""
+    once, ``result()`` waits for ``(pre, post)``. The sort's scratch is the build's
+    (:mod:`neurochip.scratch`, "by_pre"): ``flat`` and it are in use until then."""
 
     def __init__(self, flat, n_pre, n_post, pre_dtype, background=True):
         self.n = len(flat)
         self.pre = np.empty(self.n, pre_dtype)
         self.ptr = np.zeros(n_post + 1, np.int64)
         self.error = None
-        args = (flat, np.int64(n_pre), n_post, self.pre, self.ptr)
+        by_pre = scratch.take("by_pre", self.n, np.uint16 if n_post <= 1 << 16 else np.int32)
+        args = (flat, np.int64(n_pre), n_post, self.pre, self.ptr, by_pre)
         self.thread = None
         if not self.n:
             return

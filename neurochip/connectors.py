@@ -16,6 +16,7 @@ from pyNN import common, errors
 from pyNN import connectors as pc
 from pyNN.random import NumpyRNG, RandomDistribution
 
+from . import scratch
 from .connector_kernels import SortingPairs, runs_of_pairs
 from .errors import HostMemoryError
 from .mt_draws import draw, randint_prefix
@@ -59,13 +60,17 @@ def fast_connect(projection, connector) -> bool:
     if overlap:
         pre, post = _drop_same_cells(projection, pre, post)
     values = {}
-    for name in params:  # while the pairs are sorted (they need only their number)
-        if name in given:
-            values[name] = np.asarray(given[name], float)
-        else:
-            values[name] = _evaluate(params[name], pre, post)
-    if sorting is not None:
-        pre, post = sorting.result()
+    try:
+        for name in params:  # while the pairs are sorted (they need only their number)
+            if name in given:
+                values[name] = np.asarray(given[name], float)
+            elif name == "delay" and isinstance(params[name], RandomDistribution):
+                values[name] = projection._drawn_delays(params[name], len(pre))
+            else:
+                values[name] = _evaluate(params[name], pre, post)
+    finally:  # the sort's scratch is free again (also when a draw failed)
+        if sorting is not None:
+            pre, post = sorting.result()
     projection._store(pre, post, values)
     return True
 
@@ -331,11 +336,14 @@ def _fixed_total_number(projection, connector):
 def _draw_prefix(rs, high, keep, consume):
     """The first ``keep`` of ``consume`` uniform draws in [0, high), drawing in chunks
     (the generator ends where one draw of ``consume`` leaves it, the host never holds
-    more than ``keep`` of them)."""
-    out = randint_prefix(rs, high, keep, consume)  # numpy's draws, compiled
+    more than ``keep`` of them). They are the build's scratch (:mod:`neurochip.scratch`,
+    "pairs"; uint32 where they fit, else int64): valid until the next projection's."""
+    small = high <= 1 << 32
+    out = randint_prefix(rs, high, keep, consume,  # numpy's draws, compiled
+                         out=scratch.take("pairs", keep, np.uint32 if small else np.int64))
     if out is not None:
         return out
-    out = np.empty(keep, np.int64)
+    out = scratch.take("pairs", keep, np.int64)
     done = 0
     while done < consume:
         m = min(CHUNK, consume - done)

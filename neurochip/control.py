@@ -14,7 +14,7 @@ from neurochip.emulator.ranks import world
 from neurochip.mapping.machine import DTCM_BYTES
 from neurochip.mapping.partition import max_delay_ticks
 
-from . import simulator
+from . import scratch, simulator
 from .errors import NeurochipError
 from .machine_report import default_time_scale_factor
 from .spinnaker_compat import SETUP_NO_EFFECT, forget_logged, log_once, log_setup_arguments
@@ -150,6 +150,7 @@ def end(compatible_output=True):
     for prj in st.projections:  # learned weights stay readable, as recorded data do
         prj._keep_learned_weights()
     st.emulation = None
+    scratch.release()
     from . import live
     live.forget()  # the live connections close
 

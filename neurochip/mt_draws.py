@@ -25,7 +25,11 @@ import numba
 import numpy as np
 from pyNN.random import MAX_REDRAWS, NumpyRNG, RandomDistribution
 
-__all__ = ["randint_prefix", "legacy_normal", "draw"]
+from . import scratch
+
+__all__ = ["randint_prefix", "legacy_normal", "draw", "draw_ticks"]
+
+DELAY_CHUNK = 1 << 20  # delays drawn at a time by draw_ticks (8 MiB of float64)
 
 _N, _M = 624, 397
 _MATRIX_A = np.uint32(0x9908B0DF)
@@ -133,14 +137,19 @@ def _ours(rs) -> bool:
         getattr(rs, "_bit_generator", None), np.random.MT19937)
 
 
-def randint_prefix(rs, high: int, keep: int, consume: int):
-    """The first ``keep`` of ``consume`` draws of ``rs.randint(0, high)`` (int64), ``rs``
-    left where those ``consume`` draws leave it; None where numpy must draw (a generator
-    of another kind, ``high`` outside 2..2**32)."""
+def randint_prefix(rs, high: int, keep: int, consume: int, out=None):
+    """The first ``keep`` of ``consume`` draws of ``rs.randint(0, high)`` (int64, or into
+    ``out``: ``keep`` entries of an integer type that holds ``high - 1``, e.g. uint32),
+    ``rs`` left where those ``consume`` draws leave it; None where numpy must draw (a
+    generator of another kind, ``high`` outside 2..2**32)."""
     if not _ours(rs) or not 2 <= high <= 1 << 32:
         return None
     top = high - 1
-    out = np.empty(keep, np.int64)
+    if out is None:
+        out = np.empty(keep, np.int64)
+    elif len(out) != keep or np.iinfo(out.dtype).max < top:
+        raise ValueError(f"randint_prefix: out has {len(out)} entries of {out.dtype}, "
+                         f"{keep} that hold {top} needed")
     s = _State(rs)
     s.pos = _masked_ints(s.key, s.pos, np.uint32((1 << top.bit_length()) - 1), np.uint32(top),
                          out, consume)
@@ -148,12 +157,17 @@ def randint_prefix(rs, high: int, keep: int, consume: int):
     return out
 
 
-def legacy_normal(rs, loc: float, scale: float, n: int) -> np.ndarray:
-    """``rs.normal(loc, scale, size=n)``: the same numbers, the same state after."""
+def legacy_normal(rs, loc: float, scale: float, n: int, out=None) -> np.ndarray:
+    """``rs.normal(loc, scale, size=n)`` (into ``out``, ``n`` float64, if given): the same
+    numbers, the same state after."""
     if not _ours(rs) or not scale >= 0 or n <= 0:
-        return rs.normal(loc, scale, size=n)
+        if out is None:
+            return rs.normal(loc, scale, size=n)
+        out[:] = rs.normal(loc, scale, size=n)
+        return out
     s = _State(rs)
-    out = np.empty(n)
+    if out is None:
+        out = np.empty(n)
     start = 0
     if s.full["has_gauss"]:
         out[0] = loc + scale * s.full["gauss"]
@@ -206,3 +220,64 @@ def draw(dist: RandomDistribution, n: int) -> np.ndarray:
             return gen(n)
         return _clipped(gen, p["low"], p["high"], n)
     return np.asarray(dist.next(n), float)
+
+
+@numba.njit(cache=True)
+def _ticks_inside(d, low, high, dt, out):
+    """``out[k] = rint(d[k] / dt)`` (uint16) where ``d[k]`` is in [low, high] (as
+    connector_kernels.as_ticks computes it); the other k, in order, are returned (their
+    ``out`` is left)."""
+    n = 0
+    for v in d:
+        if v > high or v < low:
+            n += 1
+    idx = np.empty(n, np.int64)
+    n = 0
+    for k in range(len(d)):
+        if d[k] > high or d[k] < low:
+            idx[n] = k
+            n += 1
+        else:
+            out[k] = np.uint16(np.rint(d[k] / dt))
+    return idx
+
+
+def draw_ticks(dist: RandomDistribution, n: int, dt: float):
+    """``draw(dist, n)`` as whole timesteps ``rint(d / dt)`` (uint16), never held as
+    float64: drawn ``DELAY_CHUNK`` at a time into one scratch buffer and written as
+    timesteps, then the values outside [low, high] redrawn in PyNN's rounds (after all
+    ``n``, in the same order), so that the numbers, and the generator after them, are
+    :func:`draw`'s. None (nothing drawn) unless ``dist`` is a NumpyRNG's normal_clipped
+    whose bounds keep every timestep in [1, 65535]."""
+    rng, p = dist.rng, dist.parameters
+    if (type(rng) is not NumpyRNG or dist.name != "normal_clipped" or n <= 0
+            or not _ours(rng.rng) or not p["sigma"] >= 0):
+        return None
+    low, high, dt = float(p["low"]), float(p["high"]), float(dt)
+    if not (math.isfinite(low) and math.isfinite(high)
+            and np.rint(low / dt) >= 1.0 and np.rint(high / dt) <= 65535.0):
+        return None
+    mu, sigma = float(p["mu"]), float(p["sigma"])
+    ticks = np.empty(n, np.uint16)
+    buf = scratch.take("delay_chunk", min(n, DELAY_CHUNK), np.float64)
+    outside = []
+    for a in range(0, n, DELAY_CHUNK):
+        m = min(DELAY_CHUNK, n - a)
+        d = legacy_normal(rng.rng, mu, sigma, m, out=buf[:m])
+        outside.append(_ticks_inside(d, low, high, dt, ticks[a:a + m]) + a)
+    where = np.concatenate(outside)
+    values = np.empty(len(where))
+    todo = np.arange(len(where))  # positions in ``where`` still outside
+    rounds = 0
+    while todo.size > 0:  # _clipped's rounds
+        if rounds > MAX_REDRAWS:
+            raise Exception("Maximum number of redraws exceeded. "
+                            "Check the parameterization of your distribution.")
+        redrawn = legacy_normal(rng.rng, mu, sigma, todo.size)
+        values[todo] = redrawn
+        todo = todo[_outside(redrawn, low, high)]
+        rounds += 1
+    redrawn_ticks = np.empty(len(where), np.uint16)
+    _ticks_inside(values, low, high, dt, redrawn_ticks)
+    ticks[where] = redrawn_ticks
+    return ticks

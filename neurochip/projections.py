@@ -15,6 +15,7 @@ from .connector_kernels import as_ticks
 from .connectors import fast_connect
 from .errors import NeurochipError
 from .machine_weights import DYNAMICS_OF
+from .mt_draws import draw, draw_ticks
 from .plasticity import stdp_rule
 from .spinnaker_compat import log_once
 from .standardmodels import StaticSynapse
@@ -165,10 +166,24 @@ class Projection(common.Projection):
         self._chunks["post"].append(post if isinstance(post, PostRuns)
                                     else np.asarray(post).astype(INDEX, copy=False))
         for name in self._params:
-            v = np.asarray(values[name], np.float64)
+            v = values[name]
+            if name == "delay" and getattr(v, "dtype", None) == DELAY_TICKS:  # _drawn_delays'
+                self._chunks[name].append(v)
+                continue
+            v = np.asarray(v, np.float64)
             v = np.broadcast_to(v, (n,)) if v.ndim == 0 else v.astype(np.float64, copy=False)
             self._chunks[name].append(_as_ticks(v) if name == "delay" else v)
         self._arrays = None
+
+    def _drawn_delays(self, dist, n):
+        """Delays of ``n`` new connections drawn from ``dist`` (the numbers of
+        ``dist.next(n)``): as DELAY_TICKS, written chunk by chunk without a float64 array
+        of them, where that is what _store would keep, else in ms."""
+        if n >= _MIN_TICKED:
+            ticks = draw_ticks(dist, n, simulator.state.dt)
+            if ticks is not None:
+                return ticks
+        return draw(dist, n)
 
     def _all(self):
         """The connections' arrays (the chunks joined). Delays are held as whole

@@ -19,6 +19,7 @@ from neurochip.mapping.graph import NetworkGraph
 from neurochip.mapping.machine import spinn3, spinn5, torus
 from neurochip.mapping.pipeline import map_network
 
+from . import scratch
 from .errors import NeurochipError
 from .machine_report import speak
 from .progress import RunProgress
@@ -73,6 +74,7 @@ class State(common.control.BaseState):
 
     def reset(self):
         """Time back to 0, a new segment; the network stays."""
+        scratch.release()  # whatever the build still held
         self.running = False
         self.t_ticks = 0
         self.t_start = 0
@@ -162,6 +164,7 @@ class State(common.control.BaseState):
             return
         if not self.populations:
             raise NeurochipError("run(): the network has no populations; create some first")
+        scratch.release()  # the build is over: its scratch is not the mapping's to hold
         t0 = time.perf_counter()
         graph = self.build_graph()
         t1 = time.perf_counter()
