@@ -183,7 +183,7 @@ class Projection(common.Projection):
             ticks = draw_ticks(dist, n, simulator.state.dt)
             if ticks is not None:
                 return ticks
-        return draw(dist, n)
+        return draw(dist, n).reshape(n) if n else np.zeros(0)  # as connectors._evaluate
 
     def _all(self):
         """The connections' arrays (the chunks joined). Delays are held as whole
