@@ -227,3 +227,60 @@ def test_pairs_sorted_in_the_background_are_the_same(monkeypatch):
 
     monkeypatch.setattr(connectors, "SortingPairs", Counted)
     assert build() == first and calls == [True]
+
+
+def _counting_pools(monkeypatch):
+    import neurochip.connectors as nc
+    pools = []
+
+    class Counted(nc.ThreadPoolExecutor):
+        def __init__(self, *a, **k):
+            pools.append(a)
+            super().__init__(*a, **k)
+
+    monkeypatch.setattr(nc, "ThreadPoolExecutor", Counted)
+    return nc, pools
+
+
+def test_parameters_drawn_side_by_side_are_the_sequential_numbers(monkeypatch):
+    """Weights and delays drawn in two threads (each from its own copy of the generator,
+    as PyNN gives them) are the numbers drawn one after the other."""
+    nc, pools = _counting_pools(monkeypatch)
+
+    def build(side_by_side):
+        monkeypatch.setattr(nc, "SIDE_BY_SIDE", 0 if side_by_side else 1 << 62)
+        sim.setup(timestep=0.1)
+        a, b = sim.Population(300, sim.IF_curr_exp()), sim.Population(200, sim.IF_curr_exp())
+        rng = NumpyRNG(seed=11)
+        w = RandomDistribution("normal_clipped", mu=0.2, sigma=0.05, low=0.0, high=np.inf, rng=rng)
+        d = RandomDistribution("normal_clipped", mu=1.5, sigma=0.7, low=0.1, high=np.inf, rng=rng)
+        prj = sim.Projection(a, b, sim.FixedTotalNumberConnector(20_000, rng=NumpyRNG(seed=5)),
+                             sim.StaticSynapse(weight=w, delay=d))
+        out = np.array(prj.get(["weight", "delay"], format="list"))
+        sim.end()
+        return out
+
+    apart = build(True)
+    assert len(pools) == 1
+    together = build(False)
+    assert len(pools) == 1
+    assert len(apart) == 20_000 and np.unique(apart[:, 2]).size > 1000
+    np.testing.assert_array_equal(apart, together)
+
+
+def test_parameters_sharing_a_generator_are_drawn_one_after_the_other(monkeypatch):
+    """Two distributions on one generator object: the weights take its first numbers,
+    the delays the next, never side by side."""
+    from neurochip.mt_draws import draw
+    nc, pools = _counting_pools(monkeypatch)
+    monkeypatch.setattr(nc, "SIDE_BY_SIDE", 0)
+    rng = NumpyRNG(seed=11)
+    params = {"weight": RandomDistribution("normal", mu=0.2, sigma=0.05, rng=rng),
+              "delay": RandomDistribution("normal", mu=1.5, sigma=0.7, rng=rng)}
+    stub = type("P", (), {"_drawn_delays": staticmethod(lambda dist, n: draw(dist, n))})
+    n = 5000
+    got = nc._values(stub, params, {}, np.zeros(n, np.int64), np.zeros(n, np.int64))
+    assert pools == []
+    numbers = np.random.RandomState(11).normal(size=2 * n)
+    np.testing.assert_allclose(got["weight"], 0.2 + 0.05 * numbers[:n], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(got["delay"], 1.5 + 0.7 * numbers[n:], rtol=0, atol=1e-14)
