@@ -145,11 +145,17 @@ for i, post in enumerate(pops):
             continue
         exc = j % 2 == 0
         lo, hi = (0.0, np.inf) if exc else (-np.inf, 0.0)
+        # weights and delays each from a generator of their own, per projection: PyNN draws
+        # a synapse parameter from a copy of its distribution's generator, taken before the
+        # connector draws, so with the connector's rng for all three every synapse's delay
+        # would reuse its weight's normal number (correlation 1; so does pyNN.nest), and a
+        # generator shared by the projections' weights would give each the same numbers
+        k = 8 * i + j + 1
         weight = RandomDistribution("normal_clipped", mu=w[i, j], sigma=abs(w[i, j]) * W_REL_STD,
-                                    low=lo, high=hi, rng=rng)
+                                    low=lo, high=hi, rng=NumpyRNG(seed=args.seed + 1000 * k))
         d = DELAY_E if exc else DELAY_I
         delay = RandomDistribution("normal_clipped", mu=d, sigma=d * DELAY_REL_STD, low=dt,
-                                   high=10.0, rng=rng)
+                                   high=10.0, rng=NumpyRNG(seed=args.seed + 1000 * k + 500))
         prjs[f"{pre.label}->{post.label}"] = sim.Projection(
             pre, post, sim.FixedTotalNumberConnector(int(n_syn[i, j]), rng=rng),
             sim.StaticSynapse(weight=weight, delay=delay),
