@@ -143,8 +143,9 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
                 yield (prj, lo, hi), (a, b, starts is not None), place(prj, lo + a, lo + b)
 
     def count(c0, c1, first):
-        for _, _, (tc, ss, li) in spans(c0, c1):
-            _count_share(tc, ss, li, n_sl, group_of, row_base, c0, c1, counts)
+        for _, _, placed in spans(c0, c1):
+            _count_share(*placed, n_sl, group_of, row_base, c0, c1, counts)
+            del placed  # before the next job's are made: one job's temporaries a thread
 
     _in_threads(count, shares)
     g_syn = np.zeros(len(ukey), np.int64)
@@ -174,6 +175,7 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
                              else encode(prj, lo, hi, first))
             _fill_share(*placed, n_sl, group_of, g_lo, c0, c1, words.astype(np.uint32),
                         floats if with_floats else no_floats, row_ptr, syn, syn_wf)
+            del placed, words, floats  # before the next job's are made
 
     _in_threads(fill, shares)
     shift_index(row_ptr)

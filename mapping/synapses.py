@@ -29,7 +29,9 @@ from .structural import rewiring_of, rewiring_weight_bound, row_room
 from .synapse_dynamics import ENCODERS, PLASTIC, EncodeContext
 from .synapse_kernels import group_rows, mark_groups, place_range, ring_totals, static_words
 
-CHUNK = 1 << 20  # synapses handled at a time: bounds the host's temporary memory
+# synapses handled at a time: bounds the host's temporary memory (about 50 bytes a synapse
+# of a range, one range in each of the packed rows' two threads)
+CHUNK = 1 << 18
 
 __all__ = ["SynapseLayout", "weight_shifts", "layout_synapses", "quantise_weights",
            "receptor_type"]

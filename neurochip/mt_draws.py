@@ -222,24 +222,15 @@ def draw(dist: RandomDistribution, n: int) -> np.ndarray:
     return np.asarray(dist.next(n), float)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _ticks_inside(d, low, high, dt, out):
     """``out[k] = rint(d[k] / dt)`` (uint16) where ``d[k]`` is in [low, high] (as
     connector_kernels.as_ticks computes it); the other k, in order, are returned (their
     ``out`` is left)."""
-    n = 0
-    for v in d:
-        if v > high or v < low:
-            n += 1
-    idx = np.empty(n, np.int64)
-    n = 0
     for k in range(len(d)):
-        if d[k] > high or d[k] < low:
-            idx[n] = k
-            n += 1
-        else:
+        if not (d[k] > high or d[k] < low):
             out[k] = np.uint16(np.rint(d[k] / dt))
-    return idx
+    return _outside(d, low, high)
 
 
 def draw_ticks(dist: RandomDistribution, n: int, dt: float):
