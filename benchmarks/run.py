@@ -9,7 +9,7 @@ resident memory of each process and the ratios to NEST.
                              [--duration 1000]
                              [--repeat 1]
                              [--no-nest] [--no-float] [--one-thread] [--json out.json]
-                             [--brian2-python PATH]
+                             [--brian2-python PATH] [--nest-threads 2]
 
 cuba also runs ``benchmarks/brian2_cuba.py`` (Brian2's C++ standalone, one thread) when
 ``--brian2-python`` or ``$BRIAN2_PYTHON`` names a Python with Brian2 installed (see that
@@ -95,7 +95,8 @@ def events(r, duration):
     return r["synapses"] * (0.8 * rt["excitatory"] + 0.2 * rt["inhibitory"]) * duration / 1000.0
 
 
-def variants(name, use_nest=True, use_float=True, one_thread=False, brian2_python=""):
+def variants(name, use_nest=True, use_float=True, one_thread=False, brian2_python="",
+             nest_threads=0):
     """(label, script source, extra arguments, python) of each run."""
     src = (EXAMPLES / f"{name}.py").read_text()
     assert IMPORT in src, f"{name}.py has no line {IMPORT!r}"
@@ -108,6 +109,9 @@ def variants(name, use_nest=True, use_float=True, one_thread=False, brian2_pytho
     if use_nest:
         if have_nest():
             v.append(("NEST", src.replace(IMPORT, "import pyNN.nest as sim"), [], py))
+            if nest_threads > 1:
+                v.append((f"NEST {nest_threads} threads", src.replace(IMPORT, "import pyNN.nest as sim"),
+                          ["--threads", str(nest_threads)], py))
         else:
             print("NEST is not installed (pip install -e .[reference]): no reference column")
     if name == "cuba" and brian2_python:
@@ -135,7 +139,7 @@ def expected_seconds(name, scale, label):
     """A rough wall time of one process, said before it starts (long runs should say so)."""
     synapses = SYNAPSES[name] * (scale ** 2 if name in ("cuba", "coba", "cobahh", "microcircuit")
                                  else scale)
-    if label == "NEST":
+    if label.startswith("NEST"):
         return 5 + synapses / NEST_BUILD_PER_S
     if label.startswith("Brian2"):
         return 5  # generating and compiling its C++ (about 30 s the first time)
@@ -143,10 +147,10 @@ def expected_seconds(name, scale, label):
 
 
 def run_all(name, args, use_nest=True, use_float=True, repeat=1, timeout=None, one_thread=False,
-            scale=1.0, brian2_python=""):
+            scale=1.0, brian2_python="", nest_threads=0):
     """{label: best result (shortest run) of ``repeat`` fresh processes}."""
     results = {}
-    runs = list(variants(name, use_nest, use_float, one_thread, brian2_python))
+    runs = list(variants(name, use_nest, use_float, one_thread, brian2_python, nest_threads))
     for i, (label, source, extra, python) in enumerate(runs):
         best = None
         for k in range(repeat):
@@ -204,6 +208,12 @@ def report(title, results, duration):
                       f"{(r['build'] + r['run']) / (ref['build'] + ref['run']):.2f}x, "
                       f"wall {r['wall'] / ref['wall']:.2f}x, RSS {r['rss'] / ref['rss']:.2f}x "
                       f"(below 1: less than NEST)")
+    for nest_label in [k for k in results if k.startswith("NEST ")]:  # NEST on several threads
+        ref = results[nest_label]
+        for label, r in results.items():
+            if label.startswith("neurochip"):
+                print(f"{label} / {nest_label}: run {r['run'] / ref['run']:.2f}x, build+run "
+                      f"{(r['build'] + r['run']) / (ref['build'] + ref['run']):.2f}x")
     if "Brian2 C++" in results:
         ref = results["Brian2 C++"]
         program = ref["build"] + ref["run"]
@@ -232,12 +242,15 @@ def main():
     ap.add_argument("--one-thread", action="store_true", help="also neurochip on one thread")
     ap.add_argument("--timeout", type=float, default=None, help="s per process")
     ap.add_argument("--json", default="", help="write all results to this file")
+    ap.add_argument("--nest-threads", type=int, default=0,
+                    help="also NEST with this many threads (its column beside the 1-thread one)")
     ap.add_argument("--brian2-python", default=os.environ.get("BRIAN2_PYTHON", ""),
                     help="a Python with Brian2 (cuba: adds its C++ standalone run)")
     a = ap.parse_args()
     use_float = not a.no_float and (a.name != "brunel" or a.float)
     results = run_all(a.name, size_args(a.name, a.scale, a.duration), not a.no_nest, use_float,
-                      a.repeat, a.timeout, a.one_thread, a.scale, a.brian2_python)
+                      a.repeat, a.timeout, a.one_thread, a.scale, a.brian2_python,
+                      a.nest_threads)
     report(f"{a.name}, scale {a.scale:g}, {a.duration:g} ms at dt = 0.1 ms (best of {a.repeat}, "
            f"fresh process each; RSS = peak resident memory of that process; Mev/s run = synaptic "
            f"events per second of sim.run(), NEST's estimated from the rates)", results, a.duration)

@@ -53,12 +53,14 @@ def example_parser(doc, *, duration, seed, scale=True, transient=0.0):
 def setup_options(sim, args):
     """setup() arguments of one backend, so that the one-word switch to pyNN.nest works:
     neurochip's arithmetic, threads and global seed (of its Poisson sources and noise);
-    NEST's kernel seed and on-grid spikes (as neurochip's, and the reference the
-    examples are compared with; PyNN's default, off-grid, runs NEST's precise models)."""
+    NEST's kernel seed, on-grid spikes (as neurochip's, and the reference the
+    examples are compared with; PyNN's default, off-grid, runs NEST's precise models) and
+    its threads, if --threads is given."""
     if sim.__name__.endswith("neurochip"):
         return {"arithmetic": args.arithmetic, "threads": args.threads, "seed": args.seed}
     if sim.__name__.endswith("nest"):
-        return {"rng_seed": args.seed, "spike_precision": "on_grid"}
+        return {"rng_seed": args.seed, "spike_precision": "on_grid",
+                **({"threads": args.threads} if args.threads else {})}
     return {}
 
 
