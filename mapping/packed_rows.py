@@ -96,9 +96,13 @@ def core_shares(core_syn: np.ndarray, threads: int) -> list:
     return [(int(cuts[i]), int(cuts[i + 1])) for i in range(threads)]
 
 
-def _threads(total: int) -> int:
+def _threads(total: int, threads: int | None = None) -> int:
+    """Threads for ``total`` synapses: ``threads`` if given (``setup(threads=N)``), else
+    two where this process may use two cores."""
     if total < MIN_SHARED:
         return 1
+    if threads is not None:
+        return max(1, int(threads))
     try:
         return max(1, min(2, len(os.sched_getaffinity(0))))
     except AttributeError:  # no affinity on this platform
@@ -125,15 +129,17 @@ def _in_threads(work, shares):
         raise errors[0]
 
 
-def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_floats):
+def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_floats,
+                threads=None):
     """The packed rows of the static ``jobs`` (``(projection, lo, hi)``), as
     :func:`neurochip.mapping.synapses._rows` returns them; ``job_starts`` their
     :func:`core_starts`. ``groups`` is ``(ukey, group_of, g_rows, row_base)``: the groups'
     keys, the group of each key, and the rows of each group and where they start;
     ``core_syn`` the synapses onto each core. ``encode(prj, lo, hi, count)`` counts the
-    weights that round to zero only if ``count``."""
+    weights that round to zero only if ``count``. ``threads``: the user's
+    ``setup(threads=N)`` (None: see :func:`_threads`)."""
     ukey, group_of, g_rows, row_base = groups
-    shares = core_shares(core_syn, _threads(int(core_syn.sum())))
+    shares = core_shares(core_syn, _threads(int(core_syn.sum()), threads))
     counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
 
     def spans(c0, c1):  # (job, span, placed synapses of the span) of this thread's share

@@ -111,8 +111,9 @@ class Mapping:
 
 def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
                 placer: str = "sequential", arithmetic: str = "fixed",
-                max_per_core: dict | None = None) -> Mapping:
-    """Map ``graph`` onto ``machine`` (default: the smallest preset that fits)."""
+                max_per_core: dict | None = None, threads: int | None = None) -> Mapping:
+    """Map ``graph`` onto ``machine`` (default: the smallest preset that fits), on
+    ``threads`` host threads (the user's ``setup(threads=N)``; None: up to two)."""
     times = {}
     t0 = time.perf_counter()
     notes = []
@@ -146,7 +147,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     plastic = PlasticSets(graph, shifts, lambda prj: receptor_type(graph, prj))
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
                              with_floats=arithmetic != "fixed", skip_pre=delegated,
-                             type_bits=type_bits, plastic=plastic)
+                             type_bits=type_bits, plastic=plastic, threads=threads)
     if layout.quantised_to_zero:
         warn(f"{layout.quantised_to_zero} non-zero weight(s) round to 0 in the 16-bit ring "
              f"format and will have no effect: a population's ring step is set by the largest "

@@ -200,7 +200,7 @@ def _fill(rows, row_addr, fill, words, floats, syn, syn_wf, addr):
 
 
 def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, addresses=None,
-          room=None):
+          room=None, threads=None):
     """Rows of ``per`` words per synapse behind ``header`` words, one row per source
     neuron, fixed stride per (target core, source slice) group, synapses in each row in
     the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses). ``packed``: no
@@ -234,7 +234,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     row_base = np.r_[0, np.cumsum(g_rows)].astype(np.int64)
     if packed:  # no header, no stride: rows one after the other
         return packed_rows(jobs, job_starts, place, encode, n_sl, (ukey, group_of, g_rows, row_base),
-                           core_syn, with_floats)
+                           core_syn, with_floats, threads)
     counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
@@ -295,7 +295,8 @@ def _check_signs(graph, prj):
 
 
 def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bool = True,
-                    skip_pre: frozenset = frozenset(), type_bits=None, plastic=None) -> SynapseLayout:
+                    skip_pre: frozenset = frozenset(), type_bits=None, plastic=None,
+                    threads: int | None = None) -> SynapseLayout:
     """Build every synaptic row. ``idx_bits``/``delay_bits``/``type_bits`` (default
     TYPE_BITS, two receptors) are per slice (core); the
     delays have been checked by :func:`neurochip.mapping.partition.partition`, which also
@@ -304,7 +305,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     populations in ``skip_pre`` get no rows (see :mod:`neurochip.mapping.delegate`). Each
     projection's rows are those of its dynamics (:mod:`neurochip.mapping.synapse_dynamics`);
     ``plastic`` (:class:`neurochip.mapping.plasticity.PlasticSets`) numbers the STDP
-    projections' parameter sets, one block of rows each."""
+    projections' parameter sets, one block of rows each. ``threads``: host threads for the
+    packed rows (``setup(threads=N)``; None: as many as this process may use, up to two)."""
     pop_first = {}
     pop_width = {}
     for i, s in enumerate(slices):
@@ -378,7 +380,8 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         enc = ENCODERS[name]
         addr = [] if name in PLASTIC and key[2] < 0 else None
         parts[key] = _rows(todo, place, encode, enc.header, enc.words, slices, with_floats,
-                           packed=enc.kind is None, addresses=addr, room=rooms.get(key))
+                           packed=enc.kind is None, addresses=addr, room=rooms.get(key),
+                           threads=threads)
         if addr is not None:
             addresses[key] = [(owners[id(job[0])], a) for job, a in zip(todo, addr)]
     keys = np.unique(np.concatenate([p[0] for p in parts.values()] or [np.zeros(0, int)]))

@@ -34,8 +34,9 @@ def pre_dtype(size: int):
     return np.uint16 if size <= 1 << 16 else np.int32
 
 
-def fast_connect(projection, connector) -> bool:
-    """Connect ``projection`` with a vectorised ``connector``; False if not handled."""
+def fast_connect(projection, connector, threads=None) -> bool:
+    """Connect ``projection`` with a vectorised ``connector``; False if not handled.
+    ``threads``: the user's ``setup(threads=N)`` (1: no draws side by side)."""
     gen = _GENERATORS.get(type(connector))
     if gen is None:
         return False
@@ -61,7 +62,7 @@ def fast_connect(projection, connector) -> bool:
     if overlap:
         pre, post = _drop_same_cells(projection, pre, post)
     try:  # while the pairs are sorted (the draws need only their number)
-        values = _values(projection, params, given, pre, post)
+        values = _values(projection, params, given, pre, post, threads)
     finally:  # the sort's scratch is free again (also when a draw failed)
         if sorting is not None:
             pre, post = sorting.result()
@@ -72,7 +73,7 @@ def fast_connect(projection, connector) -> bool:
 SIDE_BY_SIDE = 1 << 20  # connections from which two generators' draws go side by side
 
 
-def _values(projection, params, given, pre, post) -> dict:
+def _values(projection, params, given, pre, post, threads=None) -> dict:
     """Each synapse parameter's values at the pairs. PyNN gives each parameter's
     distribution a copy of its generator, so the draws of one do not move another's:
     with many connections, parameters drawn from generators of their own are drawn in
@@ -88,7 +89,8 @@ def _values(projection, params, given, pre, post) -> dict:
     drawn = [k for k in params if k not in given and isinstance(params[k], RandomDistribution)]
     states = [getattr(params[k].rng, "rng", params[k].rng) for k in drawn]
     apart = len({id(g) for g in states}) == len(states)  # no generator shared
-    if len(pre) < SIDE_BY_SIDE or len(drawn) < 2 or not apart or (os.cpu_count() or 1) < 2:
+    if (len(pre) < SIDE_BY_SIDE or len(drawn) < 2 or not apart or (os.cpu_count() or 1) < 2
+            or threads == 1):
         return {name: value(name) for name in params}
     with ThreadPoolExecutor(len(drawn) - 1, thread_name_prefix="neurochip-draws") as pool:
         later = {k: pool.submit(value, k) for k in drawn[1:]}

@@ -48,7 +48,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     fits), ``placer`` ("sequential" or "traffic"), ``seed`` (global seed of the on-core
     random generators), ``threads`` (threads the emulator shares the cores out
     among; default: one per core other processes leave free, chosen at each run; the
-    results do not depend on it),
+    results do not depend on it. The build and the mapping use up to two threads, one
+    with ``threads=1``),
     ``time_scale_factor`` (as sPyNNaker's: the hardware's timestep is that many times
     longer than the model's; default ``max(1, ceil(1 ms / timestep))``; it sets the
     cycle budget the real-time check after each run uses, not the results) and

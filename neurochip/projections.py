@@ -133,7 +133,7 @@ class Projection(common.Projection):
         self._arrays = None
         self._sign_flipped = False  # see _check_signs
         try:
-            if not fast_connect(self, connector):
+            if not fast_connect(self, connector, simulator.state.threads):
                 connector.connect(self)
         except errors.ConnectionError as e:  # PyNN's own sign check: say which projection
             weight = self.synapse_type.parameter_space["weight"].base_value

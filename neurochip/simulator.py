@@ -169,7 +169,8 @@ class State(common.control.BaseState):
         graph = self.build_graph()
         t1 = time.perf_counter()
         mapping = map_network(graph, self.machine_spec(), placer=self.placer,
-                              arithmetic=self.arithmetic, max_per_core=self.neurons_per_core)
+                              arithmetic=self.arithmetic, max_per_core=self.neurons_per_core,
+                              threads=self.threads)
         t2 = time.perf_counter()
         emulation = load(mapping.program, threads=self.threads, comm=self.comm)
         self.timings.update(graph=t1 - t0, map=t2 - t1, load=time.perf_counter() - t2)

@@ -11,7 +11,7 @@ import neurochip.projections
 def _build(connector_factory, n_pre=60, n_post=50, same=False, weight=0.1, fast=True,
            monkeypatch=None):
     if not fast:
-        monkeypatch.setattr(neurochip.projections, "fast_connect", lambda prj, conn: False)
+        monkeypatch.setattr(neurochip.projections, "fast_connect", lambda prj, conn, threads=None: False)
     sim.setup(timestep=0.1)
     a = sim.Population(n_pre, sim.IF_curr_exp())
     b = a if same else sim.Population(n_post, sim.IF_curr_exp())

@@ -36,7 +36,7 @@ def _graph(seed):
 
 
 def _mapped(graph, threads, monkeypatch, arithmetic):
-    monkeypatch.setattr(packed_rows, "_threads", lambda total: threads)
+    monkeypatch.setattr(packed_rows, "_threads", lambda total, threads_asked=None: threads)
     with pytest.warns(Warning):  # weights that round to 0: a QuantisationWarning
         return map_network(graph, arithmetic=arithmetic)
 
@@ -64,3 +64,48 @@ def test_core_shares_split_the_synapses_evenly():
         shares = packed_rows.core_shares(counts, 2)
         assert shares[0][0] == 0 and shares[-1][1] == len(counts)
         assert sum(counts[a:b].sum() for a, b in shares) == counts.sum()
+
+
+def test_setup_threads_1_keeps_the_host_on_one_thread(monkeypatch):
+    """setup(threads=1) (a sweep running jobs side by side): the packed rows and the
+    connectors' draws take one thread; the default takes two on two cores."""
+    import os
+
+    import pyNN.neurochip as sim
+    from pyNN.random import NumpyRNG, RandomDistribution
+
+    import neurochip.connectors as nc
+    monkeypatch.setattr(packed_rows, "MIN_SHARED", 0)
+    monkeypatch.setattr(nc, "SIDE_BY_SIDE", 0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    seen = {"shares": [], "pools": 0}
+    real_in_threads = packed_rows._in_threads
+
+    def in_threads(work, shares):
+        seen["shares"].append(len(shares))
+        return real_in_threads(work, shares)
+
+    class Pool(nc.ThreadPoolExecutor):
+        def __init__(self, *a, **k):
+            seen["pools"] += 1
+            super().__init__(*a, **k)
+
+    monkeypatch.setattr(packed_rows, "_in_threads", in_threads)
+    monkeypatch.setattr(nc, "ThreadPoolExecutor", Pool)
+    for threads, expect in ((1, 1), (None, 2)):
+        seen["shares"].clear()
+        seen["pools"] = 0
+        sim.setup(timestep=0.1, threads=threads)
+        a, b = sim.Population(300, sim.IF_curr_exp()), sim.Population(300, sim.IF_curr_exp())
+        rng = NumpyRNG(seed=2)
+        sim.Projection(a, b, sim.FixedTotalNumberConnector(5000, rng=rng),
+                       sim.StaticSynapse(weight=RandomDistribution("normal", mu=0.1, sigma=0.01,
+                                                                   rng=rng),
+                                         delay=RandomDistribution("normal_clipped", mu=1.0,
+                                                                  sigma=0.2, low=0.1,
+                                                                  high=5.0, rng=rng)))
+        sim.run(1.0)
+        sim.end()
+        assert seen["shares"] and set(seen["shares"]) == {expect}
+        assert seen["pools"] == (0 if threads == 1 else 1)
