@@ -108,10 +108,11 @@ def variants(name, use_nest=True, use_float=True, one_thread=False, brian2_pytho
         v.append(("neurochip float", src, ["--arithmetic", "float"], py))
     if use_nest:
         if have_nest():
-            v.append(("NEST", src.replace(IMPORT, "import pyNN.nest as sim"), [], py))
+            on_nest = src.replace(IMPORT, "import pyNN.nest as sim")
+            v.append(("NEST", on_nest, [], py))
             if nest_threads > 1:
-                v.append((f"NEST {nest_threads} threads", src.replace(IMPORT, "import pyNN.nest as sim"),
-                          ["--threads", str(nest_threads)], py))
+                v.append((f"NEST {nest_threads} threads", on_nest, ["--threads", str(nest_threads)],
+                          py))
         else:
             print("NEST is not installed (pip install -e .[reference]): no reference column")
     if name == "cuba" and brian2_python:

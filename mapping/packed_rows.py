@@ -77,13 +77,6 @@ def _fill_share(tc, ss, li, n_sl, group_of, entry, c0, c1, words, floats, cursor
                 syn_wf[a] = floats[k, 0]
 
 
-@numba.njit(cache=True, nogil=True)
-def _group_sums(counts, row_base, g_syn):
-    for g in range(len(g_syn)):
-        for r in range(row_base[g], row_base[g + 1]):
-            g_syn[g] += counts[r]
-
-
 def core_shares(core_syn: np.ndarray, threads: int) -> list:
     """``threads`` ranges ``(c0, c1)`` of target cores, in order, with about equal
     synapses (``core_syn`` per core)."""
@@ -154,8 +147,9 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
             del placed  # before the next job's are made: one job's temporaries a thread
 
     _in_threads(count, shares)
-    g_syn = np.zeros(len(ukey), np.int64)
-    _group_sums(counts, row_base, g_syn)
+    # each group's synapses (every group has rows: a slice has neurons)
+    g_syn = (np.add.reduceat(counts, row_base[:-1], dtype=np.int64) if len(counts)
+             else np.zeros(len(ukey), np.int64))
     total = int(counts.sum(dtype=np.int64))
     if total > MAX_PACKED_WORDS:
         raise MappingError(

@@ -196,7 +196,13 @@ def _outside(res, low, high):
 def _clipped(gen, low, high, n):
     """pyNN's ``WrappedRNG._clipped``: values outside [low, high] redrawn, in rounds."""
     res = gen(n)
-    idx = _outside(res, float(low), float(high))
+    return _redrawn(gen, res, _outside(res, float(low), float(high)), low, high)
+
+
+def _redrawn(gen, res, idx, low, high):
+    """``res`` with its values at ``idx`` (outside [low, high]) redrawn by ``gen`` in
+    pyNN's rounds (``WrappedRNG._clipped``): each round redraws those still outside."""
+    low, high = float(low), float(high)
     rounds = 0
     while idx.size > 0:
         if rounds > MAX_REDRAWS:
@@ -204,7 +210,7 @@ def _clipped(gen, low, high, n):
                             "Check the parameterization of your distribution.")
         redrawn = gen(idx.size)
         res[idx] = redrawn
-        idx = idx[np.where((redrawn > high) | (redrawn < low))[0]]
+        idx = idx[_outside(redrawn, low, high)]
         rounds += 1
     return res
 
@@ -257,17 +263,8 @@ def draw_ticks(dist: RandomDistribution, n: int, dt: float):
         d = legacy_normal(rng.rng, mu, sigma, m, out=buf[:m])
         outside.append(_ticks_inside(d, low, high, dt, ticks[a:a + m]) + a)
     where = np.concatenate(outside)
-    values = np.empty(len(where))
-    todo = np.arange(len(where))  # positions in ``where`` still outside
-    rounds = 0
-    while todo.size > 0:  # _clipped's rounds
-        if rounds > MAX_REDRAWS:
-            raise Exception("Maximum number of redraws exceeded. "
-                            "Check the parameterization of your distribution.")
-        redrawn = legacy_normal(rng.rng, mu, sigma, todo.size)
-        values[todo] = redrawn
-        todo = todo[_outside(redrawn, low, high)]
-        rounds += 1
+    values = _redrawn(lambda m: legacy_normal(rng.rng, mu, sigma, m), np.empty(len(where)),
+                      np.arange(len(where)), low, high)  # every one outside: all redrawn
     redrawn_ticks = np.empty(len(where), np.uint16)
     _ticks_inside(values, low, high, dt, redrawn_ticks)
     ticks[where] = redrawn_ticks
