@@ -59,6 +59,11 @@ def test_compiled_sees_this_process_and_numbas_disk_cache(tmp_path, monkeypatch)
         assert not fresh.overloads
         assert compiled(fresh, (1.5,))  # found on disk
         assert not compiled(fresh, (np.int32(3),))
+        # what the disk gave is kept: the call runs it, with no second load from disk
+        assert len(fresh.overloads) == 1
+        hits = sum(fresh.stats.cache_hits.values())
+        assert fresh(1.5) == 3.0
+        assert sum(fresh.stats.cache_hits.values()) == hits
     finally:
         sys.modules.pop("choice_probe_kernel", None)
 
