@@ -32,7 +32,7 @@ import numpy as np
 from .errors import ProgramError
 from .fixed import sat_add_u16, sat_ring_add
 from .jit_cache import INNER
-from .poisson import COUNT_ONE, spikes_of_draw
+from .poisson import COUNT_ONE, count_draw, spikes_of_draw
 from .rng import kiss_next_words
 
 __all__ = ["DirectInputs", "no_direct_inputs", "direct_inputs", "merge_slot"]
@@ -105,18 +105,26 @@ def direct_inputs(c, t, lo_n, dring, base, tb, dmask, inh, di, drew, draws):
     events = 0
     sat = 0
     float_ring = len(di.weight_f) > 0
-    for e in range(a, b):
-        if not drew[e - a]:
+    # the core's entries as slices indexed from 0 and the ring's index unsigned: numba then
+    # adds no wrap-around of a negative index to any access (40,000 neurons each driven by
+    # its own Poisson source, 1 s on one thread: 5.6 -> 4.7 s)
+    delay, typ, target, weight = di.delay[a:b], di.type[a:b], di.target[a:b], di.weight[a:b]
+    cdf_lo, guide_lo, every, refrac = di.cdf_lo[a:b], di.guide_lo[a:b], di.every[a:b], di.refrac[a:b]
+    for i in range(b - a):
+        if not drew[i]:
             continue
-        k = spikes_of_draw(di, e, draws[e - a])
+        if every[i] == 1 and refrac[i] == 0:  # the plain Poisson source: its count
+            k = count_draw(draws[i], cdf_lo[i], di.cdf, di.guide, guide_lo[i])
+        else:
+            k = spikes_of_draw(di, a + i, draws[i])
         if k == 0:
             continue
         events += k
-        i = base + (((t + 1 + di.delay[e]) & dmask) << tb) + di.type[e] * inh + (di.target[e] - lo_n)
+        j = np.uint64(base + (((t + 1 + delay[i]) & dmask) << tb) + typ[i] * inh + (target[i] - lo_n))
         if float_ring:
-            dring[i] += k * di.weight_f[e]
+            dring[j] += k * di.weight_f[a + i]
         else:
-            sat += sat_ring_add(dring, i, k * di.weight[e])
+            sat += sat_ring_add(dring, j, k * weight[i])
     return events, sat
 
 

@@ -30,10 +30,11 @@ COUNT_ONE = 1 << 32  # the last threshold of every count table: every draw stops
 def count_draw(u, lo, cdf, guide, guide_lo):
     """The count ``k`` of a draw ``u`` (uint64 below ``2**32``) on the table starting at
     ``cdf[lo]``: the number of thresholds ``cdf[lo + j] <= u``."""
-    j = lo + guide[guide_lo + np.int64(u >> np.uint64(32 - GUIDE_BITS))]
+    # unsigned indices: no wrap-around of a negative index for numba to add
+    j = np.uint64(lo + guide[np.uint64(guide_lo + np.int64(u >> np.uint64(32 - GUIDE_BITS)))])
     while u >= cdf[j]:
-        j += 1
-    return j - lo
+        j += np.uint64(1)
+    return np.int64(j) - lo
 
 
 @numba.njit(cache=True, inline="always")
