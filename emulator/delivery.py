@@ -273,7 +273,9 @@ def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rin
                         for w in range(r, r + min(n, LINES * 16), 16):
                             prefetch(syn, w)
                     eq = entry_of[j]
-                    if eq >= 0 and dyn_lo[eq + 1] > dyn_lo[eq]:  # the first row with dynamics
+                    # the first row with dynamics (none in the lean kernel: its packets then
+                    # read one array of the master table less, a cache miss on a large machine)
+                    if len(tier) > 0 and eq >= 0 and dyn_lo[eq + 1] > dyn_lo[eq]:
                         b = dyn_lo[eq]
                         prefetch(syn, dyn_row_lo[b] + local_of[j] * dyn_stride[b])
                 k = pkt[p] & tmask
