@@ -207,7 +207,8 @@ class Emulation:
         self.rec_extra = np.empty(1 << 10, np.int64)  # a source's further spikes in a tick
         self.pkt = np.empty(1 << 16, np.int64)
         self.split = np.zeros((2, 0), np.int64)  # the threads' shares of the cores (_args)
-        self.cost = np.zeros((2, 0))
+        self.cost = np.zeros((3, 0))  # the phases' costs per core (kernel._add_costs)
+        self.took = np.zeros((2, 0), np.int64)  # each call's time on the clock
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = set()  # the tick loops this emulation has called: "serial", "parallel"
         # this process's share of the machine when it runs over several (None: all of it)
@@ -260,12 +261,13 @@ class Emulation:
         # range of cores (numba counts references per call, atomically: calls of one core
         # each ran CUBA slower on two threads than on one, and 8 calls a thread ran the
         # microcircuit (scale 0.3) in 3.2 s against 2.95 with one); the loop moves the
-        # ranges' ends to balance the cycles each thread's cores cost (kernel.rebalance)
+        # ranges' ends to balance the time each thread's cores take (kernel.rebalance)
         n, calls = self.program.n_cores, self.threads_now
         if self.split.shape[1] != calls + 1:
             self.split = np.tile(np.minimum(np.arange(calls + 1) * -(-n // calls), n), (2, 1))
-            self.cost = np.zeros((2, n))
-        return (a, b, (self.stretch, budget, self.split, self.cost), self.tier,
+            self.cost = np.zeros((3, n))
+            self.took = np.zeros((2, calls), np.int64)
+        return (a, b, (self.stretch, budget, self.split, self.cost, self.took), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):

@@ -31,6 +31,7 @@ import numba
 import numpy as np
 from numba import prange
 
+from .clock import clock
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import MAX_STRETCH, deliver_cores, sort_packets
 from .electrodes import apply_electrodes
@@ -45,11 +46,13 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue and
     extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    ``pace`` is ``(stretch, cycle budget per tick, split, cost)``: the per-core kernels
+    ``pace`` is ``(stretch, cycle budget per tick, split, cost, took)``: the per-core kernels
     take a range of cores (numba's reference counts are per call): all of them in the serial
     loop, a thread's share in the parallel one. ``split[0]`` and ``split[1]`` are the cores'
     shares of the neuron updates and of the deliveries (call i takes cores ``split[j, i] ..
-    split[j, i + 1] - 1``), which the loop moves to balance ``cost`` (see :func:`rebalance`).
+    split[j, i + 1] - 1``), which the loop moves to balance ``cost[0]`` and ``cost[1]`` (see
+    :func:`rebalance`); ``took[j, i]`` is what call i of phase j took on the processor's
+    clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over its cores.
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, rec_extra)``: the packet queue and the recorded spikes beyond a source's first in a tick
@@ -57,7 +60,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     chunk size to 1, so that threads take one range of cores at a time.
     """
     pkt, rec_extra = buffers
-    stretch, cycle_budget, split, cost = pace
+    stretch, cycle_budget, split, cost, took = pace
     n_cores = len(cores.kind)
     n_calls = split.shape[1] - 1
     counters = traffic.counters
@@ -82,20 +85,23 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
         for i in prange(n_calls):
+            tc = clock()
             update_cores(split[0, np.int64(i)], split[0, np.int64(i) + 1], t, n_ticks, t0, tier,
                          cores, rings, src, di, i_inj, state_rec, out)
+            took[0, np.int64(i)] = clock() - tc
         if n_calls > 1:  # the updates' cycles, before the deliveries add theirs
-            _add_cycles(cyc, n_ticks, cost[0], 1.0)
-            _add_cycles(cyc, n_ticks, cost[1], -1.0)
+            _add_costs(cyc, n_ticks, split[0], took[0], cost, 0)
         if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
         for i in prange(n_calls):
+            tc = clock()
             deliver_cores(split[1, np.int64(i)], split[1, np.int64(i) + 1], t, n_ticks, tier, pkt,
                           pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out)
+            took[1, np.int64(i)] = clock() - tc
         if n_calls > 1:
-            _add_cycles(cyc, n_ticks, cost[1], 1.0)
+            _add_costs(cyc, n_ticks, split[1], took[1], cost, 1)
             rebalance(cost, split)
         for c in range(n_cores):
             for k in range(n_ticks):
@@ -109,19 +115,36 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
 
 
 @numba.njit(cache=True)
-def _add_cycles(cyc, n_ticks, into, sign):
-    """``into[c] += sign * sum(cyc[c, :n_ticks])``."""
-    for c in range(len(into)):
-        s = 0.0
-        for k in range(n_ticks):
-            s += cyc[c, k]
-        into[c] += sign * s
+def _add_costs(cyc, n_ticks, split, took, cost, j):
+    """Add to ``cost[j]`` what each core cost in phase ``j`` of this stretch: its estimated
+    cycles (the row sums of ``cyc``; for the deliveries less the updates', which
+    ``cost[2]`` keeps) times the time its call took (``took[i]``, clock ticks) per
+    estimated cycle of that call's cores. The machine's estimates say which cores cost
+    more than others; the clock says how much a thread's share really took: an estimate
+    that is off for a kind of core (a packet that misses the cache, a Poisson draw) then
+    moves the shares as far as the time it costs. Without a clock (``took`` 0) the
+    estimates alone."""
+    for i in range(len(split) - 1):
+        est = 0.0
+        for c in range(split[i], split[i + 1]):
+            s = 0.0
+            for k in range(n_ticks):
+                s += cyc[c, k]
+            if j == 0:
+                cost[2, c] = s
+            est += s - cost[2, c] if j > 0 else s
+        rate = took[i] / est if took[i] > 0 and est > 0.0 else 1.0
+        for c in range(split[i], split[i + 1]):
+            s = 0.0
+            for k in range(n_ticks):
+                s += cyc[c, k]
+            cost[j, c] += rate * (s - cost[2, c] if j > 0 else s)
 
 
 @numba.njit(cache=True)
 def rebalance(cost, split):
     """Move each phase's share boundaries ``split[j]`` so that the threads' shares of
-    ``cost[j]`` (cycles per core: ``cost[0]`` the updates', ``cost[1]`` the deliveries')
+    ``cost[j]`` (per core: ``cost[0]`` the updates', ``cost[1]`` the deliveries')
     are about equal; then let the costs decay
     (halving in about 30 stretches), so that the shares follow where the spikes go. Only
     which thread takes a core changes, not what it computes: results do not depend on it."""

@@ -1,4 +1,4 @@
-"""The threads' shares of the cores follow the cycles the cores cost (kernel.rebalance),
+"""The threads' shares of the cores follow the time the cores take (kernel.rebalance),
 and moving them changes nothing but the speed."""
 
 import numba
@@ -7,7 +7,8 @@ import pyNN.neurochip as sim
 import pytest
 
 from neurochip.emulator import load
-from neurochip.emulator.kernel import rebalance
+from neurochip.emulator.clock import HAS_CLOCK, clock
+from neurochip.emulator.kernel import _add_costs, rebalance
 
 
 def test_rebalance_splits_each_phase_by_its_cost():
@@ -23,6 +24,38 @@ def test_rebalance_splits_each_phase_by_its_cost():
     idle = np.array([[0, 3, 6], [0, 3, 6]])
     rebalance(np.zeros((2, 6)), idle)  # nothing to share: every range still within the cores
     assert np.all(np.diff(idle, axis=1) >= 0) and np.all(idle[:, -1] == 6)
+
+
+def test_costs_follow_the_time_each_share_took():
+    """Each core's estimated cycles, times its call's measured time per estimated cycle:
+    a share that took twice as long for the same estimate costs twice as much; the
+    deliveries' cycles are the stretch's less the updates'."""
+    cyc = np.array([[10.0, 0], [30, 0], [20, 0], [20, 0]])  # 4 cores, 1 tick of 2
+    split = np.array([0, 2, 4])
+    cost = np.zeros((3, 4))
+    _add_costs(cyc, 1, split, np.array([400, 800]), cost, 0)  # 10 and 20 ticks a cycle
+    np.testing.assert_allclose(cost[0], [100, 300, 400, 400])
+    np.testing.assert_allclose(cost[2], [10, 30, 20, 20])  # the updates' cycles, kept
+    cyc[:, 0] += [5, 0, 10, 10]  # the deliveries add theirs: 5, 0, 10, 10
+    _add_costs(cyc, 1, split, np.array([50, 20]), cost, 1)
+    np.testing.assert_allclose(cost[1], [50, 0, 10, 10])  # 10 and 1 tick a cycle
+    np.testing.assert_allclose(cost[0], [100, 300, 400, 400])  # untouched
+    none = np.zeros((3, 4))
+    _add_costs(cyc, 1, split, np.zeros(2, np.int64), none, 0)  # no clock: the estimates
+    np.testing.assert_allclose(none[0], [15, 30, 30, 30])
+
+
+def test_the_clock_counts_up():
+    @numba.njit
+    def spin(n):
+        a = clock()
+        s = 0
+        for i in range(n):
+            s += i ^ (s >> 3)
+        return clock() - a, s
+
+    took = spin(1_000_000)[0]
+    assert took > 0 if HAS_CLOCK else took == 0
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
