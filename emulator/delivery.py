@@ -17,6 +17,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
+from .claim import WORD_STRIDE, claim
 from .cores import (
     C_FAILED_MPT,
     C_PKTS_RX,
@@ -175,15 +176,17 @@ def _static_row(words, weights, core_ring, tt, rmask):
 
 
 @numba.njit(**INNER)
-def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out):
-    """Deliver, for each core ``dc`` of ``d0 .. d1 - 1``, its packets
+def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out):
+    """Deliver, for each core ``dc`` that thread ``i`` takes from the ranges ``share``
+    (:func:`neurochip.emulator.claim.claim`: its own range first, then what the others
+    have left), its packets
     ``pkt[pkt_lo[dc]:pkt_lo[dc + 1]]`` (its neurons start at ``neuron_lo[dc]``) of the
     stretch of ``n_ticks`` ticks starting at tick ``t0``; ``sv`` is the
     :class:`neurochip.emulator.views.SynapseView`, ``pl`` the PlasticView, ``st`` the
     StructView (rewiring: a tick's attempts come before its packets, see
     :mod:`neurochip.emulator.structural`), ``out`` the CoreOutput (cycles and provenance
     counters), ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`: the lean kernel
-    has no rewiring and no learning rows). A range of cores for the reason of
+    has no rewiring and no learning rows). Many cores a call, for the reason of
     :func:`neurochip.emulator.cores.update_cores`.
 
     A core's queue goes in blocks of BLOCK packets: the block's master-table searches,
@@ -204,7 +207,11 @@ def deliver_cores(d0, d1, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rin
     ring = rings.ring
     float_syn = len(syn_wf) > 0
     tmask = (1 << TICK_BITS) - 1
-    for dc in range(d0, d1):
+    n_calls = len(share) // WORD_STRIDE
+    while True:
+        dc = claim(share, i, n_calls)
+        if dc < 0:
+            break
         plo = pkt_lo[dc]
         phi = pkt_lo[dc + 1]
         nlo = neuron_lo[dc]

@@ -22,6 +22,7 @@ import numba
 import numpy as np
 
 from . import live
+from .claim import share_words
 from .contract import (
     DYN_DOPAMINE,
     DYN_NEUROMOD,
@@ -209,6 +210,7 @@ class Emulation:
         self.split = np.zeros((2, 0), np.int64)  # the threads' shares of the cores (_args)
         self.cost = np.zeros((3, 0))  # the phases' costs per core (kernel._add_costs)
         self.took = np.zeros((2, 0), np.int64)  # each call's time on the clock
+        self.share = share_words(0)  # the deliveries' ranges while they run (emulator.claim)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = set()  # the tick loops this emulation has called: "serial", "parallel"
         # this process's share of the machine when it runs over several (None: all of it)
@@ -267,7 +269,8 @@ class Emulation:
             self.split = np.tile(np.minimum(np.arange(calls + 1) * -(-n // calls), n), (2, 1))
             self.cost = np.zeros((3, n))
             self.took = np.zeros((2, calls), np.int64)
-        return (a, b, (self.stretch, budget, self.split, self.cost, self.took), self.tier,
+            self.share = share_words(calls)
+        return (a, b, (self.stretch, budget, self.split, self.cost, self.took, self.share), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):

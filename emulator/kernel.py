@@ -31,6 +31,7 @@ import numba
 import numpy as np
 from numba import prange
 
+from .claim import set_shares
 from .clock import clock
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import MAX_STRETCH, deliver_cores, sort_packets
@@ -52,7 +53,9 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     shares of the neuron updates and of the deliveries (call i takes cores ``split[j, i] ..
     split[j, i + 1] - 1``), which the loop moves to balance ``cost[0]`` and ``cost[1]`` (see
     :func:`rebalance`); ``took[j, i]`` is what call i of phase j took on the processor's
-    clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over its cores.
+    clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over its cores;
+    ``share`` the words of :mod:`neurochip.emulator.claim`, through which a thread that has
+    delivered its range's packets takes cores from the back of another's.
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, rec_extra)``: the packet queue and the recorded spikes beyond a source's first in a tick
@@ -60,7 +63,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     chunk size to 1, so that threads take one range of cores at a time.
     """
     pkt, rec_extra = buffers
-    stretch, cycle_budget, split, cost, took = pace
+    stretch, cycle_budget, split, cost, took, share = pace
     n_cores = len(cores.kind)
     n_calls = split.shape[1] - 1
     counters = traffic.counters
@@ -95,10 +98,11 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
         pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
+        set_shares(share, split[1])  # each thread its range, then what the others leave
         for i in prange(n_calls):
             tc = clock()
-            deliver_cores(split[1, np.int64(i)], split[1, np.int64(i) + 1], t, n_ticks, tier, pkt,
-                          pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out)
+            deliver_cores(share, np.int64(i), t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings,
+                          sv, pl, st, out)
             took[1, np.int64(i)] = clock() - tc
         if n_calls > 1:
             _add_costs(cyc, n_ticks, split[1], took[1], cost, 1)

@@ -25,6 +25,7 @@ import numba
 import numpy as np
 from numba import prange
 
+from .claim import WORD_STRIDE
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import deliver_cores
 from .electrodes import apply_electrodes
@@ -70,10 +71,12 @@ def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, t
     neuron_lo = cores.neuron_lo
     pkt_lo = traffic.pkt_lo
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
+    one = np.empty((len(own), WORD_STRIDE), np.int64)  # each core a share of its own
     for i in prange(len(own)):
         dc = own[i]
-        deliver_cores(dc, dc + 1, t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings, sv, pl, st,
-                      out)
+        one[i, 0] = ((dc + 1) << 32) | dc
+        deliver_cores(one[i], np.int64(0), t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings,
+                      sv, pl, st, out)
     for i in range(len(own)):
         c = own[i]
         for k in range(n_ticks):
