@@ -12,6 +12,7 @@ sends ``m`` spikes (packets) in one tick.
 import numba
 import numpy as np
 
+from .claim import WORD_STRIDE, claim
 from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
@@ -48,8 +49,10 @@ CYCLES_SYNAPSE = CYCLES["synapse"]
 
 
 @numba.njit(**INNER)
-def update_cores(c0, c1, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out):
-    """Ticks ``t0 .. t0 + n_ticks - 1`` of cores ``c0 .. c1 - 1`` (views of
+def update_cores(share, i, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, rec, out):
+    """Ticks ``t0 .. t0 + n_ticks - 1`` of the cores that thread ``i`` takes from the
+    ranges ``share`` (:func:`neurochip.emulator.claim.claim`: its own range first, then what
+    the others have left; views of
     :mod:`neurochip.emulator.views`; numba passes them by value, so the cores are given
     only the views they read).
 
@@ -60,84 +63,30 @@ def update_cores(c0, c1, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, re
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`).
     The post-spike histories of STDP take the cores' spikes afterwards (:func:`post_spikes`).
 
-    A range of cores, not one: numba counts a reference to every array of the views at
+    Many cores a call, not one: numba counts a reference to every array of the views at
     each call, atomically (about 300 counts a core and stretch, a quarter of CUBA's
-    emulation on one thread), so a tick loop calls this once a stretch per thread, for a
-    thread's share of the cores (all of them in the serial loop).
+    emulation on one thread), so a tick loop calls this once a stretch per thread (the
+    serial loop once, with one range of all the cores).
     """
-    spk = out.spk
-    cyc = out.cyc
-    counters = out.counters
-    for c in range(c0, c1):
-        kind = cores.kind[c]
-        if kind != KIND_SPIKE_ARRAY and kind != KIND_POISSON:
-            continue  # a neuron core: _neuron_ticks below
-        lo = cores.neuron_lo[c]
-        hi = cores.neuron_lo[c + 1]
-        end = out.spk_lo[c]
-        for k in range(n_ticks):
-            t = t0 + k
-            sent0 = end
-            if kind == KIND_SPIKE_ARRAY:
-                p = src.ssa_ptr[c]
-                while p < src.ssa_lo[c + 1] and src.ssa_tick[p] <= t + 1:
-                    if src.ssa_tick[p] == t + 1:
-                        spk[end] = lo + src.ssa_idx[p]
-                        end += 1
-                    p += 1
-                src.ssa_ptr[c] = p
-                cyc[c, k] += CYCLES_SOURCE * (end - sent0)
-            else:
-                for g in range(lo, hi):
-                    if src.start[g] <= t + 1 and t + 1 < src.end[g]:
-                        if src.sched_lo[g + 1] > src.sched_lo[g]:  # a rate schedule
-                            rate_segment(src, g, t + 1)
-                        m = source_tick(src, g)
-                        if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
-                            spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
-                            end += 1
-                cyc[c, k] += CYCLES_SOURCE * (hi - lo)
-            out.spk_n[c, k] = end - sent0
-            counters[c, C_SPIKES] += end - sent0
-    _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, out)
-
-
-@numba.njit(**INNER)
-def post_spikes(c, lo, t0, n_ticks, pl, out):
-    """The spikes core ``c`` (first neuron ``lo``) emitted in the stretch from tick ``t0``
-    into its neurons' post-spike histories (STDP; ``pl`` the PlasticView), tick by tick,
-    stamped ``t + 1``. Run after the cores' updates and before any delivery, and only on a
-    machine with plastic synapses: the per-core kernels never take the histories."""
-    if lo >= len(pl.hist_row) or pl.hist_row[lo] < 0:
-        return  # no plastic input (a core's neurons are of one population), or a source
-    a = out.spk_lo[c]
-    for k in range(n_ticks):
-        b = a + out.spk_n[c, k]
-        if b > a:
-            record_post_spikes(out.spk, a, b, t0 + k + 1, pl)
-            if len(pl.hist_da) > 0:  # histories with a dopamine trace (neuromodulation)
-                record_post_dopamine(out.spk, a, b, t0 + k + 1, pl)
-        a = b
-
-
-@numba.njit(**INNER)
-def _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, out):
-    """The ticks of the neuron cores among ``c0 .. c1 - 1`` (arguments as for
-    :func:`update_cores`)."""
     ring = rings.ring
     spk = out.spk
     counters = out.counters
     params = cores.params
     state = cores.state
     one_row = i_inj.shape[0] == 1
-    most = 0  # delegated sources of a core, at most: direct_inputs' room
-    for c in range(c0, c1):
+    most = 0  # delegated sources of a core, at most (of any core: a thread may take any)
+    for c in range(len(di.lo) - 1):
         most = max(most, di.lo[c + 1] - di.lo[c])
     drew = np.empty(most, np.bool_)
     draws = np.empty(most, np.uint64)
-    for c in range(c0, c1):
+    n_calls = len(share) // WORD_STRIDE
+    while True:
+        c = claim(share, i, n_calls)
+        if c < 0:
+            break
         kind = cores.kind[c]
         if kind == KIND_SPIKE_ARRAY or kind == KIND_POISSON:
+            _source_ticks(c, kind, t0, n_ticks, cores, src, out)
             continue
         lo = cores.neuron_lo[c]
         hi = cores.neuron_lo[c + 1]
@@ -179,6 +128,59 @@ def _neuron_ticks(c0, c1, t0, n_ticks, r0, tier, cores, rings, di, i_inj, rec, o
                 _record_state(c, t - r0, kind, lo, nxt, nb, cores, rings, rec)
             out.spk_n[c, k] = end - sent0
             counters[c, C_SPIKES] += end - sent0
+
+
+@numba.njit(cache=True, inline="always")
+def _source_ticks(c, kind, t0, n_ticks, cores, src, out):
+    """The ticks of source core ``c`` (``kind``: spike arrays or Poisson-type sources)."""
+    spk = out.spk
+    cyc = out.cyc
+    counters = out.counters
+    lo = cores.neuron_lo[c]
+    hi = cores.neuron_lo[c + 1]
+    end = out.spk_lo[c]
+    for k in range(n_ticks):
+        t = t0 + k
+        sent0 = end
+        if kind == KIND_SPIKE_ARRAY:
+            p = src.ssa_ptr[c]
+            while p < src.ssa_lo[c + 1] and src.ssa_tick[p] <= t + 1:
+                if src.ssa_tick[p] == t + 1:
+                    spk[end] = lo + src.ssa_idx[p]
+                    end += 1
+                p += 1
+            src.ssa_ptr[c] = p
+            cyc[c, k] += CYCLES_SOURCE * (end - sent0)
+        else:
+            for g in range(lo, hi):
+                if src.start[g] <= t + 1 and t + 1 < src.end[g]:
+                    if src.sched_lo[g + 1] > src.sched_lo[g]:  # a rate schedule
+                        rate_segment(src, g, t + 1)
+                    m = source_tick(src, g)
+                    if m > 0:  # one entry, m packets (see SPIKE_MULT_SHIFT)
+                        spk[end] = g | ((m - 1) << SPIKE_MULT_SHIFT)
+                        end += 1
+            cyc[c, k] += CYCLES_SOURCE * (hi - lo)
+        out.spk_n[c, k] = end - sent0
+        counters[c, C_SPIKES] += end - sent0
+
+
+@numba.njit(**INNER)
+def post_spikes(c, lo, t0, n_ticks, pl, out):
+    """The spikes core ``c`` (first neuron ``lo``) emitted in the stretch from tick ``t0``
+    into its neurons' post-spike histories (STDP; ``pl`` the PlasticView), tick by tick,
+    stamped ``t + 1``. Run after the cores' updates and before any delivery, and only on a
+    machine with plastic synapses: the per-core kernels never take the histories."""
+    if lo >= len(pl.hist_row) or pl.hist_row[lo] < 0:
+        return  # no plastic input (a core's neurons are of one population), or a source
+    a = out.spk_lo[c]
+    for k in range(n_ticks):
+        b = a + out.spk_n[c, k]
+        if b > a:
+            record_post_spikes(out.spk, a, b, t0 + k + 1, pl)
+            if len(pl.hist_da) > 0:  # histories with a dopamine trace (neuromodulation)
+                record_post_dopamine(out.spk, a, b, t0 + k + 1, pl)
+        a = b
 
 
 # The two functions below run once per core and tick, not per neuron: called, not

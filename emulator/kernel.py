@@ -55,7 +55,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     :func:`rebalance`); ``took[j, i]`` is what call i of phase j took on the processor's
     clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over its cores;
     ``share`` the words of :mod:`neurochip.emulator.claim`, through which a thread that has
-    delivered its range's packets takes cores from the back of another's.
+    done its range of a phase takes cores from the back of another's.
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, rec_extra)``: the packet queue and the recorded spikes beyond a source's first in a tick
@@ -87,10 +87,11 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
         # the core index as int64 in both loops: numba types a prange index uint64 in the
         # threads' function and int64 when it first types this one, and each type is a
         # compilation of the whole per-core kernel (half of a first run's compile time)
+        set_shares(share, split[0])  # each thread its range, then what the others leave
         for i in prange(n_calls):
             tc = clock()
-            update_cores(split[0, np.int64(i)], split[0, np.int64(i) + 1], t, n_ticks, t0, tier,
-                         cores, rings, src, di, i_inj, state_rec, out)
+            update_cores(share, np.int64(i), t, n_ticks, t0, tier, cores, rings, src, di, i_inj,
+                         state_rec, out)
             took[0, np.int64(i)] = clock() - tc
         if n_calls > 1:  # the updates' cycles, before the deliveries add theirs
             _add_costs(cyc, n_ticks, split[0], took[0], cost, 0)

@@ -53,9 +53,11 @@ def update_own(t, n_ticks, t0, tier, own, cores, rings, src, di, pl, el, rec, tr
     i_inj = el.i_inj
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, traffic.cyc, traffic.counters)
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
+    one = np.empty((len(own), WORD_STRIDE), np.int64)  # each core a share of its own
     for i in prange(len(own)):
-        update_cores(own[i], own[i] + 1, t, n_ticks, t0, tier, cores, rings, src, di, i_inj, state_rec,
-                     out)
+        one[i, 0] = ((own[i] + 1) << 32) | own[i]
+        update_cores(one[i], np.int64(0), t, n_ticks, t0, tier, cores, rings, src, di, i_inj,
+                     state_rec, out)
     if len(tier) > 0 and len(pl.hist_n) > 0:  # the post-spike histories of STDP take the stretch's spikes
         for i in prange(len(own)):
             post_spikes(own[i], cores.neuron_lo[own[i]], t, n_ticks, pl, out)

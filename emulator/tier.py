@@ -17,7 +17,7 @@ types anything, so the lean kernel never compiles what is behind it. Only a func
 whose own argument is ``tier`` can prune that way (a branch in an inlined function is
 not pruned), so the guards stand at the call sites: the cell loops
 (``neuron_loop_lean`` or ``neuron_loop``, :mod:`neurochip.emulator.models.dispatch`) in
-``cores._neuron_ticks``, the rows with dynamics
+``cores.update_cores``, the rows with dynamics
 (:func:`neurochip.emulator.synapse_dynamics.dynamic_row`) and rewiring in
 ``delivery.deliver_cores``, the post-spike histories in the tick loops. (An ``overload``
 on the tier also works, but numba compiles its chosen body once more on its own.)
