@@ -17,7 +17,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["cas", "atomic_load", "share_words", "claim", "WORD_STRIDE"]
+__all__ = ["cas", "atomic_load", "share_words", "set_shares", "claim", "span", "WORD_STRIDE"]
 
 WORD_STRIDE = 16  # int64s between two threads' words: 128 bytes, never one cache line
 LOW = (1 << 32) - 1
@@ -68,6 +68,18 @@ def set_shares(words, split):
     """Thread i's range is cores ``split[i] .. split[i + 1] - 1``."""
     for i in range(len(split) - 1):
         words[i * WORD_STRIDE] = (np.int64(split[i + 1]) << 32) | np.int64(split[i])
+
+
+@numba.njit(cache=True, inline="always")
+def span(words):
+    """``(lo, hi)``: the cores of all the ranges in ``words`` lie in ``lo .. hi - 1``."""
+    lo, hi = np.int64(1) << 62, np.int64(0)
+    for w in range(0, len(words), WORD_STRIDE):
+        v = atomic_load(words, w)
+        if (v >> 32) > (v & LOW):
+            lo = min(lo, v & LOW)
+            hi = max(hi, v >> 32)
+    return min(lo, hi), hi
 
 
 @numba.njit(cache=True, inline="always")

@@ -12,7 +12,7 @@ sends ``m`` spikes (packets) in one tick.
 import numba
 import numpy as np
 
-from .claim import WORD_STRIDE, claim
+from .claim import WORD_STRIDE, claim, span
 from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
 from .fixed import ring_to_real, sat_real
@@ -74,8 +74,9 @@ def update_cores(share, i, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, 
     params = cores.params
     state = cores.state
     one_row = i_inj.shape[0] == 1
-    most = 0  # delegated sources of a core, at most (of any core: a thread may take any)
-    for c in range(len(di.lo) - 1):
+    most = 0  # delegated sources of a core, at most (of any core the threads may take)
+    a, b = span(share)
+    for c in range(a, b):
         most = max(most, di.lo[c + 1] - di.lo[c])
     drew = np.empty(most, np.bool_)
     draws = np.empty(most, np.uint64)

@@ -210,7 +210,7 @@ class Emulation:
         self.split = np.zeros((2, 0), np.int64)  # the threads' shares of the cores (_args)
         self.cost = np.zeros((3, 0))  # the phases' costs per core (kernel._add_costs)
         self.took = np.zeros((2, 0), np.int64)  # each call's time on the clock
-        self.share = share_words(0)  # the deliveries' ranges while they run (emulator.claim)
+        self.share = share_words(0)  # a phase's ranges while it runs (emulator.claim)
         self.timings = {"jit": 0.0, "emulate": 0.0}
         self._warm = set()  # the tick loops this emulation has called: "serial", "parallel"
         # this process's share of the machine when it runs over several (None: all of it)

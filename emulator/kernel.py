@@ -47,11 +47,12 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue and
     extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    ``pace`` is ``(stretch, cycle budget per tick, split, cost, took)``: the per-core kernels
-    take a range of cores (numba's reference counts are per call): all of them in the serial
-    loop, a thread's share in the parallel one. ``split[0]`` and ``split[1]`` are the cores'
-    shares of the neuron updates and of the deliveries (call i takes cores ``split[j, i] ..
-    split[j, i + 1] - 1``), which the loop moves to balance ``cost[0]`` and ``cost[1]`` (see
+    ``pace`` is ``(stretch, cycle budget per tick, split, cost, took, share)``: the per-core
+    kernels take many cores a call (numba's reference counts are per call): all of them in the
+    serial loop, a thread's share in the parallel one. ``split[0]`` and ``split[1]`` are the
+    cores' shares of the neuron updates and of the deliveries (call i starts on cores
+    ``split[j, i] .. split[j, i + 1] - 1``), which the loop moves to balance ``cost[0]`` and
+    ``cost[1]`` (see
     :func:`rebalance`); ``took[j, i]`` is what call i of phase j took on the processor's
     clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over its cores;
     ``share`` the words of :mod:`neurochip.emulator.claim`, through which a thread that has
@@ -128,7 +129,8 @@ def _add_costs(cyc, n_ticks, split, took, cost, j):
     more than others; the clock says how much a thread's share really took: an estimate
     that is off for a kind of core (a packet that misses the cache, a Poisson draw) then
     moves the shares as far as the time it costs. Without a clock (``took`` 0) the
-    estimates alone."""
+    estimates alone. A call that went on to cores of another's range (emulator.claim) has
+    their time in its own: near enough, as the shares only need to start about even."""
     for i in range(len(split) - 1):
         est = 0.0
         for c in range(split[i], split[i + 1]):

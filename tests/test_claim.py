@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numba import prange
 
-from neurochip.emulator.claim import claim, set_shares, share_words
+from neurochip.emulator.claim import claim, set_shares, share_words, span
 
 
 @numba.njit
@@ -33,6 +33,21 @@ def test_a_thread_takes_its_range_in_order_then_the_back_of_the_fullest():
     one = share_words(1)
     _set(one, np.array([4, 7]))
     assert _takes(one, 0, 1, 4).tolist() == [4, 5, 6, -1]  # one thread: the plain range
+
+
+@numba.njit
+def _span(words):
+    return span(words)
+
+
+def test_the_span_holds_every_core_still_to_take():
+    words = share_words(2)
+    _set(words, np.array([3, 5, 9]))
+    assert _span(words) == (3, 9)
+    _takes(words, 0, 2, 2)  # thread 0 takes 3 and 4: its range is empty
+    assert _span(words) == (5, 9)
+    _takes(words, 1, 2, 4)
+    assert _span(words) == (0, 0)  # nothing left
 
 
 @numba.njit(parallel=True)
