@@ -193,9 +193,8 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     for src in np.flatnonzero(senders):
         cores = layout.g_core[by_src[src_lo[src]:src_lo[src + 1]]]
         dest_lists[src] = cores.tolist()
-        targets = [(int(placements[c, 0]), int(placements[c, 1]), int(placements[c, 2]))
-                   for c in cores]
-        requests.append((int(key_base[src]), int(key_mask[src]), chip_of[src], targets))
+        requests.append((int(key_base[src]), int(key_mask[src]), chip_of[src],
+                         placements[cores, :3]))  # (x, y, core) of each target core
     trees = route(machine, requests)
     tables_before = build_tables(machine, trees)
     sizes = np.array([s.n for s in slices])
