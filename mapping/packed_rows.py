@@ -89,7 +89,7 @@ def core_shares(core_syn: np.ndarray, threads: int) -> list:
     return [(int(cuts[i]), int(cuts[i + 1])) for i in range(threads)]
 
 
-def _threads(total: int, threads: int | None = None) -> int:
+def host_threads(total: int, threads: int | None = None) -> int:
     """Threads for ``total`` synapses: ``threads`` if given (``setup(threads=N)``), else
     two where this process may use two cores."""
     if total < MIN_SHARED:
@@ -130,9 +130,9 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
     keys, the group of each key, and the rows of each group and where they start;
     ``core_syn`` the synapses onto each core. ``encode(prj, lo, hi, count)`` counts the
     weights that round to zero only if ``count``. ``threads``: the user's
-    ``setup(threads=N)`` (None: see :func:`_threads`)."""
+    ``setup(threads=N)`` (None: see :func:`host_threads`)."""
     ukey, group_of, g_rows, row_base = groups
-    shares = core_shares(core_syn, _threads(int(core_syn.sum()), threads))
+    shares = core_shares(core_syn, host_threads(int(core_syn.sum()), threads))
     counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
 
     def spans(c0, c1):  # (job, span, placed synapses of the span) of this thread's share

@@ -143,7 +143,7 @@ def map_network(graph: NetworkGraph, machine: MachineSpec | None = None, *,
     delay_bits = np.array([max(int(max_delay[s.pop]).bit_length(), 1) for s in slices], np.int32)
     sources = {i: poisson_arrays(pop, i, graph.dt, graph.seed)  # Poisson-type sources
                for i, pop in enumerate(graph.populations) if pop.model in POISSON_MODELS}
-    shifts = weight_shifts(graph, count_factors(graph, sources))
+    shifts = weight_shifts(graph, count_factors(graph, sources), threads=threads)
     plastic = PlasticSets(graph, shifts, lambda prj: receptor_type(graph, prj))
     layout = layout_synapses(graph, slices, idx_bits, delay_bits, shifts,
                              with_floats=arithmetic != "fixed", skip_pre=delegated,

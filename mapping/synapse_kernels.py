@@ -115,7 +115,7 @@ def static_words(w, d, in_ticks: bool, dt: float, post, post_first: int, post_wi
     return word, w_ring, zeros
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # weight_shifts runs it on two threads
 def ring_totals(w, post, scale, total):
     """Add each weight's ring-unit magnitude ``|w| scale`` to ``total[post]``, in order (as
     ``np.bincount(post, |w| scale)`` sums them); the largest magnitude (0 if none)."""

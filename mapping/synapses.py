@@ -11,6 +11,7 @@ start with a count word and have a fixed stride per (target core, source slice).
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -22,7 +23,7 @@ from neurochip.emulator.fixed import U16_MAX
 
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
-from .packed_rows import core_starts, packed_rows
+from .packed_rows import core_starts, host_threads, packed_rows
 from .partition import bits_for
 from .ring_statistics import statistical_bound
 from .structural import rewiring_of, rewiring_weight_bound, row_room
@@ -62,26 +63,26 @@ def quantise_weights(graph, prj, w, shifts) -> tuple:
     return w_ring, q, int(np.count_nonzero((q == 0) & (np.asarray(w) != 0)))
 
 
-def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
-    """``(n_pops, R)`` shift per population x synapse type (receptor), R the most
-    receptors a population's cores have (at least 2).
+class _ChunkSums:
+    """One projection's ring totals over synapses ``lo .. lo + CHUNK - 1``: ``(the totals per
+    post neuron, the largest magnitude)`` (:func:`ring_totals`; ``w`` its learning's upper
+    weights, else None for its own)."""
 
-    The shift is the smallest in [0, 15] for which the largest total weight that
-    one ring slot of any neuron can receive (every input spiking into the same
-    slot, plastic synapses at their w_max) still fits 16 bits: ring slots can then
-    never saturate. ``factors``:
-    projection index -> spikes one synapse can bring in one tick (default 1). A
-    population made with sPyNNaker's ring-buffer statistics (``ring_stats``) takes the
-    bound of :func:`neurochip.mapping.ring_statistics.statistical_bound` instead.
-    """
-    factors = factors or {}
-    n_types = max([1 << TYPE_BITS] + [1 << bits_for(len(receptors_of(p)))
-                                      for p in graph.populations if p.model in neuron_models.BY_NAME])
-    shifts = np.zeros((len(graph.populations), n_types), np.int32)
-    bound = np.zeros((len(graph.populations), n_types))
-    totals = {}  # (population, synapse type) -> total weight per neuron
-    into = {}  # (population, synapse type) -> its projections
-    biggest = {}  # (population, synapse type) -> its largest single weight (ring units)
+    def __init__(self, prj, w, scale, n_post):
+        self.prj, self.w, self.scale, self.n_post = prj, w, scale, n_post
+
+    def __call__(self, lo):
+        hi = lo + CHUNK
+        part = np.zeros(self.n_post)
+        top = ring_totals(_float64(self.prj.weight[lo:hi] if self.w is None else self.w[lo:hi]),
+                          np.asarray(self.prj.post_idx[lo:hi]), self.scale, part)
+        return part, top
+
+
+def _add_totals(graph, factors, run, totals, into, biggest):
+    """Each (population, synapse type)'s total ring input per neuron (``totals``), its
+    projections (``into``) and largest weight (``biggest``); ``run`` maps a projection's
+    chunks (``map``, or a thread pool's, which gives them in order too)."""
     for j, prj in enumerate(graph.projections):
         if len(prj.weight) and rewiring_of(prj) is None:
             key = (prj.post, receptor_type(graph, prj))
@@ -95,11 +96,8 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
                 w = np.broadcast_to(np.abs(np.asarray(prj.dyn_params[top], np.float64)),
                                     (len(prj.weight),))
             scale = neuron_models.BY_NAME[graph.populations[prj.post].model].WEIGHT_SCALE
-            for lo in range(0, len(prj.weight), CHUNK):  # bounded temporaries
-                hi = lo + CHUNK
-                part = np.zeros(len(total))
-                top = ring_totals(_float64(prj.weight[lo:hi] if w is None else w[lo:hi]),
-                                  np.asarray(prj.post_idx[lo:hi]), scale, part)
+            chunk_sums = _ChunkSums(prj, w, scale, len(total))
+            for part, top in run(chunk_sums, range(0, len(prj.weight), CHUNK)):  # in order
                 biggest[key] = max(biggest.get(key, 0.0), top)
                 total += part * factors.get(j, 1)
         if rewiring_of(prj) is not None:  # s_max synapses per neuron, each at its largest
@@ -109,6 +107,37 @@ def weight_shifts(graph, factors: dict | None = None) -> np.ndarray:
             w_most = _ring_weights(graph, prj, [rewiring_weight_bound(prj)])[0]
             biggest[key] = max(biggest.get(key, 0.0), w_most)
             total += int(rewiring_of(prj)["s_max"]) * w_most * factors.get(j, 1)
+
+
+def weight_shifts(graph, factors: dict | None = None, threads: int | None = None) -> np.ndarray:
+    """``(n_pops, R)`` shift per population x synapse type (receptor), R the most
+    receptors a population's cores have (at least 2).
+
+    The shift is the smallest in [0, 15] for which the largest total weight that
+    one ring slot of any neuron can receive (every input spiking into the same
+    slot, plastic synapses at their w_max) still fits 16 bits: ring slots can then
+    never saturate. ``factors``:
+    projection index -> spikes one synapse can bring in one tick (default 1). A
+    population made with sPyNNaker's ring-buffer statistics (``ring_stats``) takes the
+    bound of :func:`neurochip.mapping.ring_statistics.statistical_bound` instead.
+    ``threads``: the user's ``setup(threads=N)`` (None: two where the process may use
+    two cores); the chunks' sums are added in chunk order, so the totals do not depend on it.
+    """
+    factors = factors or {}
+    n_types = max([1 << TYPE_BITS] + [1 << bits_for(len(receptors_of(p)))
+                                      for p in graph.populations if p.model in neuron_models.BY_NAME])
+    shifts = np.zeros((len(graph.populations), n_types), np.int32)
+    bound = np.zeros((len(graph.populations), n_types))
+    totals = {}  # (population, synapse type) -> total weight per neuron
+    into = {}  # (population, synapse type) -> its projections
+    biggest = {}  # (population, synapse type) -> its largest single weight (ring units)
+    n_syn = sum(len(prj.weight) for prj in graph.projections)
+    pool = ThreadPoolExecutor(2) if host_threads(n_syn, threads) > 1 else None
+    try:
+        _add_totals(graph, factors, pool.map if pool is not None else map, totals, into, biggest)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     for key, total in totals.items():
         bound[key] = total.max(initial=0.0)
         if graph.populations[key[0]].ring_stats:  # sPyNNaker's expected-input bound

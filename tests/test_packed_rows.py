@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from neurochip.mapping import packed_rows
+from neurochip.mapping import packed_rows, synapses
 from neurochip.mapping.graph import NetworkGraph, PopulationSpec, ProjectionSpec
 from neurochip.mapping.pipeline import map_network
 
@@ -36,7 +36,8 @@ def _graph(seed):
 
 
 def _mapped(graph, threads, monkeypatch, arithmetic):
-    monkeypatch.setattr(packed_rows, "_threads", lambda total, threads_asked=None: threads)
+    monkeypatch.setattr(packed_rows, "host_threads", lambda total, threads_asked=None: threads)
+    monkeypatch.setattr(synapses, "host_threads", lambda total, threads_asked=None: threads)
     with pytest.warns(Warning):  # weights that round to 0: a QuantisationWarning
         return map_network(graph, arithmetic=arithmetic)
 
@@ -51,6 +52,26 @@ def test_two_threads_build_the_same_rows(monkeypatch, arithmetic):
     np.testing.assert_array_equal(s1.row_ptr, s2.row_ptr)
     np.testing.assert_array_equal(s1.syn_wf, s2.syn_wf)
     assert one.notes == two.notes  # the warning counts each weight lost to 0 once
+    np.testing.assert_array_equal(one.shifts, two.shifts)  # the ring totals' chunks in order
+
+
+def test_ring_totals_are_the_same_on_two_threads(monkeypatch):
+    """weight_shifts' totals per neuron, chunk by chunk in a thread pool, are the one-thread
+    totals bit for bit (each chunk's sums added in chunk order)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(synapses, "CHUNK", 1000)  # many chunks a projection
+    graph = _graph(3)
+    out = []
+    for run in (map, ThreadPoolExecutor(2).map):
+        totals, into, biggest = {}, {}, {}
+        synapses._add_totals(graph, {}, run, totals, into, biggest)
+        out.append((totals, biggest))
+    (t1, b1), (t2, b2) = out
+    assert t1.keys() == t2.keys() and b1 == b2
+    for key in t1:
+        np.testing.assert_array_equal(t1[key], t2[key])
+        assert t1[key].sum() > 0
 
 
 def test_core_shares_split_the_synapses_evenly():
