@@ -58,9 +58,19 @@ def atomic_load(typingctx, arr, idx):
     return types.int64(arr, idx), codegen
 
 
-def share_words(n_calls: int) -> np.ndarray:
-    """The ranges' words of ``n_calls`` threads, each on a cache line of its own."""
-    return np.zeros(n_calls * WORD_STRIDE, np.int64)
+def share_words(n_calls: int, n_cores: int = 0) -> np.ndarray:
+    """The ranges' words of ``n_calls`` threads, each on a cache line of its own, then (with
+    ``n_cores``) which thread took each core in the last phase (:func:`owners`)."""
+    return np.zeros(n_calls * WORD_STRIDE + n_cores, np.int64)
+
+
+@numba.njit(cache=True, inline="always")
+def _taken(words, n_calls, c, i):
+    """Note that thread ``i`` took core ``c`` (where ``words`` has room for it)."""
+    at = n_calls * WORD_STRIDE + c
+    if at < len(words):
+        words[at] = i
+    return c
 
 
 @numba.njit(cache=True, inline="always")
@@ -93,7 +103,7 @@ def claim(words, i, n_calls):
         if lo >= hi:
             break
         if cas(words, w, v, (hi << 32) | (lo + 1)) == v:
-            return lo
+            return _taken(words, n_calls, lo, i)
     while True:
         best, most = -1, np.int64(0)
         for j in range(n_calls):
@@ -106,4 +116,4 @@ def claim(words, i, n_calls):
         v = atomic_load(words, w)
         lo, hi = v & LOW, v >> 32
         if lo < hi and cas(words, w, v, ((hi - 1) << 32) | lo) == v:
-            return hi - 1
+            return _taken(words, n_calls, hi - 1, i)

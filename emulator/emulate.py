@@ -269,7 +269,7 @@ class Emulation:
             self.split = np.tile(np.minimum(np.arange(calls + 1) * -(-n // calls), n), (2, 1))
             self.cost = np.zeros((3, n))
             self.took = np.zeros((2, calls), np.int64)
-            self.share = share_words(calls)
+            self.share = share_words(calls, n)
         return (a, b, (self.stretch, budget, self.split, self.cost, self.took, self.share), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
 

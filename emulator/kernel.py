@@ -31,7 +31,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .claim import set_shares
+from .claim import WORD_STRIDE, set_shares
 from .clock import clock
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import MAX_STRETCH, deliver_cores, sort_packets
@@ -54,7 +54,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     ``split[j, i] .. split[j, i + 1] - 1``), which the loop moves to balance ``cost[0]`` and
     ``cost[1]`` (see
     :func:`rebalance`); ``took[j, i]`` is what call i of phase j took on the processor's
-    clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over its cores;
+    clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over the cores it took;
     ``share`` the words of :mod:`neurochip.emulator.claim`, through which a thread that has
     done its range of a phase takes cores from the back of another's.
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`). The machine comes as the views of
@@ -95,7 +95,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
                          state_rec, out)
             took[0, np.int64(i)] = clock() - tc
         if n_calls > 1:  # the updates' cycles, before the deliveries add theirs
-            _add_costs(cyc, n_ticks, split[0], took[0], cost, 0)
+            _add_costs(cyc, n_ticks, share, took[0], cost, 0)
         if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
@@ -107,7 +107,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
                           sv, pl, st, out)
             took[1, np.int64(i)] = clock() - tc
         if n_calls > 1:
-            _add_costs(cyc, n_ticks, split[1], took[1], cost, 1)
+            _add_costs(cyc, n_ticks, share, took[1], cost, 1)
             rebalance(cost, split)
         for c in range(n_cores):
             for k in range(n_ticks):
@@ -121,31 +121,33 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
 
 
 @numba.njit(cache=True)
-def _add_costs(cyc, n_ticks, split, took, cost, j):
+def _add_costs(cyc, n_ticks, share, took, cost, j):
     """Add to ``cost[j]`` what each core cost in phase ``j`` of this stretch: its estimated
     cycles (the row sums of ``cyc``; for the deliveries less the updates', which
-    ``cost[2]`` keeps) times the time its call took (``took[i]``, clock ticks) per
-    estimated cycle of that call's cores. The machine's estimates say which cores cost
-    more than others; the clock says how much a thread's share really took: an estimate
+    ``cost[2]`` keeps) times the time of the thread that took it (``took[i]``, clock ticks;
+    the thread from ``share``'s record, :func:`neurochip.emulator.claim.claim`) per estimated
+    cycle of the cores that thread took. The machine's estimates say which cores cost
+    more than others; the clock says how much a thread's cores really took: an estimate
     that is off for a kind of core (a packet that misses the cache, a Poisson draw) then
     moves the shares as far as the time it costs. Without a clock (``took`` 0) the
-    estimates alone. A call that went on to cores of another's range (emulator.claim) has
-    their time in its own: near enough, as the shares only need to start about even."""
-    for i in range(len(split) - 1):
-        est = 0.0
-        for c in range(split[i], split[i + 1]):
-            s = 0.0
-            for k in range(n_ticks):
-                s += cyc[c, k]
-            if j == 0:
-                cost[2, c] = s
-            est += s - cost[2, c] if j > 0 else s
-        rate = took[i] / est if took[i] > 0 and est > 0.0 else 1.0
-        for c in range(split[i], split[i + 1]):
-            s = 0.0
-            for k in range(n_ticks):
-                s += cyc[c, k]
-            cost[j, c] += rate * (s - cost[2, c] if j > 0 else s)
+    estimates alone."""
+    n_calls = len(took)
+    base = n_calls * WORD_STRIDE
+    est = np.zeros(n_calls)
+    for c in range(cyc.shape[0]):
+        s = 0.0
+        for k in range(n_ticks):
+            s += cyc[c, k]
+        if j == 0:
+            cost[2, c] = s
+        est[share[base + c]] += s - cost[2, c] if j > 0 else s
+    for c in range(cyc.shape[0]):
+        i = share[base + c]
+        rate = took[i] / est[i] if took[i] > 0 and est[i] > 0.0 else 1.0
+        s = 0.0
+        for k in range(n_ticks):
+            s += cyc[c, k]
+        cost[j, c] += rate * (s - cost[2, c] if j > 0 else s)
 
 
 @numba.njit(cache=True)

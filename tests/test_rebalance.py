@@ -7,6 +7,7 @@ import pyNN.neurochip as sim
 import pytest
 
 from neurochip.emulator import load
+from neurochip.emulator.claim import WORD_STRIDE, share_words
 from neurochip.emulator.clock import HAS_CLOCK, clock
 from neurochip.emulator.kernel import _add_costs, rebalance
 
@@ -26,23 +27,39 @@ def test_rebalance_splits_each_phase_by_its_cost():
     assert np.all(np.diff(idle, axis=1) >= 0) and np.all(idle[:, -1] == 6)
 
 
-def test_costs_follow_the_time_each_share_took():
-    """Each core's estimated cycles, times its call's measured time per estimated cycle:
-    a share that took twice as long for the same estimate costs twice as much; the
-    deliveries' cycles are the stretch's less the updates'."""
+def _share(owners):
+    """Share words of two threads whose last phase took the cores as ``owners`` says."""
+    share = share_words(2, len(owners))
+    share[2 * WORD_STRIDE:] = owners
+    return share
+
+
+def test_costs_follow_the_time_each_thread_took():
+    """Each core's estimated cycles, times its thread's measured time per estimated cycle
+    of the cores it took: a thread that took twice as long for the same estimate costs
+    twice as much; the deliveries' cycles are the stretch's less the updates'."""
     cyc = np.array([[10.0, 0], [30, 0], [20, 0], [20, 0]])  # 4 cores, 1 tick of 2
-    split = np.array([0, 2, 4])
+    share = _share([0, 0, 1, 1])
     cost = np.zeros((3, 4))
-    _add_costs(cyc, 1, split, np.array([400, 800]), cost, 0)  # 10 and 20 ticks a cycle
+    _add_costs(cyc, 1, share, np.array([400, 800]), cost, 0)  # 10 and 20 ticks a cycle
     np.testing.assert_allclose(cost[0], [100, 300, 400, 400])
     np.testing.assert_allclose(cost[2], [10, 30, 20, 20])  # the updates' cycles, kept
     cyc[:, 0] += [5, 0, 10, 10]  # the deliveries add theirs: 5, 0, 10, 10
-    _add_costs(cyc, 1, split, np.array([50, 20]), cost, 1)
+    _add_costs(cyc, 1, share, np.array([50, 20]), cost, 1)
     np.testing.assert_allclose(cost[1], [50, 0, 10, 10])  # 10 and 1 tick a cycle
     np.testing.assert_allclose(cost[0], [100, 300, 400, 400])  # untouched
     none = np.zeros((3, 4))
-    _add_costs(cyc, 1, split, np.zeros(2, np.int64), none, 0)  # no clock: the estimates
+    _add_costs(cyc, 1, share, np.zeros(2, np.int64), none, 0)  # no clock: the estimates
     np.testing.assert_allclose(none[0], [15, 30, 30, 30])
+
+
+def test_a_stolen_core_counts_for_the_thread_that_took_it():
+    """Thread 1 took core 1 from thread 0's range: its time is thread 1's, and thread 0's
+    rate is its time over the one core it did (not over its whole range)."""
+    cyc = np.array([[10.0], [30], [20], [20]])
+    cost = np.zeros((3, 4))
+    _add_costs(cyc, 1, _share([0, 1, 1, 1]), np.array([100, 700]), cost, 0)
+    np.testing.assert_allclose(cost[0], [100, 300, 200, 200])  # 10 ticks a cycle each
 
 
 def test_the_clock_counts_up():
