@@ -17,7 +17,8 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["cas", "atomic_load", "share_words", "set_shares", "claim", "span", "WORD_STRIDE"]
+__all__ = ["cas", "atomic_load", "share_words", "set_shares", "claim", "span", "owners",
+           "WORD_STRIDE"]
 
 WORD_STRIDE = 16  # int64s between two threads' words: 128 bytes, never one cache line
 LOW = (1 << 32) - 1
@@ -65,11 +66,18 @@ def share_words(n_calls: int, n_cores: int = 0) -> np.ndarray:
 
 
 @numba.njit(cache=True, inline="always")
+def owners(words, n_calls):
+    """Which of the ``n_calls`` threads took each core in the last phase (empty where
+    ``words`` has no room for it)."""
+    return words[n_calls * WORD_STRIDE:]
+
+
+@numba.njit(cache=True, inline="always")
 def _taken(words, n_calls, c, i):
     """Note that thread ``i`` took core ``c`` (where ``words`` has room for it)."""
-    at = n_calls * WORD_STRIDE + c
-    if at < len(words):
-        words[at] = i
+    taker = owners(words, n_calls)
+    if c < len(taker):
+        taker[c] = i
     return c
 
 

@@ -31,7 +31,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .claim import WORD_STRIDE, set_shares
+from .claim import owners, set_shares
 from .clock import clock
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import MAX_STRETCH, deliver_cores, sort_packets
@@ -131,18 +131,17 @@ def _add_costs(cyc, n_ticks, share, took, cost, j):
     that is off for a kind of core (a packet that misses the cache, a Poisson draw) then
     moves the shares as far as the time it costs. Without a clock (``took`` 0) the
     estimates alone."""
-    n_calls = len(took)
-    base = n_calls * WORD_STRIDE
-    est = np.zeros(n_calls)
+    taker = owners(share, len(took))
+    est = np.zeros(len(took))
     for c in range(cyc.shape[0]):
         s = 0.0
         for k in range(n_ticks):
             s += cyc[c, k]
         if j == 0:
             cost[2, c] = s
-        est[share[base + c]] += s - cost[2, c] if j > 0 else s
+        est[taker[c]] += s - cost[2, c] if j > 0 else s
     for c in range(cyc.shape[0]):
-        i = share[base + c]
+        i = taker[c]
         rate = took[i] / est[i] if took[i] > 0 and est[i] > 0.0 else 1.0
         s = 0.0
         for k in range(n_ticks):

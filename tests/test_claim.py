@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numba import prange
 
-from neurochip.emulator.claim import WORD_STRIDE, claim, set_shares, share_words, span
+from neurochip.emulator.claim import claim, owners, set_shares, share_words, span
 
 
 @numba.njit
@@ -22,12 +22,17 @@ def _set(words, split):
     set_shares(words, split)
 
 
+@numba.njit
+def _owners(words):
+    return owners(words, 2)
+
+
 def test_the_words_note_which_thread_took_each_core():
     words = share_words(2, 6)
     _set(words, np.array([0, 3, 6]))
     _takes(words, 1, 2, 4)  # 3, 4, 5, then 2 from thread 0's back
     _takes(words, 0, 2, 3)  # 0, 1, then none
-    assert words[2 * WORD_STRIDE:].tolist() == [0, 0, 1, 1, 1, 1]
+    assert _owners(words).tolist() == [0, 0, 1, 1, 1, 1]
 
 
 def test_a_thread_takes_its_range_in_order_then_the_back_of_the_fullest():
