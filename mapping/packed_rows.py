@@ -89,17 +89,20 @@ def core_shares(core_syn: np.ndarray, threads: int) -> list:
     return [(int(cuts[i]), int(cuts[i + 1])) for i in range(threads)]
 
 
-def host_threads(total: int, threads: int | None = None) -> int:
-    """Threads for ``total`` synapses: ``threads`` if given (``setup(threads=N)``), else
-    two where this process may use two cores."""
-    if total < MIN_SHARED:
-        return 1
+def usable_threads(threads: int | None = None) -> int:
+    """Host threads the build and the mapping may use: ``threads`` if given
+    (``setup(threads=N)``), else two where this process may use two cores."""
     if threads is not None:
         return max(1, int(threads))
     try:
         return max(1, min(2, len(os.sched_getaffinity(0))))
     except AttributeError:  # no affinity on this platform
         return max(1, min(2, os.cpu_count() or 1))
+
+
+def host_threads(total: int, threads: int | None = None) -> int:
+    """Threads for ``total`` synapses: one below MIN_SHARED, else :func:`usable_threads`."""
+    return 1 if total < MIN_SHARED else usable_threads(threads)
 
 
 def _in_threads(work, shares):

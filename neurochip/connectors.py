@@ -17,6 +17,8 @@ from pyNN import common, errors
 from pyNN import connectors as pc
 from pyNN.random import NumpyRNG, RandomDistribution
 
+from neurochip.mapping.packed_rows import usable_threads
+
 from . import scratch
 from .connector_kernels import SortingPairs, runs_of_pairs
 from .errors import HostMemoryError
@@ -89,8 +91,7 @@ def _values(projection, params, given, pre, post, threads=None) -> dict:
     drawn = [k for k in params if k not in given and isinstance(params[k], RandomDistribution)]
     states = [getattr(params[k].rng, "rng", params[k].rng) for k in drawn]
     apart = len({id(g) for g in states}) == len(states)  # no generator shared
-    if (len(pre) < SIDE_BY_SIDE or len(drawn) < 2 or not apart or (os.cpu_count() or 1) < 2
-            or threads == 1):
+    if len(pre) < SIDE_BY_SIDE or len(drawn) < 2 or not apart or usable_threads(threads) < 2:
         return {name: value(name) for name in params}
     with ThreadPoolExecutor(len(drawn) - 1, thread_name_prefix="neurochip-draws") as pool:
         later = {k: pool.submit(value, k) for k in drawn[1:]}
@@ -383,7 +384,7 @@ def _split(flat, n_pre, n_post):
     """(pre, post) of the pair numbers ``post * n_pre + pre`` in sorted order, in compact
     types (post as runs); many pairs are sorted in the background (``SortingPairs``, the
     pre of the result) while fast_connect draws their weights and delays."""
-    if len(flat) >= BACKGROUND_SORT and (os.cpu_count() or 1) > 1:
+    if len(flat) >= BACKGROUND_SORT and usable_threads() > 1:
         return SortingPairs(flat, n_pre, n_post, pre_dtype(n_pre)), None, {}
     pre, post = runs_of_pairs(flat, n_pre, n_post, pre_dtype(n_pre))
     if len(pre) < max(1024, 2 * (n_post + 1)):  # runs would save nothing: Projection decides
