@@ -13,6 +13,7 @@ from neurochip.emulator.fixed import from_real
 
 from . import simulator
 from .errors import NeurochipError
+from .spiketrains import fast_spiketrains
 
 __all__ = ["Recorder"]
 
@@ -46,7 +47,8 @@ class Recorder(recording.Recorder):
                                  f"recorded yet; call run() first")
         # under mpirun every rank holds the whole run's records (neurochip.emulator.ranks
         # merges them after each run): PyNN's gather would repeat them once per rank
-        return super().get(variables, False, filter_ids, clear, annotations, locations)
+        return fast_spiketrains(
+            super().get(variables, False, filter_ids, clear, annotations, locations))
 
     def count(self, variable, gather=True, filter_ids=None):
         return super().count(variable, False, filter_ids)
