@@ -53,7 +53,7 @@ def fast_connect(projection, connector, threads=None) -> bool:
     if params is None:
         return False
     _check_host_memory(projection, connector)
-    pairs = gen(projection, connector)
+    pairs = gen(projection, connector, threads)
     if pairs is None:
         return False
     pre, post, given = pairs
@@ -213,7 +213,7 @@ def _drop_same_cells(projection, pre, post):
     return pre[keep], post[keep]
 
 
-def _all_to_all(projection, connector):
+def _all_to_all(projection, connector, threads=None):
     n_pre, n_post = projection.pre.size, projection.post.size
     post = np.repeat(np.arange(n_post, dtype=np.int32), n_pre)
     pre = np.tile(np.arange(n_pre, dtype=pre_dtype(n_pre)), n_post)
@@ -223,7 +223,7 @@ def _all_to_all(projection, connector):
     return pre, post, {}
 
 
-def _one_to_one(projection, connector):
+def _one_to_one(projection, connector, threads=None):
     if projection.pre.size != projection.post.size:
         raise errors.ConnectionError(
             f"OneToOneConnector: pre ({projection.pre.size}) and post ({projection.post.size}) "
@@ -232,7 +232,7 @@ def _one_to_one(projection, connector):
     return idx, idx.copy(), {}
 
 
-def _fixed_probability(projection, connector):
+def _fixed_probability(projection, connector, threads=None):
     """Independent Bernoulli trials over all pairs, by geometric skips (no dense matrix)."""
     n_pre, n_post = projection.pre.size, projection.post.size
     p = connector.p_connect
@@ -307,7 +307,7 @@ def _sample(rs, n_rows, size, k, replace, exclude_diag, dtype=np.int64):
     return out
 
 
-def _fixed_number_pre(projection, connector):
+def _fixed_number_pre(projection, connector, threads=None):
     if not isinstance(connector.n, (int, np.integer)):
         return None
     n_pre, n_post = projection.pre.size, projection.post.size
@@ -316,7 +316,7 @@ def _fixed_number_pre(projection, connector):
     return idx.ravel(), np.repeat(np.arange(n_post, dtype=np.int32), int(connector.n)), {}
 
 
-def _fixed_number_post(projection, connector):
+def _fixed_number_post(projection, connector, threads=None):
     if not isinstance(connector.n, (int, np.integer)):
         return None
     n_pre, n_post = projection.pre.size, projection.post.size
@@ -328,7 +328,7 @@ def _fixed_number_post(projection, connector):
     return pre[order], post[order], {}
 
 
-def _fixed_total_number(projection, connector):
+def _fixed_total_number(projection, connector, threads=None):
     if (not isinstance(connector.n, (int, np.integer))
             or connector.allow_self_connections not in (True, False)):  # e.g. "NoMutual"
         return None
@@ -339,7 +339,7 @@ def _fixed_total_number(projection, connector):
     rs = connector.rng.rng
     if connector.with_replacement and not no_self:  # every draw taken: in chunks
         flat = _draw_prefix(rs, total, n, 2 * n + 16)
-        return _split(flat, n_pre, n_post)
+        return _split(flat, n_pre, n_post, threads)
     flat = np.zeros(0, np.int64)
     while len(flat) < n:
         draw = rs.randint(0, total, size=2 * (n - len(flat)) + 16)
@@ -355,7 +355,7 @@ def _fixed_total_number(projection, connector):
                 raise errors.ConnectionError(
                     f"FixedTotalNumberConnector: {n} distinct connections asked, only "
                     f"{len(merged)} pairs exist")
-    return _split(flat, n_pre, n_post)
+    return _split(flat, n_pre, n_post, threads)
 
 
 def _draw_prefix(rs, high, keep, consume):
@@ -380,11 +380,12 @@ def _draw_prefix(rs, high, keep, consume):
     return out
 
 
-def _split(flat, n_pre, n_post):
+def _split(flat, n_pre, n_post, threads=None):
     """(pre, post) of the pair numbers ``post * n_pre + pre`` in sorted order, in compact
     types (post as runs); many pairs are sorted in the background (``SortingPairs``, the
-    pre of the result) while fast_connect draws their weights and delays."""
-    if len(flat) >= BACKGROUND_SORT and usable_threads() > 1:
+    pre of the result) while fast_connect draws their weights and delays, unless the
+    user's ``setup(threads=1)`` (``threads``) keeps the build on one thread."""
+    if len(flat) >= BACKGROUND_SORT and usable_threads(threads) > 1:
         return SortingPairs(flat, n_pre, n_post, pre_dtype(n_pre)), None, {}
     pre, post = runs_of_pairs(flat, n_pre, n_post, pre_dtype(n_pre))
     if len(pre) < max(1024, 2 * (n_post + 1)):  # runs would save nothing: Projection decides
@@ -392,7 +393,7 @@ def _split(flat, n_pre, n_post):
     return pre, post, {}
 
 
-def _from_list(projection, connector):
+def _from_list(projection, connector, threads=None):
     conn = np.asarray(connector.conn_list, float)
     if conn.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), {}
@@ -415,7 +416,7 @@ def _from_list(projection, connector):
     return pre[order], post[order], {k: v[order] for k, v in given.items()}
 
 
-def _small_world(projection, connector):
+def _small_world(projection, connector, threads=None):
     """Local edges (distance below ``degree``, or the ``n_connections`` nearest targets of
     each source), then each edge's target rewired with probability ``rewiring`` to a
     uniformly drawn cell (PyNN 0.13 leaves this connector unimplemented)."""
@@ -445,6 +446,8 @@ def _small_world(projection, connector):
     return pre[order], post[order], {}
 
 
+# connector type -> generator(projection, connector, threads): (pre, post, given values) or
+# None (not handled here); ``threads`` is the user's setup(threads=N), None for the default
 _GENERATORS = {
     pc.AllToAllConnector: _all_to_all,
     pc.OneToOneConnector: _one_to_one,

@@ -229,6 +229,31 @@ def test_pairs_sorted_in_the_background_are_the_same(monkeypatch):
     assert build() == first and calls == [True]
 
 
+
+def test_one_thread_asked_sorts_the_pairs_on_the_main_thread(monkeypatch):
+    """setup(threads=1): FixedTotalNumberConnector's pairs are sorted before the draws,
+    not in a second thread (the user asked for one); the connections are the same."""
+    from neurochip import connectors
+    monkeypatch.setattr(connectors, "BACKGROUND_SORT", 0)
+    made = []
+
+    class Counted(connectors.SortingPairs):
+        def __init__(self, *args, **kw):
+            made.append(1)
+            super().__init__(*args, **kw)
+
+    monkeypatch.setattr(connectors, "SortingPairs", Counted)
+    got = {}
+    for threads in (1, 2):
+        sim.setup(timestep=0.1, threads=threads)
+        a, b = sim.Population(300, sim.IF_curr_exp()), sim.Population(200, sim.IF_curr_exp())
+        prj = sim.Projection(a, b, sim.FixedTotalNumberConnector(30_000, rng=NumpyRNG(seed=4)),
+                             sim.StaticSynapse(weight=0.1, delay=1.0))
+        got[threads] = prj.get("weight", format="list")
+        sim.end()
+        assert len(made) == threads - 1  # none on one thread, then one on two
+    assert got[1] == got[2] and len(got[1]) == 30_000
+
 def _counting_pools(monkeypatch):
     import neurochip.connectors as nc
     pools = []
