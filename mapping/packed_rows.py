@@ -150,9 +150,6 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
             del placed  # before the next job's are made: one job's temporaries a thread
 
     _in_threads(count, shares)
-    # each group's synapses (every group has rows: a slice has neurons)
-    g_syn = (np.add.reduceat(counts, row_base[:-1], dtype=np.int64) if len(counts)
-             else np.zeros(len(ukey), np.int64))
     total = int(counts.sum(dtype=np.int64))
     if total > MAX_PACKED_WORDS:
         raise MappingError(
@@ -165,6 +162,10 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
     g_lo = row_base[:-1] + np.arange(len(ukey))
     row_ptr = np.empty(len(counts) + len(ukey), np.int32)
     packed_index(counts, g_rows, row_ptr)
+    # each group's synapses (every group has rows: a slice has neurons), from the index:
+    # (np.add.reduceat of the int32 counts into int64 casts segment by segment: 1 s on the
+    # microcircuit, 45 M rows in 355 k groups)
+    g_syn = row_ptr[g_lo + g_rows].astype(np.int64) - row_ptr[g_lo]
     syn = np.zeros(total, np.uint32)
     syn_wf = np.zeros(total if with_floats else 0)
     no_floats = np.zeros((0, 1))
