@@ -89,31 +89,66 @@ def _masked_ints(key, pos, mask, top, out, consume):
 @numba.njit(cache=True, nogil=True)
 def _normals(key, pos, out, start, loc, scale):
     """``out[start:]`` as ``loc + scale g``; ``(new position, a value is kept, the kept
-    g)``."""
+    g)``.
+
+    A candidate pair takes four words whether it is accepted or not, so the words of a
+    block of the state are tempered and every candidate's ``x1, x2, r2`` computed in
+    loops without branches (they run in SIMD lanes), the accepted ones listed, and only
+    then their logarithms taken: no mispredicted branch per candidate. Words are tempered
+    only up to the end of the block in hand, and the state twisted only when more are
+    needed, so the position left behind is the one word-by-word drawing leaves (a
+    candidate's words may straddle two blocks: the one to three left over are carried).
+    """
     i, n = start, len(out)
-    w = np.empty(4, np.uint32)
-    while i < n:
-        for j in range(4):  # two doubles (mt19937_next_double): a >> 5, b >> 6
-            if pos == _N:
-                _twist(key)
-                pos = 0
-            w[j] = _temper(key[pos])
-            pos += 1
-        d1 = ((w[0] >> np.uint32(5)) * 67108864.0 + (w[1] >> np.uint32(6))) / 9007199254740992.0
-        d2 = ((w[2] >> np.uint32(5)) * 67108864.0 + (w[3] >> np.uint32(6))) / 9007199254740992.0
-        x1 = 2.0 * d1 - 1.0
-        x2 = 2.0 * d2 - 1.0
-        r2 = x1 * x1 + x2 * x2
-        if r2 >= 1.0 or r2 == 0.0:
-            continue
-        f = math.sqrt(-2.0 * math.log(r2) / r2)
-        out[i] = loc + scale * (f * x2)
-        i += 1
-        if i == n:
-            return pos, True, f * x1
-        out[i] = loc + scale * (f * x1)
-        i += 1
-    return pos, False, 0.0
+    if i >= n:
+        return pos, False, 0.0
+    words = np.empty(_N + 3, np.uint32)  # up to 3 carried, then one block's words
+    nc_max = (_N + 3) // 4
+    x1 = np.empty(nc_max)
+    x2 = np.empty(nc_max)
+    r2 = np.empty(nc_max)
+    ok = np.empty(nc_max, np.int64)
+    carry = 0
+    while True:
+        if pos == _N:
+            _twist(key)
+            pos = 0
+        p0 = pos
+        m = _N - pos
+        for k in range(np.uint64(m)):
+            words[np.uint64(carry) + k] = _temper(key[np.uint64(p0) + k])
+        total = carry + m
+        nc = total // 4
+        for c in range(np.uint64(nc)):  # two doubles (mt19937_next_double): a >> 5, b >> 6
+            q = np.uint64(4) * c
+            d1 = ((words[q] >> np.uint32(5)) * 67108864.0
+                  + (words[q + np.uint64(1)] >> np.uint32(6))) / 9007199254740992.0
+            d2 = ((words[q + np.uint64(2)] >> np.uint32(5)) * 67108864.0
+                  + (words[q + np.uint64(3)] >> np.uint32(6))) / 9007199254740992.0
+            a = 2.0 * d1 - 1.0
+            b = 2.0 * d2 - 1.0
+            x1[c] = a
+            x2[c] = b
+            r2[c] = a * a + b * b
+        n_ok = 0
+        for c in range(nc):  # the accepted candidates, in order
+            ok[n_ok] = c
+            n_ok += r2[c] < 1.0 and r2[c] != 0.0
+        for j in range(n_ok):
+            c = ok[j]
+            f = math.sqrt(-2.0 * math.log(r2[c]) / r2[c])
+            out[i] = loc + scale * (f * x2[c])
+            i += 1
+            if i == n:  # ends on candidate c: its f x1 kept for the next draw
+                return p0 + 4 * (c + 1) - carry, True, f * x1[c]
+            out[i] = loc + scale * (f * x1[c])
+            i += 1
+            if i == n:
+                return p0 + 4 * (c + 1) - carry, False, 0.0
+        carry = total - 4 * nc  # 0 to 3 words of the next candidate
+        for k in range(carry):
+            words[k] = words[4 * nc + k]
+        pos = _N
 
 
 class _State:

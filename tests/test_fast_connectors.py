@@ -187,6 +187,14 @@ def test_compiled_draws_are_numpys(seed):
         np.testing.assert_array_equal(legacy_normal(b, 0.3, 1.7, n), a.normal(0.3, 1.7, size=n))
         np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
         np.testing.assert_array_equal(b.random_sample(2), a.random_sample(2))
+    # candidates of four words from every offset in a block of the state (0 to 3 words
+    # carried into the next block), ending at every point of a candidate pair
+    for offset in range(8):
+        np.testing.assert_array_equal(b.randint(0, 1 << 32, size=offset, dtype=np.uint64),
+                                      a.randint(0, 1 << 32, size=offset, dtype=np.uint64))
+        for n in (155, 156, 157, 312, 313):
+            np.testing.assert_array_equal(legacy_normal(b, 0.0, 1.0, n), a.normal(size=n))
+        assert b.get_state()[2] == a.get_state()[2]  # the same position in the state
     r1, r2 = NumpyRNG(seed=seed), NumpyRNG(seed=seed)
     for n in (1, 999, 100_003):
         d1, d2 = (RandomDistribution("normal_clipped", mu=0.5, sigma=0.4, low=0.1, high=0.9,
