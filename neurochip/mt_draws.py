@@ -70,19 +70,37 @@ def _temper(y):
 @numba.njit(cache=True, nogil=True)
 def _masked_ints(key, pos, mask, top, out, consume):
     """``consume`` draws of words ``& mask`` not above ``top``; the first ``len(out)``
-    kept. Returns the new position."""
+    kept. Returns the new position.
+
+    Block by block of the state, without a branch per word: while draws are kept, each
+    word is written at the next place and the place moves on if it is not above ``top``;
+    after that, the block's accepted words are only counted (SIMD lanes) while the
+    block ends before the last draw, which is then found word by word."""
     keep = len(out)
     k = 0
     while k < consume:
         if pos == _N:
             _twist(key)
             pos = 0
-        v = _temper(key[pos]) & mask
-        pos += 1
-        if v <= top:
-            if k < keep:
-                out[k] = v
-            k += 1
+        if k < keep:  # draws kept: to the end of the block, or of the kept draws
+            while pos < _N and k < keep:
+                v = _temper(key[pos]) & mask
+                pos += 1
+                out[k] = v  # written in place; kept only if accepted
+                k += v <= top
+            continue
+        m = np.uint64(_N - pos)
+        p0 = np.uint64(pos)
+        ok = 0
+        for j in range(m):
+            ok += (_temper(key[p0 + j]) & mask) <= top
+        if k + ok < consume:  # the whole block is drawn
+            k += ok
+            pos = _N
+            continue
+        while k < consume:  # the last draw is in this block
+            k += (_temper(key[pos]) & mask) <= top
+            pos += 1
     return pos
 
 

@@ -181,6 +181,18 @@ def test_compiled_draws_are_numpys(seed):
                                           a.randint(0, high, size=consume)[:keep])
             np.testing.assert_array_equal(b.normal(size=3), a.normal(size=3))
     assert randint_prefix(b, 1, 5, 5) is None and randint_prefix(b, (1 << 32) + 1, 5, 5) is None
+    # the last draw is the last accepted word of a block whose final words are rejected:
+    # the position stops after it, not at the block's end
+    for s in range(100):
+        words = np.random.RandomState(s).randint(0, 1 << 32, size=624, dtype=np.uint64)
+        if words[-1] & 3 == 3:  # (words & 3) <= 2 are draws of randint(0, 3)
+            break
+    accepted = int(np.count_nonzero(words & 3 <= 2))
+    for keep in (0, 1, accepted):
+        a, b = np.random.RandomState(s), np.random.RandomState(s)
+        np.testing.assert_array_equal(randint_prefix(b, 3, keep, accepted),
+                                      a.randint(0, 3, size=accepted)[:keep])
+        assert b.get_state()[2] == a.get_state()[2] < 624
     from neurochip.mt_draws import draw, legacy_normal
 
     for n in (1, 2, 3, 7, 1000, 123_457, 5):
