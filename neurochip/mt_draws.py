@@ -232,12 +232,14 @@ def legacy_normal(rs, loc: float, scale: float, n: int, out=None) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def _outside(res, low, high):
-    """``np.where((res > high) | (res < low))[0]`` in one pass."""
+    """``np.where((res > high) | (res < low))[0]``: counted without a branch (in SIMD
+    lanes), then, if any, listed."""
     n = 0
-    for v in res:
-        if v > high or v < low:
-            n += 1
+    for k in range(np.uint64(len(res))):
+        n += (res[k] > high) | (res[k] < low)
     idx = np.empty(n, np.int64)
+    if n == 0:
+        return idx
     n = 0
     for k in range(len(res)):
         if res[k] > high or res[k] < low:
