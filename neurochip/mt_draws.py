@@ -76,7 +76,7 @@ def _masked_ints(key, pos, mask, top, out, consume):
     word is written at the next place and the place moves on if it is not above ``top``;
     after that, the block's accepted words are only counted (SIMD lanes) while the
     block ends before the last draw, which is then found word by word."""
-    keep = len(out)
+    keep = min(len(out), consume)
     k = 0
     while k < consume:
         if pos == _N:
