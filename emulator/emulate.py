@@ -33,6 +33,7 @@ from .contract import (
     KIND_SPIKE_ARRAY,
 )
 from .cores import COUNTERS
+from .delivery import MEMO_MAX, memo_searches
 from .errors import EmulatorError
 from .free_cores import FreeCores
 from .jit_cache import in_room
@@ -134,6 +135,14 @@ class Emulation:
         local = np.arange(p.n_neurons) - cores.neuron_lo[core_of]
         self.key_of = (cores.key[core_of].astype(np.int64) | local).astype(np.uint32)
         self.core_of = core_of
+        # the master tables' searches by source core (a packet then reads one entry of the
+        # memo, not some log2(entries) of its core's keys one after the other)
+        self.core_of32 = core_of.astype(np.int32)
+        self.mpt_memo = np.zeros(0, np.int32)
+        if 0 < p.n_cores * p.n_cores <= MEMO_MAX:
+            self.mpt_memo = np.empty(p.n_cores * p.n_cores, np.int32)
+            memo_searches(synapse_view(syn, syn.syn, syn.syn_wf), cores.key.astype(np.int64),
+                          sizes.astype(np.int64), cores.sends, self.mpt_memo)
         sending = cores.sends[core_of]
         keys = self.key_of[sending]
         chips = cores.chip[core_of[sending]].astype(np.int64)
