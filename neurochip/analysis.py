@@ -27,6 +27,8 @@ import quantities as pq
 from elephant import spectral, statistics
 from neo.core.spiketrainlist import SpikeTrainList
 
+from .spiketrains import channel_slices
+
 __all__ = ["population_stats", "population_rate", "rate_spectrum", "network_stats",
            "classify_regime", "pulse_packet", "REGIMES", "compare_to_reference", "regimes_of"]
 
@@ -44,20 +46,15 @@ FAST_MIN_SYNC = 0.06       # sync at or above (peak not slow): fast oscillation
 def _multiplexed_ms(spiketrains):
     """Each train's spike times (ms, float64) straight from a SpikeTrainList that neo
     still holds as two arrays (as PyNN's get_data makes it), without making a SpikeTrain
-    per neuron (neo makes them by a scan of every spike per neuron: minutes for a
-    microcircuit); None for anything else."""
+    per neuron (neo's cost is some 60 microseconds each, and a plain SpikeTrainList
+    makes them by a scan of every spike per neuron); None for anything else."""
     if (not isinstance(spiketrains, SpikeTrainList) or spiketrains._items is not None
             or getattr(spiketrains, "_spike_time_array", None) is None
             or getattr(spiketrains, "_all_channel_ids", None) is None):
         return None
     ids, times = spiketrains.multiplexed
-    ids = np.asarray(ids)
-    order = np.argsort(ids, kind="stable")  # each neuron's spikes in their given order
-    ids = ids[order]
+    order, lo, hi = channel_slices(ids, np.asarray(spiketrains._all_channel_ids))
     t = np.asarray(times.rescale(pq.ms).magnitude, np.float64)[order]
-    channels = np.asarray(spiketrains._all_channel_ids)
-    lo = np.searchsorted(ids, channels, side="left")
-    hi = np.searchsorted(ids, channels, side="right")
     return [t[a:b] for a, b in zip(lo, hi)]
 
 

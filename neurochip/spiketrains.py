@@ -17,7 +17,19 @@ import numpy as np
 from neo import SpikeTrain
 from neo.core.spiketrainlist import SpikeTrainList
 
-__all__ = ["SpikeTrains", "fast_spiketrains"]
+__all__ = ["SpikeTrains", "fast_spiketrains", "channel_slices"]
+
+
+def channel_slices(ids, channels):
+    """``(order, lo, hi)``: the spikes of neuron ``channels[i]`` are
+    ``order[lo[i]:hi[i]]`` of the spikes' neurons ``ids``, in their given order (a stable
+    sort, then each neuron's run of it)."""
+    ids = np.asarray(ids)
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    lo = np.searchsorted(ids, channels, side="left")
+    hi = np.searchsorted(ids, channels, side="right")
+    return order, lo, hi
 
 
 class SpikeTrains(SpikeTrainList):
@@ -28,12 +40,9 @@ class SpikeTrains(SpikeTrainList):
         ids = None if times is None else np.asarray(self._channel_id_array)
         if ids is None or ids.dtype.kind not in "iu" or not hasattr(times, "units"):
             return super()._spiketrains_from_array()  # none, or data neo handles its own way
-        order = np.argsort(ids, kind="stable")
-        ids = ids[order]
-        values = np.asarray(times.magnitude)[order]
         channels = list(self._all_channel_ids)  # neo may hold a set after an addition
-        lo = np.searchsorted(ids, channels, side="left")
-        hi = np.searchsorted(ids, channels, side="right")
+        order, lo, hi = channel_slices(ids, channels)
+        values = np.asarray(times.magnitude)[order]
         n = len(channels)
         # as neo: an annotation with one value per train gives each its own, others are shared
         annotations = [(name, value, not isinstance(value, str) and hasattr(value, "__len__")
