@@ -17,8 +17,8 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["cas", "atomic_load", "share_words", "set_shares", "claim", "span", "owners",
-           "WORD_STRIDE"]
+__all__ = ["cas", "atomic_load", "share_words", "range_word", "set_shares", "claim", "span",
+           "owners", "WORD_STRIDE"]
 
 WORD_STRIDE = 16  # int64s between two threads' words: 128 bytes, never one cache line
 LOW = (1 << 32) - 1
@@ -82,10 +82,16 @@ def _taken(words, n_calls, c, i):
 
 
 @numba.njit(cache=True, inline="always")
+def range_word(lo, hi):
+    """The word of the range of cores ``lo .. hi - 1``."""
+    return (np.int64(hi) << 32) | np.int64(lo)
+
+
+@numba.njit(cache=True, inline="always")
 def set_shares(words, split):
     """Thread i's range is cores ``split[i] .. split[i + 1] - 1``."""
     for i in range(len(split) - 1):
-        words[i * WORD_STRIDE] = (np.int64(split[i + 1]) << 32) | np.int64(split[i])
+        words[i * WORD_STRIDE] = range_word(split[i], split[i + 1])
 
 
 @numba.njit(cache=True, inline="always")
@@ -110,7 +116,7 @@ def claim(words, i, n_calls):
         lo, hi = v & LOW, v >> 32
         if lo >= hi:
             break
-        if cas(words, w, v, (hi << 32) | (lo + 1)) == v:
+        if cas(words, w, v, range_word(lo + 1, hi)) == v:
             return _taken(words, n_calls, lo, i)
     while True:
         best, most = -1, np.int64(0)
@@ -123,5 +129,5 @@ def claim(words, i, n_calls):
         w = best * WORD_STRIDE
         v = atomic_load(words, w)
         lo, hi = v & LOW, v >> 32
-        if lo < hi and cas(words, w, v, ((hi - 1) << 32) | lo) == v:
+        if lo < hi and cas(words, w, v, range_word(lo, hi - 1)) == v:
             return _taken(words, n_calls, hi - 1, i)

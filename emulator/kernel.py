@@ -133,20 +133,19 @@ def _add_costs(cyc, n_ticks, share, took, cost, j):
     estimates alone."""
     taker = owners(share, len(took))
     est = np.zeros(len(took))
+    mine = np.empty(cyc.shape[0])  # each core's estimate of this phase
     for c in range(cyc.shape[0]):
         s = 0.0
         for k in range(n_ticks):
             s += cyc[c, k]
         if j == 0:
             cost[2, c] = s
-        est[taker[c]] += s - cost[2, c] if j > 0 else s
+        mine[c] = s - cost[2, c] if j > 0 else s
+        est[taker[c]] += mine[c]
     for c in range(cyc.shape[0]):
         i = taker[c]
         rate = took[i] / est[i] if took[i] > 0 and est[i] > 0.0 else 1.0
-        s = 0.0
-        for k in range(n_ticks):
-            s += cyc[c, k]
-        cost[j, c] += rate * (s - cost[2, c] if j > 0 else s)
+        cost[j, c] += rate * mine[c]
 
 
 @numba.njit(cache=True)

@@ -25,7 +25,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .claim import WORD_STRIDE
+from .claim import WORD_STRIDE, range_word
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import deliver_cores
 from .electrodes import apply_electrodes
@@ -55,7 +55,7 @@ def update_own(t, n_ticks, t0, tier, own, cores, rings, src, di, pl, el, rec, tr
     state_rec = StateRecord(rec.lo, rec.neuron, rec.column, rec.state)
     one = np.empty((len(own), WORD_STRIDE), np.int64)  # each core a share of its own
     for i in prange(len(own)):
-        one[i, 0] = ((own[i] + 1) << 32) | own[i]
+        one[i, 0] = range_word(own[i], own[i] + 1)
         update_cores(one[i], np.int64(0), t, n_ticks, t0, tier, cores, rings, src, di, i_inj,
                      state_rec, out)
     if len(tier) > 0 and len(pl.hist_n) > 0:  # the post-spike histories of STDP take the stretch's spikes
@@ -76,7 +76,7 @@ def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, t
     one = np.empty((len(own), WORD_STRIDE), np.int64)  # each core a share of its own
     for i in prange(len(own)):
         dc = own[i]
-        one[i, 0] = ((dc + 1) << 32) | dc
+        one[i, 0] = range_word(dc, dc + 1)
         deliver_cores(one[i], np.int64(0), t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings,
                       sv, pl, st, out)
     for i in range(len(own)):
