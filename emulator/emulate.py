@@ -135,13 +135,14 @@ class Emulation:
         local = np.arange(p.n_neurons) - cores.neuron_lo[core_of]
         self.key_of = (cores.key[core_of].astype(np.int64) | local).astype(np.uint32)
         self.core_of = core_of
+        program_sv = synapse_view(syn, syn.syn, syn.syn_wf)  # the program's own rows
         # the master tables' searches by source core (a packet then reads one entry of the
         # memo, not some log2(entries) of its core's keys one after the other)
         self.core_of32 = core_of.astype(np.int32)
         self.mpt_memo = np.zeros(0, np.int32)
         if 0 < p.n_cores * p.n_cores <= MEMO_MAX:
             self.mpt_memo = np.empty(p.n_cores * p.n_cores, np.int32)
-            memo_searches(synapse_view(syn, syn.syn, syn.syn_wf), cores.key.astype(np.int64),
+            memo_searches(program_sv, cores.key.astype(np.int64),
                           sizes.astype(np.int64), cores.sends, self.mpt_memo)
         sending = cores.sends[core_of]
         keys = self.key_of[sending]
@@ -174,19 +175,17 @@ class Emulation:
         self.input_col = input_columns()
         # params and state column by column (see by_columns)
         self.params = by_columns(cores.params)
-        d_min = shortest_delay(synapse_view(syn, syn.syn, syn.syn_wf), syn.idx_bits, syn.delay_bits,
-                               syn.type_bits)
+        d_min = shortest_delay(program_sv, syn.idx_bits, syn.delay_bits, syn.type_bits)
         g = -1
         if np.any(syn.dyn_kind == DYN_STDP):  # (no call otherwise: a first run compiles less)
-            g = target_without_history(synapse_view(syn, syn.syn, syn.syn_wf),
-                                       p.plasticity.hist_row, cores.neuron_lo, syn.idx_bits)
+            g = target_without_history(program_sv, p.plasticity.hist_row, cores.neuron_lo,
+                                       syn.idx_bits)
         if g >= 0:
             raise EmulatorError(f"neuron {g} is the target of plastic (STDP) synapses but keeps no "
                                 f"post-spike history: Plasticity.hist_row[{g}] must be >= 0")
         if np.any((syn.dyn_kind == DYN_NEUROMOD) | (syn.dyn_kind == DYN_DOPAMINE)):  # (g is -1)
-            g = target_without_dopamine(synapse_view(syn, syn.syn, syn.syn_wf),
-                                        p.plasticity.hist_row, p.plasticity.hist_lut_d,
-                                        cores.neuron_lo, syn.idx_bits)
+            g = target_without_dopamine(program_sv, p.plasticity.hist_row,
+                                        p.plasticity.hist_lut_d, cores.neuron_lo, syn.idx_bits)
         if g >= 0:
             raise EmulatorError(f"neuron {g} is the target of dopamine or neuromodulated STDP "
                                 f"synapses but its history keeps no dopamine trace: "
