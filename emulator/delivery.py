@@ -4,7 +4,9 @@ master-table searches and synaptic rows.
 ``sort_packets`` (one thread) walks the spikes of a stretch of ticks in the order
 the machine emits them (tick, then core, then the core's own order) and appends
 one packet per destination core of the key to that core's queue: a packet is
-``neuron << TICK_BITS | tick offset``. ``deliver_cores`` then works through one
+``source core << CORE_SHIFT | key << TICK_BITS | tick offset``, so that the deliveries
+read neither the key nor the source core from arrays indexed by neuron (two cache misses
+a packet on a large machine, where a spike is a packet to hundreds of cores). ``deliver_cores`` then works through one
 core's queue in that order, so every core sees its packets in the same order
 whatever the number of threads: float sums and short-term plasticity come out
 bit-identical. It first searches the master population table for every packet
@@ -43,9 +45,11 @@ from .structural import note_spike, rewire
 from .synapse_dynamics import dynamic_row
 
 __all__ = ["sort_packets", "deliver_cores", "ring_add", "memo_searches", "TICK_BITS",
-           "MAX_STRETCH", "MEMO_MAX"]
+           "MAX_STRETCH", "MEMO_MAX", "MAX_CORES"]
 
 TICK_BITS = 7
+CORE_SHIFT = TICK_BITS + 32  # a packet's source core, above its 32-bit key
+MAX_CORES = 1 << (63 - CORE_SHIFT)  # cores a machine may have, for packets to stay int64
 MAX_STRETCH = 1 << TICK_BITS  # ticks in one stretch, at most
 AHEAD = 16  # packets between a row's prefetch and its use
 BLOCK = 1024  # packets of a core searched, then delivered, at a time
@@ -86,6 +90,7 @@ def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
     """
     neuron_lo = cores.neuron_lo
     sends = cores.sends
+    key_of = cores.key_of
     spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
     dest_lo, dest_hi, dest = traffic.dest_lo, traffic.dest_hi, traffic.dest
     pkt_lo = traffic.pkt_lo
@@ -136,7 +141,7 @@ def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
                 continue
             for s in range(a, b):
                 g = spk[s] & SPIKE_NEURON_MASK
-                word = (np.int64(g) << TICK_BITS) | k
+                word = (np.int64(c) << CORE_SHIFT) | (np.int64(key_of[g]) << TICK_BITS) | k
                 for _ in range((spk[s] >> SPIKE_MULT_SHIFT) + 1):
                     for j in range(dest_lo[g], dest_hi[g]):
                         dc = dest[j]
@@ -220,7 +225,7 @@ def _static_row(words, weights, core_ring, tt, rmask):
 
 
 @numba.njit(**INNER)
-def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings, sv, pl, st, out):
+def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv, pl, st, out):
     """Deliver, for each core ``dc`` that thread ``i`` takes from the ranges ``share``
     (:func:`neurochip.emulator.claim.claim`: its own range first, then what the others
     have left), its packets
@@ -251,6 +256,7 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, r
     ring = rings.ring
     float_syn = len(syn_wf) > 0
     tmask = (1 << TICK_BITS) - 1
+    kmask = np.int64(0xFFFFFFFF)
     n_calls = len(share) // WORD_STRIDE
     memo = sv.mpt_memo
     memoised = len(memo) > 0
@@ -285,9 +291,8 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, r
         for blo in range(plo, phi, BLOCK):  # the block's searches, index entries, rows
             bhi = min(blo + BLOCK, phi)
             for p in range(blo, bhi):
-                g = pkt[p] >> TICK_BITS
-                key = np.int64(key_of[g])
-                e = memo[memo_row + sv.core_of[g]] if memoised else np.int64(-1)
+                key = (pkt[p] >> TICK_BITS) & kmask
+                e = memo[memo_row + (pkt[p] >> CORE_SHIFT)] if memoised else np.int64(-1)
                 if e >= 0:  # the search's entry for every key of the packet's source core
                     local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
                     if local >= mpt_n[e]:

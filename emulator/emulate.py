@@ -33,7 +33,7 @@ from .contract import (
     KIND_SPIKE_ARRAY,
 )
 from .cores import COUNTERS
-from .delivery import MEMO_MAX, memo_searches
+from .delivery import MAX_CORES, MEMO_MAX, memo_searches
 from .errors import EmulatorError
 from .free_cores import FreeCores
 from .jit_cache import in_room
@@ -130,6 +130,9 @@ class Emulation:
                 raise EmulatorError(f"cores {self.core_at[chip, proc]} and {c} are both placed "
                                     f"on chip {chip} processor {proc}")
             self.core_at[chip, proc] = c
+        if p.n_cores > MAX_CORES:  # a packet word holds its source core (emulator.delivery)
+            raise EmulatorError(f"the machine program has {p.n_cores} cores; the emulator takes "
+                                f"at most {MAX_CORES}: map the network onto fewer cores")
         sizes = np.diff(cores.neuron_lo)
         core_of = np.repeat(np.arange(p.n_cores), sizes)
         local = np.arange(p.n_neurons) - cores.neuron_lo[core_of]
@@ -138,7 +141,6 @@ class Emulation:
         program_sv = synapse_view(syn, syn.syn, syn.syn_wf)  # the program's own rows
         # the master tables' searches by source core (a packet then reads one entry of the
         # memo, not some log2(entries) of its core's keys one after the other)
-        self.core_of32 = core_of.astype(np.int32)
         self.mpt_memo = np.zeros(0, np.int32)
         if 0 < p.n_cores * p.n_cores <= MEMO_MAX:
             self.mpt_memo = np.empty(p.n_cores * p.n_cores, np.int32)

@@ -72,7 +72,6 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     # what the parallel loops read, taken out of the views beforehand: each loop launch
     # passes its variables to the threads, and a whole view costs more to pass than an array
     i_inj = el.i_inj
-    key_of = cores.key_of
     neuron_lo = cores.neuron_lo
     plastic = len(pl.hist_n) > 0
     pkt_lo = traffic.pkt_lo
@@ -103,7 +102,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
         set_shares(share, split[1])  # each thread its range, then what the others leave
         for i in prange(n_calls):
             tc = clock()
-            deliver_cores(share, np.int64(i), t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings,
+            deliver_cores(share, np.int64(i), t, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings,
                           sv, pl, st, out)
             took[1, np.int64(i)] = clock() - tc
         if n_calls > 1:

@@ -69,7 +69,6 @@ def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, t
     (``pkt``, sorted by ``sort_packets``) and check their cycles."""
     counters = traffic.counters
     cyc = traffic.cyc
-    key_of = cores.key_of
     neuron_lo = cores.neuron_lo
     pkt_lo = traffic.pkt_lo
     out = CoreOutput(traffic.spk, traffic.spk_lo, traffic.spk_n, cyc, counters)
@@ -77,7 +76,7 @@ def deliver_own(t, n_ticks, tier, own, cycle_budget, cores, rings, sv, pl, st, t
     for i in prange(len(own)):
         dc = own[i]
         one[i, 0] = range_word(dc, dc + 1)
-        deliver_cores(one[i], np.int64(0), t, n_ticks, tier, pkt, pkt_lo, key_of, neuron_lo, rings,
+        deliver_cores(one[i], np.int64(0), t, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings,
                       sv, pl, st, out)
     for i in range(len(own)):
         c = own[i]

@@ -25,11 +25,11 @@ CoreView = namedtuple("CoreView", "kind neuron_lo sends key_of params state inpu
 RingView = namedtuple("RingView", "ring dring lo idx_bits delay_bits type_bits shift")
 
 # master population tables, static rows and rows with dynamics (see groups.Synapses);
-# mpt_memo and core_of: the searches' results per (core, source core), where one entry
-# serves every key of the source (emulator.delivery.memo_searches; empty: none)
+# mpt_memo: the searches' results per (core, source core), where one entry serves every key
+# of the source (emulator.delivery.memo_searches; empty: none)
 SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_lo mpt_stride "
                          "row_ptr syn syn_wf mpt_dyn_lo dyn_kind dyn_row_lo dyn_stride dyn_param "
-                         "tm_lut tm_tau seed mpt_memo core_of")
+                         "tm_lut tm_tau seed mpt_memo")
 
 _NO_MEMO = np.zeros(0, np.int32)
 
@@ -80,14 +80,14 @@ CoreOutput = namedtuple("CoreOutput", "spk spk_lo spk_n cyc counters")
 StateRecord = namedtuple("StateRecord", "lo neuron column state")
 
 
-def synapse_view(sy, syn_words, syn_wf, memo=_NO_MEMO, core_of=_NO_MEMO) -> SynapseView:
+def synapse_view(sy, syn_words, syn_wf, memo=_NO_MEMO) -> SynapseView:
     """The SynapseView of a program's Synapses group ``sy`` with the rows ``syn_words``,
     ``syn_wf`` (the emulation's working copies, or the program's own) and the master
-    tables' ``memo`` of searches by source core (``core_of`` each neuron's core)."""
+    tables' ``memo`` of searches by source core."""
     return SynapseView(sy.mpt_lo, sy.mpt_key, sy.mpt_mask, sy.mpt_n, sy.mpt_row_lo,
                        sy.mpt_stride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
                        sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.dyn_param, sy.tm_lut,
-                       sy.tm_tau, np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF), memo, core_of)
+                       sy.tm_tau, np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF), memo)
 
 
 def machine_views(em, rec, packets, counters) -> tuple:
@@ -103,7 +103,7 @@ def machine_views(em, rec, packets, counters) -> tuple:
                  em.state, em.input_col),
         RingView(em.ring, em.dring, sy.ring_lo, sy.idx_bits, sy.delay_bits, sy.type_bits,
                  sy.shift),
-        synapse_view(sy, em.syn, em.syn_wf, em.mpt_memo, em.core_of32),
+        synapse_view(sy, em.syn, em.syn_wf, em.mpt_memo),
         PlasticView(pl.hist_row, em.hist_t, em.hist_tr, em.hist_tr2, em.hist_n,
                     pl.hist_lut, pl.hist_lut2, pl.hist_nearest, np.int64(pl.history),
                     pl.lut, pl.lut_shift, pl.lut_tau, pl.rule_i, pl.rule_f, pl.wpow,
