@@ -6,8 +6,9 @@ the machine emits them (tick, then core, then the core's own order) and appends
 one packet per destination core of the key to that core's queue: a packet is
 ``source core << CORE_SHIFT | key << TICK_BITS | tick offset``, so that the deliveries
 read neither the key nor the source core from arrays indexed by neuron (two cache misses
-a packet on a large machine, where a spike is a packet to hundreds of cores). ``deliver_cores`` then works through one
-core's queue in that order, so every core sees its packets in the same order
+a packet on a large machine, where a spike is a packet to hundreds of cores).
+``deliver_cores`` then works through one core's queue in that order, so every core sees
+its packets in the same order
 whatever the number of threads: float sums and short-term plasticity come out
 bit-identical. It first searches the master population table for every packet
 of a block of the queue, then walks the block's rows, prefetching the rows of later packets while
@@ -78,8 +79,8 @@ def _ring_add(ring, i, word, wf):
 
 
 @numba.njit(cache=True)  # (called from Python too: emulator.ranks)
-def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
-    """Record the stretch's spikes and queue their packets by destination core.
+def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt, queue):
+    """Record the stretch's spikes and (``queue``) queue their packets by destination core.
 
     Spikes of tick offset ``k`` go to row ``k + r_off`` of ``rec.spikes`` (one bit per
     recorded neuron); a source's second and later spikes of one tick go to
@@ -123,8 +124,11 @@ def sort_packets(n_ticks, r_off, cores, traffic, rec, rec_extra, pkt):
                             n_extra[0] += 1
                 if sends[c]:
                     traffic.packets[g] += m
-                    for j in range(dest_lo[g], dest_hi[g]):
-                        pkt_lo[dest[j] + 1] += m
+                    if queue:
+                        for j in range(dest_lo[g], dest_hi[g]):
+                            pkt_lo[dest[j] + 1] += m
+    if not queue:  # delivered spike by spike (emulator.spikes)
+        return pkt, rec_extra
     for c in range(n_cores):
         pkt_lo[c + 1] += pkt_lo[c]
     if pkt_lo[n_cores] > len(pkt):
@@ -249,7 +253,7 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
     entry_of = pend[2]
     cnt_of = pend[3]
     mpt_lo, mpt_key, mpt_mask, mpt_n = sv.mpt_lo, sv.mpt_key, sv.mpt_mask, sv.mpt_n
-    mpt_row_lo, mpt_stride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.row_ptr
+    mpt_row_lo, mpt_stride, mpt_istride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.mpt_istride, sv.row_ptr
     dyn_lo, dyn_row_lo, dyn_stride = sv.mpt_dyn_lo, sv.dyn_row_lo, sv.dyn_stride
     syn = sv.syn
     syn_wf = sv.syn_wf
@@ -315,11 +319,11 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
                     continue
                 if mpt_row_lo[e] >= 0:
                     if mpt_stride[e] == 0:  # packed: the row's index entry, read below
-                        row_of[p - blo] = mpt_row_lo[e] + local
+                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_istride[e]
                         cnt_of[p - blo] = -2
                         prefetch(row_ptr, row_of[p - blo])
                     else:  # strided: the count is the row's first word
-                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_stride[e]
+                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_istride[e] * mpt_stride[e]
                         cnt_of[p - blo] = -1
             for p in range(blo, bhi):  # packed rows: first word and count from the index
                 if cnt_of[p - blo] == -2 and row_of[p - blo] >= 0:

@@ -46,6 +46,7 @@ from .program import MachineProgram
 from .ranks import Ranks
 from .results import RunResult
 from .routing import event_counts, walk_keys
+from .spikes import core_groups
 from .stdp import copy_histories, target_without_history
 from .stretch import shortest_delay
 from .structural import SI_BUF
@@ -67,6 +68,14 @@ def _set_bits(words: np.ndarray, n_bits: int) -> tuple:
     pos = w[k] * 32 + b
     keep = pos < n_bits
     return r[k][keep], pos[keep]
+
+
+def _sorted_ranges(dest: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``dest`` with each range ``dest[lo[i]:hi[i]]`` (a key's destination cores) sorted."""
+    if np.any(dest[1:] < dest[:-1]):
+        for a, b in set(zip(lo.tolist(), hi.tolist())):
+            dest[a:b].sort()
+    return dest
 
 
 def cycle_budget(dt: float, clock_hz: int) -> int:
@@ -156,7 +165,7 @@ class Emulation:
         self.dest_lo = np.zeros(n, np.int64)
         self.dest_hi = np.zeros(n, np.int64)
         self.dest_lo[sending], self.dest_hi[sending] = d_lo, d_hi
-        self.dest = dest
+        self.dest = _sorted_ranges(dest, d_lo, d_hi)  # emulator.spikes looks a group's cores up
         self.ev_lo = np.zeros(n, np.int64)
         self.ev_hi = np.zeros(n, np.int64)
         self.ev_lo[sending], self.ev_hi[sending] = e_lo, e_hi
@@ -280,7 +289,12 @@ class Emulation:
             self.cost = np.zeros((3, n))
             self.took = np.zeros((2, calls), np.int64)
             self.share = share_words(calls, n)
-        return (a, b, (self.stretch, budget, self.split, self.cost, self.took, self.share), self.tier,
+            grp_lo = core_groups(np.diff(self.program.synapses.ring_lo), calls)
+            g = len(grp_lo) - 1
+            self.groups = (grp_lo, np.minimum(np.arange(calls + 1) * -(-g // calls), g),
+                           share_words(calls))
+        return (a, b, (self.stretch, budget, self.split, self.cost, self.took, self.share,
+                       self.groups), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
 
     def _kernel(self, a, b, budget, rec: RecordView, packets, counters):

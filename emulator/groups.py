@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from .contract import (
@@ -29,6 +30,18 @@ from .poisson import COUNT_ONE
 from .routing_entry import ROUTE_ENTRY
 
 __all__ = ["Routing", "Cores", "Synapses", "Sources", "Recording", "require", "require_offsets"]
+
+
+@numba.njit(cache=True)
+def packed_words(lo, n, istride, row_ptr):
+    """The words of the packed rows of each entry (rows ``lo[e] + i * istride[e]`` of the
+    index ``row_ptr``, ``i < n[e]``)."""
+    out = np.zeros(len(lo), np.int64)
+    for e in range(len(lo)):
+        for i in range(n[e]):
+            k = lo[e] + i * istride[e]
+            out[e] += row_ptr[k + 1] - row_ptr[k]
+    return out
 
 
 def _describe(arr) -> str:
@@ -173,7 +186,10 @@ class Synapses:
     (sorted by key within a core), mpt_n int32 (the source's neurons), mpt_row_lo int64,
     mpt_stride int32: static rows, strided (``mpt_stride > 0``, ``[count, word, ...]``, row
     i at ``mpt_row_lo + i * mpt_stride``) or packed (``mpt_stride == 0``: words only, row
-    i is ``syn[row_ptr[k]:row_ptr[k+1]]`` with ``k = mpt_row_lo + i``), -1 where none.
+    i is ``syn[row_ptr[k]:row_ptr[k+1]]`` with ``k = mpt_row_lo + i * mpt_istride``), -1
+    where none. mpt_istride int32 (default 1) spaces an entry's rows in the index: the
+    mapping interleaves the rows of one source neuron on all its target cores (so that a
+    spike's rows lie together in memory), and row_ptr runs through all rows in order.
 
     Rows with synapse dynamics (:mod:`neurochip.emulator.synapse_dynamics`): entry e owns
     the blocks ``[mpt_dyn_lo[e], mpt_dyn_lo[e+1])``; block b holds the rows of kind
@@ -183,8 +199,9 @@ class Synapses:
     stochastic synapses' seed.
 
     syn uint32 words; syn_wf float64 twins at the same positions (float arithmetic;
-    empty in fixed point); row_ptr int32, the packed rows' index (an integer array of
-    another type is taken as int32 when its values fit: at most MAX_PACKED_WORDS).
+    empty in fixed point); row_ptr int32, the packed rows' index, one entry per row and one
+    at the end, never decreasing (an integer array of another type is taken as int32 when
+    its values fit: at most MAX_PACKED_WORDS).
     """
 
     ring_lo: np.ndarray
@@ -209,12 +226,14 @@ class Synapses:
     seed: int = 0
     type_bits: np.ndarray | None = None
     dyn_param: np.ndarray | None = None
+    mpt_istride: np.ndarray | None = None
 
     def __post_init__(self):
         e = len(self.mpt_key)
         if self.type_bits is None:
             object.__setattr__(self, "type_bits", np.full(len(self.idx_bits), TYPE_BITS, np.int32))
         defaults = {"row_ptr": np.zeros(0, np.int32), "mpt_dyn_lo": np.zeros(e + 1, np.int64),
+                    "mpt_istride": np.ones(e, np.int32),
                     "dyn_kind": np.zeros(0, np.int32), "dyn_row_lo": np.zeros(0, np.int64),
                     "dyn_stride": np.zeros(0, np.int32),
                     "dyn_param": np.zeros(len(self.dyn_kind if self.dyn_kind is not None else ()),
@@ -252,7 +271,8 @@ class Synapses:
                                f"a core's ring has 0 or 2**(delay_bits + type_bits + idx_bits) "
                                f"= {want[c0]}")
         for name, dtype in (("mpt_key", np.uint32), ("mpt_mask", np.uint32), ("mpt_n", np.int32),
-                            ("mpt_row_lo", np.int64), ("mpt_stride", np.int32)):
+                            ("mpt_row_lo", np.int64), ("mpt_stride", np.int32),
+                            ("mpt_istride", np.int32)):
             require(s, name, getattr(self, name), dtype, (e,))
         require_offsets(s, "mpt_lo", self.mpt_lo, c, e)
         require(s, "syn", self.syn, np.uint32, (None,))
@@ -288,6 +308,8 @@ class Synapses:
                                f"{down[0] + 1} of core {core[down[0]]} is below the one before")
         if np.any(self.mpt_n < 0) or np.any(self.mpt_stride < 0):
             raise ProgramError("Synapses.mpt_n and mpt_stride must be >= 0")
+        if np.any(self.mpt_istride < 1):
+            raise ProgramError("Synapses.mpt_istride must be >= 1")
 
     def _check_static_rows(self):
         strided = (self.mpt_row_lo >= 0) & (self.mpt_stride > 0)
@@ -298,15 +320,13 @@ class Synapses:
         packed = (self.mpt_row_lo >= 0) & (self.mpt_stride == 0)
         if not np.any(packed):
             return
+        n = self.mpt_n[packed].astype(np.int64)
         lo = self.mpt_row_lo[packed]
-        hi = lo + self.mpt_n[packed]
+        # the index entry that ends the entry's last row (its first row's start if none)
+        hi = lo + np.maximum(n - 1, 0) * self.mpt_istride[packed] + (n > 0)
         ptr = self.row_ptr
-        # i where ptr[i + 1] < ptr[i]: an entry's rows lo..hi are in order iff no such i is
-        # in [lo, hi) (one bool per row here, not a difference array per entry)
-        drops = np.flatnonzero(ptr[1:] < ptr[:-1])
-        if (np.any(hi >= len(ptr)) or np.any(ptr[lo] < 0) or np.any(ptr[np.minimum(hi, len(ptr) - 1)]
-                                                                     > len(self.syn))
-                or np.any(np.searchsorted(drops, hi) > np.searchsorted(drops, lo))):
+        if (np.any(hi >= len(ptr)) or (len(ptr) and (ptr[0] < 0 or ptr[-1] > len(self.syn)))
+                or np.any(ptr[1:] < ptr[:-1])):
             raise ProgramError(f"Synapses.row_ptr ({len(ptr)} entries) must index each packed "
                                f"entry's rows inside syn ({len(self.syn)} words), in order")
 
@@ -340,8 +360,8 @@ class Synapses:
         n = self.mpt_n.astype(np.int64)
         words = np.where(self.mpt_row_lo >= 0, n * self.mpt_stride, 0)
         packed = np.flatnonzero((self.mpt_row_lo >= 0) & (self.mpt_stride == 0))
-        lo = self.mpt_row_lo[packed]
-        words[packed] = self.row_ptr[lo + n[packed]] - self.row_ptr[lo] + n[packed] + 1
+        words[packed] = n[packed] + packed_words(self.mpt_row_lo[packed], n[packed],
+                                                 self.mpt_istride[packed], self.row_ptr)
         per_block = np.repeat(n, np.diff(self.mpt_dyn_lo)) * self.dyn_stride
         block_entry = np.repeat(np.arange(len(n)), np.diff(self.mpt_dyn_lo))
         return words + np.bincount(block_entry, per_block, minlength=len(n)).astype(np.int64)

@@ -12,10 +12,12 @@ stretches of ``d_min`` ticks (at most ``MAX_STRETCH``). In each stretch:
 1. current sources, tick by tick, into one row of injected current per tick;
 2. every core runs its own ticks (:func:`neurochip.emulator.cores.update_cores`), the
    cores shared out among the threads;
-3. the stretch's spikes are recorded and queued by destination core, in
-   emission order (:func:`neurochip.emulator.delivery.sort_packets`, one thread);
+3. the stretch's spikes are recorded and (the full kernel) queued by destination core,
+   in emission order (:func:`neurochip.emulator.delivery.sort_packets`, one thread);
 4. every core delivers its queue (:func:`neurochip.emulator.delivery.deliver_cores`),
-   the cores shared out among the threads;
+   the cores shared out among the threads; in the lean kernel (static rows only) each
+   group of cores takes the stretch's spikes one by one instead
+   (:func:`neurochip.emulator.spikes.deliver_spikes`), the groups shared out;
 5. each core's cycle estimate of each tick is checked against the budget.
 
 Spikes of the stretch land in ring slots after its end (``t + 1 + d >= t0 +
@@ -36,6 +38,7 @@ from .clock import clock
 from .cores import C_MAX_CYCLES, C_OVERRUN, CYCLES, post_spikes, update_cores
 from .delivery import MAX_STRETCH, deliver_cores, sort_packets
 from .electrodes import apply_electrodes
+from .spikes import deliver_spikes
 from .views import CoreOutput, StateRecord
 
 __all__ = ["run_ticks", "run_ticks_serial", "MAX_STRETCH"]
@@ -47,7 +50,7 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     """Ticks ``[t0, t1)`` in stretches of ``stretch`` ticks; returns the packet queue and
     extra-spike arrays (grown if a stretch needed more room) for the next call.
 
-    ``pace`` is ``(stretch, cycle budget per tick, split, cost, took, share)``: the per-core
+    ``pace`` is ``(stretch, cycle budget per tick, split, cost, took, share, groups)``: the per-core
     kernels take many cores a call (numba's reference counts are per call): all of them in the
     serial loop, a thread's share in the parallel one. ``split[0]`` and ``split[1]`` are the
     cores' shares of the neuron updates and of the deliveries (call i starts on cores
@@ -56,7 +59,10 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     :func:`rebalance`); ``took[j, i]`` is what call i of phase j took on the processor's
     clock (:mod:`neurochip.emulator.clock`), which :func:`_add_costs` spreads over the cores it took;
     ``share`` the words of :mod:`neurochip.emulator.claim`, through which a thread that has
-    done its range of a phase takes cores from the back of another's.
+    done its range of a phase takes cores from the back of another's; ``groups`` is
+    ``(grp_lo, split, share)``: the groups of cores of the lean kernel's deliveries
+    (:func:`neurochip.emulator.spikes.core_groups`), the threads' first ranges of them and
+    their words.
     ``tier`` the kernel's tier (:mod:`neurochip.emulator.tier`). The machine comes as the views of
     :mod:`neurochip.emulator.views`; ``buffers`` is
     ``(pkt, rec_extra)``: the packet queue and the recorded spikes beyond a source's first in a tick
@@ -64,7 +70,8 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
     chunk size to 1, so that threads take one range of cores at a time.
     """
     pkt, rec_extra = buffers
-    stretch, cycle_budget, split, cost, took, share = pace
+    stretch, cycle_budget, split, cost, took, share, groups = pace
+    grp_lo, grp_split, grp_share = groups
     n_cores = len(cores.kind)
     n_calls = split.shape[1] - 1
     counters = traffic.counters
@@ -98,16 +105,25 @@ def _tick_loop(t0, t1, pace, tier, cores, rings, sv, pl, st, src, di, el, rec, t
         if len(tier) > 0 and plastic:  # the post-spike histories of STDP take the stretch's spikes
             for c in prange(n_cores):
                 post_spikes(np.int64(c), neuron_lo[c], t, n_ticks, pl, out)
-        pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt)
-        set_shares(share, split[1])  # each thread its range, then what the others leave
-        for i in prange(n_calls):
-            tc = clock()
-            deliver_cores(share, np.int64(i), t, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings,
-                          sv, pl, st, out)
-            took[1, np.int64(i)] = clock() - tc
-        if n_calls > 1:
-            _add_costs(cyc, n_ticks, share, took[1], cost, 1)
-            rebalance(cost, split)
+        if len(tier) == 0:  # static rows only: spike by spike, a group of cores at a time
+            pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt, False)
+            set_shares(grp_share, grp_split)
+            for i in prange(n_calls):
+                deliver_spikes(grp_share, np.int64(i), grp_lo, t, n_ticks, cores, traffic, rings, sv,
+                               out)
+            if n_calls > 1:
+                rebalance(cost, split)
+        else:
+            pkt, rec_extra = sort_packets(n_ticks, t - t0, cores, traffic, rec, rec_extra, pkt, True)
+            set_shares(share, split[1])  # each thread its range, then what the others leave
+            for i in prange(n_calls):
+                tc = clock()
+                deliver_cores(share, np.int64(i), t, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings,
+                              sv, pl, st, out)
+                took[1, np.int64(i)] = clock() - tc
+            if n_calls > 1:
+                _add_costs(cyc, n_ticks, share, took[1], cost, 1)
+                rebalance(cost, split)
         for c in range(n_cores):
             for k in range(n_ticks):
                 total = cyc[c, k] + CYCLES_TICK

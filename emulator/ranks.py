@@ -208,7 +208,7 @@ class Ranks:
             b = time.perf_counter()
             self._exchange(n, traffic)
             c = time.perf_counter()
-            pkt, rec_extra = sort_packets(n, t - t0, cores, mine, rec, rec_extra, pkt)
+            pkt, rec_extra = sort_packets(n, t - t0, cores, mine, rec, rec_extra, pkt, True)
             d = time.perf_counter()
             deliver_own(t, n, tier, own, budget, cores, rings, sv, pl, stv, traffic, pkt)
             st["update_s"] += b - a

@@ -28,7 +28,7 @@ RingView = namedtuple("RingView", "ring dring lo idx_bits delay_bits type_bits s
 # mpt_memo: the searches' results per (core, source core), where one entry serves every key
 # of the source (emulator.delivery.memo_searches; empty: none)
 SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_lo mpt_stride "
-                         "row_ptr syn syn_wf mpt_dyn_lo dyn_kind dyn_row_lo dyn_stride dyn_param "
+                         "mpt_istride row_ptr syn syn_wf mpt_dyn_lo dyn_kind dyn_row_lo dyn_stride dyn_param "
                          "tm_lut tm_tau seed mpt_memo")
 
 _NO_MEMO = np.zeros(0, np.int32)
@@ -85,7 +85,7 @@ def synapse_view(sy, syn_words, syn_wf, memo=_NO_MEMO) -> SynapseView:
     ``syn_wf`` (the emulation's working copies, or the program's own) and the master
     tables' ``memo`` of searches by source core."""
     return SynapseView(sy.mpt_lo, sy.mpt_key, sy.mpt_mask, sy.mpt_n, sy.mpt_row_lo,
-                       sy.mpt_stride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
+                       sy.mpt_stride, sy.mpt_istride, sy.row_ptr, syn_words, syn_wf, sy.mpt_dyn_lo,
                        sy.dyn_kind, sy.dyn_row_lo, sy.dyn_stride, sy.dyn_param, sy.tm_lut,
                        sy.tm_tau, np.uint64(sy.seed & 0xFFFFFFFFFFFFFFFF), memo)
 

@@ -10,6 +10,15 @@ cores' synapses (the same words, more work).
 
 The kernels release the GIL. On the microcircuit (299 M synapses, 607 cores) the rows took
 10.2 s on one thread.
+
+Within each group of cores whose ring buffers fit in the processor's cache together
+(:func:`neurochip.emulator.spikes.ring_groups`), the index interleaves the rows of one
+source slice: the rows of its neuron i on the group's target cores come one after the
+other (row ``i`` of group ``g`` is entry ``rlo[g] + i * istride[g]`` of ``row_ptr``,
+``istride`` the slice's (target core, source slice) groups there, see :func:`interleave`).
+The spike-major delivery (:mod:`neurochip.emulator.spikes`) then finds a spike's rows on
+a group of cores side by side in ``syn``: one stretch of memory instead of one cache miss
+per core.
 """
 
 from __future__ import annotations
@@ -21,11 +30,12 @@ import numba
 import numpy as np
 
 from neurochip.emulator.contract import MAX_PACKED_WORDS
+from neurochip.emulator.groups import packed_words
 
 from .errors import MappingError
 from .synapse_kernels import packed_index, shift_index
 
-__all__ = ["packed_rows", "core_shares"]
+__all__ = ["packed_rows", "core_shares", "interleave"]
 
 MIN_SHARED = 1 << 20  # fewer synapses than this: one thread (starting threads costs more)
 
@@ -52,24 +62,51 @@ def _span(starts, c0, c1, n):
             int(at[min(max(c1, first), last) - first]))
 
 
+def interleave(ukey: np.ndarray, n_sl: int, g_rows: np.ndarray, ring_group: np.ndarray):
+    """``(rlo, istride)`` of the groups ``ukey`` (``target core * n_sl + source slice``, in
+    order; ``g_rows`` the slice's neurons; ``ring_group`` the group of cores of each core,
+    :func:`neurochip.emulator.spikes.ring_groups`): the index entry of each group's row 0
+    and the entries between two of its rows. The rows come group of cores by group of
+    cores, then source slice by source slice, neuron by neuron, target core by target
+    core: a spike's rows on a group of cores lie side by side, and the rows onto one core
+    stay among those of its group (the rows are written core by core)."""
+    core, src = ukey // n_sl, ukey % n_sl
+    order = np.lexsort((core, src, ring_group[core]))
+    block = ring_group[core[order]] * n_sl + src[order]
+    start = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])  # each block's first group
+    per = np.diff(np.r_[start, len(order)])  # groups in each block
+    rows = g_rows[order[start]] * per
+    base = np.r_[0, np.cumsum(rows)[:-1]].astype(np.int64)
+    of = np.repeat(np.arange(len(start)), per)  # the block of each group, in order
+    rlo = np.empty(len(ukey), np.int64)
+    istride = np.empty(len(ukey), np.int64)
+    rlo[order] = base[of] + np.arange(len(order)) - start[of]
+    istride[order] = per[of]
+    return rlo, istride
+
+
 @numba.njit(cache=True, nogil=True)
-def _count_share(tc, ss, li, n_sl, group_of, row_base, c0, c1, counts):
+def _count_share(tc, ss, li, n_sl, group_of, rlo, istride, c0, c1, counts):
     """``counts[row] += 1`` for the synapses onto cores [c0, c1)."""
     for k in range(len(tc)):
         c = tc[k]
         if c0 <= c < c1:
-            counts[row_base[group_of[c * n_sl + ss[k]]] + li[k]] += 1
+            g = group_of[c * n_sl + ss[k]]
+            counts[rlo[g] + li[k] * istride[g]] += 1
 
 
 @numba.njit(cache=True, nogil=True)
-def _fill_share(tc, ss, li, n_sl, group_of, entry, c0, c1, words, floats, cursor, syn, syn_wf):
+def _fill_share(tc, ss, li, n_sl, group_of, rlo, istride, c0, c1, words, floats, cursor, syn,
+                syn_wf):
     """Append the word (and float twin) of each synapse onto cores [c0, c1) to its row:
-    ``cursor[entry + neuron]`` is where the row's next word goes (the row index itself,
-    which ends one row on, see :func:`~neurochip.mapping.synapse_kernels.shift_index`)."""
+    ``cursor[rlo + neuron * istride]`` is where the row's next word goes (the row index
+    itself, which ends one row on, see
+    :func:`~neurochip.mapping.synapse_kernels.shift_index`)."""
     for k in range(len(tc)):
         c = tc[k]
         if c0 <= c < c1:
-            r = entry[group_of[c * n_sl + ss[k]]] + li[k]
+            g = group_of[c * n_sl + ss[k]]
+            r = rlo[g] + li[k] * istride[g]
             a = cursor[r]
             cursor[r] = a + 1
             syn[a] = words[k, 0]
@@ -126,16 +163,20 @@ def _in_threads(work, shares):
 
 
 def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_floats,
-                threads=None):
+                threads=None, ring_group=None):
     """The packed rows of the static ``jobs`` (``(projection, lo, hi)``), as
     :func:`neurochip.mapping.synapses._rows` returns them; ``job_starts`` their
     :func:`core_starts`. ``groups`` is ``(ukey, group_of, g_rows, row_base)``: the groups'
     keys, the group of each key, and the rows of each group and where they start;
     ``core_syn`` the synapses onto each core. ``encode(prj, lo, hi, count)`` counts the
     weights that round to zero only if ``count``. ``threads``: the user's
-    ``setup(threads=N)`` (None: see :func:`host_threads`)."""
+    ``setup(threads=N)`` (None: see :func:`host_threads`); ``ring_group`` the group of cores
+    of each core (:func:`interleave`; None: each core its own)."""
     ukey, group_of, g_rows, row_base = groups
     shares = core_shares(core_syn, host_threads(int(core_syn.sum()), threads))
+    if ring_group is None:
+        ring_group = np.arange(n_sl)
+    rlo, istride = interleave(ukey, n_sl, g_rows, ring_group)
     counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
 
     def spans(c0, c1):  # (job, span, placed synapses of the span) of this thread's share
@@ -146,7 +187,7 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
 
     def count(c0, c1, first):
         for _, _, placed in spans(c0, c1):
-            _count_share(*placed, n_sl, group_of, row_base, c0, c1, counts)
+            _count_share(*placed, n_sl, group_of, rlo, istride, c0, c1, counts)
             del placed  # before the next job's are made: one job's temporaries a thread
 
     _in_threads(count, shares)
@@ -156,16 +197,11 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
             f"the network's static synapses take {total:,} words of packed rows in one "
             f"machine; the row index (int32) addresses at most {MAX_PACKED_WORDS:,}: "
             f"map fewer static synapses (a smaller network) into one machine program")
-    # row i of group g: row_ptr[g_lo[g] + i] up to row_ptr[g_lo[g] + i + 1]; each group's
-    # rows, then its end (no synapses of its own): the running total of the synapses
-    # before each entry, in int32 (4 bytes a row, no temporaries)
-    g_lo = row_base[:-1] + np.arange(len(ukey))
-    row_ptr = np.empty(len(counts) + len(ukey), np.int32)
-    packed_index(counts, g_rows, row_ptr)
-    # each group's synapses (every group has rows: a slice has neurons), from the index:
-    # (np.add.reduceat of the int32 counts into int64 casts segment by segment: 1 s on the
-    # microcircuit, 45 M rows in 355 k groups)
-    g_syn = row_ptr[g_lo + g_rows].astype(np.int64) - row_ptr[g_lo]
+    # row i of group g: row_ptr[rlo[g] + i * istride[g]] up to the entry after it; the
+    # running total of the synapses before each row, then all of them, in int32 (4 bytes
+    # a row, no temporaries)
+    row_ptr = np.empty(len(counts) + 1, np.int32)
+    packed_index(counts, row_ptr)
     syn = np.zeros(total, np.uint32)
     syn_wf = np.zeros(total if with_floats else 0)
     no_floats = np.zeros((0, 1))
@@ -177,10 +213,12 @@ def packed_rows(jobs, job_starts, place, encode, n_sl, groups, core_syn, with_fl
             # not in order: every thread has the whole job, one counts its zeros
             words, floats = (encode(prj, lo + a, lo + b, True) if in_order
                              else encode(prj, lo, hi, first))
-            _fill_share(*placed, n_sl, group_of, g_lo, c0, c1, words.astype(np.uint32),
+            _fill_share(*placed, n_sl, group_of, rlo, istride, c0, c1, words.astype(np.uint32),
                         floats if with_floats else no_floats, row_ptr, syn, syn_wf)
             del placed, words, floats  # before the next job's are made
 
     _in_threads(fill, shares)
     shift_index(row_ptr)
-    return ukey, g_lo, np.zeros(len(ukey), np.int64), g_syn, syn, syn_wf, row_ptr, g_syn + g_rows + 1
+    g_syn = packed_words(rlo, g_rows, istride, row_ptr)
+    return (ukey, rlo, np.zeros(len(ukey), np.int64), g_syn, syn, syn_wf, row_ptr, g_syn + g_rows,
+            istride)

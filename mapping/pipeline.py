@@ -341,6 +341,7 @@ def _encode(graph, machine, slices, models, placements, key_base, key_mask, send
             mpt_mask=key_mask[src].astype(np.uint32), mpt_n=layout.g_rows[order].astype(np.int32),
             mpt_row_lo=layout.g_lo[order].astype(np.int64),
             mpt_stride=layout.g_stride[order].astype(np.int32),
+            mpt_istride=layout.g_istride[order].astype(np.int32),
             syn=layout.syn, syn_wf=np.zeros(0) if fixed_point else layout.syn_wf,
             row_ptr=layout.row_ptr, mpt_dyn_lo=np.r_[0, np.cumsum(dyn_n)].astype(np.int64),
             dyn_kind=layout.dyn_kind[blocks], dyn_row_lo=layout.dyn_row_lo[blocks],

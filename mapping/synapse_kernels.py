@@ -129,21 +129,15 @@ def ring_totals(w, post, scale, total):
 
 
 @numba.njit(cache=True)
-def packed_index(counts, g_rows, row_ptr):
-    """The packed rows' index: group g's rows (``g_rows[g]`` of them, their synapse
-    counts next in ``counts``) then the group's end; ``row_ptr`` (int32, one entry more
-    per group than rows) takes the running total of the synapses before each entry."""
-    k = 0
-    r = 0
+def packed_index(counts, row_ptr):
+    """The packed rows' index: ``row_ptr[r]`` (int32, one entry more than rows) takes the
+    synapses of the rows before row ``r`` (``counts``, in the index's order), the last
+    entry all of them."""
     total = np.int64(0)
-    for g in range(len(g_rows)):
-        for _ in range(g_rows[g]):
-            row_ptr[k] = total
-            total += counts[r]
-            k += 1
-            r += 1
-        row_ptr[k] = total
-        k += 1
+    for r in range(len(counts)):
+        row_ptr[r] = total
+        total += counts[r]
+    row_ptr[len(counts)] = total
 
 
 @numba.njit(cache=True)

@@ -20,6 +20,7 @@ import numpy as np
 from neurochip.emulator import models as neuron_models
 from neurochip.emulator.contract import TYPE_BITS
 from neurochip.emulator.fixed import U16_MAX
+from neurochip.emulator.spikes import ring_groups
 
 from .errors import MappingError
 from .graph import INHIBITORY_RECEPTORS, receptor_index, receptor_sign, receptors_of
@@ -166,8 +167,10 @@ class SynapseLayout:
 
     One group per (target core, source slice) pair: ``g_core``, ``g_src``, ``g_rows``
     (source neurons), ``g_synapses``, the static rows ``g_lo`` (the group's first entry
-    of ``row_ptr``, -1 where none; ``g_stride`` 0), the blocks of rows with dynamics
-    ``[g_dyn_lo[g], g_dyn_lo[g + 1])`` (``dyn_kind``, first word ``dyn_row_lo`` and
+    of ``row_ptr``, -1 where none; ``g_stride`` 0; ``g_istride`` the entries from one of
+    its rows to the next, see :func:`neurochip.mapping.packed_rows.interleave`), the
+    blocks of rows with dynamics ``[g_dyn_lo[g], g_dyn_lo[g + 1])`` (``dyn_kind``, first
+    word ``dyn_row_lo`` and
     ``dyn_stride`` per block), ``g_words`` the words each group takes (index included).
     ``tm_lut``/``tm_tau`` are the decay tables and time constants (ticks); ``dyn_param``
     each block's parameter set; ``plastic_addr`` maps a plastic projection's number to its
@@ -180,6 +183,7 @@ class SynapseLayout:
     g_src: np.ndarray
     g_lo: np.ndarray
     g_stride: np.ndarray
+    g_istride: np.ndarray
     g_dyn_lo: np.ndarray
     dyn_kind: np.ndarray
     dyn_row_lo: np.ndarray
@@ -229,7 +233,7 @@ def _fill(rows, row_addr, fill, words, floats, syn, syn_wf, addr):
 
 
 def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, addresses=None,
-          room=None, threads=None):
+          room=None, threads=None, ring_group=None):
     """Rows of ``per`` words per synapse behind ``header`` words, one row per source
     neuron, fixed stride per (target core, source slice) group, synapses in each row in
     the order of ``jobs`` (``(projection, lo, hi)`` ranges of synapses). ``packed``: no
@@ -240,7 +244,9 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     counting sort in two passes: the host never holds more than one range's temporaries
     besides the rows themselves. Returns ``(group keys, group first word (packed: first
     row_ptr entry), group stride (packed: 0), group synapse count, syn, syn_wf, row_ptr,
-    group words)``; word 0 of each strided row is its synapse count. ``room``: ``(group
+    group words, group index stride (packed: see
+    :func:`neurochip.mapping.packed_rows.interleave`; strided: 1))``; word 0 of each
+    strided row is its synapse count. ``room``: ``(group
     keys, synapses)`` of groups that must exist with room for that many synapses per row
     (structural plasticity), whether or not they have synapses now.
     """
@@ -263,7 +269,7 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
     row_base = np.r_[0, np.cumsum(g_rows)].astype(np.int64)
     if packed:  # no header, no stride: rows one after the other
         return packed_rows(jobs, job_starts, place, encode, n_sl, (ukey, group_of, g_rows, row_base),
-                           core_syn, with_floats, threads)
+                           core_syn, with_floats, threads, ring_group)
     counts = np.zeros(row_base[-1], np.int32)  # a row's synapses (a few: 4 bytes a row)
     g_syn = np.zeros(len(ukey), np.int64)
     for job in jobs:  # pass 1: synapses per row
@@ -299,7 +305,8 @@ def _rows(jobs, place, encode, header, per, slices, with_floats, packed=False, a
         _fill(rows, row_start, fill, words.astype(np.uint32), floats, syn, syn_wf, addr)
         if addresses is not None:
             addresses.append(addr)
-    return ukey, g_lo, g_stride, g_syn, syn, syn_wf, np.zeros(0, np.int32), g_words
+    return (ukey, g_lo, g_stride, g_syn, syn, syn_wf, np.zeros(0, np.int32), g_words,
+            np.ones(len(ukey), np.int64))
 
 
 def _check_signs(graph, prj):
@@ -349,6 +356,11 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
               else np.asarray(type_bits, np.int64))
 
     idx_bits64 = np.asarray(idx_bits, np.int64)
+    # the groups of cores whose rings fit in cache together (neuron cores have rings)
+    is_neuron = np.array([graph.populations[s.pop].model in neuron_models.BY_NAME for s in slices], bool)
+    entries = np.where(is_neuron, np.int64(1) << (np.asarray(delay_bits, np.int64) + t_bits + idx_bits64), 0)
+    bounds = ring_groups(entries)
+    ring_group = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
 
     def place(prj, lo, hi):  # the ends may be held in small types (uint16, PostRuns)
         return place_range(np.asarray(prj.pre_idx[lo:hi]), np.asarray(prj.post_idx[lo:hi]),
@@ -410,12 +422,13 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
         addr = [] if name in PLASTIC and key[2] < 0 else None
         parts[key] = _rows(todo, place, encode, enc.header, enc.words, slices, with_floats,
                            packed=enc.kind is None, addresses=addr, room=rooms.get(key),
-                           threads=threads)
+                           threads=threads, ring_group=ring_group)
         if addr is not None:
             addresses[key] = [(owners[id(job[0])], a) for job, a in zip(todo, addr)]
     keys = np.unique(np.concatenate([p[0] for p in parts.values()] or [np.zeros(0, int)]))
     g = len(keys)
     g_lo, g_stride = np.full(g, -1, np.int64), np.zeros(g, np.int64)
+    g_istride = np.ones(g, np.int64)
     g_syn = np.zeros(g, np.int64)
     g_words = np.zeros(g, np.int64)
     row_ptr = np.zeros(0, np.int32)
@@ -424,12 +437,12 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     syn, syn_wf, offset = [], [], 0
     struct_rows = {}  # rewiring projection -> (core, source slice, first word, stride) of its blocks
     for (name, pset, rj), part in parts.items():  # static first: its index points into syn as is
-        ukey, p_lo, p_stride, p_syn, p_words, p_floats, p_ptr, p_gwords = part
+        ukey, p_lo, p_stride, p_syn, p_words, p_floats, p_ptr, p_gwords, p_istride = part
         at = np.searchsorted(keys, ukey)
         g_words[at] += p_gwords
         kind = ENCODERS[name].kind
         if kind is None:
-            g_lo[at], g_stride[at] = p_lo, p_stride
+            g_lo[at], g_stride[at], g_istride[at] = p_lo, p_stride, p_istride
             row_ptr = p_ptr
         else:
             blocks += [(a, kind, lo + offset, st, pset) for a, lo, st in zip(at, p_lo, p_stride)]
@@ -445,7 +458,7 @@ def layout_synapses(graph, slices, idx_bits, delay_bits, shifts, with_floats: bo
     blk = np.array(blocks, np.int64).reshape(-1, 5)
     tm_lut, tm_tau = ctx.decay_tables()
     return SynapseLayout(
-        g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride,
+        g_core=keys // n_sl, g_src=keys % n_sl, g_lo=g_lo, g_stride=g_stride, g_istride=g_istride,
         g_dyn_lo=np.searchsorted(blk[:, 0], np.arange(g + 1)).astype(np.int64),
         dyn_kind=blk[:, 1].astype(np.int32), dyn_row_lo=blk[:, 2], dyn_stride=blk[:, 3].astype(np.int32),
         dyn_param=blk[:, 4].astype(np.int32), plastic_addr=plastic_addr, struct_rows=struct_rows,

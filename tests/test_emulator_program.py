@@ -41,9 +41,10 @@ def test_ring_buffer_saturation_is_counted():
     words = prog.syn.copy()
     is_word = np.zeros(len(words), bool)
     for e in range(len(prog.mpt_key)):
-        k = prog.mpt_row_lo[e]  # packed static rows: every word between the index's ends
-        assert prog.mpt_stride[e] == 0
-        is_word[prog.row_ptr[k]:prog.row_ptr[k + prog.mpt_n[e]]] = True
+        assert prog.mpt_stride[e] == 0  # packed static rows: every word of each row
+        for i in range(prog.mpt_n[e]):
+            k = prog.mpt_row_lo[e] + i * prog.mpt_istride[e]
+            is_word[prog.row_ptr[k]:prog.row_ptr[k + 1]] = True
     words[is_word] |= np.uint32(0xFFFF0000)  # heaviest weight: two of them overflow a slot
     res = load(changed(m.program, "synapses", syn=words)).run(30)
     # three packets per spike time land in one slot: the 2nd and 3rd saturate
@@ -119,8 +120,8 @@ def test_packed_rows_index_is_int32_and_the_mapping_names_its_limit(monkeypatch)
     prog = converging(n_src=4).program.synapses
     assert prog.row_ptr.dtype == np.int32
     # row i of the packed entry holds source i's one synapse
-    k = prog.mpt_row_lo[0]
-    assert np.diff(prog.row_ptr[k:k + prog.mpt_n[0] + 1]).tolist() == [1, 1, 1, 1]
+    rows = prog.mpt_row_lo[0] + np.arange(prog.mpt_n[0]) * prog.mpt_istride[0]
+    assert (prog.row_ptr[rows + 1] - prog.row_ptr[rows]).tolist() == [1, 1, 1, 1]
     # more packed words than an int32 index addresses: a MappingError with the count
     from neurochip.mapping import packed_rows
     from neurochip.mapping.errors import MappingError

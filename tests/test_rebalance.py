@@ -76,9 +76,14 @@ def test_the_clock_counts_up():
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
-def test_uneven_cores_move_the_shares_and_keep_the_spikes():
+def test_uneven_cores_move_the_shares_and_keep_the_spikes(monkeypatch):
     """A population without input on the first cores and a busy one after it: the
-    deliveries' shares move towards the busy cores, and the spikes are those of one thread."""
+    deliveries' shares move towards the busy cores, and the spikes are those of one thread.
+    (The full kernel: the lean one delivers by groups of cores, emulator.spikes.)"""
+    from neurochip.emulator import emulate
+    from neurochip.emulator.tier import FULL
+
+    monkeypatch.setattr(emulate, "tier_of", lambda program: FULL)
     sim.setup(timestep=0.1, min_delay=0.1)
     sim.Population(1000, sim.IF_curr_exp(i_offset=0.0), label="quiet")  # on the first cores
     busy = sim.Population(400, sim.IF_curr_exp(i_offset=0.0), label="busy")

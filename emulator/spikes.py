@@ -1,0 +1,239 @@
+"""Spike-major delivery of the static rows: a group of target cores at a time, each spike of
+the stretch in the order the machine emits them, to every core of the group the spike's key
+reaches (the lean kernel's path; see :mod:`neurochip.emulator.kernel`).
+
+:func:`neurochip.emulator.delivery.deliver_cores` takes one core at a time and its queue of
+packets: on a large machine every packet's row is somewhere else in memory, two cache
+misses a packet (its index entry, then its words), and a Brunel network of 100,000 neurons
+spends most of its emulation waiting on them (392 cores, a spike is a packet to ~375 of
+them, rows of ~3 synapses). The mapping lays the packed rows of one source neuron on the
+cores of a group of neighbouring cores side by side
+(:func:`neurochip.mapping.packed_rows.interleave`), so here a spike's rows on a group are
+one short stretch of ``row_ptr`` and of ``syn``, read in order and fetched ahead, while
+the group's ring buffers stay in the processor's cache (``RING_GROUP_ENTRIES``). Brunel
+at 100,000 neurons: emulation 8.2-8.7 s -> 4.8-6.3 s.
+
+Each core still receives its packets in emission order (tick, source core, the source's
+order, a spike of ``m`` packets ``m`` times in a row), as in ``deliver_cores``: the ring
+sums (saturations and float rounding included), counters and cycle estimates are the same
+bit for bit (``tests/test_bit_exact.py``, ``tests/test_spike_major.py``). The master-table
+search is the same search (the memo by source core, else the binary search).
+"""
+
+import numba
+import numpy as np
+
+from .claim import WORD_STRIDE, claim
+from .cores import C_FAILED_MPT, C_PKTS_RX, C_RING_SAT, C_SYN_EVENTS, SPIKE_MULT_SHIFT, SPIKE_NEURON_MASK
+from .delivery import CYCLES_PACKET, CYCLES_SYNAPSE, mpt_search, ring_add
+from .jit_cache import INNER
+from .prefetch import prefetch
+
+__all__ = ["deliver_spikes", "core_groups", "ring_groups", "RING_GROUP_ENTRIES"]
+
+RING_GROUP_ENTRIES = 1 << 17  # ring entries of one group of cores, at most (256 KiB in fixed point)
+BLOCK = 512  # spikes whose rows are looked up and prefetched before they are delivered
+LINES = 4  # 64-byte lines of a spike's rows on a group prefetched, at most
+
+
+def ring_groups(entries: np.ndarray) -> np.ndarray:
+    """Boundaries (``G + 1``) of the groups of consecutive cores whose ring buffers
+    (``entries`` per core) hold at most ``RING_GROUP_ENTRIES`` together (a core with a
+    larger ring is a group of its own). The mapping interleaves the packed rows within
+    these groups (:func:`neurochip.mapping.packed_rows.interleave`).
+
+    The size is a compromise measured on two networks (emulation seconds, 2 threads, group
+    size in KiB of fixed-point rings, 32 KiB a core in Brunel, 128 KiB in the microcircuit;
+    with the rows interleaved over all the cores, not group by group):
+    Brunel at 100,000 neurons 8.3 (64), 6.7 (128), 5.8 (256), 5.8 (768), 5.7 (2048); the
+    microcircuit 13.0 (128), 13.7 (256), 14.7 (768), 15.3 (4096): the rings of a group
+    must stay in the processor's cache, and a group costs a walk over the stretch's spikes."""
+    bounds = [0]
+    held = 0
+    for c in range(len(entries)):
+        n = int(entries[c])
+        if held > 0 and held + n > RING_GROUP_ENTRIES:
+            bounds.append(c)
+            held = 0
+        held += n
+    if len(entries):
+        bounds.append(len(entries))
+    return np.array(bounds, np.int64)
+
+
+def core_groups(entries: np.ndarray, threads: int) -> np.ndarray:
+    """The delivery's groups of cores: :func:`ring_groups`, with the groups of most cores
+    cut in two until every thread has two groups to take (where there are cores enough: a
+    thread done with its groups takes the others' last ones)."""
+    bounds = list(ring_groups(entries))
+    while len(bounds) - 1 < 2 * threads:
+        sizes = np.diff(bounds)
+        if len(sizes) == 0 or sizes.max() < 2:
+            break
+        g = int(np.argmax(sizes))
+        bounds.insert(g + 1, bounds[g] + sizes[g] // 2)
+    return np.array(bounds, np.int64)
+
+
+@numba.njit(**INNER)
+def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out):
+    """Deliver the stretch of ``n_ticks`` ticks from tick ``t0`` to each group of cores
+    ``grp_lo[q] .. grp_lo[q + 1] - 1`` that thread ``i`` takes from the ranges of groups
+    ``share`` (:func:`neurochip.emulator.claim.claim`): the stretch's spikes
+    (``traffic.spk``, the spikes of core ``c`` in tick offset ``k`` are the next
+    ``traffic.spk_n[c, k]`` from ``traffic.spk_lo[c]``) in emission order, each to the cores
+    of the group among its destinations (``traffic.dest``, sorted for each neuron). ``sv``
+    is the SynapseView (static rows only: the lean kernel), ``out`` the CoreOutput.
+
+    The spikes go in blocks of BLOCK: for each, the first core of the group it reaches and
+    that core's row (its index entry prefetched), then the row's first words (prefetched),
+    then the deliveries, so that the memory of later spikes is on its way while a spike is
+    delivered."""
+    spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
+    dest_lo, dest_hi, dest = traffic.dest_lo, traffic.dest_hi, traffic.dest
+    sends, key_of = cores.sends, cores.key_of
+    mpt_row_lo, mpt_stride, mpt_istride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.mpt_istride, sv.row_ptr
+    mpt_mask, mpt_n = sv.mpt_mask, sv.mpt_n
+    syn, syn_wf = sv.syn, sv.syn_wf
+    float_syn = len(syn_wf) > 0
+    ring = rings.ring
+    memo = sv.mpt_memo
+    memoised = len(memo) > 0
+    kmask = np.int64(0xFFFFFFFF)
+    n_cores = np.int64(len(sends))
+    n_calls = len(share) // WORD_STRIDE
+    off = np.empty(n_cores, np.int64)
+    n_spk = np.int64(0)
+    for c in range(n_cores):
+        if sends[c]:
+            for k in range(n_ticks):
+                n_spk += spk_n[c, k]
+    emit = np.empty(n_spk, np.int64)  # the sending spikes in emission order: c << 40 | k << 32 | s
+    pend = np.empty((3, BLOCK), np.int64)  # per spike of a block: first destination, row, rows
+    for c in range(n_cores):
+        off[c] = spk_lo[c]
+    ne = 0
+    for k in range(n_ticks):
+        for c in range(n_cores):
+            s0 = off[c]
+            off[c] = s0 + spk_n[c, k]
+            if sends[c]:
+                for s in range(s0, off[c]):
+                    emit[ne] = (np.int64(c) << 40) | (np.int64(k) << 32) | s
+                    ne += 1
+    while True:
+        q = claim(share, i, n_calls)
+        if q < 0:
+            break
+        a = grp_lo[q]
+        b = grp_lo[q + 1]
+        n = b - a
+        base = np.empty(n, np.int64)  # each core's ring, and its layout
+        rmask = np.empty(n, np.int64)
+        tbits = np.empty(n, np.int64)
+        tally = np.zeros((4, n), np.int64)  # packets, failed searches, saturations, events
+        for dc in range(a, b):
+            tb = rings.type_bits[dc] + rings.idx_bits[dc]
+            base[dc - a] = rings.lo[dc]
+            rmask[dc - a] = (np.int64(1) << (rings.delay_bits[dc] + tb)) - 1
+            tbits[dc - a] = tb
+        for blo in range(0, ne, BLOCK):
+            bhi = min(blo + BLOCK, ne)
+            for x in range(blo, bhi):  # each spike's first destination in the group, its row
+                w = emit[x]
+                g = spk[w & kmask] & SPIKE_NEURON_MASK
+                j = dest_lo[g]  # the first destination >= a (a binary search)
+                j1 = dest_hi[g]
+                while j < j1:
+                    mid = (j + j1) >> 1
+                    if dest[mid] < a:
+                        j = mid + 1
+                    else:
+                        j1 = mid
+                pend[0, x - blo] = j
+                pend[1, x - blo] = -1
+                j1 = j
+                while j1 < dest_hi[g] and dest[j1] < b:
+                    j1 += 1
+                if j < j1 and memoised:
+                    e = np.int64(memo[np.int64(dest[j]) * n_cores + (w >> 40)])
+                    if e >= 0 and mpt_row_lo[e] >= 0 and mpt_stride[e] == 0:
+                        local = np.int64(key_of[g]) & ~np.int64(mpt_mask[e]) & kmask
+                        r = mpt_row_lo[e] + local * mpt_istride[e]
+                        # the group's rows of the spike usually follow this one in the index
+                        last = min(r + j1 - j, len(row_ptr) - 1)
+                        if local < mpt_n[e]:
+                            pend[1, x - blo] = r
+                            pend[2, x - blo] = last
+                            prefetch(row_ptr, r)
+                            prefetch(row_ptr, last)
+            for x in range(blo, bhi):  # the words of those rows (up to LINES lines)
+                r = pend[1, x - blo]
+                if r >= 0:
+                    lo = np.int64(row_ptr[r])
+                    hi = min(np.int64(row_ptr[pend[2, x - blo]]), lo + 16 * LINES)
+                    for v in range(lo, max(hi, lo + 1), 16):
+                        prefetch(syn, v)
+            for x in range(blo, bhi):  # the deliveries
+                w = emit[x]
+                c = w >> 40
+                k = (w >> 32) & 0xFF
+                s = w & kmask
+                g = spk[s] & SPIKE_NEURON_MASK
+                m = (spk[s] >> SPIKE_MULT_SHIFT) + 1
+                key = np.int64(key_of[g])
+                memo_col = c if memoised else np.int64(0)
+                stamp = np.int64(t0 + k + 1)
+                j1 = dest_hi[g]
+                j = pend[0, x - blo]
+                while j < j1 and dest[j] < b:
+                    dc = np.int64(dest[j])
+                    j += 1
+                    y = dc - a
+                    tally[0, y] += m
+                    e = np.int64(memo[dc * n_cores + memo_col]) if memoised else np.int64(-1)
+                    if e >= 0:  # the search's entry for every key of the source core
+                        local = key & ~np.int64(mpt_mask[e]) & kmask
+                        if local >= mpt_n[e]:
+                            e = -1
+                    else:
+                        e, local = mpt_search(dc, key, sv)
+                    if e < 0:
+                        tally[1, y] += m
+                        continue
+                    if mpt_row_lo[e] < 0:  # no static rows (the lean kernel has no others)
+                        out.cyc[dc, k] += CYCLES_PACKET * m
+                        continue
+                    if mpt_stride[e] == 0:  # packed: through the index
+                        r = mpt_row_lo[e] + local * mpt_istride[e]
+                        lo = np.int64(row_ptr[r])
+                        cnt = np.int64(row_ptr[r + 1]) - lo
+                    else:  # strided: the count is the row's first word
+                        r = mpt_row_lo[e] + local * mpt_stride[e]
+                        cnt = np.int64(syn[r])
+                        lo = r + 1
+                    # the row into the core's ring at arrival time tt, as delivery._static_row
+                    # adds it, but on the whole arrays (unsigned indices, no wrap-around): a
+                    # slice or a call taking arrays may change their reference counts,
+                    # atomically, and the threads share them (a cache line taken from core to
+                    # core at every packet)
+                    um = np.uint64(rmask[y])
+                    ut = np.uint64(stamp << tbits[y])
+                    ub = np.uint64(base[y])
+                    ul = np.uint64(lo)
+                    sat = 0
+                    for _ in range(m):
+                        for v in range(np.uint64(cnt)):
+                            word = np.uint64(syn[ul + v])
+                            sat += ring_add(ring, ub + ((word + ut) & um), word,
+                                            syn_wf[ul + v] if float_syn else 0.0)
+                    tally[2, y] += sat
+                    tally[3, y] += m * cnt
+                    out.cyc[dc, k] += m * (CYCLES_PACKET + CYCLES_SYNAPSE * cnt)
+        counters = out.counters
+        for dc in range(a, b):
+            y = dc - a
+            counters[dc, C_PKTS_RX] += tally[0, y]
+            counters[dc, C_FAILED_MPT] += tally[1, y]
+            counters[dc, C_RING_SAT] += tally[2, y]
+            counters[dc, C_SYN_EVENTS] += tally[3, y]
