@@ -68,12 +68,24 @@ def shortest_delay(sv, idx_bits, delay_bits, type_bits):
     while x < len(order):  # packed rows, in the index's order (the rows of a block interleave)
         m = span[x]
         first = sv.mpt_row_lo[order[x]]
-        for local in range(sv.mpt_n[order[x]]):
-            for j in range(m):
-                e = order[x + j]
-                k = first + local * sv.mpt_istride[e] + j
-                for w in range(sv.row_ptr[k], sv.row_ptr[k + 1]):
-                    best = min(best, (np.int64(syn[w]) >> tb_of[e]) & dmask_of[e])
+        n = np.int64(sv.mpt_n[order[x]])
+        tb = tb_of[order[x]]
+        dmask = dmask_of[order[x]]
+        # the block's rows are all the rows from its first on (it fills its stride), and its
+        # cores read the delay field alike: its words in one run
+        same = sv.mpt_istride[order[x]] == m and n > 0
+        for j in range(1, m):
+            same = same and tb_of[order[x + j]] == tb and dmask_of[order[x + j]] == dmask
+        if same:
+            for w in range(sv.row_ptr[first], sv.row_ptr[first + n * m]):
+                best = min(best, (np.int64(syn[w]) >> tb) & dmask)
+        else:
+            for local in range(n):
+                for j in range(m):
+                    e = order[x + j]
+                    k = first + local * sv.mpt_istride[e] + j
+                    for w in range(sv.row_ptr[k], sv.row_ptr[k + 1]):
+                        best = min(best, (np.int64(syn[w]) >> tb_of[e]) & dmask_of[e])
         x += m
     for e in range(n_e):
         n = sv.mpt_n[e]
