@@ -8,11 +8,11 @@ one packet per destination core of the key to that core's queue: a packet is
 read neither the key nor the source core from arrays indexed by neuron (two cache misses
 a packet on a large machine, where a spike is a packet to hundreds of cores).
 ``deliver_cores`` then works through one core's queue in that order, so every core sees
-its packets in the same order
-whatever the number of threads: float sums and short-term plasticity come out
-bit-identical. It first searches the master population table for every packet
-of a block of the queue, then walks the block's rows, prefetching the rows of later packets while
-it adds the weights of the current one into the ring buffer.
+its packets in the same order whatever the number of threads: float sums and short-term
+plasticity come out bit-identical. It first searches the master population table for
+every packet of a block of the queue, then walks the block's rows, prefetching the rows
+of later packets while it adds the weights of the current one into the ring buffer. (The
+lean kernel delivers spike by spike instead: :mod:`neurochip.emulator.spikes`.)
 
 The search's result depends only on the core and the key, and every key of a source core
 usually falls in one entry: ``memo_searches`` finds that entry once per (core, source
@@ -323,7 +323,7 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
                         cnt_of[p - blo] = -2
                         prefetch(row_ptr, row_of[p - blo])
                     else:  # strided: the count is the row's first word
-                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_istride[e] * mpt_stride[e]
+                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_stride[e]
                         cnt_of[p - blo] = -1
             for p in range(blo, bhi):  # packed rows: first word and count from the index
                 if cnt_of[p - blo] == -2 and row_of[p - blo] >= 0:
