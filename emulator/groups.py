@@ -188,8 +188,9 @@ class Synapses:
     i at ``mpt_row_lo + i * mpt_stride``) or packed (``mpt_stride == 0``: words only, row
     i is ``syn[row_ptr[k]:row_ptr[k+1]]`` with ``k = mpt_row_lo + i * mpt_istride``), -1
     where none. mpt_istride int32 (default 1) spaces an entry's rows in the index: the
-    mapping interleaves the rows of one source neuron on all its target cores (so that a
-    spike's rows lie together in memory), and row_ptr runs through all rows in order.
+    mapping interleaves the rows of one source neuron on the cores of a group of
+    neighbouring cores (so that a spike's rows there lie together in memory, see
+    :mod:`neurochip.emulator.spikes`), and row_ptr runs through all rows in order.
 
     Rows with synapse dynamics (:mod:`neurochip.emulator.synapse_dynamics`): entry e owns
     the blocks ``[mpt_dyn_lo[e], mpt_dyn_lo[e+1])``; block b holds the rows of kind

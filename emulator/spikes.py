@@ -11,7 +11,7 @@ cores of a group of neighbouring cores side by side
 (:func:`neurochip.mapping.packed_rows.interleave`), so here a spike's rows on a group are
 one short stretch of ``row_ptr`` and of ``syn``, read in order and fetched ahead, while
 the group's ring buffers stay in the processor's cache (``RING_GROUP_ENTRIES``). Brunel
-at 100,000 neurons: emulation 8.2-8.7 s -> 4.8-6.3 s.
+at 100,000 neurons: emulation 8.2-8.7 s -> 4.2-6.7 s.
 
 Each core still receives its packets in emission order (tick, source core, the source's
 order, a spike of ``m`` packets ``m`` times in a row), as in ``deliver_cores``: the ring
@@ -86,9 +86,9 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
     is the SynapseView (static rows only: the lean kernel), ``out`` the CoreOutput.
 
     The spikes go in blocks of BLOCK: for each, the first core of the group it reaches and
-    that core's row (its index entry prefetched), then the row's first words (prefetched),
-    then the deliveries, so that the memory of later spikes is on its way while a spike is
-    delivered."""
+    the index entries of its rows on the group (prefetched), then those rows' words (up to
+    LINES lines, prefetched), then the deliveries, so that the memory of later spikes is on
+    its way while a spike is delivered."""
     spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
     dest_lo, dest_hi, dest = traffic.dest_lo, traffic.dest_hi, traffic.dest
     sends, key_of = cores.sends, cores.key_of
