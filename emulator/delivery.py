@@ -21,6 +21,10 @@ the source's keys, and a packet then reads it from the memo instead of searching
 other packets are searched). The entry, the packet's local index and the counters are
 the search's; the cycles charged for a packet are the hardware's search, as before.
 Brunel at 100,000 neurons, 392 cores: emulation 11.6 -> 8.2 s.
+
+A memo record holds what a packet needs of its entry (MEMO_FIELDS), and the records of one
+source core lie side by side: a spike on a group of neighbouring cores reads one short run
+of them instead of one line of each of the master table's arrays per core.
 """
 
 import numba
@@ -46,7 +50,7 @@ from .structural import note_spike, rewire
 from .synapse_dynamics import dynamic_row
 
 __all__ = ["sort_packets", "deliver_cores", "ring_add", "memo_searches", "TICK_BITS",
-           "MAX_STRETCH", "MEMO_MAX", "MAX_CORES"]
+           "MAX_STRETCH", "MEMO_MAX", "MEMO_FIELDS", "MAX_CORES"]
 
 TICK_BITS = 7
 CORE_SHIFT = TICK_BITS + 32  # a packet's source core, above its 32-bit key
@@ -55,7 +59,11 @@ MAX_STRETCH = 1 << TICK_BITS  # ticks in one stretch, at most
 AHEAD = 16  # packets between a row's prefetch and its use
 BLOCK = 1024  # packets of a core searched, then delivered, at a time
 LINES = 4  # 64-byte lines of a row prefetched, at most
-MEMO_MAX = 1 << 24  # (core, source core) pairs memoised at most: 64 MiB of int32
+MEMO_MAX = 1 << 23  # (core, source core) pairs memoised at most (2,896 cores): 256 MiB of records
+# a memo record (int64 words): the entry (-1: search the packets), its first static row
+# (mpt_row_lo), its local-index mask (~mpt_mask, 32 bits) | mpt_n << 32, and its
+# mpt_stride | mpt_istride << 32
+MEMO_FIELDS = 4
 CYCLES_PACKET = CYCLES["packet"]
 CYCLES_SYNAPSE = CYCLES["synapse"]
 
@@ -179,13 +187,14 @@ def mpt_search(dc, key, sv):
 
 @numba.njit(cache=True)
 def memo_searches(sv, core_key, core_n, sends, memo):
-    """``memo[dc * n + s]`` (``n`` cores): the entry of core ``dc``'s master population
-    table that :func:`mpt_search` finds for every key of source core ``s`` (first key
-    ``core_key[s]``, the others that OR'd with the neuron index below ``core_n[s]``), or
-    -1 where it may differ between keys (or finds none, or ``s`` sends nothing): those
-    packets are searched one by one. An entry serves them all when its mask leaves the
-    neuron bits free, the first key matches it and the next entry's key lies above the
-    last key: the binary search then ends on it for each of them."""
+    """``memo[s * n + dc]`` (``n`` cores), a record of MEMO_FIELDS words: the entry of core
+    ``dc``'s master population table that :func:`mpt_search` finds for every key of source
+    core ``s`` (first key ``core_key[s]``, the others that OR'd with the neuron index below
+    ``core_n[s]``) with the fields a packet reads of it, or -1 where it may differ between
+    keys (or finds none, or ``s`` sends nothing): those packets are searched one by one. An
+    entry serves them all when its mask leaves the neuron bits free, the first key matches
+    it and the next entry's key lies above the last key: the binary search then ends on it
+    for each of them."""
     n = len(core_key)
     memo[:] = -1
     for dc in range(len(sv.mpt_lo) - 1):
@@ -208,7 +217,11 @@ def memo_searches(sv, core_key, core_n, sends, memo):
                 continue
             if e + 1 < end and np.int64(sv.mpt_key[e + 1]) <= (first | free):
                 continue
-            memo[dc * n + s] = e
+            p = s * n + dc
+            memo[p, 0] = e
+            memo[p, 1] = sv.mpt_row_lo[e]
+            memo[p, 2] = (~mask & 0xFFFFFFFF) | (np.int64(sv.mpt_n[e]) << 32)
+            memo[p, 3] = np.int64(sv.mpt_stride[e]) | (np.int64(sv.mpt_istride[e]) << 32)
 
 
 @numba.njit(cache=True, inline="always")
@@ -271,7 +284,6 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
             break
         plo = pkt_lo[dc]
         phi = pkt_lo[dc + 1]
-        memo_row = np.int64(dc) * n_cores
         nlo = neuron_lo[dc]
         failed = 0
         end = mpt_lo[dc + 1]
@@ -296,7 +308,7 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
             bhi = min(blo + BLOCK, phi)
             for p in range(blo, bhi):
                 key = (pkt[p] >> TICK_BITS) & kmask
-                e = memo[memo_row + (pkt[p] >> CORE_SHIFT)] if memoised else np.int64(-1)
+                e = memo[(pkt[p] >> CORE_SHIFT) * n_cores + dc, 0] if memoised else np.int64(-1)
                 if e >= 0:  # the search's entry for every key of the packet's source core
                     local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
                     if local >= mpt_n[e]:

@@ -33,7 +33,7 @@ from .contract import (
     KIND_SPIKE_ARRAY,
 )
 from .cores import COUNTERS
-from .delivery import MAX_CORES, MEMO_MAX, memo_searches
+from .delivery import MAX_CORES, MEMO_FIELDS, MEMO_MAX, memo_searches
 from .errors import EmulatorError
 from .free_cores import FreeCores
 from .jit_cache import in_room
@@ -150,9 +150,9 @@ class Emulation:
         program_sv = synapse_view(syn, syn.syn, syn.syn_wf)  # the program's own rows
         # the master tables' searches by source core (a packet then reads one entry of the
         # memo, not some log2(entries) of its core's keys one after the other)
-        self.mpt_memo = np.zeros(0, np.int32)
+        self.mpt_memo = np.zeros((0, MEMO_FIELDS), np.int64)
         if 0 < p.n_cores * p.n_cores <= MEMO_MAX:
-            self.mpt_memo = np.empty(p.n_cores * p.n_cores, np.int32)
+            self.mpt_memo = np.empty((p.n_cores * p.n_cores, MEMO_FIELDS), np.int64)
             memo_searches(program_sv, cores.key.astype(np.int64),
                           sizes.astype(np.int64), cores.sends, self.mpt_memo)
         sending = cores.sends[core_of]

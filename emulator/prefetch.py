@@ -16,14 +16,17 @@ __all__ = ["prefetch"]
 
 @intrinsic
 def prefetch(typingctx, arr, idx):
-    """Hint that ``arr[idx]`` will be read soon (LLVM's ``llvm.prefetch``)."""
-    if not isinstance(arr, types.Array) or arr.ndim != 1 or not isinstance(idx, types.Integer):
+    """Hint that ``arr[idx]`` (of a 2-d array: its row ``idx``) will be read soon (LLVM's
+    ``llvm.prefetch``)."""
+    if not isinstance(arr, types.Array) or arr.ndim > 2 or not isinstance(idx, types.Integer):
         return None
 
     def codegen(context, builder, sig, args):
         aryty = sig.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+        at = [context.cast(builder, args[1], sig.args[1], types.intp)]
+        at += [context.get_constant(types.intp, 0)] * (aryty.ndim - 1)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, at, wraparound=False)
         i32 = ir.IntType(32)
         if getattr(ptr.type, "is_opaque", False):  # LLVM 15 and later
             name = "llvm.prefetch.p0"

@@ -25,7 +25,7 @@ import numpy as np
 
 from .claim import WORD_STRIDE, claim
 from .cores import C_FAILED_MPT, C_PKTS_RX, C_RING_SAT, C_SYN_EVENTS, SPIKE_MULT_SHIFT, SPIKE_NEURON_MASK
-from .delivery import CYCLES_PACKET, CYCLES_SYNAPSE, mpt_search, ring_add
+from .delivery import CORE_SHIFT, CYCLES_PACKET, CYCLES_SYNAPSE, TICK_BITS, mpt_search, ring_add
 from .jit_cache import INNER
 from .prefetch import prefetch
 
@@ -85,22 +85,28 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
     of the group among its destinations (``traffic.dest``, sorted for each neuron). ``sv``
     is the SynapseView (static rows only: the lean kernel), ``out`` the CoreOutput.
 
-    The spikes go in blocks of BLOCK: for each, the first core of the group it reaches and
-    the index entries of its rows on the group (prefetched), then those rows' words (up to
-    LINES lines, prefetched), then the deliveries, so that the memory of later spikes is on
-    its way while a spike is delivered."""
+    The thread first lists the stretch's spikes, a row each: packet word, spike entry and
+    where its destinations continue and end, so that a group reads them in order, not
+    from arrays indexed by neuron. A spike's destinations go on from the previous group's
+    where the thread takes the groups in order (else they are searched). The spikes go in
+    blocks of BLOCK: for each, its rows' index entries on the group (prefetched), then
+    those rows' words (up to LINES lines, prefetched), then the deliveries, so that the
+    memory of later spikes is on its way while a spike is delivered. The master-table
+    memo's records of a source core lie side by side (``sv.mpt_memo``,
+    :func:`neurochip.emulator.delivery.memo_searches`)."""
     spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
     dest_lo, dest_hi, dest = traffic.dest_lo, traffic.dest_hi, traffic.dest
     sends, key_of = cores.sends, cores.key_of
     mpt_row_lo, mpt_stride, mpt_istride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.mpt_istride, sv.row_ptr
-    mpt_mask, mpt_n = sv.mpt_mask, sv.mpt_n
     syn, syn_wf = sv.syn, sv.syn_wf
     float_syn = len(syn_wf) > 0
     ring = rings.ring
     memo = sv.mpt_memo
     memoised = len(memo) > 0
     kmask = np.int64(0xFFFFFFFF)
+    tmask = np.int64((1 << TICK_BITS) - 1)
     n_cores = np.int64(len(sends))
+    un = np.uint64(n_cores)
     n_calls = len(share) // WORD_STRIDE
     off = np.empty(n_cores, np.int64)
     n_spk = np.int64(0)
@@ -108,8 +114,10 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
         if sends[c]:
             for k in range(n_ticks):
                 n_spk += spk_n[c, k]
-    emit = np.empty(n_spk, np.int64)  # the sending spikes in emission order: c << 40 | k << 32 | s
-    pend = np.empty((3, BLOCK), np.int64)  # per spike of a block: first destination, row, rows
+    # the sending spikes in emission order: packet word (source core, key, tick offset),
+    # spike entry (neuron, multiplicity), the next and the end of its destinations
+    spikes = np.empty((n_spk, 4), np.int64)
+    pend = np.empty((2, BLOCK), np.int64)  # per spike of a block: first and last row index
     for c in range(n_cores):
         off[c] = spk_lo[c]
     ne = 0
@@ -119,14 +127,20 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
             off[c] = s0 + spk_n[c, k]
             if sends[c]:
                 for s in range(s0, off[c]):
-                    emit[ne] = (np.int64(c) << 40) | (np.int64(k) << 32) | s
+                    g = spk[s] & SPIKE_NEURON_MASK
+                    spikes[ne, 0] = (np.int64(c) << CORE_SHIFT) | (np.int64(key_of[g]) << TICK_BITS) | k
+                    spikes[ne, 1] = spk[s]
+                    spikes[ne, 2] = dest_lo[g]
+                    spikes[ne, 3] = dest_hi[g]
                     ne += 1
+    prev_b = np.int64(-1)  # the end of the thread's last group: the spikes' destinations go on there
     while True:
         q = claim(share, i, n_calls)
         if q < 0:
             break
         a = grp_lo[q]
         b = grp_lo[q + 1]
+        ua = np.uint64(a)
         n = b - a
         base = np.empty(n, np.int64)  # each core's ring, and its layout
         rmask = np.empty(n, np.int64)
@@ -139,97 +153,107 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
             tbits[dc - a] = tb
         for blo in range(0, ne, BLOCK):
             bhi = min(blo + BLOCK, ne)
-            for x in range(blo, bhi):  # each spike's first destination in the group, its row
-                w = emit[x]
-                g = spk[w & kmask] & SPIKE_NEURON_MASK
-                j = dest_lo[g]  # the first destination >= a (a binary search)
-                j1 = dest_hi[g]
-                while j < j1:
-                    mid = (j + j1) >> 1
-                    if dest[mid] < a:
-                        j = mid + 1
-                    else:
-                        j1 = mid
-                pend[0, x - blo] = j
-                pend[1, x - blo] = -1
-                j1 = j
-                while j1 < dest_hi[g] and dest[j1] < b:
-                    j1 += 1
-                if j < j1 and memoised:
-                    e = np.int64(memo[np.int64(dest[j]) * n_cores + (w >> 40)])
-                    if e >= 0 and mpt_row_lo[e] >= 0 and mpt_stride[e] == 0:
-                        local = np.int64(key_of[g]) & ~np.int64(mpt_mask[e]) & kmask
-                        r = mpt_row_lo[e] + local * mpt_istride[e]
-                        # the group's rows of the spike usually follow this one in the index
-                        last = min(r + j1 - j, len(row_ptr) - 1)
-                        if local < mpt_n[e]:
-                            pend[1, x - blo] = r
-                            pend[2, x - blo] = last
+            for x in range(blo, bhi):  # each spike's first destination in the group, its rows
+                j = spikes[x, 2]
+                j1 = spikes[x, 3]
+                if a != prev_b:  # the first destination >= a (a binary search)
+                    if a < prev_b:
+                        j = dest_lo[spikes[x, 1] & SPIKE_NEURON_MASK]
+                    while j < j1:
+                        mid = (j + j1) >> 1
+                        if dest[mid] < a:
+                            j = mid + 1
+                        else:
+                            j1 = mid
+                    spikes[x, 2] = j
+                    j1 = spikes[x, 3]
+                pend[0, x - blo] = -1
+                if j < j1 and dest[j] < b and memoised:
+                    w = spikes[x, 0]
+                    rec = (w >> CORE_SHIFT) * n_cores
+                    p = rec + dest[j]
+                    for pp in range(p + 1, rec + b, 2):  # the lines of the source's other records on the group
+                        prefetch(memo, pp)
+                    if memo[p, 0] >= 0 and memo[p, 1] >= 0 and memo[p, 3] & kmask == 0:
+                        local = (w >> TICK_BITS) & memo[p, 2] & kmask
+                        if local < memo[p, 2] >> 32:  # packed rows, through the index
+                            r = memo[p, 1] + local * (memo[p, 3] >> 32)
+                            j0 = j
+                            while j < j1 and dest[j] < b:
+                                j += 1
+                            # the group's rows of the spike usually follow this one in the index
+                            last = min(r + j - j0, len(row_ptr) - 1)
+                            pend[0, x - blo] = r
+                            pend[1, x - blo] = last
                             prefetch(row_ptr, r)
                             prefetch(row_ptr, last)
             for x in range(blo, bhi):  # the words of those rows (up to LINES lines)
-                r = pend[1, x - blo]
+                r = pend[0, x - blo]
                 if r >= 0:
                     lo = np.int64(row_ptr[r])
-                    hi = min(np.int64(row_ptr[pend[2, x - blo]]), lo + 16 * LINES)
+                    hi = min(np.int64(row_ptr[pend[1, x - blo]]), lo + 16 * LINES)
                     for v in range(lo, max(hi, lo + 1), 16):
                         prefetch(syn, v)
             for x in range(blo, bhi):  # the deliveries
-                w = emit[x]
-                c = w >> 40
-                k = (w >> 32) & 0xFF
-                s = w & kmask
-                g = spk[s] & SPIKE_NEURON_MASK
-                m = (spk[s] >> SPIKE_MULT_SHIFT) + 1
-                key = np.int64(key_of[g])
-                memo_col = c if memoised else np.int64(0)
-                stamp = np.int64(t0 + k + 1)
-                j1 = dest_hi[g]
-                j = pend[0, x - blo]
+                # (unsigned indices here: numba adds no wrap-around of a negative index)
+                w = spikes[x, 0]
+                uc = np.uint64(w >> CORE_SHIFT)
+                uk = np.uint64(w & tmask)
+                key = (w >> TICK_BITS) & kmask
+                m = (spikes[x, 1] >> SPIKE_MULT_SHIFT) + 1
+                rec = uc * un if memoised else np.uint64(0)
+                stamp = np.int64(t0) + (w & tmask) + 1
+                j1 = np.uint64(spikes[x, 3])
+                j = np.uint64(spikes[x, 2])
                 while j < j1 and dest[j] < b:
-                    dc = np.int64(dest[j])
-                    j += 1
-                    y = dc - a
+                    dc = np.uint64(dest[j])
+                    j += np.uint64(1)
+                    y = dc - ua
                     tally[0, y] += m
-                    e = np.int64(memo[dc * n_cores + memo_col]) if memoised else np.int64(-1)
-                    if e >= 0:  # the search's entry for every key of the source core
-                        local = key & ~np.int64(mpt_mask[e]) & kmask
-                        if local >= mpt_n[e]:
-                            e = -1
+                    p = rec + dc
+                    if memoised and memo[p, 0] >= 0:  # the search's entry for every key of c
+                        local = key & memo[p, 2] & kmask
+                        if local >= memo[p, 2] >> 32:
+                            tally[1, y] += m
+                            continue
+                        row_lo = memo[p, 1]
+                        strides = memo[p, 3]
                     else:
-                        e, local = mpt_search(dc, key, sv)
-                    if e < 0:
-                        tally[1, y] += m
+                        e, local = mpt_search(np.int64(dc), key, sv)
+                        if e < 0:
+                            tally[1, y] += m
+                            continue
+                        row_lo = np.int64(mpt_row_lo[e])
+                        strides = np.int64(mpt_stride[e]) | (np.int64(mpt_istride[e]) << 32)
+                    if row_lo < 0:  # no static rows (the lean kernel has no others)
+                        out.cyc[dc, uk] += CYCLES_PACKET * m
                         continue
-                    if mpt_row_lo[e] < 0:  # no static rows (the lean kernel has no others)
-                        out.cyc[dc, k] += CYCLES_PACKET * m
-                        continue
-                    if mpt_stride[e] == 0:  # packed: through the index
-                        r = mpt_row_lo[e] + local * mpt_istride[e]
-                        lo = np.int64(row_ptr[r])
-                        cnt = np.int64(row_ptr[r + 1]) - lo
+                    if strides & kmask == 0:  # packed: through the index
+                        r = np.uint64(row_lo + local * (strides >> 32))
+                        ul = np.uint64(row_ptr[r])
+                        cnt = np.uint64(row_ptr[r + np.uint64(1)]) - ul
                     else:  # strided: the count is the row's first word
-                        r = mpt_row_lo[e] + local * mpt_stride[e]
-                        cnt = np.int64(syn[r])
-                        lo = r + 1
+                        r = np.uint64(row_lo + local * (strides & kmask))
+                        cnt = np.uint64(syn[r])
+                        ul = r + np.uint64(1)
                     # the row into the core's ring at arrival time tt, as delivery._static_row
-                    # adds it, but on the whole arrays (unsigned indices, no wrap-around): a
-                    # slice or a call taking arrays may change their reference counts,
-                    # atomically, and the threads share them (a cache line taken from core to
-                    # core at every packet)
+                    # adds it, but on the whole arrays: a slice or a call taking arrays may
+                    # change their reference counts, atomically, and the threads share them
+                    # (a cache line taken from core to core at every packet)
                     um = np.uint64(rmask[y])
                     ut = np.uint64(stamp << tbits[y])
                     ub = np.uint64(base[y])
-                    ul = np.uint64(lo)
                     sat = 0
                     for _ in range(m):
-                        for v in range(np.uint64(cnt)):
+                        for v in range(cnt):
                             word = np.uint64(syn[ul + v])
                             sat += ring_add(ring, ub + ((word + ut) & um), word,
                                             syn_wf[ul + v] if float_syn else 0.0)
                     tally[2, y] += sat
-                    tally[3, y] += m * cnt
-                    out.cyc[dc, k] += m * (CYCLES_PACKET + CYCLES_SYNAPSE * cnt)
+                    tally[3, y] += m * np.int64(cnt)
+                    out.cyc[dc, uk] += m * (CYCLES_PACKET + CYCLES_SYNAPSE * np.int64(cnt))
+                spikes[x, 2] = np.int64(j)
+        prev_b = b
         counters = out.counters
         for dc in range(a, b):
             y = dc - a

@@ -11,6 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .delivery import MEMO_FIELDS
 from .structural import StructView
 
 __all__ = ["CoreView", "RingView", "SynapseView", "PlasticView", "SourceView", "DirectView", "ElectrodeView",
@@ -25,13 +26,14 @@ CoreView = namedtuple("CoreView", "kind neuron_lo sends key_of params state inpu
 RingView = namedtuple("RingView", "ring dring lo idx_bits delay_bits type_bits shift")
 
 # master population tables, static rows and rows with dynamics (see groups.Synapses);
-# mpt_memo: the searches' results per (core, source core), where one entry serves every key
-# of the source (emulator.delivery.memo_searches; empty: none)
+# mpt_memo: the searches' results per (source core, core), where one entry serves every key
+# of the source, a record of delivery.MEMO_FIELDS words each (emulator.delivery.memo_searches;
+# no rows: none)
 SynapseView = namedtuple("SynapseView", "mpt_lo mpt_key mpt_mask mpt_n mpt_row_lo mpt_stride "
                          "mpt_istride row_ptr syn syn_wf mpt_dyn_lo dyn_kind dyn_row_lo dyn_stride dyn_param "
                          "tm_lut tm_tau seed mpt_memo")
 
-_NO_MEMO = np.zeros(0, np.int32)
+_NO_MEMO = np.zeros((0, MEMO_FIELDS), np.int64)
 
 # STDP (emulator.stdp): each neuron's post-spike history (hist_row[neuron], -1 none; per
 # history its spike stamps hist_t and traces hist_tr in a ring of a power-of-two length,

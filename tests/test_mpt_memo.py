@@ -40,13 +40,22 @@ def test_the_memo_is_the_search_for_every_key_of_a_source():
     p = em.program
     sv = synapse_view(p.synapses, p.synapses.syn, p.synapses.syn_wf)
     n = p.n_cores
-    memo = em.mpt_memo.reshape(n, n)
+    records = em.mpt_memo.reshape(n, n, -1)  # [source core, core]
+    memo = records[:, :, 0].T
     assert n >= 6 and np.count_nonzero(memo >= 0) >= 6  # sources of 2 cores onto 6
     lo = p.cores.neuron_lo
+    sy = p.synapses
     for dc, s in zip(*np.nonzero(memo >= 0)):
         for g in range(lo[s], lo[s + 1]):
             e, local = mpt_search(dc, np.int64(em.key_of[g]), sv)
             assert e == memo[dc, s] and local == g - lo[s]
+        # the record holds the entry's fields that a packet reads
+        e = memo[dc, s]
+        row, masks, strides = records[s, dc, 1:]
+        assert row == sy.mpt_row_lo[e]
+        assert masks & 0xFFFFFFFF == ~np.int64(sy.mpt_mask[e]) & 0xFFFFFFFF
+        assert masks >> 32 == sy.mpt_n[e]
+        assert strides & 0xFFFFFFFF == sy.mpt_stride[e] and strides >> 32 == sy.mpt_istride[e]
     for dc in range(n):  # a core without a table, or a source that sends nowhere: no memo
         if p.synapses.mpt_lo[dc + 1] == p.synapses.mpt_lo[dc]:
             assert np.all(memo[dc] < 0)
@@ -68,7 +77,7 @@ def test_runs_with_the_memo_are_runs_of_the_searches(monkeypatch, coarse):
         sy = program.synapses
         program = dataclasses.replace(program, synapses=dataclasses.replace(
             sy, mpt_mask=np.full_like(sy.mpt_mask, 0xFFFFFFFF)))
-        assert np.all(load(program).mpt_memo < 0)
+        assert np.all(load(program).mpt_memo[:, 0] < 0)
     with_memo = _spikes_and_counters(program)
     monkeypatch.setattr(emulate, "MEMO_MAX", 0)
     assert len(load(program).mpt_memo) == 0
