@@ -93,8 +93,8 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
     blocks of BLOCK: for each, its rows' index entries on the group (prefetched); then the
     deliveries, each AHEAD spikes after the prefetch of its rows' words (up to LINES
     lines), so that the memory of later spikes is on its way while a spike is delivered
-    (words prefetched for the whole block at once, not AHEAD ahead: Brunel at 100,000
-    neurons 5.1-5.3 s, at 10,000 the same). The master-table
+    (prefetched for the whole block at once, they had left the first-level cache by then:
+    Brunel at 100,000 neurons 5.1-5.4 against 4.9-5.3 s). The master-table
     memo's records of a source core lie side by side (``sv.mpt_memo``,
     :func:`neurochip.emulator.delivery.memo_searches`)."""
     spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
@@ -148,7 +148,10 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
         base = np.empty(n, np.int64)  # each core's ring, and its layout
         rmask = np.empty(n, np.int64)
         tbits = np.empty(n, np.int64)
-        tally = np.zeros((4, n), np.int64)  # packets, failed searches, saturations, events
+        # per core of the group and tick offset: packets, failed searches, synaptic events
+        # (the cycles follow from them); per core: saturations
+        tally = np.zeros((3, n, n_ticks), np.int64)
+        sats = np.zeros(n, np.int64)
         for dc in range(a, b):
             tb = rings.type_bits[dc] + rings.idx_bits[dc]
             base[dc - a] = rings.lo[dc]
@@ -214,24 +217,23 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
                     dc = np.uint64(dest[j])
                     j += np.uint64(1)
                     y = dc - ua
-                    tally[0, y] += m
+                    tally[0, y, uk] += m
                     p = rec + dc
                     if memoised and memo[p, 0] >= 0:  # the search's entry for every key of c
                         local = key & memo[p, 2] & kmask
                         if local >= memo[p, 2] >> 32:
-                            tally[1, y] += m
+                            tally[1, y, uk] += m
                             continue
                         row_lo = memo[p, 1]
                         strides = memo[p, 3]
                     else:
                         e, local = mpt_search(np.int64(dc), key, sv)
                         if e < 0:
-                            tally[1, y] += m
+                            tally[1, y, uk] += m
                             continue
                         row_lo = np.int64(mpt_row_lo[e])
                         strides = np.int64(mpt_stride[e]) | (np.int64(mpt_istride[e]) << 32)
                     if row_lo < 0:  # no static rows (the lean kernel has no others)
-                        out.cyc[dc, uk] += CYCLES_PACKET * m
                         continue
                     if strides & kmask == 0:  # packed: through the index
                         r = np.uint64(row_lo + local * (strides >> 32))
@@ -254,15 +256,18 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
                             word = np.uint64(syn[ul + v])
                             sat += ring_add(ring, ub + ((word + ut) & um), word,
                                             syn_wf[ul + v] if float_syn else 0.0)
-                    tally[2, y] += sat
-                    tally[3, y] += m * np.int64(cnt)
-                    out.cyc[dc, uk] += m * (CYCLES_PACKET + CYCLES_SYNAPSE * np.int64(cnt))
+                    if sat:
+                        sats[y] += sat
+                    tally[2, y, uk] += m * np.int64(cnt)
                 spikes[x, 2] = np.int64(j)
         prev_b = b
         counters = out.counters
         for dc in range(a, b):
             y = dc - a
-            counters[dc, C_PKTS_RX] += tally[0, y]
-            counters[dc, C_FAILED_MPT] += tally[1, y]
-            counters[dc, C_RING_SAT] += tally[2, y]
-            counters[dc, C_SYN_EVENTS] += tally[3, y]
+            for k in range(n_ticks):  # a packet costs its search, and its row if it has one
+                pk, failed, events = tally[0, y, k], tally[1, y, k], tally[2, y, k]
+                out.cyc[dc, k] += CYCLES_PACKET * (pk - failed) + CYCLES_SYNAPSE * events
+                counters[dc, C_PKTS_RX] += pk
+                counters[dc, C_FAILED_MPT] += failed
+                counters[dc, C_SYN_EVENTS] += events
+            counters[dc, C_RING_SAT] += sats[y]
