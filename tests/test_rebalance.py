@@ -84,9 +84,12 @@ def test_uneven_cores_move_the_shares_and_keep_the_spikes(monkeypatch):
     from neurochip.emulator.tier import FULL
 
     monkeypatch.setattr(emulate, "tier_of", lambda program: FULL)
-    sim.setup(timestep=0.1, min_delay=0.1)
-    sim.Population(1000, sim.IF_curr_exp(i_offset=0.0), label="quiet")  # on the first cores
-    busy = sim.Population(400, sim.IF_curr_exp(i_offset=0.0), label="busy")
+    sim.setup(timestep=0.1, min_delay=0.1, time_scale_factor=40)  # (busy cores: no overrun warning)
+    sim.Population(2000, sim.IF_curr_exp(i_offset=0.0), label="quiet")  # on the first cores
+    # four busy cores of about equal load: where the shares settle depends on the threads'
+    # measured times, and with two busy cores a thread held up by the host could move the
+    # boundary to either end of them
+    busy = sim.Population(1000, sim.IF_curr_exp(i_offset=0.0), label="busy")
     drive = sim.Population(400, sim.SpikeSourcePoisson(rate=60.0), label="drive")
     rng = sim.NumpyRNG(seed=3)
     sim.Projection(drive, busy, sim.FixedProbabilityConnector(0.2, rng=rng),
@@ -107,4 +110,5 @@ def test_uneven_cores_move_the_shares_and_keep_the_spikes(monkeypatch):
     even = np.minimum(np.arange(3) * -(-program.n_cores // 2), program.n_cores)
     busy_cores = np.flatnonzero(a.counters[:, 1] > 0)  # the cores that receive packets
     assert busy_cores.min() >= even[1]  # an even split gives them all to the second thread
+    assert len(busy_cores) >= 4
     assert busy_cores.min() < two.split[1, 1] <= busy_cores.max()  # now both take some
