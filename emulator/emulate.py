@@ -78,6 +78,11 @@ def _sorted_ranges(dest: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarr
     return dest
 
 
+def _even_split(n: int, calls: int) -> np.ndarray:
+    """The boundaries (``calls + 1``) of ``calls`` ranges of ``n`` items as even as can be."""
+    return np.minimum(np.arange(calls + 1) * -(-n // calls), n)
+
+
 def cycle_budget(dt: float, clock_hz: int) -> int:
     """CPU cycles a core has per tick of ``dt`` ms at ``clock_hz``."""
     return int(dt * 1e-3 * clock_hz)
@@ -285,14 +290,12 @@ class Emulation:
         # ranges' ends to balance the time each thread's cores take (kernel.rebalance)
         n, calls = self.program.n_cores, self.threads_now
         if self.split.shape[1] != calls + 1:
-            self.split = np.tile(np.minimum(np.arange(calls + 1) * -(-n // calls), n), (2, 1))
+            self.split = np.tile(_even_split(n, calls), (2, 1))
             self.cost = np.zeros((3, n))
             self.took = np.zeros((2, calls), np.int64)
             self.share = share_words(calls, n)
             grp_lo = core_groups(np.diff(self.program.synapses.ring_lo), calls)
-            g = len(grp_lo) - 1
-            self.groups = (grp_lo, np.minimum(np.arange(calls + 1) * -(-g // calls), g),
-                           share_words(calls))
+            self.groups = (grp_lo, _even_split(len(grp_lo) - 1, calls), share_words(calls))
         return (a, b, (self.stretch, budget, self.split, self.cost, self.took, self.share,
                        self.groups), self.tier,
                 *machine_views(self, rec, packets, counters), (self.pkt, self.rec_extra))
