@@ -128,3 +128,25 @@ def test_explicit_threads_take_the_parallel_loop_whatever_it_costs(
         two_free_cores_and_no_parallel_loop):
     _, em, threads = _spikes(duration=20.0, threads=2)
     assert threads == 2 and em._warm == {"parallel"}
+
+
+def test_run_reports_the_time_numba_took_to_ready_its_kernels():
+    """timings["kernels"]: numba's start-up and kernel loading inside run(), part of the
+    stages' time. A fresh process has no kernel loaded, so its first run holds numba's
+    compiler lock for some time; a second run of the same network loads nothing more."""
+    import subprocess
+    code = textwrap.dedent("""
+        import json, pyNN.neurochip as sim
+        sim.setup(timestep=0.1)
+        p = sim.Population(20, sim.IF_curr_exp(i_offset=1.0))
+        sim.run(5.0)
+        first = dict(sim.simulator.state.timings)
+        sim.run(5.0)
+        print(json.dumps([first, sim.simulator.state.timings]))
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
+    assert r.returncode == 0, r.stderr
+    first, second = __import__("json").loads(r.stdout.strip().splitlines()[-1])
+    stages = sum(first[k] for k in ("graph", "map", "load", "jit", "emulate"))
+    assert 0.0 < first["kernels"] <= stages
+    assert second["kernels"] == first["kernels"]  # the same kernels: nothing loaded again
