@@ -12,6 +12,7 @@ sends ``m`` spikes (packets) in one tick.
 import numba
 import numpy as np
 
+from .borrow import borrowed
 from .claim import WORD_STRIDE, claim, span
 from .contract import KIND_POISSON, KIND_SPIKE_ARRAY, MAX_RECEPTORS
 from .direct import direct_inputs, merge_slot
@@ -68,11 +69,15 @@ def update_cores(share, i, t0, n_ticks, r0, tier, cores, rings, src, di, i_inj, 
     emulation on one thread), so a tick loop calls this once a stretch per thread (the
     serial loop once, with one range of all the cores).
     """
-    ring = rings.ring
-    spk = out.spk
+    # the arrays the neuron loops take, borrowed (emulator.borrow): numba counted a
+    # reference to each of them atomically per core and tick, and to params and state per
+    # neuron of the called cells
+    ring = borrowed(rings.ring)
+    spk = borrowed(out.spk)
     counters = out.counters
-    params = cores.params
-    state = cores.state
+    params = borrowed(cores.params)
+    state = borrowed(cores.state)
+    i_inj = borrowed(i_inj)
     one_row = i_inj.shape[0] == 1
     most = 0  # delegated sources of a core, at most (of any core the threads may take)
     a, b = span(share)
@@ -192,7 +197,8 @@ def _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, o
     """The neuron updates of a multi-receptor core: each neuron's ring slots, one per
     receptor, into one input array; returns (the spike buffer's new end, saturations)."""
     ring = rings.ring
-    params = cores.params
+    params = borrowed(cores.params)  # passed to a call per neuron (emulator.borrow)
+    state = borrowed(cores.state)
     x = np.zeros(MAX_RECEPTORS, params.dtype)
     sat = 0
     for i in range(hi - lo):
@@ -201,7 +207,7 @@ def _multi_receptor_neurons(c, kind, lo, hi, slot, nb, end, cores, rings, inj, o
             j = slot + (r << nb) + i
             x[r] = ring_to_real(ring[j], rings.shift[c, r])
             ring[j] = 0
-        spiked, s = neuron_step_multi(kind, params[g], cores.state[g], x, inj[g])
+        spiked, s = neuron_step_multi(kind, params, state, g, x, inj[g])
         sat += s
         if spiked:
             out.spk[end] = g

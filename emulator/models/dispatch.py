@@ -33,96 +33,129 @@ from .loop import cells_tick, columns_tick
 __all__ = ["neuron_loop", "neuron_loop_lean", "neuron_step_multi"]
 
 
-@numba.njit(cache=True)
-def _if_cond_alpha(p, s, in_e, in_i, i_inj):
-    return if_cond_alpha.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _izhikevich(p, s, in_e, in_i, i_inj):
-    return izhikevich.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _eif_cond_exp_isfa_ista(p, s, in_e, in_i, i_inj):
-    return eif_cond_exp_isfa_ista.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _eif_cond_alpha_isfa_ista(p, s, in_e, in_i, i_inj):
-    return eif_cond_alpha_isfa_ista.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _hh_cond_exp(p, s, in_e, in_i, i_inj):
-    return hh_cond_exp.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _if_cond_exp_gsfa_grr(p, s, in_e, in_i, i_inj):
-    return if_cond_exp_gsfa_grr.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _gif_cond_exp(p, s, in_e, in_i, i_inj):
-    return gif_cond_exp.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _izhikevich_cond(p, s, in_e, in_i, i_inj):
-    return izhikevich_cond.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _if_cond_exp_stoc(p, s, in_e, in_i, i_inj):
-    return if_cond_exp_stoc.step(p, s, in_e, in_i, i_inj)
-
-
-@numba.njit(cache=True)
-def _izhikevich_curr_exp(p, s, in_e, in_i, i_inj):
-    return izhikevich_curr_exp.step(p, s, in_e, in_i, i_inj)
+@numba.njit(cache=True, inline="always")
+def _if_curr_alpha_k(kind, params, state, g, in_e, in_i, i_inj):
+    return if_curr_alpha.step(params[g], state[g], in_e, in_i, i_inj)
 
 
 @numba.njit(cache=True, inline="always")
-def _if_curr_alpha_k(kind, p, s, in_e, in_i, i_inj):
-    return if_curr_alpha.step(p, s, in_e, in_i, i_inj)
+def _if_cond_alpha_k(kind, params, state, g, in_e, in_i, i_inj):
+    return if_cond_alpha.step(params[g], state[g], in_e, in_i, i_inj)
 
 
 @numba.njit(cache=True, inline="always")
-def _if_curr_delta_k(kind, p, s, in_e, in_i, i_inj):
-    return if_curr_delta.step(p, s, in_e, in_i, i_inj)
+def _if_curr_delta_k(kind, params, state, g, in_e, in_i, i_inj):
+    return if_curr_delta.step(params[g], state[g], in_e, in_i, i_inj)
 
 
 @numba.njit(cache=True, inline="always")
-def _if_curr_exp_ca2_adaptive_k(kind, p, s, in_e, in_i, i_inj):
-    return if_curr_exp_ca2_adaptive.step(p, s, in_e, in_i, i_inj)
+def _izhikevich_k(kind, params, state, g, in_e, in_i, i_inj):
+    return izhikevich.step(params[g], state[g], in_e, in_i, i_inj)
 
 
 @numba.njit(cache=True, inline="always")
-def _called_step(kind, p, s, in_e, in_i, i_inj):
-    """The called cells' steps, chosen per neuron (each costs tens of ns: the choice
-    is nothing beside it)."""
-    if kind == 5:  # if_cond_alpha
-        return _if_cond_alpha(p, s, in_e, in_i, i_inj)
-    elif kind == 7:  # izhikevich
-        return _izhikevich(p, s, in_e, in_i, i_inj)
-    elif kind == 8:  # eif_cond_exp_isfa_ista
-        return _eif_cond_exp_isfa_ista(p, s, in_e, in_i, i_inj)
-    elif kind == 9:  # eif_cond_alpha_isfa_ista
-        return _eif_cond_alpha_isfa_ista(p, s, in_e, in_i, i_inj)
-    elif kind == 10:  # hh_cond_exp
-        return _hh_cond_exp(p, s, in_e, in_i, i_inj)
-    elif kind == 11:  # if_cond_exp_gsfa_grr
-        return _if_cond_exp_gsfa_grr(p, s, in_e, in_i, i_inj)
-    elif kind == 12:  # gif_cond_exp
-        return _gif_cond_exp(p, s, in_e, in_i, i_inj)
-    elif kind == 16:  # izhikevich_cond
-        return _izhikevich_cond(p, s, in_e, in_i, i_inj)
-    elif kind == 18:  # if_cond_exp_stoc
-        return _if_cond_exp_stoc(p, s, in_e, in_i, i_inj)
-    elif kind == 19:  # izhikevich_curr_exp
-        return _izhikevich_curr_exp(p, s, in_e, in_i, i_inj)
-    return False, 0
+def _eif_cond_exp_isfa_ista_k(kind, params, state, g, in_e, in_i, i_inj):
+    return eif_cond_exp_isfa_ista.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _eif_cond_alpha_isfa_ista_k(kind, params, state, g, in_e, in_i, i_inj):
+    return eif_cond_alpha_isfa_ista.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _hh_cond_exp_k(kind, params, state, g, in_e, in_i, i_inj):
+    return hh_cond_exp.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _if_cond_exp_gsfa_grr_k(kind, params, state, g, in_e, in_i, i_inj):
+    return if_cond_exp_gsfa_grr.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _gif_cond_exp_k(kind, params, state, g, in_e, in_i, i_inj):
+    return gif_cond_exp.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _izhikevich_cond_k(kind, params, state, g, in_e, in_i, i_inj):
+    return izhikevich_cond.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _if_curr_exp_ca2_adaptive_k(kind, params, state, g, in_e, in_i, i_inj):
+    return if_curr_exp_ca2_adaptive.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _if_cond_exp_stoc_k(kind, params, state, g, in_e, in_i, i_inj):
+    return if_cond_exp_stoc.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True, inline="always")
+def _izhikevich_curr_exp_k(kind, params, state, g, in_e, in_i, i_inj):
+    return izhikevich_curr_exp.step(params[g], state[g], in_e, in_i, i_inj)
+
+
+@numba.njit(cache=True)
+def _if_cond_alpha(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_if_cond_alpha_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _izhikevich(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_izhikevich_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _eif_cond_exp_isfa_ista(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_eif_cond_exp_isfa_ista_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _eif_cond_alpha_isfa_ista(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_eif_cond_alpha_isfa_ista_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _hh_cond_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_hh_cond_exp_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _if_cond_exp_gsfa_grr(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_if_cond_exp_gsfa_grr_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _gif_cond_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_gif_cond_exp_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _izhikevich_cond(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_izhikevich_cond_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _if_cond_exp_stoc(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_if_cond_exp_stoc_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
+
+
+@numba.njit(cache=True)
+def _izhikevich_curr_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
+    return cells_tick(_izhikevich_curr_exp_k, kind, lo, hi, slot, inh, shifts,
+                      ring, params, state, inj, spk, end)
 
 
 @numba.njit(cache=True, inline="always")
@@ -153,20 +186,39 @@ def neuron_loop(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, 
     elif kind == 17:  # if_curr_exp_ca2_adaptive
         return cells_tick(_if_curr_exp_ca2_adaptive_k, kind, lo, hi, slot, inh, shifts,
                           ring, params, state, inj, spk, end)
-    return cells_tick(_called_step, kind, lo, hi, slot, inh, shifts,
-                      ring, params, state, inj, spk, end)
+    elif kind == 5:  # if_cond_alpha
+        return _if_cond_alpha(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 7:  # izhikevich
+        return _izhikevich(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 8:  # eif_cond_exp_isfa_ista
+        return _eif_cond_exp_isfa_ista(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 9:  # eif_cond_alpha_isfa_ista
+        return _eif_cond_alpha_isfa_ista(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 10:  # hh_cond_exp
+        return _hh_cond_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 11:  # if_cond_exp_gsfa_grr
+        return _if_cond_exp_gsfa_grr(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 12:  # gif_cond_exp
+        return _gif_cond_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 16:  # izhikevich_cond
+        return _izhikevich_cond(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 18:  # if_cond_exp_stoc
+        return _if_cond_exp_stoc(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    elif kind == 19:  # izhikevich_curr_exp
+        return _izhikevich_curr_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end)
+    return end, 0
 
 
 @numba.njit(cache=True)
-def neuron_step_multi(kind, p, s, x, i_inj):
+def neuron_step_multi(kind, params, state, g, x, i_inj):
     """Advance one neuron of model ``kind`` by one tick (``x``: an input per receptor slot);
     returns (spiked, saturations)."""
     if kind == 13:  # lif_curr_exp_multisynapse
-        return lif_curr_exp_multisynapse.step(p, s, x, i_inj)
+        return lif_curr_exp_multisynapse.step(params[g], state[g], x, i_inj)
     elif kind == 14:  # adexp_cond_alpha_multisynapse
-        return adexp_cond_alpha_multisynapse.step(p, s, x, i_inj)
+        return adexp_cond_alpha_multisynapse.step(params[g], state[g], x, i_inj)
     elif kind == 15:  # if_curr_dual_exp
-        return if_curr_dual_exp.step(p, s, x, i_inj)
+        return if_curr_dual_exp.step(params[g], state[g], x, i_inj)
     elif kind == 20:  # if_curr_exp_semd
-        return if_curr_exp_semd.step(p, s, x, i_inj)
+        return if_curr_exp_semd.step(params[g], state[g], x, i_inj)
     return False, 0

@@ -20,7 +20,8 @@ __all__ = ["cells_tick", "columns_tick"]
 @numba.njit(cache=True, inline="always")
 def cells_tick(step, kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
     """Neurons ``lo .. hi - 1`` (one core, all of model ``kind``) by one tick through
-    ``step(kind, p, s, in_e, in_i, i_inj)``. Each neuron takes its two ring slots
+    ``step(kind, params, state, g, in_e, in_i, i_inj)`` (which takes the rows of neuron
+    ``g`` itself: see :func:`.registry.dispatch_source`). Each neuron takes its two ring slots
     (``slot + i`` and ``slot + inh + i``, shifted by ``shifts``) and clears them; a
     spike appends its neuron to ``spk`` from ``end``. Returns (the new end, saturations)."""
     sh_e, sh_i = shifts
@@ -31,7 +32,7 @@ def cells_tick(step, kind, lo, hi, slot, inh, shifts, ring, params, state, inj, 
         in_i = ring_to_real(ring[slot + inh + i], sh_i)
         ring[slot + i] = 0
         ring[slot + inh + i] = 0
-        spiked, s = step(kind, params[g], state[g], in_e, in_i, inj[g])
+        spiked, s = step(kind, params, state, g, in_e, in_i, inj[g])
         sat += s
         if spiked:
             spk[end] = g

@@ -69,14 +69,20 @@ def dispatch_source() -> str:
     ``x`` one input per slot).
 
     A loop chooses the cell once per core and tick and runs the core's neurons through
-    :func:`.loop.cells_tick` with that cell's step inlined: one loop per cheap cell.
-    ``neuron_loop_lean`` has the :data:`LEAN_CELLS` (the lean kernel's,
+    :func:`.loop.cells_tick` with that cell's step: one loop per cell, never a choice per
+    neuron. ``neuron_loop_lean`` has the :data:`LEAN_CELLS` (the lean kernel's,
     :mod:`neurochip.emulator.tier`, so that it compiles no other cell); ``neuron_loop``
-    the others. A cell with ``INLINE = False`` (sub-steps, tens of ns a neuron: a call
-    costs it little) is called through a function of its own, chosen per neuron in one
-    shared loop, and so is ``neuron_step_multi``: LLVM's time grows faster than the size
-    of the function it optimises, and a first fixed-point run compiled in 85 s with
-    everything inlined."""
+    the others. A cheap cell's loop is inlined into the core kernel. A cell with
+    ``INLINE = False`` (sub-steps, tens of ns a neuron) has its loop in a function of its
+    own, called once per core and tick, and so has ``neuron_step_multi`` (called per
+    neuron): LLVM's time grows faster than the size of the function it optimises, and a
+    first fixed-point run compiled in 85 s with everything inlined.
+
+    A step takes the rows ``params[g]``/``state[g]`` of its neuron: views, which numba
+    counts atomically on their parent arrays unless the counts cancel out at compile
+    time. The core kernel passes ``params`` and ``state`` borrowed
+    (:mod:`neurochip.emulator.borrow`): there is nothing to count.
+    """
     mods = load()
     names = sorted(CELLS)
     lines = ['"""One neuron update, dispatched on the core\'s kind (numba has no dynamic dispatch).',
@@ -97,32 +103,23 @@ def dispatch_source() -> str:
     two = [(n, m) for n, m in zip(CELLS, mods) if not getattr(m, "MULTI", False)]
     inlined = [(n, m) for n, m in two if getattr(m, "INLINE", True)]
     called = [(n, m) for n, m in two if not getattr(m, "INLINE", True)]
-    for name, _ in called:  # one compiled function each: see the docstring
-        lines += ["", "",
-                  "@numba.njit(cache=True)",
-                  f"def _{name}(p, s, in_e, in_i, i_inj):",
-                  f"    return {name}.step(p, s, in_e, in_i, i_inj)"]
-    for name, _ in [(n, m) for n, m in inlined if not getattr(m, "COLUMNS", False)]:
+    args1, args2 = "kind, lo, hi, slot, inh, shifts,", "ring, params, state, inj, spk, end"
+    args = f"{args1} {args2}"
+    for name, _ in [(n, m) for n, m in two if not getattr(m, "COLUMNS", False)]:
         # the step as cells_tick calls it
         lines += ["", "",
                   '@numba.njit(cache=True, inline="always")',
-                  f"def _{name}_k(kind, p, s, in_e, in_i, i_inj):",
-                  f"    return {name}.step(p, s, in_e, in_i, i_inj)"]
-    lines += ["", "",
-              '@numba.njit(cache=True, inline="always")',
-              "def _called_step(kind, p, s, in_e, in_i, i_inj):",
-              '    """The called cells\' steps, chosen per neuron (each costs tens of ns: the choice',
-              '    is nothing beside it)."""']
-    for i, (name, m) in enumerate(called):
-        lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
-        lines.append(f"        return _{name}(p, s, in_e, in_i, i_inj)")
-    lines.append("    return False, 0")
-    args1, args2 = "kind, lo, hi, slot, inh, shifts,", "ring, params, state, inj, spk, end"
-    args = f"{args1} {args2}"
-    for func, chosen, rest, what in (
-            ("neuron_loop_lean", [(n, m) for n, m in inlined if lean_cell(n)], False,
+                  f"def _{name}_k(kind, params, state, g, in_e, in_i, i_inj):",
+                  f"    return {name}.step(params[g], state[g], in_e, in_i, i_inj)"]
+    for name, _ in called:  # one compiled function each: see the docstring
+        lines += ["", "",
+                  "@numba.njit(cache=True)",
+                  f"def _{name}({args}):",
+                  f"    return cells_tick(_{name}_k, {args1}\n{' ' * 22}{args2})"]
+    for func, chosen, what in (
+            ("neuron_loop_lean", [(n, m) for n, m in inlined if lean_cell(n)],
              "the lean kernel's cells (:data:`LEAN_CELLS`)"),
-            ("neuron_loop", [(n, m) for n, m in inlined if not lean_cell(n)], True,
+            ("neuron_loop", [(n, m) for n, m in inlined if not lean_cell(n)] + called,
              "the other two-receptor cells")):
         lines += ["", "",
                   '@numba.njit(cache=True, inline="always")',
@@ -135,21 +132,20 @@ def dispatch_source() -> str:
             if getattr(m, "COLUMNS", False):
                 lines.append(f"        return columns_tick({name}.tick_columns, {args1}\n"
                              f"{' ' * 28}{args2})")
-            else:
+            elif getattr(m, "INLINE", True):
                 lines.append(f"        return cells_tick(_{name}_k, {args1}\n{' ' * 26}{args2})")
-        if rest:
-            lines.append(f"    return cells_tick(_called_step, {args1}\n{' ' * 22}{args2})")
-        else:
-            lines.append("    return end, 0")
+            else:
+                lines.append(f"        return _{name}({args})")
+        lines.append("    return end, 0")
     lines += ["", "",
               "@numba.njit(cache=True)",
-              "def neuron_step_multi(kind, p, s, x, i_inj):",
+              "def neuron_step_multi(kind, params, state, g, x, i_inj):",
               '    """Advance one neuron of model ``kind`` by one tick (``x``: an input per receptor slot);',
               '    returns (spiked, saturations)."""']
     chosen = [(n, m) for n, m in zip(CELLS, mods) if getattr(m, "MULTI", False)]
     for i, (name, m) in enumerate(chosen):
         lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
-        lines.append(f"        return {name}.step(p, s, x, i_inj)")
+        lines.append(f"        return {name}.step(params[g], state[g], x, i_inj)")
     lines.append("    return False, 0")
     return "\n".join(lines) + "\n"
 
