@@ -25,11 +25,13 @@ search is the same search (the memo by source core, else the binary search).
 import numba
 import numpy as np
 
+from .borrow import borrowed
 from .claim import WORD_STRIDE, claim
 from .cores import C_FAILED_MPT, C_PKTS_RX, C_RING_SAT, C_SYN_EVENTS, SPIKE_MULT_SHIFT, SPIKE_NEURON_MASK
 from .delivery import CORE_SHIFT, CYCLES_PACKET, CYCLES_SYNAPSE, TICK_BITS, mpt_search, ring_add
 from .jit_cache import INNER
 from .prefetch import prefetch
+from .sorted_search import lower_bound
 
 __all__ = ["deliver_spikes", "core_groups", "ring_groups", "RING_GROUP_ENTRIES"]
 
@@ -100,7 +102,8 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
     memo's records of a source core lie side by side (``sv.mpt_memo``,
     :func:`neurochip.emulator.delivery.memo_searches`)."""
     spk, spk_lo, spk_n = traffic.spk, traffic.spk_lo, traffic.spk_n
-    dest_lo, dest_hi, dest = traffic.dest_lo, traffic.dest_hi, traffic.dest
+    dest_lo, dest_hi = traffic.dest_lo, traffic.dest_hi
+    dest = borrowed(traffic.dest)  # read per spike, also through lower_bound (emulator.borrow)
     sends, key_of = cores.sends, cores.key_of
     mpt_row_lo, mpt_stride, mpt_istride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.mpt_istride, sv.row_ptr
     syn, syn_wf = sv.syn, sv.syn_wf
@@ -167,14 +170,8 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
                 if a != prev_b:  # the first destination >= a (a binary search)
                     if a < prev_b:
                         j = dest_lo[spikes[x, 1] & SPIKE_NEURON_MASK]
-                    while j < j1:
-                        mid = (j + j1) >> 1
-                        if dest[mid] < a:
-                            j = mid + 1
-                        else:
-                            j1 = mid
+                    j = lower_bound(dest, j, j1, a)
                     spikes[x, 2] = j
-                    j1 = spikes[x, 3]
                 pend[0, x - blo] = -1
                 j0 = j
                 while j < j1 and dest[j] < b:

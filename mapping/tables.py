@@ -23,6 +23,7 @@ import numba
 import numpy as np
 
 from neurochip.emulator.routing_entry import CORE_BIT_SHIFT, LINK_BITS, ROUTE_ENTRY, make_route
+from neurochip.emulator.sorted_search import lower_bound
 
 from .errors import RoutingError
 from .machine import LINK_NAMES, MachineSpec, opposite_link
@@ -141,21 +142,6 @@ def lookup(table: np.ndarray, keys) -> np.ndarray:
     return out[inverse.reshape(-1)]
 
 
-@numba.njit(cache=True, inline="always")
-def _lower_bound(a, x):
-    """The first index of the sorted int64 array ``a`` whose value is >= ``x`` (as
-    ``np.searchsorted``, whose numba version compiles comparisons for every dtype,
-    complex ones included: half a second of a first run)."""
-    lo, hi = 0, len(a)
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if a[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 @numba.njit(cache=True)
 def _first_match(keys, e_key, e_mask, e_route, out):
     """Entries in priority order, each taking the keys it matches that no earlier entry
@@ -163,8 +149,8 @@ def _first_match(keys, e_key, e_mask, e_route, out):
     ``[key, key | ~mask]``: only that range of the sorted ``keys`` is tested."""
     for e in range(len(e_key)):
         key, mask = e_key[e], e_mask[e]
-        lo = _lower_bound(keys, key)
-        hi = _lower_bound(keys, (key | (0xFFFFFFFF ^ mask)) + 1)
+        lo = lower_bound(keys, 0, len(keys), key)
+        hi = lower_bound(keys, 0, len(keys), (key | (0xFFFFFFFF ^ mask)) + 1)
         for i in range(lo, hi):
             if out[i] < 0 and (keys[i] & mask) == key:
                 out[i] = e_route[e]
