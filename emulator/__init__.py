@@ -3,9 +3,11 @@
 Imports neither :mod:`neurochip.mapping` nor the PyNN face (nor PyNN).
 """
 
+from . import cache_load
 from .jit_cache import use_versioned_cache
 
 CACHE_DIR = use_versioned_cache()  # before any kernel module is imported
+cache_load.install()  # kernels loaded without numba's compiler set-up (emulator.cache_load)
 
 from .direct import DirectInputs  # noqa: E402
 from .electrodes import Electrodes  # noqa: E402
