@@ -19,7 +19,7 @@ SCRIPT = textwrap.dedent("""
     import json, numba, numpy as np
     import pyNN.neurochip as sim
     from numba.core.registry import cpu_target
-    sim.setup(timestep=0.1)
+    sim.setup(timestep=0.1, threads=1)  # the one-thread loop: no choice to compile another
     rng = sim.NumpyRNG(seed=7)
     p = sim.Population(300, sim.IF_curr_exp(i_offset=1.0, tau_refrac=2.0))
     p.initialize(v=sim.RandomDistribution("uniform", (-65.0, -55.0), rng=rng))
