@@ -6,15 +6,24 @@ models), so a change there would silently reuse an old kernel. The cache
 therefore lives in a folder named after a hash of every emulator source file:
 any change to the emulator starts a fresh cache. ``NUMBA_CACHE_DIR`` set by the
 user wins.
+
+Each folder holds 30-60 MB of kernels, and every upgrade (or edit) of the emulator
+makes a new one: :func:`keep_recent` removes those of the versions not used lately.
 """
 
 import hashlib
 import os
 import pathlib
+import re
+import shutil
 
 import numba
 
-__all__ = ["use_versioned_cache", "in_room", "INNER"]
+__all__ = ["use_versioned_cache", "keep_recent", "in_room", "INNER", "KEEP"]
+
+KEEP = 4  # kernel folders kept: those of the emulator versions used last
+STAMP = "last_used"  # a folder's file touched by every process that uses it
+_FOLDER = re.compile(r"numba-[0-9a-f]{16}\Z")  # the folders use_versioned_cache names
 
 
 def _source_hash() -> str:
@@ -33,7 +42,38 @@ def use_versioned_cache() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "neurochip", f"numba-{_source_hash()}")
     numba.config.CACHE_DIR = folder
+    keep_recent(folder)
     return folder
+
+
+def keep_recent(folder: str, keep: int = KEEP) -> list:
+    """Stamp the kernel folder ``folder`` as used now, and remove those beside it beyond
+    the ``keep`` used last (by their stamps; a folder never stamped by its modification
+    time). Only folders named as :func:`use_versioned_cache` names them are touched.
+    Returns the paths removed; where the cache cannot be written, nothing."""
+    base = os.path.dirname(folder)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        pathlib.Path(folder, STAMP).touch()
+        names = [n for n in os.listdir(base) if _FOLDER.match(n)]
+    except OSError:
+        return []
+
+    def used(name):
+        for path in (os.path.join(base, name, STAMP), os.path.join(base, name)):
+            try:
+                return os.stat(path).st_mtime
+            except OSError:
+                pass
+        return 0.0
+
+    gone = []
+    for name in sorted(names, key=used, reverse=True)[keep:]:
+        path = os.path.join(base, name)
+        if os.path.abspath(path) != os.path.abspath(folder):
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
 
 
 # numba's options for a kernel that only other kernels call. numba gives every compiled
