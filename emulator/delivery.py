@@ -49,7 +49,7 @@ from .prefetch import prefetch
 from .structural import note_spike, rewire
 from .synapse_dynamics import dynamic_row
 
-__all__ = ["sort_packets", "deliver_cores", "ring_add", "memo_searches", "TICK_BITS",
+__all__ = ["sort_packets", "deliver_cores", "ring_add", "memo_searches", "entry_rows", "TICK_BITS",
            "MAX_STRETCH", "MEMO_MAX", "MEMO_FIELDS", "MAX_CORES"]
 
 TICK_BITS = 7
@@ -219,9 +219,17 @@ def memo_searches(sv, core_key, core_n, sends, memo):
                 continue
             p = s * n + dc
             memo[p, 0] = e
-            memo[p, 1] = sv.mpt_row_lo[e]
             memo[p, 2] = (~mask & 0xFFFFFFFF) | (np.int64(sv.mpt_n[e]) << 32)
-            memo[p, 3] = np.int64(sv.mpt_stride[e]) | (np.int64(sv.mpt_istride[e]) << 32)
+            memo[p, 1], memo[p, 3] = entry_rows(e, sv)
+
+
+@numba.njit(cache=True, inline="always")
+def entry_rows(e, sv):
+    """Where master-table entry ``e`` keeps its static rows, as a memo record holds it:
+    ``(mpt_row_lo, mpt_stride | mpt_istride << 32)`` (a stride of 0: packed rows, found
+    through the row index ``mpt_istride`` words apart)."""
+    return (np.int64(sv.mpt_row_lo[e]),
+            np.int64(sv.mpt_stride[e]) | (np.int64(sv.mpt_istride[e]) << 32))
 
 
 @numba.njit(cache=True, inline="always")
@@ -266,7 +274,7 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
     entry_of = pend[2]
     cnt_of = pend[3]
     mpt_lo, mpt_key, mpt_mask, mpt_n = sv.mpt_lo, sv.mpt_key, sv.mpt_mask, sv.mpt_n
-    mpt_row_lo, mpt_stride, mpt_istride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.mpt_istride, sv.row_ptr
+    mpt_stride, row_ptr = sv.mpt_stride, sv.row_ptr
     dyn_lo, dyn_row_lo, dyn_stride = sv.mpt_dyn_lo, sv.dyn_row_lo, sv.dyn_stride
     syn = sv.syn
     syn_wf = sv.syn_wf
@@ -308,34 +316,39 @@ def deliver_cores(share, i, t0, n_ticks, tier, pkt, pkt_lo, neuron_lo, rings, sv
             bhi = min(blo + BLOCK, phi)
             for p in range(blo, bhi):
                 key = (pkt[p] >> TICK_BITS) & kmask
-                e = memo[(pkt[p] >> CORE_SHIFT) * n_cores + dc, 0] if memoised else np.int64(-1)
-                if e >= 0:  # the search's entry for every key of the packet's source core
-                    local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
-                    if local >= mpt_n[e]:
+                m = (pkt[p] >> CORE_SHIFT) * n_cores + dc
+                e = memo[m, 0] if memoised else np.int64(-1)
+                if e >= 0:  # the search's entry for every key of the packet's source core:
+                    # what the packet needs of it is in the record, one cache line
+                    local = key & memo[m, 2] & kmask
+                    if local >= memo[m, 2] >> 32:
                         e = -1
-                elif (last >= 0 and (key & np.int64(mpt_mask[last])) == np.int64(mpt_key[last])
-                        and (last + 1 == end or np.int64(mpt_key[last + 1]) > key)):
-                    e = last
-                    local = key & ~np.int64(mpt_mask[e]) & np.int64(0xFFFFFFFF)
-                    if local >= mpt_n[e]:
-                        e = -1
+                    row_lo, strides = memo[m, 1], memo[m, 3]
                 else:
-                    e, local = mpt_search(dc, key, sv)
-                    if e >= 0:
-                        last = e
+                    if (last >= 0 and (key & np.int64(mpt_mask[last])) == np.int64(mpt_key[last])
+                            and (last + 1 == end or np.int64(mpt_key[last + 1]) > key)):
+                        e = last
+                        local = key & ~np.int64(mpt_mask[e]) & kmask
+                        if local >= mpt_n[e]:
+                            e = -1
+                    else:
+                        e, local = mpt_search(dc, key, sv)
+                        if e >= 0:
+                            last = e
+                    row_lo, strides = entry_rows(e, sv) if e >= 0 else (np.int64(-1), np.int64(0))
                 entry_of[p - blo] = e
                 row_of[p - blo] = -1
                 local_of[p - blo] = local
                 if e < 0:
                     failed += 1
                     continue
-                if mpt_row_lo[e] >= 0:
-                    if mpt_stride[e] == 0:  # packed: the row's index entry, read below
-                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_istride[e]
+                if row_lo >= 0:
+                    if strides & kmask == 0:  # packed: the row's index entry, read below
+                        row_of[p - blo] = row_lo + local * (strides >> 32)
                         cnt_of[p - blo] = -2
                         prefetch(row_ptr, row_of[p - blo])
                     else:  # strided: the count is the row's first word
-                        row_of[p - blo] = mpt_row_lo[e] + local * mpt_stride[e]
+                        row_of[p - blo] = row_lo + local * (strides & kmask)
                         cnt_of[p - blo] = -1
             for p in range(blo, bhi):  # packed rows: first word and count from the index
                 if cnt_of[p - blo] == -2 and row_of[p - blo] >= 0:

@@ -28,7 +28,7 @@ import numpy as np
 from .borrow import borrowed
 from .claim import WORD_STRIDE, claim
 from .cores import C_FAILED_MPT, C_PKTS_RX, C_RING_SAT, C_SYN_EVENTS, SPIKE_MULT_SHIFT, SPIKE_NEURON_MASK
-from .delivery import CORE_SHIFT, CYCLES_PACKET, CYCLES_SYNAPSE, TICK_BITS, mpt_search, ring_add
+from .delivery import CORE_SHIFT, CYCLES_PACKET, CYCLES_SYNAPSE, TICK_BITS, entry_rows, mpt_search, ring_add
 from .jit_cache import INNER
 from .prefetch import prefetch
 from .sorted_search import lower_bound
@@ -105,7 +105,7 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
     dest_lo, dest_hi = traffic.dest_lo, traffic.dest_hi
     dest = borrowed(traffic.dest)  # read per spike, also through lower_bound (emulator.borrow)
     sends, key_of = cores.sends, cores.key_of
-    mpt_row_lo, mpt_stride, mpt_istride, row_ptr = sv.mpt_row_lo, sv.mpt_stride, sv.mpt_istride, sv.row_ptr
+    row_ptr = sv.row_ptr
     syn, syn_wf = sv.syn, sv.syn_wf
     float_syn = len(syn_wf) > 0
     ring = rings.ring
@@ -230,8 +230,7 @@ def deliver_spikes(share, i, grp_lo, t0, n_ticks, cores, traffic, rings, sv, out
                         if e < 0:
                             tally[1, y, uk] += m
                             continue
-                        row_lo = np.int64(mpt_row_lo[e])
-                        strides = np.int64(mpt_stride[e]) | (np.int64(mpt_istride[e]) << 32)
+                        row_lo, strides = entry_rows(e, sv)
                     if row_lo < 0:  # no static rows (the lean kernel has no others)
                         continue
                     if strides & kmask == 0:  # packed: through the index
