@@ -3,7 +3,8 @@
 Runs an example (default CUBA, 1 s) in fresh processes with the default threads and with
 one thread, first on an idle machine and then beside busy processes that this script
 starts itself (each spins on one core: another job of a parameter sweep, a browser, a
-CI neighbour), and prints the ``sim.run()`` times and their ratio. The default should never
+CI neighbour), and prints the ``sim.run()`` times and their ratio (the best of ``--repeat``
+runs of each, the two taking turns). The default should never
 be more than 10 % slower than one thread (issue 12): it uses the cores other processes
 leave free (neurochip.emulator.free_cores).
 
@@ -22,13 +23,16 @@ from run import EXAMPLES, run_example, size_args  # noqa: E402
 SPIN = "while True:\n    pass\n"
 
 
-def best_run(source, args, label, repeat):
-    """The shortest ``sim.run()`` (s) of ``repeat`` fresh processes, and that result."""
-    best = None
+def best_runs(source, cases, repeat):
+    """For each ``(args, label)`` of ``cases``, the result with the shortest ``sim.run()``
+    of ``repeat`` fresh processes. The cases take turns (one run of each, ``repeat``
+    times), so that a spell of load on the host from outside falls on all of them alike."""
+    best = [None] * len(cases)
     for _ in range(repeat):
-        r = run_example(source, args, label)
-        if r and (best is None or r["run"] < best["run"]):
-            best = r
+        for i, (args, label) in enumerate(cases):
+            r = run_example(source, args, label)
+            if r and (best[i] is None or r["run"] < best[i]["run"]):
+                best[i] = r
     return best
 
 
@@ -50,8 +54,8 @@ def main():
     for n_busy in a.busy:
         spinners = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(n_busy)]
         try:
-            default = best_run(source, args, "default threads", a.repeat)
-            one = best_run(source, [*args, "--threads", "1"], "1 thread", a.repeat)
+            default, one = best_runs(source, [(args, "default threads"),
+                                              ([*args, "--threads", "1"], "1 thread")], a.repeat)
         finally:
             for p in spinners:
                 p.kill()
