@@ -496,7 +496,10 @@ class Emulation:
             name = tier_name(self.tier)
             choice = LoopChoice(f"{name}-{p.arithmetic}", name)
             args = self._args(t0, t0, budget, record_view(self, 0, n_words, n_src), packets, counters)
-            if not compiled(run_ticks, args) and not choice.paid_off():
+            tj = time.perf_counter()
+            found = compiled(run_ticks, args)  # loaded from numba's cache, if there: jit's time
+            self.timings["jit"] += time.perf_counter() - tj
+            if not found and not choice.paid_off():
                 self.threads_now, probe = 1, True
         self._warm_up(budget, n_words, n_src, packets, counters)
         most_ticks = int(p.recording.max_ticks) if chunk_ticks is None else min(

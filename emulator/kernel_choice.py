@@ -67,7 +67,10 @@ def compiled(dispatcher, args) -> bool:
     if cache is None:  # a numba that keeps its cache elsewhere: assume a compilation
         return False
     try:
-        cres = cache.load_overload(sig, dispatcher.targetctx)
+        # under numba's compiler lock, as its own loads are (and timed with them: the
+        # kernels stage of run(), neurochip.simulator)
+        with global_compiler_lock:
+            cres = cache.load_overload(sig, dispatcher.targetctx)
     except (AttributeError, OSError, ValueError):
         return False
     if cres is None:
