@@ -51,6 +51,11 @@ def test_kernels_load_without_numbas_refresh_and_compute_the_same_spikes():
     same spikes, and a function compiled afterwards in the second gets numba's refresh."""
     first = _fresh_process()
     second = _fresh_process()
+    if second["refreshed"]:
+        # other test workers compiling the same kernels at the same time can overwrite
+        # numba's index of a kernel with theirs; the second process then compiles again and
+        # writes the entry back, so a third finds every kernel (a broken loader never does)
+        second = _fresh_process()
     assert sum(map(len, first["trains"])) > 100  # the network fires
     assert second["trains"] == first["trains"]
     assert not second["refreshed"]  # every kernel came from the cache, none refreshed numba
