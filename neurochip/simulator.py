@@ -101,9 +101,9 @@ class State(common.control.BaseState):
 
     def run_until(self, tstop):
         # timings["kernels"]: the part of the stages below (map, load, jit, emulate) that numba
-        # spent getting kernels ready: its own start-up in a fresh process (about 0.15 s
-        # here, typing and lowering registries), loading each kernel from its disk cache, or
-        # compiling it (numba's event API times its compiler lock, which all of these hold)
+        # spent getting kernels ready: its runtime's start-up in a fresh process, loading each
+        # kernel from its disk cache (emulator.cache_load), or compiling it (numba's event API
+        # times its compiler lock, which all of these hold)
         kernels = []
         with install_timer("numba:compiler_lock", kernels.append):
             in_room(self._run_until, tstop)  # mapping and the first run compile kernels

@@ -161,8 +161,9 @@ def _izhikevich_curr_exp(kind, lo, hi, slot, inh, shifts, ring, params, state, i
 @numba.njit(cache=True, inline="always")
 def neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
     """A tick of a core of the lean kernel's cells (:data:`LEAN_CELLS`):
-    :func:`.loop.cells_tick` with the step of the core's ``kind``; returns (the spike
-    buffer's new end, saturations)."""
+    the core's ``kind``, through :func:`.loop.columns_tick` with its column loop or
+    :func:`.loop.cells_tick` with its step; returns (the spike buffer's new end,
+    saturations)."""
     if kind == 0:  # if_curr_exp
         return columns_tick(if_curr_exp.tick_columns, kind, lo, hi, slot, inh, shifts,
                             ring, params, state, inj, spk, end)
@@ -175,8 +176,9 @@ def neuron_loop_lean(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, 
 @numba.njit(cache=True, inline="always")
 def neuron_loop(kind, lo, hi, slot, inh, shifts, ring, params, state, inj, spk, end):
     """A tick of a core of the other two-receptor cells:
-    :func:`.loop.cells_tick` with the step of the core's ``kind``; returns (the spike
-    buffer's new end, saturations)."""
+    the core's ``kind``, through :func:`.loop.columns_tick` with its column loop or
+    :func:`.loop.cells_tick` with its step; returns (the spike buffer's new end,
+    saturations)."""
     if kind == 4:  # if_curr_alpha
         return cells_tick(_if_curr_alpha_k, kind, lo, hi, slot, inh, shifts,
                           ring, params, state, inj, spk, end)

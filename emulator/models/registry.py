@@ -125,8 +125,9 @@ def dispatch_source() -> str:
                   '@numba.njit(cache=True, inline="always")',
                   f"def {func}({args}):",
                   f'    """A tick of a core of {what}:',
-                  '    :func:`.loop.cells_tick` with the step of the core\'s ``kind``; returns (the spike',
-                  '    buffer\'s new end, saturations)."""']
+                  '    the core\'s ``kind``, through :func:`.loop.columns_tick` with its column loop or',
+                  '    :func:`.loop.cells_tick` with its step; returns (the spike buffer\'s new end,',
+                  '    saturations)."""']
         for i, (name, m) in enumerate(chosen):
             lines.append(f"    {'if' if i == 0 else 'elif'} kind == {m.KIND}:  # {name}")
             if getattr(m, "COLUMNS", False):
